@@ -1,0 +1,94 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Huddle: a Socket.IO (Engine.IO v4 / Socket.IO v5) server and client on
+/// SwiftNIO, with an authoritative room engine on top. See docs/ and
+/// README.md; the layers and allowed imports are described in docs/ARCHITECTURE.md.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Huddle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "EngineIOCore", targets: ["EngineIOCore"]),
+        .library(name: "EngineIO", targets: ["EngineIO"]),
+        .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
+        .library(name: "RoomEngine", targets: ["RoomEngine"]),
+        .executable(name: "conformance-server", targets: ["conformance-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "EngineIOCore",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ZlibCompression",
+            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "EngineIO",
+            dependencies: [
+                "EngineIOCore", "ZlibCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SocketIOCore",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RoomEngine",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "conformance-server",
+            dependencies: [
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
+        .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
+        .testTarget(
+            name: "EngineIOTests",
+            dependencies: [
+                "EngineIO", "EngineIOCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
+        .testTarget(name: "RoomEngineTests", dependencies: ["RoomEngine"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
