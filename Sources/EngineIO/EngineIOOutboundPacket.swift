@@ -1,0 +1,63 @@
+public import NIOCore
+public import EngineIOCore
+
+/// A packet ready to go out, encoded once for every transport it may take:
+/// the Engine.IO packet (for polling queues) and the complete WebSocket
+/// frame, plus the compressed frame when compression applies.
+///
+/// Build one per message, or once per broadcast and hand the same value to
+/// every recipient: all its buffers are shared, never copied.
+///
+/// ```swift
+/// let hello = EngineIOOutboundPacket(text: "hello")          // "4hello"
+/// socket.send(hello)
+/// ```
+public struct EngineIOOutboundPacket: Sendable {
+    /// The Engine.IO packet, as queued for polling clients.
+    public let packet: EngineIOPacket
+    /// The whole uncompressed WebSocket frame.
+    public let frame: ByteBuffer
+    /// The whole compressed frame (RSV1 set), when the payload was worth
+    /// compressing; used only for sessions that negotiated permessage-deflate.
+    public let compressedFrame: ByteBuffer?
+
+    /// Wraps an already encoded packet and its frames.
+    public init(packet: EngineIOPacket, frame: ByteBuffer, compressedFrame: ByteBuffer?) {
+        self.packet = packet
+        self.frame = frame
+        self.compressedFrame = compressedFrame
+    }
+
+    /// A packet of any type, uncompressed.
+    public init(packet: EngineIOPacket) {
+        self.packet = packet
+        if packet.isBinary {
+            self.frame = WebSocketFrameWriter.frame(opcode: .binary, payload: packet.data)
+        } else {
+            self.frame = WebSocketFrameWriter.frame(textPacket: packet)
+        }
+        self.compressedFrame = nil
+    }
+
+    /// A text message packet (`4<text>`), uncompressed.
+    public init(text: String) {
+        self.init(packet: EngineIOPacket(type: .message, text: text))
+    }
+
+    /// A binary message packet, uncompressed.
+    public init(binary: ByteBuffer) {
+        self.init(packet: .binary(binary))
+    }
+
+    /// Total bytes this packet adds to a session's backlog.
+    var queuedSize: Int { frame.readableBytes }
+}
+
+/// An application message as Engine.IO delivers it: the data of a message
+/// packet, text (UTF-8, without the type digit) or binary.
+public enum EngineIOMessage: Sendable, Hashable {
+    /// A text message.
+    case text(ByteBuffer)
+    /// A binary message.
+    case binary(ByteBuffer)
+}

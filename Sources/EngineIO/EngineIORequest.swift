@@ -1,0 +1,30 @@
+public import NIOCore
+public import NIOHTTP1
+public import EngineIOCore
+
+/// What a session keeps of the request that opened it: what Socket.IO
+/// exposes as `socket.handshake` (headers, query, address, url, secure).
+public struct EngineIORequest: Sendable {
+    /// Request method.
+    public var method: HTTPMethod
+    /// The request URI as sent (path and query).
+    public var uri: String
+    /// Request headers.
+    public var headers: HTTPHeaders
+    /// The decoded query.
+    public var query: QueryString
+    /// The client's address, if known.
+    public var remoteAddress: SocketAddress?
+    /// Whether the connection is TLS (always false here: TLS is terminated in front).
+    public var isSecure: Bool
+
+    /// A request description.
+    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, remoteAddress: SocketAddress?, isSecure: Bool = false) {
+        self.method = method
+        self.uri = uri
+        self.headers = headers
+        self.query = QueryString(uri: uri)
+        self.remoteAddress = remoteAddress
+        self.isSecure = isSecure
+    }
+}

@@ -1,0 +1,59 @@
+import NIOCore
+import NIOHTTP1
+import EngineIOCore
+
+/// WebSocket connections: new sessions, and probes of polling sessions.
+extension EngineIOServer {
+    /// Decides a WebSocket upgrade request: the extra 101 headers, or nil
+    /// to leave the request to the HTTP handler's error answer.
+    func validateWebSocket(head: HTTPRequestHead, on loop: any EventLoop) -> EventLoopFuture<HTTPHeaders?> {
+        let request = EngineIORequest(method: head.method, uri: head.uri, headers: head.headers, remoteAddress: nil)
+        var headers = HTTPHeaders()
+        if let agreed = compression.negotiateDeflate(offer: head.headers[canonicalForm: "sec-websocket-extensions"].map(String.init)) {
+            headers.add(name: "Sec-WebSocket-Extensions", value: agreed)
+        }
+        guard verify(request, isUpgrade: true) == nil,
+              request.query["transport"] == EngineIOTransportKind.websocket.rawValue else {
+            return loop.makeSucceededFuture(nil)
+        }
+        guard let sid = request.query["sid"] else {
+            if checkAllowRequest(request) != nil { return loop.makeSucceededFuture(nil) }
+            return loop.makeSucceededFuture(headers)
+        }
+        guard let shard = shard(forSessionID: sid) else { return loop.makeSucceededFuture(nil) }
+        let finalHeaders = headers
+        return shard.eventLoop.submit {
+            shard.session(sid)?.canStartUpgrade == true ? finalHeaders : nil
+        }.hop(to: loop)
+    }
+
+    /// A WebSocket was upgraded: open a session on it, or attach it as the
+    /// probe of the polling session it names.
+    func webSocketOpened(request: EngineIORequest, output: WebSocketOutput) {
+        let loop = output.channel.eventLoop
+        guard let sid = request.query["sid"] else {
+            let shard = shard(for: loop)
+            let socket = EngineIOSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard)
+            socket.websocket = output
+            shard.insert(socket)
+            output.handler.value.attach(NIOLoopBound(socket, eventLoop: loop))
+            output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))
+            logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "websocket"])
+            onConnection(socket)
+            socket.schedulePing()
+            return
+        }
+        withSession(sid) { socket in
+            guard let socket, socket.attachProbe(output) else {
+                output.close(code: 1008)
+                return
+            }
+            let bound = NIOLoopBound(socket, eventLoop: socket.eventLoop)
+            if loop.inEventLoop {
+                output.handler.value.attach(bound)
+            } else {
+                loop.execute { output.handler.value.attach(bound) }
+            }
+        }
+    }
+}

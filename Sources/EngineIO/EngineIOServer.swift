@@ -1,0 +1,145 @@
+public import NIOCore
+import NIOHTTP1
+public import Logging
+import EngineIOCore
+
+/// An Engine.IO v4 endpoint: the session table (one shard per event loop),
+/// handshakes, and the routing of polling requests and WebSockets to their
+/// sessions. Mount it on an ``HTTPServer`` (several endpoints can share one
+/// port, each on its own path).
+///
+/// ```swift
+/// let group = MultiThreadedEventLoopGroup.singleton
+/// let echo = EngineIOServer(configuration: .init(path: "/engine.io/"), group: group) { socket in
+///     socket.onMessage = { message in
+///         switch message {
+///         case .text(let text): socket.send(EngineIOOutboundPacket(packet: .init(type: .message, data: text)))
+///         case .binary(let bytes): socket.send(binary: bytes)
+///         }
+///     }
+/// }
+/// let http = try await HTTPServer.start(host: "127.0.0.1", port: 3000, endpoints: [echo], group: group)
+/// ```
+public final class EngineIOServer: Sendable {
+    /// The endpoint's options.
+    public let configuration: EngineIOConfiguration
+    let logger: Logger
+    let loops: [any EventLoop]
+    let shards: [SessionShard]
+    let onConnection: @Sendable (EngineIOSocket) -> Void
+    let compression: EndpointCompression
+
+    /// An endpoint whose sessions live on the loops of `group`.
+    ///
+    /// - Parameter onConnection: called on the session's loop for every new
+    ///   session, before any message of it is delivered.
+    public init(
+        configuration: EngineIOConfiguration,
+        group: any EventLoopGroup,
+        logger: Logger = Logger(label: "huddle.engine.io"),
+        onConnection: @escaping @Sendable (EngineIOSocket) -> Void
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        var loops: [any EventLoop] = []
+        for loop in group.makeIterator() { loops.append(loop) }
+        precondition(!loops.isEmpty && loops.count <= SessionID.maxShards)
+        self.loops = loops
+        self.shards = loops.enumerated().map { SessionShard(index: $0.offset, eventLoop: $0.element) }
+        self.onConnection = onConnection
+        self.compression = EndpointCompression(configuration: configuration)
+    }
+
+    /// The shard owned by `loop`.
+    func shard(for loop: any EventLoop) -> SessionShard {
+        for shard in shards where shard.eventLoop === loop { return shard }
+        // A loop outside the group (never in practice): use the first shard's
+        // loop by hopping is impossible here, so fall back to index 0.
+        preconditionFailure("event loop not in this server's group")
+    }
+
+    /// The shard a sid names, if any.
+    func shard(forSessionID sid: String) -> SessionShard? {
+        guard let index = SessionID.shard(of: sid), index < shards.count else { return nil }
+        return shards[index]
+    }
+
+    /// Runs `body` with the session `sid` on its own loop (nil if unknown).
+    func withSession(_ sid: String, _ body: @escaping @Sendable (EngineIOSocket?) -> Void) {
+        guard let shard = shard(forSessionID: sid) else {
+            body(nil)
+            return
+        }
+        if shard.eventLoop.inEventLoop {
+            body(shard.session(sid))
+        } else {
+            shard.eventLoop.execute { body(shard.session(sid)) }
+        }
+    }
+
+    /// The number of open sessions (for tests and metrics).
+    public func sessionCount() -> EventLoopFuture<Int> {
+        let futures = shards.map { shard in shard.eventLoop.submit { shard.count } }
+        return EventLoopFuture.reduce(0, futures, on: loops[0], +)
+    }
+
+    /// Closes every session with reason "server shutting down".
+    public func closeAllSessions() -> EventLoopFuture<Void> {
+        let futures = shards.map { shard in
+            shard.eventLoop.submit {
+                for socket in shard.allSessions { socket.close(reason: .serverShuttingDown) }
+            }
+        }
+        return EventLoopFuture.andAllComplete(futures, on: loops[0])
+    }
+
+    // MARK: - Handshake checks
+
+    /// What is wrong with a request, if anything, before it reaches a
+    /// session: the reference server's `verify()` order.
+    func verify(_ request: EngineIORequest, isUpgrade: Bool) -> EngineIORequestError? {
+        guard let transportName = request.query["transport"],
+              let transport = EngineIOTransportKind(rawValue: transportName),
+              configuration.transports.contains(transport) else {
+            return .unknownTransport
+        }
+        if request.query["sid"] != nil {
+            if transport == .websocket && !isUpgrade { return .badRequest }
+            return nil
+        }
+        guard request.method == .GET else { return .badHandshakeMethod }
+        guard request.query["EIO"] == "4" else { return .unsupportedProtocolVersion }
+        if transport == .websocket && !isUpgrade { return .badRequest }
+        return nil
+    }
+
+    /// The `allowRequest` hook's answer as an error and message.
+    func checkAllowRequest(_ request: EngineIORequest) -> (EngineIORequestError, String)? {
+        guard let hook = configuration.allowRequest else { return nil }
+        switch hook(request) {
+        case .allow: return nil
+        case .deny(let message): return (.forbidden, message)
+        }
+    }
+
+    func handshake(upgrades: [String], sid: String) -> EngineIOHandshake {
+        EngineIOHandshake(
+            sid: sid,
+            upgrades: upgrades,
+            pingInterval: Int(configuration.pingInterval.nanoseconds / 1_000_000),
+            pingTimeout: Int(configuration.pingTimeout.nanoseconds / 1_000_000),
+            maxPayload: configuration.maxHttpBufferSize
+        )
+    }
+
+    var pollingUpgrades: [String] {
+        configuration.allowUpgrades && configuration.transports.contains(.websocket) ? ["websocket"] : []
+    }
+
+    /// A payload response, compressed when the client accepts it and the body is large enough.
+    func pollingResponse(payload: ByteBuffer, for reply: PollReply) -> HTTPResponse {
+        var response = HTTPResponse.payload(payload)
+        compression.compressIfWorthIt(&response, requestHeaders: reply.requestHeaders)
+        return response
+    }
+}

@@ -1,0 +1,179 @@
+public import NIOCore
+import EngineIOCore
+import Logging
+
+/// One Engine.IO session: what the reference server calls a `Socket`.
+///
+/// A session lives on one event loop for its whole life (its home loop);
+/// every property and method must be used there. Polling requests on other
+/// loops hop to it; a WebSocket on another loop is written to by hopping.
+///
+/// ```swift
+/// server.onConnection = { socket in
+///     socket.onMessage = { message in
+///         if case .text(let text) = message { socket.send(EngineIOOutboundPacket(text: String(buffer: text))) }
+///     }
+///     socket.onClose = { reason in print("closed: \(reason)") }
+/// }
+/// ```
+public final class EngineIOSocket {
+    /// The session id (`sid`).
+    public let id: String
+    /// The loop that owns this session.
+    public let eventLoop: any EventLoop
+    /// The request that opened the session.
+    public let request: EngineIORequest
+    /// Called for every message the client sends, in order.
+    public var onMessage: ((EngineIOMessage) -> Void)?
+    /// Called once when the session ends, with the reason.
+    public var onClose: ((EngineIOCloseReason) -> Void)?
+    /// Called when the session completes an upgrade to WebSocket.
+    public var onUpgrade: (() -> Void)?
+
+    /// The transport in use.
+    public var transport: EngineIOTransportKind {
+        websocket == nil ? .polling : .websocket
+    }
+
+    /// False once the session has closed.
+    public var isOpen: Bool { phase == .open }
+
+    enum Phase { case open, closing, closed }
+
+    let server: EngineIOServer
+    let shard: SessionShard
+    var phase = Phase.open
+    var websocket: WebSocketOutput?
+    var polling = PollingState()
+    var probe: WebSocketOutput?
+    var upgradeTimer: Scheduled<Void>?
+    var heartbeatTimer: Scheduled<Void>?
+    var awaitingPong = false
+    var configuration: EngineIOConfiguration { server.configuration }
+    var logger: Logger { server.logger }
+
+    init(id: String, request: EngineIORequest, server: EngineIOServer, shard: SessionShard) {
+        self.id = id
+        self.eventLoop = shard.eventLoop
+        self.request = request
+        self.server = server
+        self.shard = shard
+    }
+
+    // MARK: - Sending
+
+    /// Sends a packet to the client.
+    ///
+    /// - Parameter volatile: a volatile packet is dropped, not queued, when
+    ///   the client is not keeping up (its socket not writable, or polling
+    ///   packets already waiting), as Socket.IO's `volatile` flag asks.
+    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false) {
+        eventLoop.assertInEventLoop()
+        guard phase == .open else { return }
+        if let websocket {
+            if volatile && !websocket.isWritable { return }
+            websocket.write(packet)
+            return
+        }
+        enqueuePolling(packet, volatile: volatile)
+    }
+
+    /// Sends a text message.
+    public func send(text: String) {
+        send(EngineIOOutboundPacket(text: text))
+    }
+
+    /// Sends a binary message.
+    public func send(binary: ByteBuffer) {
+        send(EngineIOOutboundPacket(binary: binary))
+    }
+
+    /// Closes the session from the server side (reason "forced close").
+    public func close() {
+        eventLoop.assertInEventLoop()
+        close(reason: .forcedClose)
+    }
+
+    // MARK: - Receiving
+
+    /// A packet arrived on the active transport.
+    func receive(_ packet: EngineIOPacket) {
+        guard phase == .open else { return }
+        switch packet.type {
+        case .message:
+            onMessage?(packet.isBinary ? .binary(packet.data) : .text(packet.data))
+        case .pong:
+            receivedPong()
+        case .close:
+            close(reason: .transportClose)
+        case .ping:
+            // v4 heartbeats go server to client; a client ping is a protocol error.
+            close(reason: .transportError)
+        case .open, .upgrade, .noop:
+            break
+        }
+    }
+
+    // MARK: - Heartbeat
+
+    func schedulePing() {
+        heartbeatTimer?.cancel()
+        heartbeatTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.pingInterval) { [weak self] in
+            self?.sendPing()
+        }
+    }
+
+    private func sendPing() {
+        guard phase == .open else { return }
+        awaitingPong = true
+        sendControl(EngineIOPacket(type: .ping))
+        heartbeatTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.pingTimeout) { [weak self] in
+            self?.close(reason: .pingTimeout)
+        }
+    }
+
+    private func receivedPong() {
+        guard awaitingPong else { return }
+        awaitingPong = false
+        schedulePing()
+    }
+
+    /// Sends a control packet on the active transport, never dropped.
+    func sendControl(_ packet: EngineIOPacket) {
+        let outbound = EngineIOOutboundPacket(packet: packet)
+        if let websocket {
+            websocket.write(outbound)
+        } else {
+            enqueuePolling(outbound, volatile: false)
+        }
+    }
+
+    // MARK: - Closing
+
+    /// Ends the session: stops timers, tells the transport, forgets the sid,
+    /// then tells the application, once.
+    func close(reason: EngineIOCloseReason) {
+        guard phase == .open else { return }
+        phase = .closing
+        heartbeatTimer?.cancel()
+        upgradeTimer?.cancel()
+        if let probe {
+            probe.detach()
+            probe.close(code: 1000)
+            self.probe = nil
+        }
+        if let websocket {
+            websocket.detach()
+            websocket.close(code: reason == .transportClose ? nil : 1000)
+        } else {
+            closePolling(reason: reason)
+        }
+        shard.remove(id)
+        phase = .closed
+        logger.debug("engine.io session closed", metadata: ["sid": "\(id)", "reason": "\(reason.rawValue)"])
+        let callback = onClose
+        onClose = nil
+        onMessage = nil
+        callback?(reason)
+    }
+}

@@ -1,0 +1,215 @@
+import NIOCore
+import NIOWebSocket
+import EngineIOCore
+import Logging
+
+/// The channel handler of one Engine.IO WebSocket connection: frames in,
+/// packets to the session; complete frames (built elsewhere) out.
+///
+/// Lives on the connection's loop; its session may live on another loop
+/// (an upgraded polling session), in which case packets hop there in order.
+final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = ByteBuffer
+
+    private let server: EngineIOServer
+    private let shard: SessionShard
+    private var assembler: WebSocketMessageAssembler
+    private let inflater: MessageInflater?
+    private var context: ChannelHandlerContext?
+    private var session: NIOLoopBound<EngineIOSocket>?
+    private var flushPending = false
+    private var closing = false
+    private var bytesWhileUnwritable = 0
+    /// Packets that arrived before the session was attached (a probe
+    /// attaches after a hop to the session's loop). Bounded: a client may
+    /// send only `2probe` and `5` before it gets `3probe`.
+    private var early: [EngineIOPacket] = []
+    private static let maxEarlyPackets = 8
+
+    init(server: EngineIOServer, shard: SessionShard, deflate: Bool) {
+        self.server = server
+        self.shard = shard
+        self.assembler = WebSocketMessageAssembler(
+            maxMessageSize: server.configuration.maxHttpBufferSize,
+            deflateNegotiated: deflate
+        )
+        self.inflater = deflate ? MessageInflater(limit: server.configuration.maxHttpBufferSize) : nil
+    }
+
+    /// Binds the handler to the session its packets go to.
+    func attach(_ session: NIOLoopBound<EngineIOSocket>) {
+        guard !closing else { return }
+        self.session = session
+        let waiting = early
+        early = []
+        for packet in waiting { deliver(packet) }
+    }
+
+    /// Stops reporting to the session (it closed for another reason).
+    func detach() {
+        session = nil
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: - Output
+
+    /// Writes a complete frame; it is flushed at the end of this loop turn.
+    func writeFrame(_ frame: ByteBuffer) {
+        guard let context, !closing else { return }
+        if !context.channel.isWritable {
+            bytesWhileUnwritable += frame.readableBytes
+            if bytesWhileUnwritable > server.configuration.maxBufferedBytesPerSession {
+                server.logger.info("engine.io websocket backlog over limit; closing")
+                fail(code: nil, reason: .transportError)
+                return
+            }
+        }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        if !flushPending {
+            flushPending = true
+            shard.flushSoon(self)
+        }
+    }
+
+    func flushNow() {
+        flushPending = false
+        context?.flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { bytesWhileUnwritable = 0 }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Sends a close frame (when `code` is given) and closes the connection.
+    func closeConnection(code: UInt16?) {
+        guard let context, !closing else { return }
+        closing = true
+        if let code {
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrameWriter.closeFrame(code: code)), promise: nil)
+        } else {
+            context.flush()
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: - Input
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let frame = unwrapInboundIn(data)
+        let output: WebSocketMessageAssembler.Output
+        do {
+            output = try assembler.receive(frame)
+        } catch .messageTooBig {
+            fail(code: 1009, reason: .transportError)
+            return
+        } catch {
+            fail(code: 1002, reason: .transportError)
+            return
+        }
+        switch output {
+        case .none, .pong:
+            return
+        case .ping(let payload):
+            writeFrame(WebSocketFrameWriter.frame(opcode: .pong, payload: payload))
+        case .close(let code):
+            let answer: UInt16 = code.map { $0 == 1005 || $0 == 1006 || $0 == 1015 ? 1002 : 1000 } ?? 1000
+            closeConnection(code: answer)
+        case .text(let data, let compressed):
+            guard let data = inflate(data, compressed) else { return }
+            guard UTF8Validation.isValid(data) else {
+                fail(code: 1007, reason: .transportError)
+                return
+            }
+            do {
+                deliver(try EngineIOPacket.decodeText(data))
+            } catch {
+                parseError()
+            }
+        case .binary(let data, let compressed):
+            guard let data = inflate(data, compressed) else { return }
+            deliver(.binary(data))
+        }
+    }
+
+    private func inflate(_ data: ByteBuffer, _ compressed: Bool) -> ByteBuffer? {
+        guard compressed else { return data }
+        guard let inflater, let inflated = inflater.inflate(data) else {
+            fail(code: 1009, reason: .transportError)
+            return nil
+        }
+        return inflated
+    }
+
+    private func deliver(_ packet: EngineIOPacket) {
+        guard let context else { return }
+        guard let session else {
+            if early.count >= Self.maxEarlyPackets {
+                closeConnection(code: 1008)
+            } else {
+                early.append(packet)
+            }
+            return
+        }
+        let connection = ObjectIdentifier(context.channel)
+        if session.eventLoop.inEventLoop {
+            session.value.receive(packet, from: connection)
+        } else {
+            session.eventLoop.execute { session.value.receive(packet, from: connection) }
+        }
+    }
+
+    private func parseError() {
+        guard let session, let context else { return }
+        let connection = ObjectIdentifier(context.channel)
+        notify(session) { $0.webSocketParseError(connection) }
+    }
+
+    /// Ends the connection for a protocol failure and tells the session why.
+    private func fail(code: UInt16?, reason: EngineIOCloseReason) {
+        if let session, let context {
+            let connection = ObjectIdentifier(context.channel)
+            self.session = nil
+            notify(session) { $0.webSocketClosed(connection, error: reason == .transportError) }
+        }
+        closeConnection(code: code)
+    }
+
+    private func notify(_ session: NIOLoopBound<EngineIOSocket>, _ body: @escaping @Sendable (EngineIOSocket) -> Void) {
+        if session.eventLoop.inEventLoop {
+            body(session.value)
+        } else {
+            session.eventLoop.execute { body(session.value) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        if let session {
+            self.session = nil
+            let connection = ObjectIdentifier(context.channel)
+            notify(session) { $0.webSocketClosed(connection, error: false) }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? NIOWebSocketError, case .invalidFrameLength = error {
+            fail(code: 1009, reason: .transportError)
+        } else if error is NIOWebSocketError || error is ByteToMessageDecoderError {
+            fail(code: 1002, reason: .transportError)
+        } else {
+            // I/O errors such as a connection reset.
+            fail(code: nil, reason: .transportError)
+        }
+    }
+}

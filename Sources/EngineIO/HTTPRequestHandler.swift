@@ -1,0 +1,131 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import EngineIOCore
+
+/// One HTTP connection's requests: collects each body up to the endpoint's
+/// limit, hands the request to its endpoint (or the fallback), and writes
+/// the answer, which may come later and from another loop (a held poll).
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Bodies of requests that no endpoint takes (the fallback) stop here.
+    static let fallbackBodyLimit = 1 << 16
+
+    private enum State {
+        case idle
+        case receiving(head: HTTPRequestHead, endpoint: EngineIOServer?, body: ByteBuffer, limit: Int)
+        case discarding
+        case waiting(head: HTTPRequestHead, endpoint: EngineIOServer?)
+    }
+
+    private let router: HTTPRouter
+    private var state = State.idle
+    private var context: ChannelHandlerContext?
+
+    init(router: HTTPRouter) {
+        self.router = router
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            let endpoint = router.endpoint(for: head.uri)
+            let limit = endpoint?.configuration.maxHttpBufferSize ?? Self.fallbackBodyLimit
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+                state = .discarding
+                respondAndClose(head: head, endpoint: endpoint, status: .payloadTooLarge)
+                return
+            }
+            state = .receiving(head: head, endpoint: endpoint, body: ByteBuffer(), limit: limit)
+        case .body(var chunk):
+            guard case .receiving(let head, let endpoint, var body, let limit) = state else { return }
+            if body.readableBytes + chunk.readableBytes > limit {
+                state = .discarding
+                respondAndClose(head: head, endpoint: endpoint, status: .payloadTooLarge)
+                return
+            }
+            state = .idle  // drop the reference so the append does not copy
+            body.writeBuffer(&chunk)
+            state = .receiving(head: head, endpoint: endpoint, body: body, limit: limit)
+        case .end:
+            guard case .receiving(let head, let endpoint, let body, _) = state else { return }
+            state = .waiting(head: head, endpoint: endpoint)
+            dispatch(head: head, endpoint: endpoint, body: body, context: context)
+        }
+    }
+
+    private func dispatch(head: HTTPRequestHead, endpoint: EngineIOServer?, body: ByteBuffer, context: ChannelHandlerContext) {
+        let request = EngineIORequest(method: head.method, uri: head.uri, headers: head.headers, remoteAddress: context.remoteAddress)
+        let reply = makeReply(head: head, endpoint: endpoint, context: context)
+        guard let endpoint else {
+            reply.respond(router.fallback?(request, body) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "Not found")))
+            return
+        }
+        if head.method == .OPTIONS, endpoint.configuration.cors != nil {
+            reply.respond(HTTPResponse(status: .noContent))
+            return
+        }
+        endpoint.handleHTTP(request: request, body: body, reply: reply, on: context.eventLoop)
+    }
+
+    private func makeReply(head: HTTPRequestHead, endpoint: EngineIOServer?, context: ChannelHandlerContext) -> PollReply {
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        return PollReply(connection: ObjectIdentifier(context.channel), requestHeaders: head.headers) { response in
+            if loop.inEventLoop {
+                bound.value.write(response)
+            } else {
+                loop.execute { bound.value.write(response) }
+            }
+        }
+    }
+
+    private func respondAndClose(head: HTTPRequestHead, endpoint: EngineIOServer?, status: HTTPResponseStatus) {
+        guard let context else { return }
+        write(HTTPResponse(status: status), head: head, endpoint: endpoint, keepAlive: false, context: context)
+    }
+
+    /// Writes the answer to the request in flight.
+    private func write(_ response: HTTPResponse) {
+        guard let context, case .waiting(let head, let endpoint) = state else { return }
+        state = .idle
+        write(response, head: head, endpoint: endpoint, keepAlive: head.isKeepAlive, context: context)
+    }
+
+    private func write(_ response: HTTPResponse, head: HTTPRequestHead, endpoint: EngineIOServer?, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = response.headers
+        endpoint?.configuration.cors?.apply(requestHeaders: head.headers, to: &headers, preflight: head.method == .OPTIONS)
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            done.assumeIsolated().whenComplete { [context] _ in context.close(promise: nil) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .waiting(let head, let endpoint) = state, let endpoint, head.method == .GET,
+           let sid = QueryString(uri: head.uri)["sid"] {
+            endpoint.pollConnectionClosed(sid: sid, connection: ObjectIdentifier(context.channel))
+        }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A refused WebSocket upgrade reports its reason here, then the
+        // request continues as plain HTTP and gets its error answer.
+        if error is NIOWebSocketUpgradeError { return }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,87 @@
+public import NIOCore
+import NIOPosix
+import NIOHTTP1
+public import Logging
+
+/// The HTTP listener: one port for every Engine.IO endpoint (polling and
+/// WebSocket upgrade on the same path) and a fallback for other paths
+/// (static files of a demo page, health checks).
+///
+/// ```swift
+/// let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [engine], group: group)
+/// print(http.localAddress)   // the port the kernel chose
+/// try await http.shutdown()
+/// ```
+public final class HTTPServer: Sendable {
+    /// Answers requests that match no endpoint (runs on the connection's loop).
+    public typealias Fallback = @Sendable (EngineIORequest, ByteBuffer) -> HTTPResponse
+
+    /// The listening channel.
+    public let channel: any Channel
+    /// The endpoints served.
+    public let endpoints: [EngineIOServer]
+
+    /// The address bound, with the real port when 0 was asked for.
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    private init(channel: any Channel, endpoints: [EngineIOServer]) {
+        self.channel = channel
+        self.endpoints = endpoints
+    }
+
+    /// Binds `host:port` and serves `endpoints`.
+    ///
+    /// - Parameters:
+    ///   - backlog: the listen queue; a connection storm of thousands of
+    ///     clients overflows a small one (each overflow costs a client a 1 s
+    ///     SYN retry), so the default is large.
+    public static func start(
+        host: String,
+        port: Int,
+        endpoints: [EngineIOServer],
+        fallback: Fallback? = nil,
+        group: any EventLoopGroup,
+        backlog: Int32 = 4096,
+        logger: Logger = Logger(label: "huddle.http")
+    ) async throws -> HTTPServer {
+        let router = HTTPRouter(endpoints: endpoints, fallback: fallback)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try configure(channel: channel, router: router)
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        logger.debug("http listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        return HTTPServer(channel: channel, endpoints: endpoints)
+    }
+
+    /// Sets up a new connection: HTTP/1.1 with the WebSocket upgrade.
+    static func configure(channel: any Channel, router: HTTPRouter) throws {
+        let handler = HTTPRequestHandler(router: router)
+        let upgrader = EngineIOWebSocketUpgrader(router: router)
+        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        let upgrade: NIOHTTPServerUpgradeConfiguration = (
+            upgraders: [upgrader],
+            completionHandler: { context in
+                context.pipeline.syncOperations.removeHandler(bound.value, promise: nil)
+            }
+        )
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade)
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    /// Stops accepting, closes every session of every endpoint with reason
+    /// "server shutting down" (their transports close; no Socket.IO
+    /// DISCONNECT is sent, so clients reconnect once a server is back).
+    public func shutdown() async throws {
+        try? await channel.close()
+        for endpoint in endpoints {
+            try await endpoint.closeAllSessions().get()
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import NIOCore
+import EngineIOCore
+
+/// The sessions owned by one event loop, found by sid.
+///
+/// Each loop indexes only its own sessions, so opening, finding and closing
+/// a session never takes a lock shared by all loops. A sid names its shard
+/// (see ``SessionID``), so a request on any loop knows where to hop.
+///
+/// Confined to `eventLoop`: every method asserts it runs there.
+final class SessionShard: @unchecked Sendable {
+    let index: Int
+    let eventLoop: any EventLoop
+    private var sessions: [String: EngineIOSocket] = [:]
+    private var random = SystemRandomNumberGenerator()
+    private var handlersToFlush: [EngineIOWebSocketHandler] = []
+    private var flushScheduled = false
+
+    init(index: Int, eventLoop: any EventLoop) {
+        self.index = index
+        self.eventLoop = eventLoop
+    }
+
+    /// Number of sessions open on this loop.
+    var count: Int {
+        eventLoop.assertInEventLoop()
+        return sessions.count
+    }
+
+    /// A fresh sid that names this shard and no open session.
+    func makeSessionID() -> String {
+        eventLoop.assertInEventLoop()
+        while true {
+            let sid = SessionID.make(shard: index, using: &random)
+            if sessions[sid] == nil { return sid }
+        }
+    }
+
+    func insert(_ socket: EngineIOSocket) {
+        eventLoop.assertInEventLoop()
+        sessions[socket.id] = socket
+    }
+
+    func remove(_ sid: String) {
+        eventLoop.assertInEventLoop()
+        sessions[sid] = nil
+    }
+
+    func session(_ sid: String) -> EngineIOSocket? {
+        eventLoop.assertInEventLoop()
+        return sessions[sid]
+    }
+
+    /// Every open session (a copy; closing them while iterating is fine).
+    var allSessions: [EngineIOSocket] {
+        eventLoop.assertInEventLoop()
+        return Array(sessions.values)
+    }
+
+    /// Flushes `handler` once the loop has run what is queued now, so that
+    /// several packets written in one turn of the loop (one read batch, or
+    /// several broadcasts) leave in one `writev`.
+    func flushSoon(_ handler: EngineIOWebSocketHandler) {
+        eventLoop.assertInEventLoop()
+        handlersToFlush.append(handler)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.assumeIsolated().execute { [self] in
+            flushScheduled = false
+            let handlers = handlersToFlush
+            handlersToFlush.removeAll(keepingCapacity: true)
+            for handler in handlers { handler.flushNow() }
+        }
+    }
+}

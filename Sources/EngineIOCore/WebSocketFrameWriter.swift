@@ -1,0 +1,78 @@
+public import NIOCore
+
+/// Builds complete server-to-client WebSocket frames (RFC 6455: FIN set,
+/// unmasked) as one buffer: header and payload together.
+///
+/// Why not NIO's `WebSocketFrameEncoder`: a broadcast builds its frame once
+/// and writes the very same bytes to every recipient, so the frame must exist
+/// as bytes before any channel sees it.
+///
+/// ```swift
+/// let frame = WebSocketFrameWriter.frame(opcode: .text, payload: ByteBuffer(string: "4hi"))
+/// // 81 03 34 68 69
+/// ```
+public enum WebSocketFrameWriter {
+    /// The data opcodes a server sends.
+    public enum Opcode: UInt8, Sendable {
+        /// UTF-8 text.
+        case text = 0x1
+        /// Binary data.
+        case binary = 0x2
+        /// Connection close.
+        case close = 0x8
+        /// Ping.
+        case ping = 0x9
+        /// Pong.
+        case pong = 0xA
+    }
+
+    /// Bytes a header needs for a payload of `length` bytes.
+    @inlinable
+    public static func headerLength(payloadLength length: Int) -> Int {
+        length < 126 ? 2 : (length <= 0xFFFF ? 4 : 10)
+    }
+
+    /// Writes a frame header (FIN set, no mask) into `buffer`.
+    @inlinable
+    public static func writeHeader(opcode: Opcode, payloadLength length: Int, compressed: Bool = false, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(0x80 | (compressed ? 0x40 : 0) | opcode.rawValue)
+        if length < 126 {
+            buffer.writeInteger(UInt8(length))
+        } else if length <= 0xFFFF {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+    }
+
+    /// A whole frame: header followed by `payload`.
+    public static func frame(opcode: Opcode, payload: ByteBuffer, compressed: Bool = false) -> ByteBuffer {
+        var out = ByteBuffer()
+        out.reserveCapacity(headerLength(payloadLength: payload.readableBytes) + payload.readableBytes)
+        writeHeader(opcode: opcode, payloadLength: payload.readableBytes, compressed: compressed, into: &out)
+        var copy = payload
+        out.writeBuffer(&copy)
+        return out
+    }
+
+    /// A whole text frame for an Engine.IO text packet, written without an
+    /// intermediate buffer: header, type digit, data.
+    public static func frame(textPacket packet: EngineIOPacket) -> ByteBuffer {
+        let length = 1 + packet.data.readableBytes
+        var out = ByteBuffer()
+        out.reserveCapacity(headerLength(payloadLength: length) + length)
+        writeHeader(opcode: .text, payloadLength: length, into: &out)
+        packet.writeText(into: &out)
+        return out
+    }
+
+    /// A close frame with a status code and a short reason.
+    public static func closeFrame(code: UInt16, reason: String = "") -> ByteBuffer {
+        var payload = ByteBuffer()
+        payload.writeInteger(code)
+        payload.writeString(String(reason.utf8.prefix(123)) ?? "")
+        return frame(opcode: .close, payload: payload)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import EngineIO
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The conformance app (shared/conformance-app.md): the server every
+/// external client, test suite and load generator is pointed at.
+@main
+struct ConformanceServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance-server",
+        abstract: "Engine.IO echo at /engine.io/ and the Socket.IO conformance app at /socket.io/."
+    )
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0: any free port; the log line tells which).") var port = 3000
+    @Option(help: "Milliseconds between pings.") var pingInterval = 25_000
+    @Option(help: "Milliseconds to wait for a pong.") var pingTimeout = 20_000
+    @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
+    @Option(help: "Milliseconds a client has to join a namespace.") var connectTimeout = 45_000
+    @Flag(help: "Enable WebSocket permessage-deflate (threshold 1024 bytes).") var perMessageDeflate = false
+    @Option(help: "Connection state recovery with this maxDisconnectionDuration in ms.") var stateRecovery: Int?
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "conformance-server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let group = MultiThreadedEventLoopGroup.singleton
+        let endpoints = ConformanceEndpoints(options: self, logger: logger, group: group)
+        let http = try await HTTPServer.start(
+            host: host, port: port, endpoints: endpoints.all, group: group, logger: logger
+        )
+        let boundPort = http.localAddress?.port ?? port
+        // The contract's one line, on stdout, flushed, so scripts can wait for it.
+        FileHandle.standardOutput.write(Data("listening on http://\(host):\(boundPort)\n".utf8))
+        await ShutdownSignal.wait()
+        logger.info("shutting down")
+        try await http.shutdown()
+    }
+
+    /// Engine.IO options shared by both endpoints.
+    func engineConfiguration(path: String) -> EngineIOConfiguration {
+        var configuration = EngineIOConfiguration(path: path)
+        configuration.pingInterval = .milliseconds(Int64(pingInterval))
+        configuration.pingTimeout = .milliseconds(Int64(pingTimeout))
+        configuration.maxHttpBufferSize = maxPayload
+        configuration.cors = CORSPolicy(origin: .reflect, credentials: true)
+        if perMessageDeflate { configuration.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024) }
+        return configuration
+    }
+}
