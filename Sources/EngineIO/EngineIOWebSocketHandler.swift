@@ -10,7 +10,7 @@ import Logging
 /// (an upgraded polling session), in which case packets hop there in order.
 final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundOut = IOData
 
     private let server: EngineIOServer
     private let shard: SessionShard
@@ -72,7 +72,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
                 return
             }
         }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        context.write(wrapOutboundOut(.byteBuffer(frame)), promise: nil)
         if !flushPending {
             flushPending = true
             shard.flushSoon(self)
@@ -94,7 +94,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         guard let context, !closing else { return }
         closing = true
         if let code {
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrameWriter.closeFrame(code: code)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(WebSocketFrameWriter.closeFrame(code: code))), promise: nil)
         } else {
             context.flush()
         }
@@ -176,12 +176,14 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// Ends the connection for a protocol failure and tells the session why.
     private func fail(code: UInt16?, reason: EngineIOCloseReason) {
-        if let session, let context {
-            let connection = ObjectIdentifier(context.channel)
-            self.session = nil
+        let session = self.session
+        let connection = context.map { ObjectIdentifier($0.channel) }
+        self.session = nil
+        // Close first, so the code sent is this failure's, not the session's.
+        closeConnection(code: code)
+        if let session, let connection {
             notify(session) { $0.webSocketClosed(connection, error: reason == .transportError) }
         }
-        closeConnection(code: code)
     }
 
     private func notify(_ session: NIOLoopBound<EngineIOSocket>, _ body: @escaping @Sendable (EngineIOSocket) -> Void) {

@@ -1,0 +1,114 @@
+import NIOCore
+import Testing
+@testable import EngineIOCore
+
+@Suite struct EngineIOHandshakeTests {
+    @Test func writesTheReferenceJSON() {
+        let open = EngineIOHandshake(sid: "lv_VI97HAXpY6yYWAAAC", upgrades: ["websocket"], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1_000_000)
+        #expect(open.json == #"{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#)
+        var out = ByteBuffer()
+        open.packet.writeText(into: &out)
+        #expect(String(buffer: out).hasPrefix("0{\"sid\""))
+    }
+
+    @Test func escapesStrings() {
+        #expect(JSONStringEscaping.escape("a\"b\\c\n\u{1}") == #"a\"b\\c\n\u0001"#)
+    }
+}
+
+@Suite struct SessionIDTests {
+    @Test func idsAreTwentyURLSafeCharactersNamingTheirShard() {
+        var rng = SystemRandomNumberGenerator()
+        for shard in [0, 1, 7, 63] {
+            let sid = SessionID.make(shard: shard, using: &rng)
+            #expect(sid.utf8.count == 20)
+            #expect(SessionID.shard(of: sid) == shard)
+            #expect(sid.utf8.allSatisfy { SessionID.alphabet.contains($0) })
+        }
+    }
+
+    @Test func idsDoNotRepeat() {
+        var rng = SystemRandomNumberGenerator()
+        let ids = Set((0..<10_000).map { _ in SessionID.make(shard: 0, using: &rng) })
+        #expect(ids.count == 10_000)
+    }
+
+    @Test func foreignIdsNameNoShard() {
+        #expect(SessionID.shard(of: "short") == nil)
+        #expect(SessionID.shard(of: "AAAAAAAAAAAAAAAAAAA!") == nil)
+        #expect(SessionID.shard(of: String(repeating: "A", count: 21)) == nil)
+    }
+}
+
+@Suite struct UTF8ValidationTests {
+    @Test(arguments: [
+        [UInt8](), Array("plain".utf8), [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xEF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF],
+    ])
+    func acceptsWellFormed(bytes: [UInt8]) {
+        #expect(UTF8Validation.isValid(ByteBuffer(bytes: bytes)))
+    }
+
+    @Test(arguments: [
+        [0x80], [0xC0, 0xAF], [0xC1, 0xBF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0xAF],
+        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xC3], [0xE2, 0x82], [0xFF], [0x61, 0xC3, 0x28],
+    ] as [[UInt8]])
+    func refusesMalformed(bytes: [UInt8]) {
+        #expect(!UTF8Validation.isValid(ByteBuffer(bytes: bytes)))
+    }
+
+    @Test func agreesWithTheStandardLibraryOnRandomBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            #expect(UTF8Validation.isValid(ByteBuffer(bytes: bytes)) == expected, "\(bytes)")
+        }
+    }
+}
+
+@Suite struct WebSocketFrameWriterTests {
+    @Test func shortTextFrame() {
+        let frame = WebSocketFrameWriter.frame(textPacket: EngineIOPacket(type: .message, text: "hi"))
+        #expect(Array(frame.readableBytesView) == [0x81, 0x03, 0x34, 0x68, 0x69])
+    }
+
+    @Test func lengthEncodings() {
+        for (length, header) in [(125, [0x82, 125]), (126, [0x82, 126, 0, 126]), (65535, [0x82, 126, 0xFF, 0xFF]),
+                                 (65536, [0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0])] as [(Int, [UInt8])] {
+            let frame = WebSocketFrameWriter.frame(opcode: .binary, payload: ByteBuffer(repeating: 7, count: length))
+            #expect(Array(frame.readableBytesView.prefix(header.count)) == header)
+            #expect(frame.readableBytes == header.count + length)
+        }
+    }
+
+    @Test func compressedFramesSetRSV1() {
+        let frame = WebSocketFrameWriter.frame(opcode: .text, payload: ByteBuffer(bytes: [1]), compressed: true)
+        #expect(frame.readableBytesView.first == 0xC1)
+    }
+
+    @Test func closeFrameCarriesCodeAndReason() {
+        let frame = WebSocketFrameWriter.closeFrame(code: 1009, reason: "big")
+        #expect(Array(frame.readableBytesView) == [0x88, 5, 0x03, 0xF1, 0x62, 0x69, 0x67])
+    }
+}
+
+@Suite struct QueryStringTests {
+    @Test func parsesAndDecodes() {
+        let query = QueryString(uri: "/socket.io/?EIO=4&transport=polling&t=N8h&name=a%20b+c&flag&x=%E2%82%AC")
+        #expect(query["EIO"] == "4")
+        #expect(query["transport"] == "polling")
+        #expect(query["name"] == "a b c")
+        #expect(query["flag"] == "")
+        #expect(query["x"] == "€")
+        #expect(query["missing"] == nil)
+        #expect(String(Substring(query.path)) == "/socket.io/")
+    }
+
+    @Test func keepsMalformedEscapes() {
+        #expect(QueryString(uri: "/?a=%zz%4")["a"] == "%zz%4")
+    }
+
+    @Test func noQuery() {
+        #expect(QueryString(uri: "/engine.io/").pairs.isEmpty)
+    }
+}

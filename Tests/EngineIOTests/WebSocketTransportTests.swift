@@ -1,0 +1,229 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+@testable import EngineIO
+
+/// WebSocket sessions and the upgrade from polling, through EmbeddedChannels.
+@Suite struct WebSocketTransportTests {
+    @Test func directWebSocketHandshakeAndEcho() throws {
+        let h = EmbeddedHarness()
+        let (ws, status, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        #expect(status == 101)
+        let open = try h.texts(ws)
+        #expect(open.count == 1)
+        #expect(open[0].hasPrefix("0{\"sid\":"))
+        #expect(open[0].contains("\"upgrades\":[]"))
+        try h.sendFrame(ws, text: "4hello")
+        #expect(try h.texts(ws) == ["4hello"])
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.binary, [1, 2, 3]))
+        let frames = try h.frames(ws)
+        #expect(frames.map(\.opcode) == [2])
+        #expect(Array(frames[0].payload.readableBytesView) == [1, 2, 3])
+    }
+
+    @Test func upgradeInTheMiddleOfAPendingPoll() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let get = try h.connection()
+        try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(get) == nil)
+
+        let (ws, status, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        #expect(status == 101)
+        try h.sendFrame(ws, text: "2probe")
+        #expect(try h.texts(ws) == ["3probe"])
+        #expect(try h.response(get)?.body == "6", "the held poll is released with a noop")
+
+        // still polling until the upgrade packet: a POST is answered by polling
+        let post = try h.connection()
+        try h.send(post, "POST", "EIO=4&transport=polling&sid=\(sid)", body: "4during")
+        #expect(try h.response(post)?.status == 200)
+
+        try h.sendFrame(ws, text: "5")
+        // what polling had not delivered comes first, then the noop
+        #expect(try h.texts(ws) == ["4during", "6"])
+        try h.sendFrame(ws, text: "4after")
+        #expect(try h.texts(ws) == ["4after"])
+
+        let late = try h.connection()
+        try h.send(late, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(late)?.status == 400)
+        let (second, secondStatus, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        #expect(secondStatus == 400)
+        _ = second
+        #expect(h.closed[sid] == nil)
+    }
+
+    @Test func heartbeatsMoveToTheWebSocketAfterUpgrade() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        try h.sendFrame(ws, text: "2probe")
+        try h.sendFrame(ws, text: "5")
+        #expect(try h.texts(ws) == ["3probe", "6"])
+        h.loop.advanceTime(by: .milliseconds(300))
+        #expect(try h.texts(ws) == ["2"])
+        try h.sendFrame(ws, text: "3")
+        h.loop.advanceTime(by: .milliseconds(300))
+        #expect(try h.texts(ws) == ["2"])
+        h.loop.advanceTime(by: .milliseconds(200))
+        #expect(h.closed[sid] == .pingTimeout)
+        #expect(!ws.isActive)
+    }
+
+    @Test func closeDuringUpgradeDropsTheProbe() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        try h.sendFrame(ws, text: "2probe")
+        #expect(try h.texts(ws) == ["3probe"])
+        let post = try h.connection()
+        try h.send(post, "POST", "EIO=4&transport=polling&sid=\(sid)", body: "1")
+        #expect(try h.response(post)?.status == 200)
+        #expect(h.closed[sid] == .transportClose)
+        #expect(!ws.isActive, "the probing WebSocket is closed with the session")
+    }
+
+    @Test func anUpgradeThatNeverCompletesTimesOut() throws {
+        let h = EmbeddedHarness { $0.upgradeTimeout = .milliseconds(100); $0.pingInterval = .seconds(60) }
+        let sid = try h.openPolling()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        try h.sendFrame(ws, text: "2probe")
+        h.loop.advanceTime(by: .milliseconds(100))
+        #expect(!ws.isActive)
+        #expect(h.closed[sid] == nil, "the session goes on polling")
+        let post = try h.connection()
+        try h.send(post, "POST", "EIO=4&transport=polling&sid=\(sid)", body: "4still")
+        let get = try h.connection()
+        try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(get)?.body == "4still")
+    }
+
+    @Test func clientCloseFrameEndsTheSession() throws {
+        let h = EmbeddedHarness()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.connectionClose, [0x03, 0xE8]))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1000)
+        #expect(h.closed[sid] == .transportClose)
+        #expect(try h.sessionCount() == 0)
+    }
+
+    @Test func aResetMidSessionIsATransportClose() throws {
+        let h = EmbeddedHarness()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
+        ws.pipeline.fireErrorCaught(IOError(errnoCode: 104, reason: "read"))  // ECONNRESET
+        h.loop.run()
+        #expect(h.closed[sid] == .transportError)
+        #expect(try h.sessionCount() == 0)
+    }
+}
+
+/// Bad WebSocket input: each case ends in a clean close with the right code.
+@Suite struct WebSocketBadInputTests {
+    func session(_ configure: (inout EngineIOConfiguration) -> Void = { _ in }) throws -> (EmbeddedHarness, EmbeddedChannel, String) {
+        let h = EmbeddedHarness(configure: configure)
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
+        return (h, ws, sid)
+    }
+
+    @Test func unmaskedClientFrame() throws {
+        let (h, ws, sid) = try session()
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, Array("4x".utf8), masked: false))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1002)
+        #expect(h.closed[sid] == .transportError)
+    }
+
+    @Test func invalidUTF8InATextFrame() throws {
+        let (h, ws, sid) = try session()
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34, 0xC0, 0xAF]))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1007)
+        #expect(h.closed[sid] == .transportError)
+        #expect(h.received[sid] == nil)
+    }
+
+    @Test func oversizedMessage() throws {
+        let (h, ws, sid) = try session { $0.maxHttpBufferSize = 1000 }
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34] + Array(repeating: 0x61, count: 1000)))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1009)
+        #expect(h.closed[sid] == .transportError)
+    }
+
+    @Test func oversizedFragmentedMessage() throws {
+        let (h, ws, sid) = try session { $0.maxHttpBufferSize = 1000 }
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34] + Array(repeating: 0x61, count: 600), fin: false))
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.continuation, Array(repeating: 0x61, count: 600)))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1009)
+        #expect(h.closed[sid] == .transportError)
+    }
+
+    @Test func fragmentedMessagesAreJoined() throws {
+        let (h, ws, sid) = try session()
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, Array("4hel".utf8), fin: false))
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.ping, [9]))
+        try ws.writeInbound(EmbeddedHarness.clientFrame(.continuation, Array("lo".utf8)))
+        h.loop.run()
+        let frames = try h.frames(ws)
+        #expect(frames.map(\.opcode) == [0xA, 1], "pong between fragments, then the echo")
+        #expect(String(buffer: frames[1].payload) == "4hello")
+        #expect(h.closed[sid] == nil)
+    }
+
+    @Test(arguments: [
+        EmbeddedHarness.clientFrame(.continuation, Array("x".utf8)),
+        EmbeddedHarness.clientFrame(.text, Array("4x".utf8), rsv1: true),
+    ])
+    func protocolViolations(frame: ByteBuffer) throws {
+        let (h, ws, sid) = try session()
+        try ws.writeInbound(frame)
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1002)
+        #expect(h.closed[sid] == .transportError)
+    }
+
+    @Test func garbageBytes() throws {
+        let (h, ws, sid) = try session()
+        // reserved opcode 0x3 with RSV2/RSV3 set
+        _ = try? ws.writeInbound(ByteBuffer(bytes: [0xB3, 0x80, 1, 2, 3, 4]))
+        h.loop.run()
+        #expect(!ws.isActive)
+        #expect(h.closed[sid] == .transportError)
+    }
+
+    @Test func aPacketThatIsNotEngineIO() throws {
+        let (h, ws, sid) = try session()
+        try h.sendFrame(ws, text: "abc")
+        #expect(h.closed[sid] == .parseError)
+        #expect(!ws.isActive)
+    }
+
+    @Test func aClientPingIsAProtocolError() throws {
+        let (h, ws, sid) = try session()
+        try h.sendFrame(ws, text: "2")
+        #expect(h.closed[sid] == .transportError)
+        #expect(!ws.isActive)
+    }
+
+    @Test func upgradeOfAnUnknownSessionIsRefused() throws {
+        let h = EmbeddedHarness()
+        let (_, status, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA")
+        #expect(status == 400)
+    }
+
+    @Test func anythingButTheProbeAbortsTheUpgrade() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        try h.sendFrame(ws, text: "4sneaky")
+        #expect(!ws.isActive)
+        #expect(h.closed[sid] == nil)
+        #expect(h.received[sid] == nil)
+    }
+}
