@@ -1,20 +1,80 @@
 import NIOCore
 import NIOHTTP1
+import ZlibCompression
 
-/// Compression for one endpoint: gzip/deflate of polling responses and
-/// permessage-deflate of WebSocket messages. (zlib wiring pending.)
+/// Compression for one endpoint: gzip/deflate of polling responses over a
+/// threshold, and the permessage-deflate agreement of each WebSocket.
 struct EndpointCompression: Sendable {
     let configuration: EngineIOConfiguration
 
-    func compressIfWorthIt(_ response: inout HTTPResponse, requestHeaders: HTTPHeaders) {}
+    /// Compresses a polling response body when it is at least the threshold
+    /// and the client accepts gzip or deflate.
+    func compressIfWorthIt(_ response: inout HTTPResponse, requestHeaders: HTTPHeaders) {
+        guard let options = configuration.httpCompression,
+              response.body.readableBytes >= options.threshold,
+              let encoding = HTTPBodyCompression.preferredEncoding(acceptEncoding: requestHeaders[canonicalForm: "accept-encoding"].map(String.init)),
+              let compressed = try? HTTPBodyCompression.compress(response.body, encoding: encoding)
+        else { return }
+        response.body = compressed
+        response.headers.replaceOrAdd(name: "Content-Encoding", value: encoding.contentEncodingHeaderValue)
+    }
 
-    /// The agreed extension header for an offer, or nil to decline.
-    func negotiateDeflate(offer: [String]) -> String? { nil }
+    /// The agreement for a client's offer, or nil to decline (or when
+    /// permessage-deflate is off for this endpoint).
+    func negotiateDeflate(offer: [String]) -> PerMessageDeflateAgreement? {
+        guard configuration.perMessageDeflate != nil, !offer.isEmpty else { return nil }
+        return PerMessageDeflateNegotiation.respond(toOffers: offer)
+    }
 }
 
-/// Inflates compressed messages of one connection.
-final class MessageInflater {
-    let limit: Int
-    init(limit: Int) { self.limit = limit }
-    func inflate(_ data: ByteBuffer) -> ByteBuffer? { nil }
+/// What permessage-deflate means for one WebSocket connection.
+struct WebSocketDeflateState {
+    /// Whether frames compressed by the loop's shared compressor (full
+    /// window, no context takeover) may be sent: the client agreed to a
+    /// window at least as large. Uncompressed frames are always allowed.
+    let sendsCompressed: Bool
+    private let inflater: PerMessageDeflateDecompressor
+    private let limit: Int
+
+    init(agreement: PerMessageDeflateAgreement, limit: Int) {
+        sendsCompressed = agreement.serverToClient.maxWindowBits >= 15 && agreement.serverToClient.noContextTakeover
+        inflater = PerMessageDeflateDecompressor(parameters: agreement.clientToServer)
+        self.limit = limit
+    }
+
+    /// The inflated message, or nil when it is corrupt or over the limit.
+    func inflate(_ data: ByteBuffer) -> ByteBuffer? {
+        try? inflater.decompress(data, maximumSize: limit)
+    }
 }
+
+/// Builds the compressed frame of an outbound packet with the shared
+/// compressor of the current loop.
+extension EngineIOOutboundPacket {
+    /// A packet whose compressed frame is built too, when `compress` is set,
+    /// the endpoint has permessage-deflate on, and the payload reaches the
+    /// threshold. One compression serves every recipient.
+    init(packet: EngineIOPacket, compress: Bool, options: PerMessageDeflateOptions?, compressor: PerMessageDeflateCompressor?) {
+        let plain = EngineIOOutboundPacket(packet: packet)
+        let payloadLength = packet.isBinary ? packet.data.readableBytes : packet.data.readableBytes + 1
+        guard compress, let options, let compressor, payloadLength >= options.threshold else {
+            self = plain
+            return
+        }
+        var payload = ByteBuffer()
+        if packet.isBinary {
+            payload = packet.data
+        } else {
+            payload.reserveCapacity(payloadLength)
+            packet.writeText(into: &payload)
+        }
+        guard let deflated = try? compressor.compress(payload) else {
+            self = plain
+            return
+        }
+        let frame = WebSocketFrameWriter.frame(opcode: packet.isBinary ? .binary : .text, payload: deflated, compressed: true)
+        self.init(packet: packet, frame: plain.frame, compressedFrame: frame)
+    }
+}
+
+import EngineIOCore

@@ -10,7 +10,7 @@ extension EngineIOServer {
         let request = EngineIORequest(method: head.method, uri: head.uri, headers: head.headers, remoteAddress: nil)
         var headers = HTTPHeaders()
         if let agreed = compression.negotiateDeflate(offer: head.headers[canonicalForm: "sec-websocket-extensions"].map(String.init)) {
-            headers.add(name: "Sec-WebSocket-Extensions", value: agreed)
+            headers.add(name: "Sec-WebSocket-Extensions", value: agreed.responseHeaderValue)
         }
         guard verify(request, isUpgrade: true) == nil,
               request.query["transport"] == EngineIOTransportKind.websocket.rawValue else {

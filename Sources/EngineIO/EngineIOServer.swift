@@ -1,7 +1,7 @@
 public import NIOCore
 import NIOHTTP1
 public import Logging
-import EngineIOCore
+public import EngineIOCore
 
 /// An Engine.IO v4 endpoint: the session table (one shard per event loop),
 /// handshakes, and the routing of polling requests and WebSockets to their
@@ -141,5 +141,20 @@ public final class EngineIOServer: Sendable {
         var response = HTTPResponse.payload(payload)
         compression.compressIfWorthIt(&response, requestHeaders: reply.requestHeaders)
         return response
+    }
+}
+
+extension EngineIOServer {
+    /// An outbound packet, with its compressed frame when `compress` is set,
+    /// permessage-deflate is on and the payload reaches the threshold.
+    ///
+    /// Call it on one of the server's loops (it uses that loop's shared
+    /// compressor); elsewhere the packet is left uncompressed.
+    public func outboundPacket(_ packet: EngineIOPacket, compress: Bool = true) -> EngineIOOutboundPacket {
+        guard compress, configuration.perMessageDeflate != nil,
+              let shard = shards.first(where: { $0.eventLoop.inEventLoop }) else {
+            return EngineIOOutboundPacket(packet: packet)
+        }
+        return EngineIOOutboundPacket(packet: packet, compress: true, options: configuration.perMessageDeflate, compressor: shard.compressor)
     }
 }

@@ -1,5 +1,5 @@
 public import NIOCore
-import EngineIOCore
+public import EngineIOCore
 import Logging
 
 /// One Engine.IO session: what the reference server calls a `Socket`.
@@ -78,14 +78,21 @@ public final class EngineIOSocket {
         enqueuePolling(packet, volatile: volatile)
     }
 
-    /// Sends a text message.
-    public func send(text: String) {
-        send(EngineIOOutboundPacket(text: text))
+    /// Sends an Engine.IO packet, encoded here (one recipient); for a
+    /// broadcast, build the ``EngineIOOutboundPacket`` once instead.
+    public func send(packet: EngineIOPacket, compress: Bool = true, volatile: Bool = false) {
+        send(server.outboundPacket(packet, compress: compress), volatile: volatile)
     }
 
-    /// Sends a binary message.
-    public func send(binary: ByteBuffer) {
-        send(EngineIOOutboundPacket(binary: binary))
+    /// Sends a text message, compressed when permessage-deflate was agreed
+    /// and `compress` allows it (Socket.IO's `compress(false)` clears it).
+    public func send(text: String, compress: Bool = true) {
+        send(server.outboundPacket(EngineIOPacket(type: .message, text: text), compress: compress))
+    }
+
+    /// Sends a binary message (see ``send(text:compress:)``).
+    public func send(binary: ByteBuffer, compress: Bool = true) {
+        send(server.outboundPacket(.binary(binary), compress: compress))
     }
 
     /// Closes the session from the server side (reason "forced close").

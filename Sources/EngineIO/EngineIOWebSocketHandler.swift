@@ -15,7 +15,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private let server: EngineIOServer
     private let shard: SessionShard
     private var assembler: WebSocketMessageAssembler
-    private let inflater: MessageInflater?
+    private let deflate: WebSocketDeflateState?
     private var context: ChannelHandlerContext?
     private var session: NIOLoopBound<EngineIOSocket>?
     private var flushPending = false
@@ -27,14 +27,14 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var early: [EngineIOPacket] = []
     private static let maxEarlyPackets = 8
 
-    init(server: EngineIOServer, shard: SessionShard, deflate: Bool) {
+    init(server: EngineIOServer, shard: SessionShard, deflate: WebSocketDeflateState?) {
         self.server = server
         self.shard = shard
         self.assembler = WebSocketMessageAssembler(
             maxMessageSize: server.configuration.maxHttpBufferSize,
-            deflateNegotiated: deflate
+            deflateNegotiated: deflate != nil
         )
-        self.inflater = deflate ? MessageInflater(limit: server.configuration.maxHttpBufferSize) : nil
+        self.deflate = deflate
     }
 
     /// Binds the handler to the session its packets go to.
@@ -143,7 +143,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     private func inflate(_ data: ByteBuffer, _ compressed: Bool) -> ByteBuffer? {
         guard compressed else { return data }
-        guard let inflater, let inflated = inflater.inflate(data) else {
+        guard let deflate, let inflated = deflate.inflate(data) else {
             fail(code: 1009, reason: .transportError)
             return nil
         }

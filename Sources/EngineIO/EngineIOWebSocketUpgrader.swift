@@ -49,7 +49,7 @@ final class EngineIOWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
         }
         let deflate = endpoint.compression.negotiateDeflate(
             offer: upgradeRequest.headers[canonicalForm: "sec-websocket-extensions"].map(String.init)
-        ) != nil
+        ).map { WebSocketDeflateState(agreement: $0, limit: endpoint.configuration.maxHttpBufferSize) }
         do {
             let shard = endpoint.shard(for: channel.eventLoop)
             let handler = EngineIOWebSocketHandler(server: endpoint, shard: shard, deflate: deflate)
@@ -68,7 +68,7 @@ final class EngineIOWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
                 output: WebSocketOutput(
                     channel: channel,
                     handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                    deflate: deflate
+                    sendsCompressed: deflate?.sendsCompressed ?? false
                 )
             )
             return channel.eventLoop.makeSucceededVoidFuture()

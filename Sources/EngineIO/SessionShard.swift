@@ -1,5 +1,6 @@
 import NIOCore
 import EngineIOCore
+import ZlibCompression
 
 /// The sessions owned by one event loop, found by sid.
 ///
@@ -15,6 +16,10 @@ final class SessionShard: @unchecked Sendable {
     private var random = SystemRandomNumberGenerator()
     private var handlersToFlush: [EngineIOWebSocketHandler] = []
     private var flushScheduled = false
+    /// The loop's one permessage-deflate compressor: with no context
+    /// takeover its output does not depend on the recipient, so every
+    /// session of the loop shares it (its zlib state is allocated on first use).
+    let compressor = PerMessageDeflateCompressor()
 
     init(index: Int, eventLoop: any EventLoop) {
         self.index = index

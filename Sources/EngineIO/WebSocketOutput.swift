@@ -6,8 +6,8 @@ import NIOCore
 struct WebSocketOutput: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<EngineIOWebSocketHandler>
-    /// Whether permessage-deflate was agreed on this connection.
-    let deflate: Bool
+    /// Whether compressed frames may be sent on this connection.
+    let sendsCompressed: Bool
 
     var identity: ObjectIdentifier { ObjectIdentifier(channel) }
 
@@ -26,7 +26,7 @@ struct WebSocketOutput: Sendable {
 
     /// Writes the packet's compressed frame when it has one and deflate was agreed.
     func write(_ packet: EngineIOOutboundPacket) {
-        if deflate, let compressed = packet.compressedFrame {
+        if sendsCompressed, let compressed = packet.compressedFrame {
             write(compressed)
         } else {
             write(packet.frame)

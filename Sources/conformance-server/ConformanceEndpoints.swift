@@ -16,7 +16,7 @@ struct ConformanceEndpoints {
             socket.onMessage = { [unowned socket] message in
                 switch message {
                 case .text(let text):
-                    socket.send(EngineIOOutboundPacket(packet: .init(type: .message, data: text)))
+                    socket.send(packet: .init(type: .message, data: text))
                 case .binary(let bytes):
                     socket.send(binary: bytes)
                 }

@@ -37,7 +37,9 @@ final class EmbeddedHarness {
             received[id, default: []].append(message)
             // echo, like the conformance app
             switch message {
-            case .text(let text): socket.send(EngineIOOutboundPacket(packet: .init(type: .message, data: text)))
+            case .text(let text):
+                // "plain:" asks for the per-message switch: compression off
+                socket.send(packet: .init(type: .message, data: text), compress: !String(buffer: text).hasPrefix("plain:"))
             case .binary(let bytes): socket.send(binary: bytes)
             }
         }
