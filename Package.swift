@@ -11,11 +11,12 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Huddle",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EngineIOCore", targets: ["EngineIOCore"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
+        .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
     ],
@@ -56,6 +57,27 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SocketIOAdapter",
+            dependencies: [
+                "SocketIOCore", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SocketIO",
+            dependencies: [
+                "SocketIOCore", "SocketIOAdapter", "EngineIO", "EngineIOCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "RoomEngine",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "conformance-server",
             dependencies: [
-                "EngineIO",
+                "EngineIO", "SocketIO", "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +110,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SocketIOTests",
+            dependencies: [
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RoomEngineTests", dependencies: ["RoomEngine"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

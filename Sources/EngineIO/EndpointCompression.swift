@@ -48,32 +48,19 @@ struct WebSocketDeflateState {
     }
 }
 
-/// Builds the compressed frame of an outbound packet with the shared
-/// compressor of the current loop.
 extension EngineIOOutboundPacket {
-    /// A packet whose compressed frame is built too, when `compress` is set,
-    /// the endpoint has permessage-deflate on, and the payload reaches the
-    /// threshold. One compression serves every recipient.
-    init(packet: EngineIOPacket, compress: Bool, options: PerMessageDeflateOptions?, compressor: PerMessageDeflateCompressor?) {
-        let plain = EngineIOOutboundPacket(packet: packet)
+    /// The same packet with its compressed frame added, when `options` are
+    /// set and the payload reaches their threshold. One compression serves
+    /// every recipient (no context takeover).
+    func addingCompressedFrame(options: PerMessageDeflateOptions?, compressor: PerMessageDeflateCompressor) -> EngineIOOutboundPacket {
+        guard compressedFrame == nil, let options else { return self }
+        // The payload is the frame without its header.
         let payloadLength = packet.isBinary ? packet.data.readableBytes : packet.data.readableBytes + 1
-        guard compress, let options, let compressor, payloadLength >= options.threshold else {
-            self = plain
-            return
-        }
-        var payload = ByteBuffer()
-        if packet.isBinary {
-            payload = packet.data
-        } else {
-            payload.reserveCapacity(payloadLength)
-            packet.writeText(into: &payload)
-        }
-        guard let deflated = try? compressor.compress(payload) else {
-            self = plain
-            return
-        }
-        let frame = WebSocketFrameWriter.frame(opcode: packet.isBinary ? .binary : .text, payload: deflated, compressed: true)
-        self.init(packet: packet, frame: plain.frame, compressedFrame: frame)
+        guard payloadLength >= options.threshold else { return self }
+        let payload = frame.getSlice(at: frame.readerIndex + frame.readableBytes - payloadLength, length: payloadLength) ?? ByteBuffer()
+        guard let deflated = try? compressor.compress(payload) else { return self }
+        let compressed = WebSocketFrameWriter.frame(opcode: packet.isBinary ? .binary : .text, payload: deflated, compressed: true)
+        return EngineIOOutboundPacket(packet: packet, frame: frame, compressedFrame: compressed)
     }
 }
 

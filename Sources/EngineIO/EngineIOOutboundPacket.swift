@@ -61,3 +61,37 @@ public enum EngineIOMessage: Sendable, Hashable {
     /// A binary message.
     case binary(ByteBuffer)
 }
+
+extension EngineIOOutboundPacket {
+    /// Room left in front of a message for the largest frame header.
+    static let headroom = 10
+
+    /// A text message packet (`4...`) whose text `write` appends in place:
+    /// the WebSocket frame header is then written into room reserved in
+    /// front, so the Engine.IO packet and the frame share one buffer and
+    /// nothing is copied.
+    ///
+    /// ```swift
+    /// let packet = try EngineIOOutboundPacket.textMessage { buffer in
+    ///     buffer.writeString(#"2["hello"]"#)   // a Socket.IO packet
+    /// }
+    /// ```
+    public static func textMessage<Failure: Error>(
+        estimatedSize: Int = 64,
+        _ write: (inout ByteBuffer) throws(Failure) -> Void
+    ) throws(Failure) -> EngineIOOutboundPacket {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(headroom + 1 + estimatedSize)
+        buffer.writeRepeatingByte(0, count: headroom)
+        buffer.writeInteger(EngineIOPacketType.message.asciiDigit)
+        try write(&buffer)
+        let payloadLength = buffer.writerIndex - headroom
+        let headerLength = WebSocketFrameWriter.headerLength(payloadLength: payloadLength)
+        var header = ByteBuffer()
+        WebSocketFrameWriter.writeHeader(opcode: .text, payloadLength: payloadLength, into: &header)
+        buffer.setBuffer(header, at: headroom - headerLength)
+        let frame = buffer.getSlice(at: headroom - headerLength, length: headerLength + payloadLength)!
+        let data = buffer.getSlice(at: headroom + 1, length: payloadLength - 1)!
+        return EngineIOOutboundPacket(packet: EngineIOPacket(type: .message, data: data), frame: frame, compressedFrame: nil)
+    }
+}

@@ -151,10 +151,17 @@ extension EngineIOServer {
     /// Call it on one of the server's loops (it uses that loop's shared
     /// compressor); elsewhere the packet is left uncompressed.
     public func outboundPacket(_ packet: EngineIOPacket, compress: Bool = true) -> EngineIOOutboundPacket {
-        guard compress, configuration.perMessageDeflate != nil,
+        let plain = EngineIOOutboundPacket(packet: packet)
+        return compress ? compressing(plain) : plain
+    }
+
+    /// `packet` with its compressed frame added when permessage-deflate is
+    /// on and the payload reaches the threshold (see ``outboundPacket(_:compress:)``).
+    public func compressing(_ packet: EngineIOOutboundPacket) -> EngineIOOutboundPacket {
+        guard let options = configuration.perMessageDeflate,
               let shard = shards.first(where: { $0.eventLoop.inEventLoop }) else {
-            return EngineIOOutboundPacket(packet: packet)
+            return packet
         }
-        return EngineIOOutboundPacket(packet: packet, compress: true, options: configuration.perMessageDeflate, compressor: shard.compressor)
+        return packet.addingCompressedFrame(options: options, compressor: shard.compressor)
     }
 }

@@ -14,18 +14,20 @@ struct PollingState {
 
 extension EngineIOSocket {
     /// Queues a packet for the next GET and answers a held GET soon.
-    func enqueuePolling(_ packet: EngineIOOutboundPacket, volatile: Bool) {
+    @discardableResult
+    func enqueuePolling(_ packet: EngineIOOutboundPacket, volatile: Bool) -> Bool {
         // As in the reference: a volatile packet goes only to a client whose GET is waiting.
-        if volatile && polling.pendingPoll == nil { return }
+        if volatile && polling.pendingPoll == nil { return false }
         if polling.queuedBytes + packet.packet.data.readableBytes > configuration.maxBufferedBytesPerSession {
-            if volatile { return }
+            if volatile { return false }
             logger.info("engine.io polling backlog over limit", metadata: ["sid": "\(id)"])
             close(reason: .transportError)
-            return
+            return false
         }
         polling.queue.append(packet)
         polling.queuedBytes += packet.packet.data.readableBytes
         schedulePollFlush()
+        return true
     }
 
     /// Answers the held GET at the end of this turn of the loop, so packets

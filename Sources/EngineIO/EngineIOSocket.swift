@@ -67,15 +67,18 @@ public final class EngineIOSocket {
     /// - Parameter volatile: a volatile packet is dropped, not queued, when
     ///   the client is not keeping up (its socket not writable, or polling
     ///   packets already waiting), as Socket.IO's `volatile` flag asks.
-    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false) {
+    /// - Returns: false when the packet was not sent (session closed, or a
+    ///   volatile packet dropped).
+    @discardableResult
+    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false) -> Bool {
         eventLoop.assertInEventLoop()
-        guard phase == .open else { return }
+        guard phase == .open else { return false }
         if let websocket {
-            if volatile && !websocket.isWritable { return }
+            if volatile && !websocket.isWritable { return false }
             websocket.write(packet)
-            return
+            return true
         }
-        enqueuePolling(packet, volatile: volatile)
+        return enqueuePolling(packet, volatile: volatile)
     }
 
     /// Sends an Engine.IO packet, encoded here (one recipient); for a

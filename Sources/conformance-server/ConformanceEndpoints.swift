@@ -1,8 +1,10 @@
 import EngineIO
 import Logging
 import NIOCore
+import SocketIO
+import SocketIOCore
 
-/// The endpoints of the conformance app.
+/// The endpoints of the conformance app (shared/conformance-app.md).
 struct ConformanceEndpoints {
     let all: [EngineIOServer]
 
@@ -15,13 +17,76 @@ struct ConformanceEndpoints {
             // Every message goes straight back, unchanged, with its type.
             socket.onMessage = { [unowned socket] message in
                 switch message {
-                case .text(let text):
-                    socket.send(packet: .init(type: .message, data: text))
-                case .binary(let bytes):
-                    socket.send(binary: bytes)
+                case .text(let text): socket.send(packet: .init(type: .message, data: text))
+                case .binary(let bytes): socket.send(binary: bytes)
                 }
             }
         }
-        all = [echo]
+        var configuration = SocketIOConfiguration()
+        configuration.engine = options.engineConfiguration(path: "/socket.io/")
+        configuration.connectTimeout = .milliseconds(Int64(options.connectTimeout))
+        if let window = options.stateRecovery {
+            configuration.connectionStateRecovery = ConnectionStateRecovery(maxDisconnectionDuration: .milliseconds(Int64(window)))
+        }
+        let io = SocketIOServer(configuration: configuration, group: group, logger: logger)
+        io.onConnection(Self.contractHandlers)
+        io.of("/custom").onConnection { socket in
+            socket.emit("auth", socket.handshake.auth)
+        }
+        let privateNamespace = io.of("/private")
+        privateNamespace.use { socket, next in
+            guard case .string("secret")? = socket.handshake.auth["token"] else {
+                return next(SocketIOConnectError("unauthorized", data: ["code": 401]))
+            }
+            next(nil)
+        }
+        privateNamespace.onConnection(Self.contractHandlers)
+        all = [echo, io.engine]
+    }
+
+    /// The handlers of namespace `/` (and `/private`), row by row.
+    @Sendable static func contractHandlers(_ socket: SocketIOSocket) {
+        socket.emit("auth", socket.handshake.auth)
+        socket.on("message") { event in
+            socket.emit("message-back", arguments: event.arguments)
+        }
+        socket.on("message-with-ack") { event in
+            event.ack?.send(event.arguments)
+        }
+        socket.on("echo") { event in
+            if let ack = event.ack {
+                ack.send(event.arguments)
+            } else {
+                socket.emit("echo", arguments: event.arguments)
+            }
+        }
+        socket.on("join") { event in
+            if case .string(let room)? = event.arguments.first { socket.join(room) }
+            event.ack?.send([])
+        }
+        socket.on("leave") { event in
+            if case .string(let room)? = event.arguments.first { socket.leave(room) }
+            event.ack?.send([])
+        }
+        socket.on("to-room") { event in
+            guard case .string(let room)? = event.arguments.first else { return }
+            socket.namespace.to(room).emit("room-message", arguments: Array(event.arguments.dropFirst()))
+        }
+        socket.on("broadcast") { event in
+            socket.broadcast.emit("broadcast", arguments: event.arguments)
+        }
+        socket.on("ask") { event in
+            let payload = event.arguments.first ?? .null
+            let ack = event.ack
+            socket.timeout(.milliseconds(2000)).emit("question", arguments: [payload]) { result in
+                switch result {
+                case .success(let answer): ack?.send(answer)
+                case .failure: ack?.send([["error": "timeout"]])
+                }
+            }
+        }
+        socket.on("disconnect-me") { _ in
+            socket.disconnect(close: true)
+        }
     }
 }

@@ -1,0 +1,184 @@
+import NIOCore
+import Logging
+import EngineIO
+import EngineIOCore
+import SocketIOCore
+import SocketIOAdapter
+
+/// One Engine.IO session seen by Socket.IO (the reference server's
+/// `Client`): decodes its packets, multiplexes its namespaces, and writes
+/// the packets of its sockets. Lives on the session's loop.
+final class SocketIOConnection {
+    let engine: EngineIOSocket
+    let server: SocketIOServer
+    private var decoder: SocketIOPacketDecoder
+    private(set) var sockets: [String: SocketIOSocket] = [:]
+    /// Namespaces whose CONNECT is running its middlewares.
+    private var connecting: Set<String> = []
+    private var connectTimer: Scheduled<Void>?
+    private var closed = false
+
+    var eventLoop: any EventLoop { engine.eventLoop }
+    var logger: Logger { server.logger }
+
+    private init(engine: EngineIOSocket, server: SocketIOServer) {
+        self.engine = engine
+        self.server = server
+        self.decoder = SocketIOPacketDecoder(configuration: .init(maximumAttachments: server.configuration.maxAttachments))
+    }
+
+    /// Takes over a new Engine.IO session.
+    static func start(engine: EngineIOSocket, server: SocketIOServer) {
+        let connection = SocketIOConnection(engine: engine, server: server)
+        engine.onMessage = { message in connection.receive(message) }
+        engine.onClose = { reason in connection.engineClosed(DisconnectReason(reason)) }
+        connection.connectTimer = engine.eventLoop.assumeIsolated().scheduleTask(in: server.configuration.connectTimeout) {
+            if connection.sockets.isEmpty {
+                connection.logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(engine.id)"])
+                connection.close()
+            }
+        }
+    }
+
+    // MARK: - Input
+
+    private func receive(_ message: EngineIOMessage) {
+        let output: SocketIOPacketDecoder.Output
+        do {
+            switch message {
+            case .text(let text): output = try decoder.receive(text: text)
+            case .binary(let bytes): output = try decoder.receive(binary: bytes)
+            }
+        } catch {
+            logger.debug("invalid Socket.IO packet; closing", metadata: ["sid": "\(engine.id)", "error": "\(error)"])
+            closeAfterParseError()
+            return
+        }
+        guard case .packet(let packet) = output else { return }
+        switch packet.type {
+        case .connect:
+            connect(to: packet.namespace, auth: packet.data ?? .object([:]))
+        case .connectError:
+            closeAfterParseError()  // only servers send CONNECT_ERROR
+        default:
+            // Packets for a namespace this client has not joined are ignored,
+            // as the reference server does.
+            sockets[packet.namespace]?.receive(packet)
+        }
+    }
+
+    // MARK: - Joining a namespace
+
+    private func connect(to name: String, auth: JSONValue) {
+        guard sockets[name] == nil, !connecting.contains(name) else { return }
+        guard sockets.count + connecting.count < server.configuration.maxNamespacesPerConnection else {
+            refuse(name, SocketIOConnectError("Too many namespaces"))
+            return
+        }
+        guard let namespace = server.namespace(for: name, auth: auth) else {
+            refuse(name, SocketIOConnectError("Invalid namespace"))
+            return
+        }
+        connecting.insert(name)
+        if let recovery = server.configuration.connectionStateRecovery,
+           case .string(let pid)? = auth["pid"], case .string(let offset)? = auth["offset"] {
+            namespace.adapter.restoreSession(pid: pid, offset: offset, on: eventLoop).assumeIsolated().whenComplete { result in
+                let recovered = (try? result.get()) ?? nil
+                self.admit(to: namespace, auth: auth, recovered: recovered, skipMiddlewares: recovered != nil && recovery.skipMiddlewares)
+            }
+            return
+        }
+        admit(to: namespace, auth: auth, recovered: nil, skipMiddlewares: false)
+    }
+
+    private func admit(to namespace: SocketIONamespace, auth: JSONValue, recovered: RecoveredSession?, skipMiddlewares: Bool) {
+        guard !closed else { return }
+        let socket = SocketIOSocket(connection: self, namespace: namespace, auth: auth, recovered: recovered?.session)
+        let middlewares = skipMiddlewares ? [] : namespace.middlewares
+        runMiddlewares(middlewares[...], socket: socket) { [self] error in
+            connecting.remove(namespace.name)
+            guard !closed else { return }
+            if let error {
+                refuse(namespace.name, error)
+                return
+            }
+            sockets[namespace.name] = socket
+            connectTimer?.cancel()
+            connectTimer = nil
+            socket.connected(missed: recovered?.missedPackets ?? [])
+        }
+    }
+
+    private func runMiddlewares(
+        _ remaining: ArraySlice<SocketIOMiddleware>,
+        socket: SocketIOSocket,
+        done: @escaping (SocketIOConnectError?) -> Void
+    ) {
+        guard let middleware = remaining.first else { return done(nil) }
+        var called = false
+        middleware(socket) { [self] error in
+            eventLoop.assertInEventLoop()
+            guard !called else { return }
+            called = true
+            if let error { return done(error) }
+            runMiddlewares(remaining.dropFirst(), socket: socket, done: done)
+        }
+    }
+
+    private func refuse(_ name: String, _ error: SocketIOConnectError) {
+        send(.connectError(message: error.message, data: error.data, namespace: name))
+    }
+
+    // MARK: - Output
+
+    /// Encodes and sends a packet of this connection (CONNECT, ACK, ...).
+    func send(_ packet: SocketIOPacket, compress: Bool = true) {
+        write(server.encoding.encode(packet, compress: compress), volatile: false)
+    }
+
+    /// Writes Engine.IO packets; a volatile packet is all or nothing.
+    func write(_ packets: [EngineIOOutboundPacket], volatile: Bool) {
+        guard !closed else { return }
+        for (index, packet) in packets.enumerated() {
+            let sent = engine.send(packet, volatile: volatile && index == 0)
+            if !sent { return }
+        }
+    }
+
+    // MARK: - Leaving
+
+    /// A socket left its namespace (the connection stays).
+    func remove(_ socket: SocketIOSocket) {
+        if sockets[socket.namespace.name] === socket {
+            sockets[socket.namespace.name] = nil
+        }
+    }
+
+    /// Closes the Engine.IO session; its sockets then close with its reason.
+    func close() {
+        guard !closed else { return }
+        engine.close()
+    }
+
+    /// The socket asked for `disconnect(close: true)`: every socket of the
+    /// connection leaves with a DISCONNECT packet, then the connection closes.
+    func disconnectAll() {
+        for socket in Array(sockets.values) { socket.disconnect() }
+        close()
+    }
+
+    private func closeAfterParseError() {
+        guard !closed else { return }
+        engineClosed(.parseError)
+        engine.close()
+    }
+
+    private func engineClosed(_ reason: DisconnectReason) {
+        guard !closed else { return }
+        closed = true
+        connectTimer?.cancel()
+        connectTimer = nil
+        for socket in Array(sockets.values) { socket.closed(reason) }
+        sockets.removeAll()
+    }
+}

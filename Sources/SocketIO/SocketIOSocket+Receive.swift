@@ -1,0 +1,56 @@
+import SocketIOCore
+
+extension SocketIOSocket {
+    /// A packet for this socket's namespace.
+    func receive(_ packet: SocketIOPacket) {
+        switch packet.type {
+        case .event, .binaryEvent:
+            receivedEvent(packet)
+        case .ack, .binaryAck:
+            receivedAck(packet)
+        case .disconnect:
+            closed(.clientNamespaceDisconnect)
+        case .connect, .connectError:
+            break
+        }
+    }
+
+    private func receivedEvent(_ packet: SocketIOPacket) {
+        guard let name = packet.eventName else { return }
+        let ack = packet.ackID.map { SocketIOAck(socket: self, id: $0) }
+        let event = SocketIOEvent(name: name, arguments: Array(packet.arguments), ack: ack)
+        runMiddlewares(event, from: 0)
+    }
+
+    private func runMiddlewares(_ event: SocketIOEvent, from index: Int) {
+        guard index < listeners.middlewares.count else {
+            dispatch(event)
+            return
+        }
+        var called = false
+        listeners.middlewares[index](event) { [weak self] error in
+            guard let self, !called, isConnected else { return }
+            called = true
+            if let error {
+                reportError(error)
+            } else {
+                runMiddlewares(event, from: index + 1)
+            }
+        }
+    }
+
+    private func dispatch(_ event: SocketIOEvent) {
+        for listener in listeners.any {
+            guard isConnected else { return }
+            listener.handler(event)
+        }
+        guard let entries = listeners.events[event.name] else { return }
+        if entries.contains(where: \.once) {
+            listeners.events[event.name] = entries.filter { !$0.once }
+        }
+        for listener in entries {
+            guard isConnected else { return }
+            listener.handler(event)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+public import NIOCore
+public import SocketIOCore
+public import SocketIOAdapter
+public import OrderedCollections
+public import EngineIO
+import EngineIOCore
+import Logging
+
+/// A client's membership of one namespace: what Socket.IO applications
+/// program against (`socket` in the reference server).
+///
+/// It lives on its connection's event loop; its methods and listeners run
+/// there. To reach it from elsewhere, use ``remote`` (a `Sendable` handle).
+///
+/// ```swift
+/// io.onConnection { socket in
+///     socket.join("lobby")
+///     socket.on("chat") { event in
+///         socket.to("lobby").emit("chat", event.arguments)
+///         event.ack?("delivered")
+///     }
+///     socket.onDisconnect { reason in print(socket.id, "left:", reason.rawValue) }
+/// }
+/// ```
+public final class SocketIOSocket {
+    /// Socket id (different from the Engine.IO session id, as in the reference).
+    public let id: SocketID
+    /// The namespace joined.
+    public let namespace: SocketIONamespace
+    /// What the server knew of the client when it joined.
+    public let handshake: SocketIOHandshake
+    /// The application's per-socket storage (kept by connection state
+    /// recovery, and visible in `fetchSockets()` snapshots).
+    public var data: JSONValue = .object([:])
+    /// Rooms, the socket's own id first.
+    public private(set) var rooms: OrderedSet<Room> = []
+    /// True between joining and leaving the namespace.
+    public private(set) var isConnected = false
+    /// True when this socket got its session back by connection state recovery.
+    public let recovered: Bool
+    /// The loop that owns this socket.
+    public var eventLoop: any EventLoop { connection.eventLoop }
+    /// The Engine.IO session under it.
+    public var engine: EngineIOSocket { connection.engine }
+
+    let connection: SocketIOConnection
+    /// The private session id for connection state recovery.
+    let pid: String?
+    var listeners = Listeners()
+    var acks: [UInt64: PendingAck] = [:]
+
+    init(connection: SocketIOConnection, namespace: SocketIONamespace, auth: JSONValue, recovered session: PersistedSession?) {
+        self.connection = connection
+        self.namespace = namespace
+        self.handshake = SocketIOHandshake(request: connection.engine.request, auth: auth)
+        var rng = SystemRandomNumberGenerator()
+        let shard = connection.server.loops.firstIndex { $0 === connection.eventLoop } ?? 0
+        if let session {
+            id = session.id
+            pid = session.pid
+            data = session.data
+            recovered = true
+            rooms = OrderedSet(session.rooms)
+        } else {
+            id = SessionID.make(shard: shard, using: &rng)
+            pid = connection.server.configuration.connectionStateRecovery == nil ? nil : SessionID.make(shard: shard, using: &rng)
+            recovered = false
+        }
+    }
+
+    /// A `Sendable` handle on this socket, usable from any loop or task.
+    public var remote: RemoteSocket { RemoteSocket(snapshot: snapshot(), namespace: namespace) }
+
+    var logger: Logger { connection.logger }
+
+    // MARK: - Joining and leaving the namespace
+
+    /// Middlewares passed: join the own room, send CONNECT, replay what a
+    /// recovered client missed, then call the connection handlers.
+    func connected(missed: [SocketIOPacket]) {
+        isConnected = true
+        namespace.socketJoined()
+        namespace.adapter.register(self, on: eventLoop)
+        var initialRooms = rooms
+        initialRooms.insert(id, at: 0)
+        rooms = []
+        join(Array(initialRooms))
+        var payload: JSONObject = ["sid": .string(id)]
+        if let pid { payload["pid"] = .string(pid) }
+        connection.send(.connect(namespace: namespace.name, data: payload))
+        for packet in missed {
+            connection.write(connection.server.encoding.encode(packet, compress: true), volatile: false)
+        }
+        for handler in namespace.connectionHandlers {
+            guard isConnected else { break }
+            handler(self)
+        }
+    }
+
+    /// Leaves the namespace with `reason`: "disconnecting" listeners (rooms
+    /// still there), rooms left, pending acks failed, "disconnect" listeners.
+    func closed(_ reason: DisconnectReason) {
+        guard isConnected else { return }
+        for listener in listeners.disconnecting { listener.handler(reason) }
+        if let pid, reason.allowsRecovery, connection.server.configuration.connectionStateRecovery != nil {
+            namespace.adapter.persistSession(PersistedSession(id: id, pid: pid, rooms: Array(rooms), data: data))
+        }
+        namespace.adapter.delAll(id, on: eventLoop)
+        rooms = []
+        isConnected = false
+        connection.remove(self)
+        let pending = acks
+        acks = [:]
+        for (_, ack) in pending { ack.fail(.disconnected) }
+        for listener in listeners.disconnect { listener.handler(reason) }
+        listeners = Listeners()
+        namespace.socketLeft()
+    }
+
+    /// Leaves the namespace from the server side.
+    ///
+    /// - Parameter close: also close the underlying connection (every other
+    ///   namespace of it leaves too).
+    public func disconnect(close: Bool = false) {
+        guard isConnected else { return }
+        if close {
+            connection.disconnectAll()
+            return
+        }
+        connection.send(.disconnect(namespace: namespace.name))
+        closed(.serverNamespaceDisconnect)
+    }
+
+    // MARK: - Rooms
+
+    /// Joins rooms (idempotent).
+    public func join(_ rooms: Room...) { join(rooms) }
+
+    /// Joins rooms (idempotent).
+    public func join(_ newRooms: [Room]) {
+        guard isConnected else { return }
+        let added = newRooms.filter { rooms.append($0).inserted }
+        if !added.isEmpty { namespace.adapter.addAll(id, rooms: added, on: eventLoop) }
+    }
+
+    /// Leaves a room.
+    public func leave(_ room: Room) {
+        guard isConnected, rooms.remove(room) != nil else { return }
+        namespace.adapter.del(id, room: room, on: eventLoop)
+    }
+
+    public func snapshot() -> SocketSnapshot {
+        SocketSnapshot(id: id, handshake: handshake.json, rooms: Array(rooms), data: data)
+    }
+}
+
+extension SocketIOSocket: AdapterSocket {
+    public func deliver(_ packet: SocketIOPacket, encoded: [EngineIOOutboundPacket], volatile: Bool) {
+        guard isConnected else { return }
+        notifyOutgoing(packet)
+        connection.write(encoded, volatile: volatile)
+    }
+
+    public func expectAck(id: UInt64, handler: @escaping @Sendable ([JSONValue]) -> Void) {
+        acks[id] = PendingAck(handler: { result in
+            if case .success(let arguments) = result { handler(arguments) }
+        })
+    }
+
+    public func joinFromAdapter(_ rooms: [Room]) { join(rooms) }
+
+    public func leaveFromAdapter(_ rooms: [Room]) { rooms.forEach { leave($0) } }
+
+    public func disconnectFromAdapter(close: Bool) { disconnect(close: close) }
+}

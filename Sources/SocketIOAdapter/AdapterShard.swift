@@ -1,0 +1,97 @@
+import NIOCore
+
+/// One loop's part of a namespace's index: its own sockets and their rooms.
+///
+/// Joins and leaves touch only the socket's loop; a broadcast visits each
+/// loop once and each loop writes to its own members.
+///
+/// Confined to `eventLoop`; every method asserts it.
+final class AdapterShard: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private(set) var sockets: [SocketID: any AdapterSocket] = [:]
+    private var members: [Room: Set<SocketID>] = [:]
+    private var roomsOf: [SocketID: Set<Room>] = [:]
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func register(_ socket: any AdapterSocket) {
+        eventLoop.assertInEventLoop()
+        sockets[socket.id] = socket
+    }
+
+    func add(_ id: SocketID, rooms: [Room]) {
+        eventLoop.assertInEventLoop()
+        for room in rooms {
+            members[room, default: []].insert(id)
+            roomsOf[id, default: []].insert(room)
+        }
+    }
+
+    func del(_ id: SocketID, room: Room) {
+        eventLoop.assertInEventLoop()
+        roomsOf[id]?.remove(room)
+        if members[room]?.remove(id) != nil, members[room]?.isEmpty == true {
+            members[room] = nil
+        }
+    }
+
+    func delAll(_ id: SocketID) {
+        eventLoop.assertInEventLoop()
+        for room in roomsOf.removeValue(forKey: id) ?? [] {
+            if members[room]?.remove(id) != nil, members[room]?.isEmpty == true {
+                members[room] = nil
+            }
+        }
+        sockets[id] = nil
+    }
+
+    /// The local sockets a broadcast with `options` reaches, each once.
+    func recipients(_ options: BroadcastOptions) -> [any AdapterSocket] {
+        eventLoop.assertInEventLoop()
+        var excluded = Set<SocketID>()
+        for room in options.except {
+            if let ids = members[room] { excluded.formUnion(ids) }
+        }
+        var result: [any AdapterSocket] = []
+        if options.rooms.isEmpty {
+            result.reserveCapacity(sockets.count)
+            for (id, socket) in sockets where !excluded.contains(id) {
+                result.append(socket)
+            }
+            return result
+        }
+        if options.rooms.count == 1, let room = options.rooms.first {
+            for id in members[room] ?? [] where !excluded.contains(id) {
+                if let socket = sockets[id] { result.append(socket) }
+            }
+            return result
+        }
+        var seen = Set<SocketID>()
+        for room in options.rooms {
+            for id in members[room] ?? [] where !excluded.contains(id) && seen.insert(id).inserted {
+                if let socket = sockets[id] { result.append(socket) }
+            }
+        }
+        return result
+    }
+
+    /// The ids of local sockets in any of `rooms` (all when empty).
+    func ids(in rooms: Set<Room>) -> Set<SocketID> {
+        eventLoop.assertInEventLoop()
+        if rooms.isEmpty { return Set(sockets.keys) }
+        var result = Set<SocketID>()
+        for room in rooms { result.formUnion(members[room] ?? []) }
+        return result.filter { sockets[$0] != nil }
+    }
+
+    /// Runs `body` on this shard's loop: at once when already there.
+    func run(_ body: @escaping @Sendable (AdapterShard) -> Void) {
+        if eventLoop.inEventLoop {
+            body(self)
+        } else {
+            eventLoop.execute { body(self) }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+public import NIOCore
+public import SocketIOCore
+import NIOConcurrencyHelpers
+
+/// The adapter of a single server: rooms indexed per event loop, broadcasts
+/// encoded once and written by each loop to its own members.
+///
+/// ```swift
+/// let adapter = InMemoryAdapter(context: context)
+/// adapter.broadcast(.event("news", ["hi"]), options: BroadcastOptions(rooms: ["lobby"]))
+/// ```
+public final class InMemoryAdapter: SocketIOAdapter {
+    private let context: AdapterContext
+    private let shards: [AdapterShard]
+    private let recovery: RecoveryStore?
+
+    /// An adapter for the namespace described by `context`.
+    public init(context: AdapterContext) {
+        self.context = context
+        self.shards = context.loops.map { AdapterShard(eventLoop: $0) }
+        self.recovery = context.recoveryWindow.map { RecoveryStore(window: $0) }
+    }
+
+    private func shard(for loop: any EventLoop) -> AdapterShard {
+        for shard in shards where shard.eventLoop === loop { return shard }
+        preconditionFailure("loop outside the server's group")
+    }
+
+    public func register(_ socket: any AdapterSocket, on loop: any EventLoop) {
+        shard(for: loop).register(socket)
+    }
+
+    public func addAll(_ id: SocketID, rooms: [Room], on loop: any EventLoop) {
+        shard(for: loop).add(id, rooms: rooms)
+    }
+
+    public func del(_ id: SocketID, room: Room, on loop: any EventLoop) {
+        shard(for: loop).del(id, room: room)
+    }
+
+    public func delAll(_ id: SocketID, on loop: any EventLoop) {
+        shard(for: loop).delAll(id)
+    }
+
+    public func broadcast(_ packet: SocketIOPacket, options: BroadcastOptions) {
+        var packet = packet
+        if let recovery, packet.type == .event, packet.ackID == nil, !options.flags.volatile {
+            let offset = recovery.store(packet, options: options)
+            if case .array(var arguments)? = packet.data {
+                arguments.append(.string(offset))
+                packet.data = .array(arguments)
+            }
+        }
+        let encoded = context.encode(packet, options.flags)
+        let sent = packet
+        for shard in shards {
+            shard.run { shard in
+                for socket in shard.recipients(options) {
+                    socket.deliver(sent, encoded: encoded, volatile: options.flags.volatile)
+                }
+            }
+        }
+    }
+
+    public func broadcastWithAck(
+        _ packet: SocketIOPacket,
+        options: BroadcastOptions,
+        clientCount: @escaping @Sendable (Int) -> Void,
+        response: @escaping @Sendable ([JSONValue]) -> Void
+    ) {
+        let encoded = context.encode(packet, options.flags)
+        let counter = NIOLockedValueBox((shardsLeft: shards.count, clients: 0))
+        for shard in shards {
+            shard.run { shard in
+                let recipients = shard.recipients(options)
+                for socket in recipients {
+                    if let id = packet.ackID { socket.expectAck(id: id, handler: response) }
+                    socket.deliver(packet, encoded: encoded, volatile: options.flags.volatile)
+                }
+                let total: Int? = counter.withLockedValue { state in
+                    state.shardsLeft -= 1
+                    state.clients += recipients.count
+                    return state.shardsLeft == 0 ? state.clients : nil
+                }
+                if let total { clientCount(total) }
+            }
+        }
+    }
+
+    /// Runs `body` on every shard and collects the results on `loop`.
+    private func gather<T: Sendable>(on loop: any EventLoop, _ body: @escaping @Sendable (AdapterShard) -> T) -> EventLoopFuture<[T]> {
+        let futures = shards.map { shard in shard.eventLoop.submit { body(shard) } }
+        return EventLoopFuture.whenAllSucceed(futures, on: loop)
+    }
+
+    public func fetchSockets(_ options: BroadcastOptions, on loop: any EventLoop) -> EventLoopFuture<[SocketSnapshot]> {
+        gather(on: loop) { shard in shard.recipients(options).map { $0.snapshot() } }.map { $0.flatMap { $0 } }
+    }
+
+    public func addSockets(_ options: BroadcastOptions, rooms: [Room]) {
+        for shard in shards {
+            shard.run { shard in
+                for socket in shard.recipients(options) { socket.joinFromAdapter(rooms) }
+            }
+        }
+    }
+
+    public func delSockets(_ options: BroadcastOptions, rooms: [Room]) {
+        for shard in shards {
+            shard.run { shard in
+                for socket in shard.recipients(options) { socket.leaveFromAdapter(rooms) }
+            }
+        }
+    }
+
+    public func disconnectSockets(_ options: BroadcastOptions, close: Bool) {
+        for shard in shards {
+            shard.run { shard in
+                for socket in shard.recipients(options) { socket.disconnectFromAdapter(close: close) }
+            }
+        }
+    }
+
+    public func sockets(in rooms: Set<Room>, on loop: any EventLoop) -> EventLoopFuture<Set<SocketID>> {
+        gather(on: loop) { shard in shard.ids(in: rooms) }.map { $0.reduce(into: Set()) { $0.formUnion($1) } }
+    }
+
+    public func serverSideEmit(_ packet: SocketIOPacket) {
+        // One server: there is nobody else to tell.
+    }
+
+    public func persistSession(_ session: PersistedSession) {
+        recovery?.persist(session)
+    }
+
+    public func restoreSession(pid: String, offset: String, on loop: any EventLoop) -> EventLoopFuture<RecoveredSession?> {
+        loop.makeSucceededFuture(recovery?.restore(pid: pid, offset: offset))
+    }
+}
