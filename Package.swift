@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
+        .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
     ],
@@ -78,6 +79,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SocketIOClient",
+            dependencies: [
+                "EngineIOCore", "SocketIOCore", "ZlibCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "RoomEngine",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,7 +135,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RoomEngineTests", dependencies: ["RoomEngine"], swiftSettings: strict),
+        .testTarget(
+            name: "SocketIOClientTests",
+            dependencies: [
+                "SocketIOClient", "SocketIOCore", "EngineIOCore",
+                // the server, in-process, as a loopback peer for the tests
+                "SocketIO", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RoomEngineTests",
+            dependencies: ["RoomEngine", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,263 @@
+/// One authoritative room: a logic, its state, the input queue and the
+/// per-recipient delta bookkeeping, with no threads, clocks or sockets.
+///
+/// `Room` is a value owned by exactly one caller — normally a ``RoomRunner``
+/// on its event loop, or a test. Between ticks members join, leave, enqueue
+/// inputs and acknowledge deltas; ``advance()`` then runs one tick and
+/// returns what to send. Given the same seed and the same calls in the same
+/// order, two rooms produce byte-identical states.
+///
+/// ```swift
+/// var room = Room(id: "board-1", logic: WhiteboardLogic(), seed: 42)
+/// try room.join("alice")
+/// _ = try room.enqueue(WhiteboardInput.cursor(x: 10, y: 20).encodedBytes(), from: "alice")
+/// let output = room.advance().output
+/// ```
+public struct Room<Logic: RoomLogic>: Sendable {
+    /// The room's identifier.
+    public let id: RoomID
+    /// The rules this room runs.
+    public let logic: Logic
+    /// The seed the state was created with (0 for a room restored from a snapshot).
+    public let seed: UInt64
+    /// The creation parameters (empty for a room restored from a snapshot).
+    public let config: RoomConfig
+
+    /// `nil` only while a logic call owns the state.
+    private var storedState: Logic.State?
+    /// The last completed tick (0 before the first).
+    public private(set) var tick: UInt64
+    /// The sequence number of the last operation produced.
+    public private(set) var operationSequence: UInt64
+    /// The members, in join order.
+    public private(set) var members: [MemberID]
+    /// Whether ``terminate()`` ran; a terminated room refuses everything.
+    public private(set) var isTerminated = false
+
+    private var queue: InputQueue<Logic.Input>
+    private var history: PositionHistory
+    private var pendingOperations: [SequencedOperation] = []
+    private var pendingSnapshots: [MemberID] = []
+
+    /// Creates a fresh room with `logic.create(config:seed:)`.
+    public init(id: RoomID, logic: Logic, config: RoomConfig = RoomConfig(), seed: UInt64) {
+        self.id = id
+        self.logic = logic
+        self.seed = seed
+        self.config = config
+        self.storedState = logic.create(config: config, seed: seed)
+        self.tick = 0
+        self.operationSequence = 0
+        self.members = []
+        self.queue = InputQueue(rules: logic.rules)
+        self.history = PositionHistory(length: logic.rules.positionHistoryLength)
+    }
+
+    /// Re-creates a room from a snapshot, refusing other kinds and versions.
+    public init(restoring snapshot: RoomSnapshot, logic: Logic) throws(RoomError) {
+        guard snapshot.kind == logic.kind else { throw .kindMismatch(expected: logic.kind, found: snapshot.kind) }
+        guard snapshot.logicVersion == logic.logicVersion else {
+            throw .unsupportedLogicVersion(kind: snapshot.kind, version: snapshot.logicVersion)
+        }
+        self.id = snapshot.roomID
+        self.logic = logic
+        self.seed = 0
+        self.config = RoomConfig()
+        self.storedState = try Logic.State.decodeState(snapshot.state)
+        self.tick = snapshot.tick
+        self.operationSequence = snapshot.operationSequence
+        self.members = snapshot.members
+        self.queue = InputQueue(rules: logic.rules)
+        self.history = PositionHistory(length: logic.rules.positionHistoryLength)
+        history.record(tick: snapshot.tick, table: state.positions)
+    }
+
+    /// The current authoritative state.
+    public var state: Logic.State {
+        guard let storedState else { preconditionFailure("room state read during a logic call") }
+        return storedState
+    }
+
+    /// FNV-1a-64 of the current state's canonical bytes.
+    public var stateHash: UInt64 { state.stateHash }
+
+    /// Whether `member` is in the room.
+    public func contains(_ member: MemberID) -> Bool { members.contains(member) }
+
+    /// The number of reliable inputs waiting for the next tick.
+    public var queuedReliableInputs: Int { queue.reliableCount }
+
+    /// The number of volatile inputs waiting (at most one per member).
+    public var queuedVolatileInputs: Int { queue.volatileCount }
+
+    /// A snapshot of the room as it is now.
+    public func snapshot() -> RoomSnapshot {
+        RoomSnapshot(
+            kind: logic.kind,
+            logicVersion: logic.logicVersion,
+            roomID: id,
+            tick: tick,
+            operationSequence: operationSequence,
+            members: members,
+            state: state.encodeState()
+        )
+    }
+
+    // MARK: Membership
+
+    /// Admits `member` if there is room and the logic allows it. The joiner
+    /// receives a snapshot with the next tick's output.
+    public mutating func join(_ member: MemberID, metadata: [String: String] = [:]) throws(RoomError) {
+        guard !isTerminated else { throw .roomClosed }
+        guard !members.contains(member) else { throw .alreadyAMember(member) }
+        guard members.count < logic.rules.capacity else { throw .roomFull(capacity: logic.rules.capacity) }
+        if case .refuse(let reason) = logic.joinAttempt(state: state, member: member, metadata: metadata) {
+            throw .joinRefused(reason)
+        }
+        let current = takeState()
+        let step = logic.join(state: consume current, member: member)
+        storedState = step.state
+        members.append(member)
+        pendingSnapshots.append(member)
+        sequence(step.operations)
+    }
+
+    /// Removes `member`, discarding inputs it queued for the next tick.
+    public mutating func leave(_ member: MemberID) throws(RoomError) {
+        guard !isTerminated else { throw .roomClosed }
+        guard let index = members.firstIndex(of: member) else { throw .notAMember(member) }
+        members.remove(at: index)
+        pendingSnapshots.removeAll { $0 == member }
+        queue.discardInputs(from: member)
+        history.forget(member)
+        let current = takeState()
+        let step = logic.leave(state: consume current, member: member)
+        storedState = step.state
+        sequence(step.operations)
+    }
+
+    // MARK: Inputs and acknowledgements
+
+    /// Validates and queues one encoded input for the next tick, returning
+    /// its arrival number (the sender's receipt).
+    ///
+    /// Refused, with the room untouched, when: the sender is not a member,
+    /// the bytes exceed ``RoomRules/maxInputBytes``, they do not decode (or
+    /// decode to out-of-range values), or the reliable queue is full.
+    public mutating func enqueue(_ bytes: [UInt8], from member: MemberID) throws(RoomError) -> UInt64 {
+        guard !isTerminated else { throw .roomClosed }
+        guard members.contains(member) else { throw .notAMember(member) }
+        let limit = logic.rules.maxInputBytes
+        guard bytes.count <= limit else { throw .inputTooLarge(size: bytes.count, limit: limit) }
+        let input = try Logic.Input(decoding: bytes)
+        return try queue.enqueue(input, bytes: bytes, from: member)
+    }
+
+    /// Records that `member` applied the position delta of `tick`; its next
+    /// deltas are computed against that tick's table.
+    public mutating func acknowledge(tick acknowledged: UInt64, by member: MemberID) throws(RoomError) {
+        guard members.contains(member) else { throw .notAMember(member) }
+        try history.acknowledge(tick: acknowledged, by: member)
+    }
+
+    // MARK: Ticking
+
+    /// Runs one tick over the queued inputs and returns what to send, plus
+    /// the applied batch for a recorder.
+    public mutating func advance() -> RoomAdvance {
+        precondition(!isTerminated, "a terminated room does not tick")
+        let batch = queue.drain()
+        return runTick(batch.map(\.envelope), recorded: batch.map {
+            RecordedInput(member: $0.envelope.member, sequence: $0.envelope.sequence, bytes: $0.bytes)
+        })
+    }
+
+    /// Runs one tick over exactly `inputs` (a recorded batch), bypassing the
+    /// queue. Used by ``RoomReplay``.
+    mutating func advance(replaying inputs: [RecordedInput]) throws(RoomError) -> RoomAdvance {
+        var envelopes: [RoomInputEnvelope<Logic.Input>] = []
+        envelopes.reserveCapacity(inputs.count)
+        for input in inputs {
+            let decoded = try Logic.Input(decoding: input.bytes)
+            envelopes.append(RoomInputEnvelope(member: input.member, sequence: input.sequence, input: decoded))
+        }
+        return runTick(envelopes, recorded: inputs)
+    }
+
+    /// Stops the room: the logic's final operations are returned and every
+    /// later call is refused with ``RoomError/roomClosed``.
+    public mutating func terminate() -> [SequencedOperation] {
+        guard !isTerminated else { return [] }
+        let current = takeState()
+        let step = logic.terminate(state: consume current)
+        storedState = step.state
+        sequence(step.operations)
+        isTerminated = true
+        defer { pendingOperations = [] }
+        return pendingOperations
+    }
+
+    private mutating func runTick(
+        _ inputs: [RoomInputEnvelope<Logic.Input>],
+        recorded: [RecordedInput]
+    ) -> RoomAdvance {
+        tick += 1
+        let context = TickContext(tick: tick, tickIntervalNanoseconds: logic.rules.tickIntervalNanoseconds)
+        let current = takeState()
+        let step = logic.tick(state: consume current, inputs: inputs, tick: tick, context: context)
+        storedState = step.state
+        sequence(step.operations)
+
+        let table = state.positions
+        history.record(tick: tick, table: table)
+        var snapshots: [RecipientSnapshot] = []
+        if !pendingSnapshots.isEmpty {
+            let picture = snapshot()
+            for joiner in pendingSnapshots {
+                snapshots.append(RecipientSnapshot(recipient: joiner, snapshot: picture))
+                // The snapshot travels reliably, so its tick is the joiner's baseline.
+                try? history.acknowledge(tick: tick, by: joiner)
+            }
+        }
+        var deltas: [RecipientDelta] = []
+        for member in members where !pendingSnapshots.contains(member) {
+            let message = history.message(for: member, currentTick: tick, current: table)
+            if message.changeCount > 0 {
+                deltas.append(RecipientDelta(recipient: member, bytes: message.bytes, isFull: message.isFull))
+            }
+        }
+        let output = RoomTickOutput(
+            roomID: id,
+            tick: tick,
+            deltas: deltas,
+            operations: pendingOperations,
+            rejections: step.rejections,
+            snapshots: snapshots
+        )
+        pendingOperations = []
+        pendingSnapshots = []
+        return RoomAdvance(output: output, inputs: recorded)
+    }
+
+    private mutating func sequence(_ operations: [Logic.Operation]) {
+        for operation in operations {
+            operationSequence += 1
+            pendingOperations.append(
+                SequencedOperation(sequence: operationSequence, tick: tick, payload: operation.encodedBytes())
+            )
+        }
+    }
+
+    private mutating func takeState() -> Logic.State {
+        guard let current = storedState.take() else { preconditionFailure("room state already taken") }
+        return current
+    }
+}
+
+/// The result of ``Room/advance()``: what to send and what was applied.
+public struct RoomAdvance: Equatable, Sendable {
+    /// The tick's outputs for the network binding.
+    public var output: RoomTickOutput
+    /// The exact batch the tick applied, for a ``RoomRecorder``.
+    public var inputs: [RecordedInput]
+}

@@ -1,0 +1,186 @@
+/// The rules of one room kind, written as pure functions from state to state.
+///
+/// This is the engine's seam between "what a room does" and "how it runs":
+/// a logic value never sees sockets, clocks or threads. The ``Room`` calls it
+/// with the current state and gets the next state back, in the shape of a
+/// match handler (init, join attempt, join, leave, loop, terminate). Because
+/// every function is deterministic (no wall clock, no system randomness, no
+/// dictionary iteration order, no floating point), the same seed and the same
+/// ordered inputs always produce byte-identical states, which is what makes
+/// snapshots, recordings and replays trustworthy.
+///
+/// States are passed `consuming` so that a logic can mutate the one copy it
+/// was given without copy-on-write duplicating large documents every tick.
+///
+/// ```swift
+/// struct CounterLogic: RoomLogic {
+///     var kind: RoomKind { "counter" }
+///     var logicVersion: UInt32 { 1 }
+///     var rules: RoomRules { RoomRules(capacity: 4, ticksPerSecond: 10) }
+///     func create(config: RoomConfig, seed: UInt64) -> CounterState { CounterState() }
+///     // joinAttempt, join, leave, tick, terminate …
+/// }
+/// let room = Room(id: "r1", logic: CounterLogic(), seed: 7)
+/// ```
+public protocol RoomLogic: Sendable {
+    /// The room's whole authoritative state.
+    associatedtype State: RoomState
+    /// One decoded client input.
+    associatedtype Input: RoomInput
+    /// One reliable document operation broadcast to every member, in order.
+    associatedtype Operation: BinaryCodable & Equatable & Sendable
+
+    /// The kind this logic serves.
+    var kind: RoomKind { get }
+    /// The version of these rules. Bump it whenever the same inputs could
+    /// produce a different state; replays refuse versions they lack.
+    var logicVersion: UInt32 { get }
+    /// Capacity, tick rate and input limits for rooms of this kind.
+    var rules: RoomRules { get }
+
+    /// Creates the initial state of a new room. All randomness must come from
+    /// a ``DeterministicRandom`` seeded with `seed` and kept in the state.
+    func create(config: RoomConfig, seed: UInt64) -> State
+
+    /// Decides whether `member` may join, before anything changes.
+    func joinAttempt(state: borrowing State, member: MemberID, metadata: [String: String]) -> JoinDecision
+
+    /// Adds an accepted member and returns the operations announcing it.
+    func join(state: consuming State, member: MemberID) -> RoomStep<State, Operation>
+
+    /// Removes a member (cleaning up what it left unfinished).
+    func leave(state: consuming State, member: MemberID) -> RoomStep<State, Operation>
+
+    /// Advances the room by one tick, applying `inputs` in order. Inputs that
+    /// the current state refuses are reported in ``RoomStep/rejections`` and
+    /// must leave the state untouched.
+    func tick(
+        state: consuming State,
+        inputs: [RoomInputEnvelope<Input>],
+        tick: UInt64,
+        context: TickContext
+    ) -> RoomStep<State, Operation>
+
+    /// Called once when the room stops, for final clean-up operations.
+    func terminate(state: consuming State) -> RoomStep<State, Operation>
+}
+
+/// A room's authoritative state: canonically encodable and hashable.
+public protocol RoomState: BinaryCodable, Equatable, Sendable {
+    /// The volatile table streamed to members as compact deltas (cursors in a
+    /// whiteboard, player positions in an arena).
+    var positions: PositionTable { get }
+}
+
+extension RoomState {
+    /// The state's canonical bytes (see ``BinaryCodable``).
+    public func encodeState() -> [UInt8] { encodedBytes() }
+
+    /// Decodes a state written by ``encodeState()``.
+    public static func decodeState(_ bytes: [UInt8]) throws(RoomError) -> Self {
+        try Self(decoding: bytes)
+    }
+
+    /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``).
+    public var stateHash: UInt64 { StateHash.fnv1a64(encodeState()) }
+}
+
+/// A decoded client input together with what kind of delivery it needs.
+public protocol RoomInput: BinaryCodable, Equatable, Sendable {
+    /// Whether the input is volatile (coalesced) or reliable (kept in order).
+    var inputClass: InputClass { get }
+}
+
+/// The two delivery classes of inputs, which decide the overflow policy.
+public enum InputClass: Equatable, Sendable {
+    /// Cursor- or position-like: only the latest one per member per tick
+    /// matters, so a newer one replaces an older one and the queue never
+    /// overflows.
+    case volatile
+    /// An operation (stroke, shape, game event): every one is kept in arrival
+    /// order; beyond the queue bound new ones are refused with an error.
+    case reliable
+}
+
+/// The verdict of ``RoomLogic/joinAttempt(state:member:metadata:)``.
+public enum JoinDecision: Equatable, Sendable {
+    /// The member may join.
+    case allow
+    /// The member may not join; the reason is returned to the caller.
+    case refuse(reason: String)
+}
+
+/// One input as the logic receives it: who sent it and its arrival number.
+public struct RoomInputEnvelope<Input: Sendable>: Sendable {
+    /// The sender.
+    public var member: MemberID
+    /// The room-wide arrival number, returned to the sender as a receipt and
+    /// used to name the input in a rejection.
+    public var sequence: UInt64
+    /// The decoded input.
+    public var input: Input
+
+    /// Creates an envelope.
+    public init(member: MemberID, sequence: UInt64, input: Input) {
+        self.member = member
+        self.sequence = sequence
+        self.input = input
+    }
+}
+
+extension RoomInputEnvelope: Equatable where Input: Equatable {}
+
+/// An input that was accepted into the queue but refused by the logic when
+/// the tick applied it (for example, points for a stroke never begun).
+public struct InputRejection: Equatable, Sendable {
+    /// The author, who is told about the refusal.
+    public var member: MemberID
+    /// The receipt number the author got from the enqueue.
+    public var sequence: UInt64
+    /// Why the input was refused.
+    public var error: RoomError
+
+    /// Creates a rejection.
+    public init(member: MemberID, sequence: UInt64, error: RoomError) {
+        self.member = member
+        self.sequence = sequence
+        self.error = error
+    }
+}
+
+/// What one logic call returns: the next state and what to tell members.
+public struct RoomStep<State, Operation> {
+    /// The state after the call.
+    public var state: State
+    /// Reliable operations to broadcast, in order.
+    public var operations: [Operation]
+    /// Inputs refused while applying them.
+    public var rejections: [InputRejection]
+
+    /// Creates a step.
+    public init(state: State, operations: [Operation] = [], rejections: [InputRejection] = []) {
+        self.state = state
+        self.operations = operations
+        self.rejections = rejections
+    }
+}
+
+extension RoomStep: Sendable where State: Sendable, Operation: Sendable {}
+
+/// The deterministic context of one tick. There is no wall clock here on
+/// purpose: logical time is `tick × tickInterval`, identical in replays.
+public struct TickContext: Equatable, Sendable {
+    /// The number of the tick being computed (the first tick is 1).
+    public var tick: UInt64
+    /// The fixed duration of one tick in nanoseconds.
+    public var tickIntervalNanoseconds: Int64
+
+    /// Creates a context.
+    public init(tick: UInt64, tickIntervalNanoseconds: Int64) {
+        self.tick = tick
+        self.tickIntervalNanoseconds = tickIntervalNanoseconds
+    }
+
+    /// Logical time since the room started, in nanoseconds.
+    public var logicalTimeNanoseconds: Int64 { Int64(truncatingIfNeeded: tick) &* tickIntervalNanoseconds }
+}

@@ -1,0 +1,103 @@
+/// Everything one tick (plus the joins and leaves before it) produced, for
+/// the network binding to deliver.
+///
+/// Two channels: ``deltas`` are volatile (send unreliably, the recipient
+/// acks the tick it applied), ``operations`` and ``snapshots`` are reliable
+/// and ordered. ``rejections`` go back to the authors of refused inputs.
+public struct RoomTickOutput: Equatable, Sendable {
+    /// The room.
+    public var roomID: RoomID
+    /// The tick just computed.
+    public var tick: UInt64
+    /// Per-recipient position deltas; recipients already up to date get none.
+    public var deltas: [RecipientDelta]
+    /// Operations to broadcast to every member, ascending by sequence.
+    public var operations: [SequencedOperation]
+    /// Inputs the logic refused during this tick.
+    public var rejections: [InputRejection]
+    /// Snapshots for members who joined since the previous tick.
+    public var snapshots: [RecipientSnapshot]
+
+    /// Creates an output.
+    public init(
+        roomID: RoomID,
+        tick: UInt64,
+        deltas: [RecipientDelta] = [],
+        operations: [SequencedOperation] = [],
+        rejections: [InputRejection] = [],
+        snapshots: [RecipientSnapshot] = []
+    ) {
+        self.roomID = roomID
+        self.tick = tick
+        self.deltas = deltas
+        self.operations = operations
+        self.rejections = rejections
+        self.snapshots = snapshots
+    }
+}
+
+/// A position delta for one recipient (layout on ``PositionDelta``).
+public struct RecipientDelta: Equatable, Sendable {
+    /// Who receives it.
+    public var recipient: MemberID
+    /// The encoded delta.
+    public var bytes: [UInt8]
+    /// Whether it is a full table (the recipient had no usable baseline).
+    public var isFull: Bool
+
+    /// Creates a recipient delta.
+    public init(recipient: MemberID, bytes: [UInt8], isFull: Bool) {
+        self.recipient = recipient
+        self.bytes = bytes
+        self.isFull = isFull
+    }
+}
+
+/// A snapshot for one joining member.
+public struct RecipientSnapshot: Equatable, Sendable {
+    /// Who receives it.
+    public var recipient: MemberID
+    /// The snapshot; send ``RoomSnapshot/encodedBytes()`` reliably.
+    public var snapshot: RoomSnapshot
+
+    /// Creates a recipient snapshot.
+    public init(recipient: MemberID, snapshot: RoomSnapshot) {
+        self.recipient = recipient
+        self.snapshot = snapshot
+    }
+}
+
+/// One reliable document operation with its room-wide sequence number.
+///
+/// Wire layout: `varint sequence, varint tick, varint length, payload`,
+/// where the payload is the room kind's operation encoding. Sequence numbers
+/// start at 1 and have no gaps, so a client detects loss or reordering.
+public struct SequencedOperation: Equatable, Sendable, BinaryCodable {
+    /// The operation's position in the room's operation stream (1, 2, 3, …).
+    public var sequence: UInt64
+    /// The tick during (or, for joins and leaves, after) which it happened.
+    public var tick: UInt64
+    /// The kind-specific operation bytes.
+    public var payload: [UInt8]
+
+    /// Creates a sequenced operation.
+    public init(sequence: UInt64, tick: UInt64, payload: [UInt8]) {
+        self.sequence = sequence
+        self.tick = tick
+        self.payload = payload
+    }
+
+    /// Writes the layout above.
+    public func encode(into writer: inout BinaryWriter) {
+        writer.writeVarint(sequence)
+        writer.writeVarint(tick)
+        writer.writeLengthPrefixed(payload)
+    }
+
+    /// Reads the layout above.
+    public init(from reader: inout BinaryReader) throws(RoomError) {
+        sequence = try reader.readVarint()
+        tick = try reader.readVarint()
+        payload = try reader.readLengthPrefixed()
+    }
+}

@@ -1,0 +1,244 @@
+public import Logging
+public import NIOCore
+
+/// Owns one ``Room`` on one ``RoomLoop`` and ticks it at the kind's fixed
+/// rate, delivering outputs to a sink and history to a recorder.
+///
+/// Threading: every stored mutable property is touched only on `loop`
+/// (asserted), which makes the loop the room's single owner; that is why the
+/// class can be `Sendable`. Any thread may call the public methods: they hop
+/// onto the loop, and inputs are applied at the next tick in the order the
+/// hops arrive.
+///
+/// Timing: ticks are scheduled by deadline (`start + n × interval`), not by
+/// "interval after the previous tick", so the rate does not drift. Each
+/// tick's lateness is measured in ``TickJitter``; if the loop falls more than
+/// a whole interval behind, missed slots are skipped, never burst.
+///
+/// Lifetime: a started runner keeps itself alive (its next tick is
+/// scheduled on the loop) until ``stop(completion:)``, which releases it.
+///
+/// The recorder, when given, receives the session start, every join and
+/// leave, every tick's input batch and state hash, and a snapshot every
+/// `snapshotInterval` ticks — plain values, handed over on the loop.
+///
+/// ```swift
+/// let runner = RoomRunner(
+///     room: Room(id: "board-1", logic: WhiteboardLogic(), seed: 42),
+///     loop: EventLoopRoomLoop(group.next()),
+///     sink: binding
+/// )
+/// runner.start()
+/// try await runner.join("alice", metadata: [:])
+/// runner.enqueue(bytes, from: "alice") { result in /* receipt or RoomError */ }
+/// ```
+public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable {
+    /// The room's identifier.
+    public let id: RoomID
+    /// The room's kind.
+    public let kind: RoomKind
+    /// The loop that owns the room.
+    public let loop: any RoomLoop
+    /// The fixed tick interval (from the kind's ``RoomRules``).
+    public let tickInterval: TimeAmount
+
+    private let sink: any RoomOutputSink
+    private let recorder: (any RoomRecorder)?
+    private let snapshotInterval: UInt64
+    private let logger: Logger
+
+    private enum Phase { case idle, running, stopped }
+
+    // Loop-owned state.
+    private var room: Room<Logic>
+    private var phase = Phase.idle
+    private var timer: (any RoomLoopTimer)?
+    private var jitter = TickJitter()
+
+    /// Creates a runner; nothing happens until ``start()``.
+    ///
+    /// - Parameters:
+    ///   - snapshotInterval: ticks between snapshots handed to the recorder.
+    ///   - logger: where starts, stops and skipped ticks are logged.
+    public init(
+        room: Room<Logic>,
+        loop: any RoomLoop,
+        sink: any RoomOutputSink,
+        recorder: (any RoomRecorder)? = nil,
+        snapshotInterval: UInt64 = 600,
+        logger: Logger = Logger(label: "huddle.room-runner")
+    ) {
+        precondition(snapshotInterval > 0)
+        self.id = room.id
+        self.kind = room.logic.kind
+        self.loop = loop
+        self.tickInterval = .nanoseconds(room.logic.rules.tickIntervalNanoseconds)
+        self.sink = sink
+        self.recorder = recorder
+        self.snapshotInterval = snapshotInterval
+        var logger = logger
+        logger[metadataKey: "room"] = "\(room.id)"
+        self.logger = logger
+        self.room = room
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts ticking: records the session and schedules the first tick one
+    /// interval from now.
+    public func start() {
+        loop.execute {
+            guard self.phase == .idle else { return }
+            self.phase = .running
+            if let recorder = self.recorder {
+                recorder.sessionStarted(RecordedSession(
+                    roomID: self.id, kind: self.kind, logicVersion: self.room.logic.logicVersion,
+                    seed: self.room.seed, config: self.room.config
+                ))
+                if self.room.tick > 0 { recorder.snapshotTaken(self.room.snapshot()) }
+            }
+            self.logger.debug("room started", metadata: ["kind": "\(self.kind)", "tick": "\(self.room.tick)"])
+            self.scheduleTick(at: self.loop.now() + self.tickInterval)
+        }
+    }
+
+    /// Stops ticking for good: the logic terminates, the sink gets the final
+    /// operations and the recorder the final hash. Later calls are refused
+    /// with ``RoomError/roomClosed``.
+    public func stop(completion: (@Sendable () -> Void)? = nil) {
+        loop.execute {
+            defer { completion?() }
+            guard self.phase != .stopped else { return }
+            self.phase = .stopped
+            self.timer?.cancel()
+            self.timer = nil
+            let operations = self.room.terminate()
+            self.sink.roomDidStop(self.id, finalOperations: operations)
+            self.recorder?.sessionEnded(room: self.id, finalTick: self.room.tick, finalStateHash: self.room.stateHash)
+            self.logger.debug("room stopped", metadata: ["tick": "\(self.room.tick)"])
+        }
+    }
+
+    // MARK: Requests from any thread
+
+    /// Admits a member; the result arrives on the loop.
+    public func join(
+        _ member: MemberID,
+        metadata: [String: String] = [:],
+        completion: @escaping @Sendable (Result<Void, RoomError>) -> Void
+    ) {
+        onLoop(completion) { () throws(RoomError) in
+            try self.room.join(member, metadata: metadata)
+            self.recorder?.memberJoined(member, metadata: metadata, room: self.id, afterTick: self.room.tick)
+        }
+    }
+
+    /// Removes a member; the result arrives on the loop.
+    public func leave(_ member: MemberID, completion: @escaping @Sendable (Result<Void, RoomError>) -> Void) {
+        onLoop(completion) { () throws(RoomError) in
+            try self.room.leave(member)
+            self.recorder?.memberLeft(member, room: self.id, afterTick: self.room.tick)
+        }
+    }
+
+    /// Queues one encoded input for the next tick. The completion gets the
+    /// input's receipt number, or the reason it was refused (too large,
+    /// malformed, queue full, not a member, room stopped).
+    public func enqueue(
+        _ bytes: [UInt8],
+        from member: MemberID,
+        completion: @escaping @Sendable (Result<UInt64, RoomError>) -> Void
+    ) {
+        onLoop(completion) { () throws(RoomError) in try self.room.enqueue(bytes, from: member) }
+    }
+
+    /// Records a member's acknowledgement of a delta tick.
+    public func acknowledge(
+        tick: UInt64,
+        by member: MemberID,
+        completion: @escaping @Sendable (Result<Void, RoomError>) -> Void = { _ in }
+    ) {
+        onLoop(completion) { () throws(RoomError) in try self.room.acknowledge(tick: tick, by: member) }
+    }
+
+    /// Reads the room and the jitter measurement on the loop (for metrics,
+    /// listings and tests).
+    public func inspect<Value: Sendable>(
+        _ body: @escaping @Sendable (borrowing Room<Logic>, TickJitter) -> Value,
+        completion: @escaping @Sendable (Value) -> Void
+    ) {
+        loop.execute { completion(body(self.room, self.jitter)) }
+    }
+
+    // MARK: RoomHandle
+
+    /// Async form of ``join(_:metadata:completion:)``.
+    public func join(_ member: MemberID, metadata: [String: String]) async throws(RoomError) {
+        let result = await withCheckedContinuation { continuation in
+            join(member, metadata: metadata) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    /// Async form of ``leave(_:completion:)``.
+    public func leave(_ member: MemberID) async throws(RoomError) {
+        let result = await withCheckedContinuation { continuation in
+            leave(member) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    /// Async form of ``stop(completion:)``.
+    public func close() async {
+        await withCheckedContinuation { continuation in
+            stop { continuation.resume() }
+        }
+    }
+
+    // MARK: Ticking (on the loop)
+
+    private func scheduleTick(at deadline: NIODeadline) {
+        timer = loop.schedule(at: deadline) { self.runTick(dueAt: deadline) }
+    }
+
+    private func runTick(dueAt deadline: NIODeadline) {
+        precondition(loop.inLoop)
+        guard phase == .running else { return }
+        let firedAt = loop.now()
+        jitter.record(deadline: deadline, firedAt: firedAt)
+
+        let advance = room.advance()
+        sink.roomDidTick(advance.output)
+        if let recorder {
+            recorder.tickCompleted(RecordedTick(
+                roomID: id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash
+            ))
+            if room.tick % snapshotInterval == 0 { recorder.snapshotTaken(room.snapshot()) }
+        }
+
+        var next = deadline + tickInterval
+        if next <= firedAt {
+            let missed = (firedAt - deadline).nanoseconds / tickInterval.nanoseconds
+            jitter.recordSkipped(Int(missed))
+            logger.warning("room loop fell behind; skipping ticks", metadata: [
+                "tick": "\(room.tick)", "late": "\(firedAt - deadline)", "skipped": "\(missed)",
+            ])
+            next = deadline + .nanoseconds(tickInterval.nanoseconds * (missed + 1))
+        }
+        scheduleTick(at: next)
+    }
+
+    private func onLoop<Success: Sendable>(
+        _ completion: @escaping @Sendable (Result<Success, RoomError>) -> Void,
+        _ body: @escaping @Sendable () throws(RoomError) -> Success
+    ) {
+        loop.execute {
+            guard self.phase != .stopped else { return completion(.failure(.roomClosed)) }
+            do throws(RoomError) {
+                completion(.success(try body()))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+}
