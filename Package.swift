@@ -19,13 +19,16 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
+        .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
+        .executable(name: "huddle", targets: ["huddle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -100,6 +103,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "RoomEngineSocketIO",
+            dependencies: [
+                "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SnapshotStore",
+            dependencies: [
+                "RoomEngine", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "huddle",
+            dependencies: [
+                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "conformance-server",
             dependencies: [
@@ -144,6 +177,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RoomEngineSocketIOTests",
+            dependencies: [
+                "RoomEngineSocketIO", "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SnapshotStoreTests",
+            dependencies: [
+                "SnapshotStore", "RoomEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+// placeholder: replaced by the real command
+struct Serve: AsyncParsableCommand {
+    func run() async throws { throw ExitCode(2) }
+}
