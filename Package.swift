@@ -144,12 +144,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // EmbeddedChannel helpers shared by the in-process test suites.
+        .target(
+            name: "HuddleTestSupport",
+            dependencies: [
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
         .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
         .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
         .testTarget(
             name: "EngineIOTests",
             dependencies: [
-                "EngineIO", "EngineIOCore",
+                "EngineIO", "EngineIOCore", "HuddleTestSupport", "ZlibCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -161,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
-                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO",
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -60,6 +60,18 @@ public final class HTTPServer: Sendable {
         return HTTPServer(channel: channel, endpoints: endpoints)
     }
 
+    /// Sets up an accepted connection to serve `endpoints` (HTTP/1.1 with
+    /// the WebSocket upgrade), for applications that run their own NIO
+    /// bootstrap or drive a connection in tests (EmbeddedChannel).
+    ///
+    /// ```swift
+    /// let channel = EmbeddedChannel(loop: loop)
+    /// try HTTPServer.configure(channel: channel, endpoints: [engine])
+    /// ```
+    public static func configure(channel: any Channel, endpoints: [EngineIOServer], fallback: Fallback? = nil) throws {
+        try configure(channel: channel, router: HTTPRouter(endpoints: endpoints, fallback: fallback))
+    }
+
     /// Sets up a new connection: HTTP/1.1 with the WebSocket upgrade.
     static func configure(channel: any Channel, router: HTTPRouter) throws {
         let handler = HTTPRequestHandler(router: router)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import HuddleTestSupport
 import Testing
 import ZlibCompression
 @testable import EngineIO
@@ -41,7 +42,7 @@ import ZlibCompression
         let compressor = PerMessageDeflateCompressor()
         let bomb = try compressor.compress(ByteBuffer(string: "4" + String(repeating: "0", count: 1_000_000)))
         #expect(bomb.readableBytes < 10_000)
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, Array(bomb.readableBytesView), rsv1: true))
+        try ws.send(frame: EmbeddedClient.frame(.text, Array(bomb.readableBytesView), rsv1: true))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1009)
         #expect(h.closed[sid] == .transportError)

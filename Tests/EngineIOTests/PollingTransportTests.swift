@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import HuddleTestSupport
 import Testing
 @testable import EngineIO
 
@@ -96,7 +97,7 @@ import Testing
         let sid = try h.openPolling()
         let get = try h.connection()
         try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
-        try get.close().wait()
+        try get.channel.close().wait()
         h.loop.run()
         #expect(h.closed[sid] == .transportError)
         #expect(try h.sessionCount() == 0)
@@ -184,7 +185,7 @@ import Testing
     @Test func garbageHTTPClosesTheConnection() throws {
         let h = EmbeddedHarness()
         let channel = try h.connection()
-        _ = try? channel.writeInbound(ByteBuffer(string: "\u{0}\u{1}NOT HTTP AT ALL\r\n\r\n"))
+        _ = try? channel.send(frame: ByteBuffer(string: "\u{0}\u{1}NOT HTTP AT ALL\r\n\r\n"))
         h.loop.run()
         let answer = try h.output(channel)
         #expect(String(buffer: answer).hasPrefix("HTTP/1.1 400"))

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import HuddleTestSupport
 import Testing
 @testable import EngineIO
 
@@ -15,7 +16,7 @@ import Testing
         #expect(open[0].contains("\"upgrades\":[]"))
         try h.sendFrame(ws, text: "4hello")
         #expect(try h.texts(ws) == ["4hello"])
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.binary, [1, 2, 3]))
+        try ws.send(frame: EmbeddedClient.frame(.binary, [1, 2, 3]))
         let frames = try h.frames(ws)
         #expect(frames.map(\.opcode) == [2])
         #expect(Array(frames[0].payload.readableBytesView) == [1, 2, 3])
@@ -103,7 +104,7 @@ import Testing
         let h = EmbeddedHarness()
         let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
         let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.connectionClose, [0x03, 0xE8]))
+        try ws.send(frame: EmbeddedClient.frame(.connectionClose, [0x03, 0xE8]))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1000)
         #expect(h.closed[sid] == .transportClose)
@@ -114,7 +115,7 @@ import Testing
         let h = EmbeddedHarness()
         let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
         let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
-        ws.pipeline.fireErrorCaught(IOError(errnoCode: 104, reason: "read"))  // ECONNRESET
+        ws.channel.pipeline.fireErrorCaught(IOError(errnoCode: 104, reason: "read"))  // ECONNRESET
         h.loop.run()
         #expect(h.closed[sid] == .transportError)
         #expect(try h.sessionCount() == 0)
@@ -123,7 +124,7 @@ import Testing
 
 /// Bad WebSocket input: each case ends in a clean close with the right code.
 @Suite struct WebSocketBadInputTests {
-    func session(_ configure: (inout EngineIOConfiguration) -> Void = { _ in }) throws -> (EmbeddedHarness, EmbeddedChannel, String) {
+    func session(_ configure: (inout EngineIOConfiguration) -> Void = { _ in }) throws -> (EmbeddedHarness, EmbeddedClient, String) {
         let h = EmbeddedHarness(configure: configure)
         let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
         let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
@@ -132,7 +133,7 @@ import Testing
 
     @Test func unmaskedClientFrame() throws {
         let (h, ws, sid) = try session()
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, Array("4x".utf8), masked: false))
+        try ws.send(frame: EmbeddedClient.frame(.text, Array("4x".utf8), masked: false))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1002)
         #expect(h.closed[sid] == .transportError)
@@ -140,7 +141,7 @@ import Testing
 
     @Test func invalidUTF8InATextFrame() throws {
         let (h, ws, sid) = try session()
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34, 0xC0, 0xAF]))
+        try ws.send(frame: EmbeddedClient.frame(.text, [0x34, 0xC0, 0xAF]))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1007)
         #expect(h.closed[sid] == .transportError)
@@ -149,7 +150,7 @@ import Testing
 
     @Test func oversizedMessage() throws {
         let (h, ws, sid) = try session { $0.maxHttpBufferSize = 1000 }
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34] + Array(repeating: 0x61, count: 1000)))
+        try ws.send(frame: EmbeddedClient.frame(.text, [0x34] + Array(repeating: 0x61, count: 1000)))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1009)
         #expect(h.closed[sid] == .transportError)
@@ -157,8 +158,8 @@ import Testing
 
     @Test func oversizedFragmentedMessage() throws {
         let (h, ws, sid) = try session { $0.maxHttpBufferSize = 1000 }
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, [0x34] + Array(repeating: 0x61, count: 600), fin: false))
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.continuation, Array(repeating: 0x61, count: 600)))
+        try ws.send(frame: EmbeddedClient.frame(.text, [0x34] + Array(repeating: 0x61, count: 600), fin: false))
+        try ws.send(frame: EmbeddedClient.frame(.continuation, Array(repeating: 0x61, count: 600)))
         h.loop.run()
         #expect(try h.closeCode(ws) == 1009)
         #expect(h.closed[sid] == .transportError)
@@ -166,9 +167,9 @@ import Testing
 
     @Test func fragmentedMessagesAreJoined() throws {
         let (h, ws, sid) = try session()
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.text, Array("4hel".utf8), fin: false))
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.ping, [9]))
-        try ws.writeInbound(EmbeddedHarness.clientFrame(.continuation, Array("lo".utf8)))
+        try ws.send(frame: EmbeddedClient.frame(.text, Array("4hel".utf8), fin: false))
+        try ws.send(frame: EmbeddedClient.frame(.ping, [9]))
+        try ws.send(frame: EmbeddedClient.frame(.continuation, Array("lo".utf8)))
         h.loop.run()
         let frames = try h.frames(ws)
         #expect(frames.map(\.opcode) == [0xA, 1], "pong between fragments, then the echo")
@@ -177,12 +178,12 @@ import Testing
     }
 
     @Test(arguments: [
-        EmbeddedHarness.clientFrame(.continuation, Array("x".utf8)),
-        EmbeddedHarness.clientFrame(.text, Array("4x".utf8), rsv1: true),
+        EmbeddedClient.frame(.continuation, Array("x".utf8)),
+        EmbeddedClient.frame(.text, Array("4x".utf8), rsv1: true),
     ])
     func protocolViolations(frame: ByteBuffer) throws {
         let (h, ws, sid) = try session()
-        try ws.writeInbound(frame)
+        try ws.send(frame: frame)
         h.loop.run()
         #expect(try h.closeCode(ws) == 1002)
         #expect(h.closed[sid] == .transportError)
@@ -191,7 +192,7 @@ import Testing
     @Test func garbageBytes() throws {
         let (h, ws, sid) = try session()
         // reserved opcode 0x3 with RSV2/RSV3 set
-        _ = try? ws.writeInbound(ByteBuffer(bytes: [0xB3, 0x80, 1, 2, 3, 4]))
+        _ = try? ws.send(frame: ByteBuffer(bytes: [0xB3, 0x80, 1, 2, 3, 4]))
         h.loop.run()
         #expect(!ws.isActive)
         #expect(h.closed[sid] == .transportError)
