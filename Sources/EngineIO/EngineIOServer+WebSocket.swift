@@ -36,7 +36,7 @@ extension EngineIOServer {
             let socket = EngineIOSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard)
             socket.websocket = output
             shard.insert(socket)
-            output.handler.value.attach(NIOLoopBound(socket, eventLoop: loop))
+            output.attach(NIOLoopBound(socket, eventLoop: loop))
             output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))
             logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "websocket"])
             onConnection(socket)
@@ -48,12 +48,7 @@ extension EngineIOServer {
                 output.close(code: 1008)
                 return
             }
-            let bound = NIOLoopBound(socket, eventLoop: socket.eventLoop)
-            if loop.inEventLoop {
-                output.handler.value.attach(bound)
-            } else {
-                loop.execute { output.handler.value.attach(bound) }
-            }
+            output.attach(NIOLoopBound(socket, eventLoop: socket.eventLoop))
         }
     }
 }

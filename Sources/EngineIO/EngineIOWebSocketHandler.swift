@@ -21,6 +21,8 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var flushPending = false
     private var closing = false
     private var bytesWhileUnwritable = 0
+    /// The channel's writability, as last reported (read on every write).
+    private(set) var isWritable = true
     /// Packets that arrived before the session was attached (a probe
     /// attaches after a hop to the session's loop). Bounded: a client may
     /// send only `2probe` and `5` before it gets `3probe`.
@@ -64,7 +66,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     /// Writes a complete frame; it is flushed at the end of this loop turn.
     func writeFrame(_ frame: ByteBuffer) {
         guard let context, !closing else { return }
-        if !context.channel.isWritable {
+        if !isWritable {
             bytesWhileUnwritable += frame.readableBytes
             if bytesWhileUnwritable > server.configuration.maxBufferedBytesPerSession {
                 server.logger.info("engine.io websocket backlog over limit; closing")
@@ -85,7 +87,8 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { bytesWhileUnwritable = 0 }
+        isWritable = context.channel.isWritable
+        if isWritable { bytesWhileUnwritable = 0 }
         context.fireChannelWritabilityChanged()
     }
 

@@ -67,7 +67,7 @@ final class EngineIOWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
                 request: request,
                 output: WebSocketOutput(
                     channel: channel,
-                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                    handler: handler,
                     sendsCompressed: deflate?.sendsCompressed ?? false
                 )
             )

@@ -3,24 +3,46 @@ import NIOCore
 /// A session's handle on a WebSocket connection, usable from the session's
 /// loop even when the connection lives on another loop (a polling session
 /// upgraded over a connection accepted elsewhere).
-struct WebSocketOutput: Sendable {
+///
+/// `@unchecked Sendable`: the handler is only touched on the connection's
+/// loop; from any other loop every call hops there first. (Not wrapped in
+/// `NIOLoopBound`, whose checks would run on every write of a broadcast.)
+struct WebSocketOutput: @unchecked Sendable {
     let channel: any Channel
-    let handler: NIOLoopBound<EngineIOWebSocketHandler>
+    private let handler: EngineIOWebSocketHandler
     /// Whether compressed frames may be sent on this connection.
     let sendsCompressed: Bool
+
+    init(channel: any Channel, handler: EngineIOWebSocketHandler, sendsCompressed: Bool) {
+        self.channel = channel
+        self.handler = handler
+        self.sendsCompressed = sendsCompressed
+    }
 
     var identity: ObjectIdentifier { ObjectIdentifier(channel) }
 
     /// True while the kernel is taking what we write (NIO's watermarks).
-    var isWritable: Bool { channel.isWritable }
+    var isWritable: Bool {
+        channel.eventLoop.inEventLoop ? handler.isWritable : channel.isWritable
+    }
+
+    /// Runs `body` with the handler on the connection's loop.
+    private func onHandler(_ body: @escaping (EngineIOWebSocketHandler) -> Void) {
+        if channel.eventLoop.inEventLoop {
+            body(handler)
+        } else {
+            let output = self
+            let call = UncheckedCall(body: body)
+            channel.eventLoop.execute { call.body(output.handler) }
+        }
+    }
 
     /// Writes a complete frame and flushes it at the end of the loop's turn.
     func write(_ frame: ByteBuffer) {
         if channel.eventLoop.inEventLoop {
-            handler.value.writeFrame(frame)
+            handler.writeFrame(frame)
         } else {
-            let handler = handler
-            channel.eventLoop.execute { handler.value.writeFrame(frame) }
+            onHandler { $0.writeFrame(frame) }
         }
     }
 
@@ -35,22 +57,23 @@ struct WebSocketOutput: Sendable {
 
     /// Sends a close frame (unless `code` is nil) and closes the connection.
     func close(code: UInt16? = 1000) {
-        if channel.eventLoop.inEventLoop {
-            handler.value.closeConnection(code: code)
-        } else {
-            let handler = handler
-            channel.eventLoop.execute { handler.value.closeConnection(code: code) }
-        }
+        onHandler { $0.closeConnection(code: code) }
     }
 
     /// Stops the connection from reporting to its session (used once the
     /// session has been closed for another reason).
     func detach() {
-        if channel.eventLoop.inEventLoop {
-            handler.value.detach()
-        } else {
-            let handler = handler
-            channel.eventLoop.execute { handler.value.detach() }
-        }
+        onHandler { $0.detach() }
     }
+
+    /// Binds the connection to the session its packets go to.
+    func attach(_ session: NIOLoopBound<EngineIOSocket>) {
+        onHandler { $0.attach(session) }
+    }
+}
+
+/// A closure built on one loop and run on another; it captures only
+/// `Sendable` values (a frame, a code, a loop-bound session).
+private struct UncheckedCall: @unchecked Sendable {
+    let body: (EngineIOWebSocketHandler) -> Void
 }

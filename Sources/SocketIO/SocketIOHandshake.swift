@@ -6,42 +6,44 @@ import EngineIO
 /// What the server knew of a client when it joined a namespace: the
 /// reference server's `socket.handshake`.
 public struct SocketIOHandshake: Sendable {
-    /// Request headers of the connection's first request.
-    public var headers: HTTPHeaders
-    /// Query parameters (Engine.IO's own included, as in the reference).
-    public var query: [String: String]
+    /// The request that opened the connection (its storage is shared, not copied).
+    private let request: EngineIORequest
     /// The CONNECT packet's auth payload (`{}` when none).
     public var auth: JSONValue
-    /// The client's address (`ip:port`), if known.
-    public var address: String
-    /// When the namespace connection was made.
-    public var time: Date
-    /// The same, in milliseconds since 1970.
+    /// When the namespace connection was made, in milliseconds since 1970.
     public var issued: Int64
-    /// The request URI.
-    public var url: String
-    /// Whether the connection was TLS.
-    public var secure: Bool
-    /// Whether the request came from another origin.
-    public var xdomain: Bool
 
     init(request: EngineIORequest, auth: JSONValue, now: Date = Date()) {
-        headers = request.headers
+        self.request = request
+        self.auth = auth
+        self.issued = Int64(now.timeIntervalSince1970 * 1000)
+    }
+
+    /// Request headers of the connection's first request.
+    public var headers: HTTPHeaders { request.headers }
+
+    /// Query parameters (Engine.IO's own included, as in the reference);
+    /// the first value of a repeated name.
+    public var query: [String: String] {
         var query: [String: String] = [:]
         for (name, value) in request.query.pairs where query[name] == nil { query[name] = value }
-        self.query = query
-        self.auth = auth
-        if let remote = request.remoteAddress {
-            address = remote.ipAddress ?? "\(remote)"
-        } else {
-            address = ""
-        }
-        time = now
-        issued = Int64(now.timeIntervalSince1970 * 1000)
-        url = request.uri
-        secure = request.isSecure
-        xdomain = request.headers.first(name: "origin") != nil
+        return query
     }
+
+    /// The client's IP address, or "" when unknown.
+    public var address: String { request.remoteAddress?.ipAddress ?? "" }
+
+    /// When the namespace connection was made.
+    public var time: Date { Date(timeIntervalSince1970: Double(issued) / 1000) }
+
+    /// The request URI.
+    public var url: String { request.uri }
+
+    /// Whether the connection was TLS.
+    public var secure: Bool { request.isSecure }
+
+    /// Whether the request came from another origin.
+    public var xdomain: Bool { request.headers.first(name: "origin") != nil }
 
     /// The handshake as JSON, for snapshots of remote sockets.
     var json: JSONValue {

@@ -27,6 +27,7 @@ public final class SocketIONamespace: Sendable {
     let server: SocketIOServer
     let parent: ParentNamespace?
     private let handlers = NIOLockedValueBox(Handlers())
+    let events = NamespaceEventTable()
     private let ackCounter = Atomic<UInt64>(0)
     private let sockets = Atomic<Int>(0)
 

@@ -44,6 +44,13 @@ extension SocketIOSocket {
             guard isConnected else { return }
             listener.handler(event)
         }
+        if namespaceEvents.version != namespace.events.version {
+            namespaceEvents = namespace.events.snapshot()
+        }
+        for handler in namespaceEvents.handlers[event.name] ?? [] {
+            guard isConnected else { return }
+            handler(self, event)
+        }
         guard let entries = listeners.events[event.name] else { return }
         if entries.contains(where: \.once) {
             listeners.events[event.name] = entries.filter { !$0.once }

@@ -1,7 +1,6 @@
 public import NIOCore
 public import SocketIOCore
 public import SocketIOAdapter
-public import OrderedCollections
 public import EngineIO
 import EngineIOCore
 import Logging
@@ -33,7 +32,7 @@ public final class SocketIOSocket {
     /// recovery, and visible in `fetchSockets()` snapshots).
     public var data: JSONValue = .object([:])
     /// Rooms, the socket's own id first.
-    public private(set) var rooms: OrderedSet<Room> = []
+    public private(set) var rooms: [Room] = []
     /// True between joining and leaving the namespace.
     public private(set) var isConnected = false
     /// True when this socket got its session back by connection state recovery.
@@ -47,6 +46,8 @@ public final class SocketIOSocket {
     /// The private session id for connection state recovery.
     let pid: String?
     var listeners = Listeners()
+    /// The namespace's shared event handlers, as of `namespaceEvents.version`.
+    var namespaceEvents: (version: Int, handlers: [String: [SocketIONamespaceEventHandler]]) = (-1, [:])
     var acks: [UInt64: PendingAck] = [:]
 
     init(connection: SocketIOConnection, namespace: SocketIONamespace, auth: JSONValue, recovered session: PersistedSession?) {
@@ -60,7 +61,7 @@ public final class SocketIOSocket {
             pid = session.pid
             data = session.data
             recovered = true
-            rooms = OrderedSet(session.rooms)
+            rooms = session.rooms
         } else {
             id = SessionID.make(shard: shard, using: &rng)
             pid = connection.server.configuration.connectionStateRecovery == nil ? nil : SessionID.make(shard: shard, using: &rng)
@@ -81,10 +82,9 @@ public final class SocketIOSocket {
         isConnected = true
         namespace.socketJoined()
         namespace.adapter.register(self, on: eventLoop)
-        var initialRooms = rooms
-        initialRooms.insert(id, at: 0)
+        let initialRooms = [id] + rooms.filter { $0 != id }
         rooms = []
-        join(Array(initialRooms))
+        join(initialRooms)
         var payload: JSONObject = ["sid": .string(id)]
         if let pid { payload["pid"] = .string(pid) }
         connection.send(.connect(namespace: namespace.name, data: payload))
@@ -103,7 +103,7 @@ public final class SocketIOSocket {
         guard isConnected else { return }
         for listener in listeners.disconnecting { listener.handler(reason) }
         if let pid, reason.allowsRecovery, connection.server.configuration.connectionStateRecovery != nil {
-            namespace.adapter.persistSession(PersistedSession(id: id, pid: pid, rooms: Array(rooms), data: data))
+            namespace.adapter.persistSession(PersistedSession(id: id, pid: pid, rooms: rooms, data: data))
         }
         namespace.adapter.delAll(id, on: eventLoop)
         rooms = []
@@ -139,18 +139,23 @@ public final class SocketIOSocket {
     /// Joins rooms (idempotent).
     public func join(_ newRooms: [Room]) {
         guard isConnected else { return }
-        let added = newRooms.filter { rooms.append($0).inserted }
+        var added: [Room] = []
+        for room in newRooms where !rooms.contains(room) {
+            rooms.append(room)
+            added.append(room)
+        }
         if !added.isEmpty { namespace.adapter.addAll(id, rooms: added, on: eventLoop) }
     }
 
     /// Leaves a room.
     public func leave(_ room: Room) {
-        guard isConnected, rooms.remove(room) != nil else { return }
+        guard isConnected, let index = rooms.firstIndex(of: room) else { return }
+        rooms.remove(at: index)
         namespace.adapter.del(id, room: room, on: eventLoop)
     }
 
     public func snapshot() -> SocketSnapshot {
-        SocketSnapshot(id: id, handshake: handshake.json, rooms: Array(rooms), data: data)
+        SocketSnapshot(id: id, handshake: handshake.json, rooms: rooms, data: data)
     }
 }
 

@@ -21,9 +21,11 @@ final class AdapterShard: @unchecked Sendable {
         sockets[socket.id] = socket
     }
 
+    /// A socket's own room (its id) is not stored: `sockets` already finds
+    /// it, which saves two small sets per connection.
     func add(_ id: SocketID, rooms: [Room]) {
         eventLoop.assertInEventLoop()
-        for room in rooms {
+        for room in rooms where room != id {
             members[room, default: []].insert(id)
             roomsOf[id, default: []].insert(room)
         }
@@ -53,6 +55,7 @@ final class AdapterShard: @unchecked Sendable {
         var excluded = Set<SocketID>()
         for room in options.except {
             if let ids = members[room] { excluded.formUnion(ids) }
+            if sockets[room] != nil { excluded.insert(room) }
         }
         var result: [any AdapterSocket] = []
         if options.rooms.isEmpty {
@@ -62,14 +65,16 @@ final class AdapterShard: @unchecked Sendable {
             }
             return result
         }
-        if options.rooms.count == 1, let room = options.rooms.first {
-            for id in members[room] ?? [] where !excluded.contains(id) {
-                if let socket = sockets[id] { result.append(socket) }
-            }
+        if options.rooms.count == 1, let room = options.rooms.first, members[room] == nil {
+            // One socket by its id: the common case of an emit to one socket.
+            if let socket = sockets[room], !excluded.contains(room) { result.append(socket) }
             return result
         }
         var seen = Set<SocketID>()
         for room in options.rooms {
+            if sockets[room] != nil, !excluded.contains(room), seen.insert(room).inserted {
+                result.append(sockets[room]!)
+            }
             for id in members[room] ?? [] where !excluded.contains(id) && seen.insert(id).inserted {
                 if let socket = sockets[id] { result.append(socket) }
             }
@@ -82,7 +87,10 @@ final class AdapterShard: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         if rooms.isEmpty { return Set(sockets.keys) }
         var result = Set<SocketID>()
-        for room in rooms { result.formUnion(members[room] ?? []) }
+        for room in rooms {
+            result.formUnion(members[room] ?? [])
+            if sockets[room] != nil { result.insert(room) }
+        }
         return result.filter { sockets[$0] != nil }
     }
 

@@ -29,7 +29,7 @@ struct ConformanceEndpoints {
             configuration.connectionStateRecovery = ConnectionStateRecovery(maxDisconnectionDuration: .milliseconds(Int64(window)))
         }
         let io = SocketIOServer(configuration: configuration, group: group, logger: logger)
-        io.onConnection(Self.contractHandlers)
+        Self.registerContract(on: io.sockets)
         io.of("/custom").onConnection { socket in
             socket.emit("auth", socket.handshake.auth)
         }
@@ -40,42 +40,43 @@ struct ConformanceEndpoints {
             }
             next(nil)
         }
-        privateNamespace.onConnection(Self.contractHandlers)
+        Self.registerContract(on: privateNamespace)
         all = [echo, io.engine]
     }
 
-    /// The handlers of namespace `/` (and `/private`), row by row.
-    @Sendable static func contractHandlers(_ socket: SocketIOSocket) {
-        socket.emit("auth", socket.handshake.auth)
-        socket.on("message") { event in
+    /// The handlers of namespace `/` (and `/private`), row by row,
+    /// registered once per namespace (nothing per socket).
+    static func registerContract(on namespace: SocketIONamespace) {
+        namespace.onConnection { socket in socket.emit("auth", socket.handshake.auth) }
+        namespace.on("message") { socket, event in
             socket.emit("message-back", arguments: event.arguments)
         }
-        socket.on("message-with-ack") { event in
+        namespace.on("message-with-ack") { _, event in
             event.ack?.send(event.arguments)
         }
-        socket.on("echo") { event in
+        namespace.on("echo") { socket, event in
             if let ack = event.ack {
                 ack.send(event.arguments)
             } else {
                 socket.emit("echo", arguments: event.arguments)
             }
         }
-        socket.on("join") { event in
+        namespace.on("join") { socket, event in
             if case .string(let room)? = event.arguments.first { socket.join(room) }
             event.ack?.send([])
         }
-        socket.on("leave") { event in
+        namespace.on("leave") { socket, event in
             if case .string(let room)? = event.arguments.first { socket.leave(room) }
             event.ack?.send([])
         }
-        socket.on("to-room") { event in
+        namespace.on("to-room") { socket, event in
             guard case .string(let room)? = event.arguments.first else { return }
             socket.namespace.to(room).emit("room-message", arguments: Array(event.arguments.dropFirst()))
         }
-        socket.on("broadcast") { event in
+        namespace.on("broadcast") { socket, event in
             socket.broadcast.emit("broadcast", arguments: event.arguments)
         }
-        socket.on("ask") { event in
+        namespace.on("ask") { socket, event in
             let payload = event.arguments.first ?? .null
             let ack = event.ack
             socket.timeout(.milliseconds(2000)).emit("question", arguments: [payload]) { result in
@@ -85,7 +86,7 @@ struct ConformanceEndpoints {
                 }
             }
         }
-        socket.on("disconnect-me") { _ in
+        namespace.on("disconnect-me") { socket, _ in
             socket.disconnect(close: true)
         }
     }
