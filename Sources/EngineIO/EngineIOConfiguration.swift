@@ -56,7 +56,18 @@ public struct EngineIOConfiguration: Sendable {
     /// this bound closes the session with reason "transport error", so that
     /// a stalled client costs bounded memory and learns it lost data instead
     /// of silently missing it.
-    public var maxBufferedBytesPerSession = 4 << 20
+    public var maxBufferedBytesPerSession = 1 << 20
+
+    /// How long packets sent as part of a broadcast may wait to be flushed
+    /// together with the next ones for the same client (0: flushed at the
+    /// end of the event loop's turn, the default).
+    ///
+    /// Why: one `write()` costs about as much as the whole rest of a
+    /// delivery, so at high broadcast rates several messages per write
+    /// divide the cost per delivery; the price is up to this much added
+    /// latency for broadcast packets only (direct emits and acks still
+    /// leave at the end of the turn, and take any waiting packets along).
+    public var broadcastFlushDelay: TimeAmount = .zero
 
     /// A configuration with reference defaults mounted at `path`.
     public init(path: String = "/engine.io/") {

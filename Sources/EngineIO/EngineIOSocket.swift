@@ -70,12 +70,15 @@ public final class EngineIOSocket {
     /// - Returns: false when the packet was not sent (session closed, or a
     ///   volatile packet dropped).
     @discardableResult
-    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false) -> Bool {
+    /// - Parameter broadcast: the packet is part of a broadcast and may wait
+    ///   up to ``EngineIOConfiguration/broadcastFlushDelay`` to share a
+    ///   write with the next ones.
+    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false, broadcast: Bool = false) -> Bool {
         eventLoop.assertInEventLoop()
         guard phase == .open else { return false }
         if let websocket {
             if volatile && !websocket.isWritable { return false }
-            websocket.write(packet)
+            websocket.write(packet, delayedFlush: broadcast && configuration.broadcastFlushDelay > .zero)
             return true
         }
         return enqueuePolling(packet, volatile: volatile)

@@ -19,6 +19,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var context: ChannelHandlerContext?
     private var session: NIOLoopBound<EngineIOSocket>?
     private var flushPending = false
+    private var delayedFlushPending = false
     private var closing = false
     private var bytesWhileUnwritable = 0
     /// The channel's writability, as last reported (read on every write).
@@ -64,7 +65,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     // MARK: - Output
 
     /// Writes a complete frame; it is flushed at the end of this loop turn.
-    func writeFrame(_ frame: ByteBuffer) {
+    func writeFrame(_ frame: ByteBuffer, delayedFlush: Bool = false) {
         guard let context, !closing else { return }
         if !isWritable {
             bytesWhileUnwritable += frame.readableBytes
@@ -75,7 +76,13 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             }
         }
         context.write(wrapOutboundOut(.byteBuffer(frame)), promise: nil)
-        if !flushPending {
+        if flushPending { return }
+        if delayedFlush {
+            if !delayedFlushPending {
+                delayedFlushPending = true
+                shard.flushLater(self, after: server.configuration.broadcastFlushDelay)
+            }
+        } else {
             flushPending = true
             shard.flushSoon(self)
         }
@@ -83,6 +90,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     func flushNow() {
         flushPending = false
+        delayedFlushPending = false
         context?.flush()
     }
 

@@ -16,6 +16,8 @@ final class SessionShard: @unchecked Sendable {
     private var random = SystemRandomNumberGenerator()
     private var handlersToFlush: [EngineIOWebSocketHandler] = []
     private var flushScheduled = false
+    private var handlersToFlushLater: [EngineIOWebSocketHandler] = []
+    private var delayedFlushScheduled = false
     /// The loop's one permessage-deflate compressor: with no context
     /// takeover its output does not depend on the recipient, so every
     /// session of the loop shares it (its zlib state is allocated on first use).
@@ -74,6 +76,22 @@ final class SessionShard: @unchecked Sendable {
             flushScheduled = false
             let handlers = handlersToFlush
             handlersToFlush.removeAll(keepingCapacity: true)
+            for handler in handlers { handler.flushNow() }
+        }
+    }
+
+    /// Flushes `handler` after `delay`, together with every handler that
+    /// asked for a delayed flush meanwhile: one timer per loop, not per
+    /// connection.
+    func flushLater(_ handler: EngineIOWebSocketHandler, after delay: TimeAmount) {
+        eventLoop.assertInEventLoop()
+        handlersToFlushLater.append(handler)
+        guard !delayedFlushScheduled else { return }
+        delayedFlushScheduled = true
+        eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+            delayedFlushScheduled = false
+            let handlers = handlersToFlushLater
+            handlersToFlushLater.removeAll(keepingCapacity: true)
             for handler in handlers { handler.flushNow() }
         }
     }

@@ -37,21 +37,22 @@ struct WebSocketOutput: @unchecked Sendable {
         }
     }
 
-    /// Writes a complete frame and flushes it at the end of the loop's turn.
-    func write(_ frame: ByteBuffer) {
+    /// Writes a complete frame and flushes it at the end of the loop's turn
+    /// (or after the broadcast flush delay, when `delayedFlush`).
+    func write(_ frame: ByteBuffer, delayedFlush: Bool = false) {
         if channel.eventLoop.inEventLoop {
-            handler.writeFrame(frame)
+            handler.writeFrame(frame, delayedFlush: delayedFlush)
         } else {
-            onHandler { $0.writeFrame(frame) }
+            onHandler { $0.writeFrame(frame, delayedFlush: delayedFlush) }
         }
     }
 
     /// Writes the packet's compressed frame when it has one and deflate was agreed.
-    func write(_ packet: EngineIOOutboundPacket) {
+    func write(_ packet: EngineIOOutboundPacket, delayedFlush: Bool = false) {
         if sendsCompressed, let compressed = packet.compressedFrame {
-            write(compressed)
+            write(compressed, delayedFlush: delayedFlush)
         } else {
-            write(packet.frame)
+            write(packet.frame, delayedFlush: delayedFlush)
         }
     }
 

@@ -137,10 +137,12 @@ final class SocketIOConnection {
     }
 
     /// Writes Engine.IO packets; a volatile packet is all or nothing.
-    func write(_ packets: [EngineIOOutboundPacket], volatile: Bool) {
+    ///
+    /// - Parameter broadcast: part of a broadcast (may share a delayed flush).
+    func write(_ packets: [EngineIOOutboundPacket], volatile: Bool, broadcast: Bool = false) {
         guard !closed else { return }
         for (index, packet) in packets.enumerated() {
-            let sent = engine.send(packet, volatile: volatile && index == 0)
+            let sent = engine.send(packet, volatile: volatile && index == 0, broadcast: broadcast)
             if !sent { return }
         }
     }

@@ -163,7 +163,7 @@ extension SocketIOSocket: AdapterSocket {
     public func deliver(_ packet: SocketIOPacket, encoded: [EngineIOOutboundPacket], volatile: Bool) {
         guard isConnected else { return }
         notifyOutgoing(packet)
-        connection.write(encoded, volatile: volatile)
+        connection.write(encoded, volatile: volatile, broadcast: true)
     }
 
     public func expectAck(id: UInt64, handler: @escaping @Sendable ([JSONValue]) -> Void) {

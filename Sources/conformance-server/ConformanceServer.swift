@@ -23,6 +23,8 @@ struct ConformanceServer: AsyncParsableCommand {
     @Flag(help: "Enable WebSocket permessage-deflate (threshold 1024 bytes).") var perMessageDeflate = false
     @Option(help: "Connection state recovery with this maxDisconnectionDuration in ms.") var stateRecovery: Int?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Milliseconds a broadcast packet may wait to share a write with the next ones (0: none).")
+    var broadcastFlushDelay = 0
 
     func run() async throws {
         var logger = Logger(label: "conformance-server")
@@ -48,6 +50,7 @@ struct ConformanceServer: AsyncParsableCommand {
         configuration.maxHttpBufferSize = maxPayload
         configuration.cors = CORSPolicy(origin: .reflect, credentials: true)
         if perMessageDeflate { configuration.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024) }
+        configuration.broadcastFlushDelay = .milliseconds(Int64(broadcastFlushDelay))
         return configuration
     }
 }

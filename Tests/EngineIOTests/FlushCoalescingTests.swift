@@ -1,0 +1,47 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+import HuddleTestSupport
+@testable import EngineIO
+
+/// Broadcast packets may wait for a shared flush; direct ones never wait.
+@Suite struct FlushCoalescingTests {
+    /// The harness's only session.
+    func session(_ h: EmbeddedHarness) throws -> EngineIOSocket {
+        let shard = h.server.shards[0]
+        return try #require(shard.allSessions.first)
+    }
+
+    @Test func broadcastPacketsShareADelayedFlush() throws {
+        let h = EmbeddedHarness { $0.broadcastFlushDelay = .milliseconds(10) }
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        _ = try h.frames(ws)
+        let socket = try session(h)
+        socket.send(EngineIOOutboundPacket(text: "a"), broadcast: true)
+        socket.send(EngineIOOutboundPacket(text: "b"), broadcast: true)
+        #expect(try h.texts(ws) == [], "not flushed yet")
+        h.loop.advanceTime(by: .milliseconds(10))
+        #expect(try h.texts(ws) == ["4a", "4b"])
+    }
+
+    @Test func aDirectPacketTakesWaitingOnesAlong() throws {
+        let h = EmbeddedHarness { $0.broadcastFlushDelay = .milliseconds(10) }
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        _ = try h.frames(ws)
+        let socket = try session(h)
+        socket.send(EngineIOOutboundPacket(text: "a"), broadcast: true)
+        socket.send(EngineIOOutboundPacket(text: "direct"))
+        #expect(try h.texts(ws) == ["4a", "4direct"])
+        h.loop.advanceTime(by: .milliseconds(10))
+        #expect(try h.texts(ws) == [])
+    }
+
+    @Test func withoutADelayBroadcastsLeaveAtTheEndOfTheTurn() throws {
+        let h = EmbeddedHarness()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        _ = try h.frames(ws)
+        let socket = try session(h)
+        socket.send(EngineIOOutboundPacket(text: "a"), broadcast: true)
+        #expect(try h.texts(ws) == ["4a"])
+    }
+}
