@@ -11,8 +11,8 @@ public struct EngineIORequest: Sendable {
     public var uri: String
     /// Request headers.
     public var headers: HTTPHeaders
-    /// The decoded query.
-    public var query: QueryString
+    /// The decoded query (parsed on each use; sessions keep only the URI).
+    public var query: QueryString { QueryString(uri: uri) }
     /// The client's address, if known.
     public var remoteAddress: SocketAddress?
     /// Whether the connection is TLS (always false here: TLS is terminated in front).
@@ -23,7 +23,6 @@ public struct EngineIORequest: Sendable {
         self.method = method
         self.uri = uri
         self.headers = headers
-        self.query = QueryString(uri: uri)
         self.remoteAddress = remoteAddress
         self.isSecure = isSecure
     }

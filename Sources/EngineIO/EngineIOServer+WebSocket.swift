@@ -12,11 +12,12 @@ extension EngineIOServer {
         if let agreed = compression.negotiateDeflate(offer: head.headers[canonicalForm: "sec-websocket-extensions"].map(String.init)) {
             headers.add(name: "Sec-WebSocket-Extensions", value: agreed.responseHeaderValue)
         }
+        let query = request.query
         guard verify(request, isUpgrade: true) == nil,
-              request.query["transport"] == EngineIOTransportKind.websocket.rawValue else {
+              query["transport"] == EngineIOTransportKind.websocket.rawValue else {
             return loop.makeSucceededFuture(nil)
         }
-        guard let sid = request.query["sid"] else {
+        guard let sid = query["sid"] else {
             if checkAllowRequest(request) != nil { return loop.makeSucceededFuture(nil) }
             return loop.makeSucceededFuture(headers)
         }

@@ -98,17 +98,18 @@ public final class EngineIOServer: Sendable {
     /// What is wrong with a request, if anything, before it reaches a
     /// session: the reference server's `verify()` order.
     func verify(_ request: EngineIORequest, isUpgrade: Bool) -> EngineIORequestError? {
-        guard let transportName = request.query["transport"],
+        let query = request.query
+        guard let transportName = query["transport"],
               let transport = EngineIOTransportKind(rawValue: transportName),
               configuration.transports.contains(transport) else {
             return .unknownTransport
         }
-        if request.query["sid"] != nil {
+        if query["sid"] != nil {
             if transport == .websocket && !isUpgrade { return .badRequest }
             return nil
         }
         guard request.method == .GET else { return .badHandshakeMethod }
-        guard request.query["EIO"] == "4" else { return .unsupportedProtocolVersion }
+        guard query["EIO"] == "4" else { return .unsupportedProtocolVersion }
         if transport == .websocket && !isUpgrade { return .badRequest }
         return nil
     }

@@ -4,12 +4,19 @@ import EngineIOCore
 import DequeModule
 
 /// The long-polling side of a session: packets wait in a queue until the
-/// client's GET takes them; one GET may be held open at a time.
-struct PollingState {
+/// client's GET takes them; one GET may be held open at a time. It also
+/// holds an upgrade in progress.
+///
+/// A class, created on first use: a session opened directly over WebSocket
+/// never pays for it.
+final class PollingState {
     var queue = Deque<EngineIOOutboundPacket>()
     var queuedBytes = 0
     var pendingPoll: PollReply?
     var flushScheduled = false
+    /// The WebSocket being probed during an upgrade.
+    var probe: WebSocketOutput?
+    var upgradeTimer: Scheduled<Void>?
 }
 
 extension EngineIOSocket {

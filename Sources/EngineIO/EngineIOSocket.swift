@@ -44,11 +44,31 @@ public final class EngineIOSocket {
     let shard: SessionShard
     var phase = Phase.open
     var websocket: WebSocketOutput?
-    var polling = PollingState()
-    var probe: WebSocketOutput?
-    var upgradeTimer: Scheduled<Void>?
-    var heartbeatTimer: Scheduled<Void>?
+    private var pollingState: PollingState?
+    /// The one pending heartbeat timer (ping due, or pong deadline).
+    var heartbeat: NIOScheduledCallback?
+    /// When the next ping is due, once a pong has come.
+    var nextPingAt: NIODeadline?
     var awaitingPong = false
+
+    /// The polling state, created on first use.
+    var polling: PollingState {
+        if let pollingState { return pollingState }
+        let created = PollingState()
+        pollingState = created
+        return created
+    }
+
+    /// The WebSocket being probed, if an upgrade is in progress.
+    var probe: WebSocketOutput? {
+        get { pollingState?.probe }
+        set { polling.probe = newValue }
+    }
+
+    var upgradeTimer: Scheduled<Void>? {
+        get { pollingState?.upgradeTimer }
+        set { polling.upgradeTimer = newValue }
+    }
     var configuration: EngineIOConfiguration { server.configuration }
     var logger: Logger { server.logger }
 
@@ -129,26 +149,44 @@ public final class EngineIOSocket {
 
     // MARK: - Heartbeat
 
+    /// Starts the heartbeat: a ping after pingInterval.
+    ///
+    /// One timer per session, never cancelled on the hot path (cancelling a
+    /// NIO timer scans the loop's timer queue): when it fires it either
+    /// sends a ping and waits pingTimeout for the pong, or, if the pong came,
+    /// sleeps until the next ping is due.
     func schedulePing() {
-        heartbeatTimer?.cancel()
-        heartbeatTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.pingInterval) { [weak self] in
-            self?.sendPing()
-        }
+        scheduleHeartbeat(in: configuration.pingInterval)
     }
 
-    private func sendPing() {
+    private func scheduleHeartbeat(in delay: TimeAmount) {
+        heartbeat = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(socket: self))
+    }
+
+    private func scheduleHeartbeat(at deadline: NIODeadline) {
+        heartbeat = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(socket: self))
+    }
+
+    /// The heartbeat timer fired.
+    fileprivate func heartbeatDue() {
         guard phase == .open else { return }
-        awaitingPong = true
-        sendControl(EngineIOPacket(type: .ping))
-        heartbeatTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.pingTimeout) { [weak self] in
-            self?.close(reason: .pingTimeout)
+        if awaitingPong {
+            close(reason: .pingTimeout)
+        } else if let due = nextPingAt, due > eventLoop.now {
+            nextPingAt = nil
+            scheduleHeartbeat(at: due)
+        } else {
+            nextPingAt = nil
+            awaitingPong = true
+            sendControl(EngineIOPacket(type: .ping))
+            scheduleHeartbeat(in: configuration.pingTimeout)
         }
     }
 
     private func receivedPong() {
         guard awaitingPong else { return }
         awaitingPong = false
-        schedulePing()
+        nextPingAt = eventLoop.now + configuration.pingInterval
     }
 
     /// Sends a control packet on the active transport, never dropped.
@@ -168,7 +206,9 @@ public final class EngineIOSocket {
     func close(reason: EngineIOCloseReason) {
         guard phase == .open else { return }
         phase = .closing
-        heartbeatTimer?.cancel()
+        // The heartbeat timer is left to fire into nothing (it holds the
+        // session weakly): cancelling scans the loop's whole timer queue.
+        heartbeat = nil
         upgradeTimer?.cancel()
         if let probe {
             probe.detach()
@@ -188,5 +228,15 @@ public final class EngineIOSocket {
         onClose = nil
         onMessage = nil
         callback?(reason)
+    }
+}
+
+/// Calls back into its session; the session is held weakly so a closed
+/// session is freed even while its last timer is pending.
+private struct HeartbeatTimer: NIOScheduledCallbackHandler {
+    weak var socket: EngineIOSocket?
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        socket?.heartbeatDue()
     }
 }

@@ -11,11 +11,13 @@ import SocketIOAdapter
 final class SocketIOConnection {
     let engine: EngineIOSocket
     let server: SocketIOServer
+    /// The request that opened the connection, shared by its sockets.
+    let request: SharedRequest
     private var decoder: SocketIOPacketDecoder
-    private(set) var sockets: [String: SocketIOSocket] = [:]
+    /// The sockets, one per namespace joined (a few at most: a list).
+    private(set) var sockets: [SocketIOSocket] = []
     /// Namespaces whose CONNECT is running its middlewares.
-    private var connecting: Set<String> = []
-    private var connectTimer: Scheduled<Void>?
+    private var connecting: [String] = []
     private var closed = false
 
     var eventLoop: any EventLoop { engine.eventLoop }
@@ -24,6 +26,7 @@ final class SocketIOConnection {
     private init(engine: EngineIOSocket, server: SocketIOServer) {
         self.engine = engine
         self.server = server
+        self.request = SharedRequest(engine.request)
         self.decoder = SocketIOPacketDecoder(configuration: .init(maximumAttachments: server.configuration.maxAttachments))
     }
 
@@ -32,11 +35,12 @@ final class SocketIOConnection {
         let connection = SocketIOConnection(engine: engine, server: server)
         engine.onMessage = { message in connection.receive(message) }
         engine.onClose = { reason in connection.engineClosed(DisconnectReason(reason)) }
-        connection.connectTimer = engine.eventLoop.assumeIsolated().scheduleTask(in: server.configuration.connectTimeout) {
-            if connection.sockets.isEmpty {
-                connection.logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(engine.id)"])
-                connection.close()
-            }
+        // Not cancelled once a namespace is joined (cancelling scans the
+        // loop's timer queue); it checks when it fires.
+        engine.eventLoop.assumeIsolated().scheduleTask(in: server.configuration.connectTimeout) { [weak connection] in
+            guard let connection, !connection.closed, connection.sockets.isEmpty else { return }
+            connection.logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(connection.engine.id)"])
+            connection.close()
         }
     }
 
@@ -63,14 +67,19 @@ final class SocketIOConnection {
         default:
             // Packets for a namespace this client has not joined are ignored,
             // as the reference server does.
-            sockets[packet.namespace]?.receive(packet)
+            socket(in: packet.namespace)?.receive(packet)
         }
+    }
+
+    /// The socket joined to `namespace`, if any.
+    func socket(in namespace: String) -> SocketIOSocket? {
+        sockets.first { $0.namespace.name == namespace }
     }
 
     // MARK: - Joining a namespace
 
     private func connect(to name: String, auth: JSONValue) {
-        guard sockets[name] == nil, !connecting.contains(name) else { return }
+        guard socket(in: name) == nil, !connecting.contains(name) else { return }
         guard sockets.count + connecting.count < server.configuration.maxNamespacesPerConnection else {
             refuse(name, SocketIOConnectError("Too many namespaces"))
             return
@@ -79,7 +88,7 @@ final class SocketIOConnection {
             refuse(name, SocketIOConnectError("Invalid namespace"))
             return
         }
-        connecting.insert(name)
+        connecting.append(name)
         if let recovery = server.configuration.connectionStateRecovery,
            case .string(let pid)? = auth["pid"], case .string(let offset)? = auth["offset"] {
             namespace.adapter.restoreSession(pid: pid, offset: offset, on: eventLoop).assumeIsolated().whenComplete { result in
@@ -96,15 +105,13 @@ final class SocketIOConnection {
         let socket = SocketIOSocket(connection: self, namespace: namespace, auth: auth, recovered: recovered?.session)
         let middlewares = skipMiddlewares ? [] : namespace.middlewares
         runMiddlewares(middlewares[...], socket: socket) { [self] error in
-            connecting.remove(namespace.name)
+            connecting.removeAll { $0 == namespace.name }
             guard !closed else { return }
             if let error {
                 refuse(namespace.name, error)
                 return
             }
-            sockets[namespace.name] = socket
-            connectTimer?.cancel()
-            connectTimer = nil
+            sockets.append(socket)
             socket.connected(missed: recovered?.missedPackets ?? [])
         }
     }
@@ -151,9 +158,7 @@ final class SocketIOConnection {
 
     /// A socket left its namespace (the connection stays).
     func remove(_ socket: SocketIOSocket) {
-        if sockets[socket.namespace.name] === socket {
-            sockets[socket.namespace.name] = nil
-        }
+        sockets.removeAll { $0 === socket }
     }
 
     /// Closes the Engine.IO session; its sockets then close with its reason.
@@ -165,7 +170,7 @@ final class SocketIOConnection {
     /// The socket asked for `disconnect(close: true)`: every socket of the
     /// connection leaves with a DISCONNECT packet, then the connection closes.
     func disconnectAll() {
-        for socket in Array(sockets.values) { socket.disconnect() }
+        for socket in sockets { socket.disconnect() }
         close()
     }
 
@@ -178,9 +183,7 @@ final class SocketIOConnection {
     private func engineClosed(_ reason: DisconnectReason) {
         guard !closed else { return }
         closed = true
-        connectTimer?.cancel()
-        connectTimer = nil
-        for socket in Array(sockets.values) { socket.closed(reason) }
+        for socket in sockets { socket.closed(reason) }
         sockets.removeAll()
     }
 }

@@ -6,15 +6,16 @@ import EngineIO
 /// What the server knew of a client when it joined a namespace: the
 /// reference server's `socket.handshake`.
 public struct SocketIOHandshake: Sendable {
-    /// The request that opened the connection (its storage is shared, not copied).
-    private let request: EngineIORequest
+    /// The request that opened the connection, shared by every socket of it.
+    private let shared: SharedRequest
+    private var request: EngineIORequest { shared.request }
     /// The CONNECT packet's auth payload (`{}` when none).
     public var auth: JSONValue
     /// When the namespace connection was made, in milliseconds since 1970.
     public var issued: Int64
 
-    init(request: EngineIORequest, auth: JSONValue, now: Date = Date()) {
-        self.request = request
+    init(request: SharedRequest, auth: JSONValue, now: Date = Date()) {
+        self.shared = request
         self.auth = auth
         self.issued = Int64(now.timeIntervalSince1970 * 1000)
     }
@@ -62,5 +63,15 @@ public struct SocketIOHandshake: Sendable {
             "secure": .bool(secure),
             "xdomain": .bool(xdomain),
         ]
+    }
+}
+
+/// The request of a connection, kept once and shared by its sockets'
+/// handshakes (a socket then holds a reference, not a copy).
+final class SharedRequest: Sendable {
+    let request: EngineIORequest
+
+    init(_ request: EngineIORequest) {
+        self.request = request
     }
 }

@@ -6,7 +6,7 @@ public struct ListenerID: Hashable, Sendable {
 }
 
 /// Everything that listens on a socket.
-struct Listeners {
+final class Listeners {
     struct Entry<Handler> {
         let id: ListenerID
         let once: Bool
@@ -22,7 +22,7 @@ struct Listeners {
     var disconnecting: [Entry<(DisconnectReason) -> Void>] = []
     var disconnect: [Entry<(DisconnectReason) -> Void>] = []
 
-    mutating func makeID() -> ListenerID {
+    func makeID() -> ListenerID {
         nextID += 1
         return ListenerID(value: nextID)
     }
@@ -150,12 +150,12 @@ extension SocketIOSocket {
     }
 
     func reportError(_ error: any Error) {
-        for handler in listeners.errors { handler(error) }
+        for handler in listenerStore?.errors ?? [] { handler(error) }
     }
 
     func notifyOutgoing(_ packet: SocketIOPacket) {
-        guard !listeners.outgoing.isEmpty, let name = packet.eventName else { return }
+        guard let outgoing = listenerStore?.outgoing, !outgoing.isEmpty, let name = packet.eventName else { return }
         let arguments = Array(packet.arguments)
-        for listener in listeners.outgoing { listener.handler(name, arguments) }
+        for listener in outgoing { listener.handler(name, arguments) }
     }
 }

@@ -23,12 +23,12 @@ extension SocketIOSocket {
     }
 
     private func runMiddlewares(_ event: SocketIOEvent, from index: Int) {
-        guard index < listeners.middlewares.count else {
+        guard let middlewares = listenerStore?.middlewares, index < middlewares.count else {
             dispatch(event)
             return
         }
         var called = false
-        listeners.middlewares[index](event) { [weak self] error in
+        middlewares[index](event) { [weak self] error in
             guard let self, !called, isConnected else { return }
             called = true
             if let error {
@@ -40,7 +40,7 @@ extension SocketIOSocket {
     }
 
     private func dispatch(_ event: SocketIOEvent) {
-        for listener in listeners.any {
+        for listener in listenerStore?.any ?? [] {
             guard isConnected else { return }
             listener.handler(event)
         }
@@ -51,9 +51,9 @@ extension SocketIOSocket {
             guard isConnected else { return }
             handler(self, event)
         }
-        guard let entries = listeners.events[event.name] else { return }
+        guard let store = listenerStore, let entries = store.events[event.name] else { return }
         if entries.contains(where: \.once) {
-            listeners.events[event.name] = entries.filter { !$0.once }
+            store.events[event.name] = entries.filter { !$0.once }
         }
         for listener in entries {
             guard isConnected else { return }

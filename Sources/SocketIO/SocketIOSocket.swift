@@ -31,8 +31,10 @@ public final class SocketIOSocket {
     /// The application's per-socket storage (kept by connection state
     /// recovery, and visible in `fetchSockets()` snapshots).
     public var data: JSONValue = .object([:])
-    /// Rooms, the socket's own id first.
-    public private(set) var rooms: [Room] = []
+    /// Rooms, the socket's own id first (empty once disconnected).
+    public var rooms: [Room] { isConnected ? [id] + joinedRooms : [] }
+    /// Rooms besides the socket's own (which is implicit: nothing stored).
+    private var joinedRooms: [Room] = []
     /// True between joining and leaving the namespace.
     public private(set) var isConnected = false
     /// True when this socket got its session back by connection state recovery.
@@ -45,7 +47,15 @@ public final class SocketIOSocket {
     let connection: SocketIOConnection
     /// The private session id for connection state recovery.
     let pid: String?
-    var listeners = Listeners()
+    /// Per-socket listeners, created on first registration (sockets whose
+    /// events are handled at the namespace level never pay for them).
+    var listenerStore: Listeners?
+    var listeners: Listeners {
+        if let listenerStore { return listenerStore }
+        let created = Listeners()
+        listenerStore = created
+        return created
+    }
     /// The namespace's shared event handlers, as of `namespaceEvents.version`.
     var namespaceEvents: (version: Int, handlers: [String: [SocketIONamespaceEventHandler]]) = (-1, [:])
     var acks: [UInt64: PendingAck] = [:]
@@ -53,7 +63,7 @@ public final class SocketIOSocket {
     init(connection: SocketIOConnection, namespace: SocketIONamespace, auth: JSONValue, recovered session: PersistedSession?) {
         self.connection = connection
         self.namespace = namespace
-        self.handshake = SocketIOHandshake(request: connection.engine.request, auth: auth)
+        self.handshake = SocketIOHandshake(request: connection.request, auth: auth)
         var rng = SystemRandomNumberGenerator()
         let shard = connection.server.loops.firstIndex { $0 === connection.eventLoop } ?? 0
         if let session {
@@ -61,7 +71,7 @@ public final class SocketIOSocket {
             pid = session.pid
             data = session.data
             recovered = true
-            rooms = session.rooms
+            joinedRooms = session.rooms.filter { $0 != session.id }
         } else {
             id = SessionID.make(shard: shard, using: &rng)
             pid = connection.server.configuration.connectionStateRecovery == nil ? nil : SessionID.make(shard: shard, using: &rng)
@@ -82,9 +92,9 @@ public final class SocketIOSocket {
         isConnected = true
         namespace.socketJoined()
         namespace.adapter.register(self, on: eventLoop)
-        let initialRooms = [id] + rooms.filter { $0 != id }
-        rooms = []
-        join(initialRooms)
+        let restored = joinedRooms
+        joinedRooms = []
+        join(restored)
         var payload: JSONObject = ["sid": .string(id)]
         if let pid { payload["pid"] = .string(pid) }
         connection.send(.connect(namespace: namespace.name, data: payload))
@@ -101,19 +111,19 @@ public final class SocketIOSocket {
     /// still there), rooms left, pending acks failed, "disconnect" listeners.
     func closed(_ reason: DisconnectReason) {
         guard isConnected else { return }
-        for listener in listeners.disconnecting { listener.handler(reason) }
+        for listener in listenerStore?.disconnecting ?? [] { listener.handler(reason) }
         if let pid, reason.allowsRecovery, connection.server.configuration.connectionStateRecovery != nil {
             namespace.adapter.persistSession(PersistedSession(id: id, pid: pid, rooms: rooms, data: data))
         }
         namespace.adapter.delAll(id, on: eventLoop)
-        rooms = []
+        joinedRooms = []
         isConnected = false
         connection.remove(self)
         let pending = acks
         acks = [:]
         for (_, ack) in pending { ack.fail(.disconnected) }
-        for listener in listeners.disconnect { listener.handler(reason) }
-        listeners = Listeners()
+        for listener in listenerStore?.disconnect ?? [] { listener.handler(reason) }
+        listenerStore = nil
         namespace.socketLeft()
     }
 
@@ -140,8 +150,8 @@ public final class SocketIOSocket {
     public func join(_ newRooms: [Room]) {
         guard isConnected else { return }
         var added: [Room] = []
-        for room in newRooms where !rooms.contains(room) {
-            rooms.append(room)
+        for room in newRooms where room != id && !joinedRooms.contains(room) {
+            joinedRooms.append(room)
             added.append(room)
         }
         if !added.isEmpty { namespace.adapter.addAll(id, rooms: added, on: eventLoop) }
@@ -149,8 +159,8 @@ public final class SocketIOSocket {
 
     /// Leaves a room.
     public func leave(_ room: Room) {
-        guard isConnected, let index = rooms.firstIndex(of: room) else { return }
-        rooms.remove(at: index)
+        guard isConnected, let index = joinedRooms.firstIndex(of: room) else { return }
+        joinedRooms.remove(at: index)
         namespace.adapter.del(id, room: room, on: eventLoop)
     }
 
