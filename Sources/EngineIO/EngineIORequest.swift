@@ -22,7 +22,12 @@ public struct EngineIORequest: Sendable {
     public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, remoteAddress: SocketAddress?, isSecure: Bool = false) {
         self.method = method
         self.uri = uri
-        self.headers = headers
+        // A copy sized to fit: the decoder's array has room to grow, and
+        // a session keeps its request for as long as it lives.
+        var compact = HTTPHeaders()
+        compact.reserveCapacity(headers.count)
+        for (name, value) in headers { compact.add(name: name, value: value) }
+        self.headers = compact
         self.remoteAddress = remoteAddress
         self.isSecure = isSecure
     }

@@ -37,11 +37,17 @@ final class SocketIOConnection {
         engine.onClose = { reason in connection.engineClosed(DisconnectReason(reason)) }
         // Not cancelled once a namespace is joined (cancelling scans the
         // loop's timer queue); it checks when it fires.
-        engine.eventLoop.assumeIsolated().scheduleTask(in: server.configuration.connectTimeout) { [weak connection] in
-            guard let connection, !connection.closed, connection.sockets.isEmpty else { return }
-            connection.logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(connection.engine.id)"])
-            connection.close()
-        }
+        _ = try? engine.eventLoop.assumeIsolated().scheduleCallback(
+            in: server.configuration.connectTimeout,
+            handler: ConnectTimeout(connection: connection)
+        )
+    }
+
+    /// No namespace was joined in time: close.
+    fileprivate func connectTimedOut() {
+        guard !closed, sockets.isEmpty else { return }
+        logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(engine.id)"])
+        close()
     }
 
     // MARK: - Input
@@ -185,5 +191,14 @@ final class SocketIOConnection {
         closed = true
         for socket in sockets { socket.closed(reason) }
         sockets.removeAll()
+    }
+}
+
+/// The connect timeout of one connection, held weakly.
+private struct ConnectTimeout: NIOScheduledCallbackHandler {
+    weak var connection: SocketIOConnection?
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        connection?.connectTimedOut()
     }
 }

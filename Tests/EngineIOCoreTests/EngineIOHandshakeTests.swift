@@ -17,11 +17,12 @@ import Testing
 }
 
 @Suite struct SessionIDTests {
-    @Test func idsAreTwentyURLSafeCharactersNamingTheirShard() {
+    @Test func idsAreFifteenURLSafeCharactersNamingTheirShard() {
         var rng = SystemRandomNumberGenerator()
         for shard in [0, 1, 7, 63] {
             let sid = SessionID.make(shard: shard, using: &rng)
-            #expect(sid.utf8.count == 20)
+            #expect(sid.utf8.count == 15)
+            #expect(sid.utf8.count <= 15, "inline small string: no allocation")
             #expect(SessionID.shard(of: sid) == shard)
             #expect(sid.utf8.allSatisfy { SessionID.alphabet.contains($0) })
         }
@@ -35,8 +36,9 @@ import Testing
 
     @Test func foreignIdsNameNoShard() {
         #expect(SessionID.shard(of: "short") == nil)
-        #expect(SessionID.shard(of: "AAAAAAAAAAAAAAAAAAA!") == nil)
-        #expect(SessionID.shard(of: String(repeating: "A", count: 21)) == nil)
+        #expect(SessionID.shard(of: "AAAAAAAAAAAAAA!") == nil)
+        #expect(SessionID.shard(of: String(repeating: "A", count: 16)) == nil)
+        #expect(SessionID.shard(of: String(repeating: "A", count: 20)) == nil)
     }
 }
 

@@ -125,6 +125,7 @@ import Testing
         ("GET", "EIO=4&transport=carrier-pigeon", #"{"code":0,"message":"Transport unknown"}"#, 400),
         ("POST", "EIO=4&transport=polling", #"{"code":2,"message":"Bad handshake method"}"#, 400),
         ("GET", "EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA", #"{"code":1,"message":"Session ID unknown"}"#, 400),
+        ("GET", "EIO=4&transport=polling&sid=AAAAAAAAAAAAAAA", #"{"code":1,"message":"Session ID unknown"}"#, 400),
         ("GET", "EIO=4&transport=polling&sid=%00", #"{"code":1,"message":"Session ID unknown"}"#, 400),
         ("GET", "EIO=4&transport=websocket", #"{"code":3,"message":"Bad request"}"#, 400),
     ])

@@ -216,6 +216,8 @@ import Testing
         let h = EmbeddedHarness()
         let (_, status, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA")
         #expect(status == 400)
+        let (_, wellFormed, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAA")
+        #expect(wellFormed == 400)
     }
 
     @Test func anythingButTheProbeAbortsTheUpgrade() throws {

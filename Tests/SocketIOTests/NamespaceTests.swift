@@ -13,7 +13,7 @@ import SocketIOCore
             socket.emit("auth", socket.handshake.auth)
         }
         let (client, sid) = try h.connected(auth: #"{"token":"123"}"#)
-        #expect(sid.utf8.count == 20)
+        #expect(sid.utf8.count == 15)
         #expect(try client.texts() == [#"42["auth",{"token":"123"}]"#])
         #expect(log.entries == [#"auth {"token":"123"} recovered false"#])
     }
