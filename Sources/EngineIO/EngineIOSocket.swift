@@ -29,6 +29,12 @@ public final class EngineIOSocket {
     public var onClose: ((EngineIOCloseReason) -> Void)?
     /// Called when the session completes an upgrade to WebSocket.
     public var onUpgrade: (() -> Void)?
+    /// Receives messages and the close, instead of the closures above: a
+    /// layer on top (Socket.IO) that already has one object per session
+    /// uses it and saves two closure allocations per connection. When set,
+    /// `onMessage`/`onClose` are not called. Held strongly until the session
+    /// closes (then released, which breaks the cycle with its owner).
+    public var delegate: (any EngineIOSocketDelegate)?
 
     /// The transport in use.
     public var transport: EngineIOTransportKind {
@@ -45,8 +51,6 @@ public final class EngineIOSocket {
     var phase = Phase.open
     var websocket: WebSocketOutput?
     private var pollingState: PollingState?
-    /// The one pending heartbeat timer (ping due, or pong deadline).
-    var heartbeat: NIOScheduledCallback?
     /// When the next ping is due, once a pong has come.
     var nextPingAt: NIODeadline?
     var awaitingPong = false
@@ -134,7 +138,8 @@ public final class EngineIOSocket {
         guard phase == .open else { return }
         switch packet.type {
         case .message:
-            onMessage?(packet.isBinary ? .binary(packet.data) : .text(packet.data))
+            let message: EngineIOMessage = packet.isBinary ? .binary(packet.data) : .text(packet.data)
+            if let delegate { delegate.engineSocket(self, received: message) } else { onMessage?(message) }
         case .pong:
             receivedPong()
         case .close:
@@ -160,11 +165,11 @@ public final class EngineIOSocket {
     }
 
     private func scheduleHeartbeat(in delay: TimeAmount) {
-        heartbeat = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(socket: self))
+        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(socket: self))
     }
 
     private func scheduleHeartbeat(at deadline: NIODeadline) {
-        heartbeat = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(socket: self))
+        _ = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(socket: self))
     }
 
     /// The heartbeat timer fired.
@@ -208,7 +213,6 @@ public final class EngineIOSocket {
         phase = .closing
         // The heartbeat timer is left to fire into nothing (it holds the
         // session weakly): cancelling scans the loop's whole timer queue.
-        heartbeat = nil
         upgradeTimer?.cancel()
         if let probe {
             probe.detach()
@@ -225,9 +229,11 @@ public final class EngineIOSocket {
         phase = .closed
         logger.debug("engine.io session closed", metadata: ["sid": "\(id)", "reason": "\(reason.rawValue)"])
         let callback = onClose
+        let delegate = self.delegate
         onClose = nil
         onMessage = nil
-        callback?(reason)
+        self.delegate = nil
+        if let delegate { delegate.engineSocket(self, closedWith: reason) } else { callback?(reason) }
     }
 }
 
@@ -239,4 +245,13 @@ private struct HeartbeatTimer: NIOScheduledCallbackHandler {
     func handleScheduledCallback(eventLoop: some EventLoop) {
         socket?.heartbeatDue()
     }
+}
+
+/// The receiver of a session's messages and close (see ``EngineIOSocket/delegate``).
+/// Called on the session's loop.
+public protocol EngineIOSocketDelegate: AnyObject {
+    /// A message arrived, in order.
+    func engineSocket(_ socket: EngineIOSocket, received message: EngineIOMessage)
+    /// The session ended.
+    func engineSocket(_ socket: EngineIOSocket, closedWith reason: EngineIOCloseReason)
 }

@@ -33,8 +33,7 @@ final class SocketIOConnection {
     /// Takes over a new Engine.IO session.
     static func start(engine: EngineIOSocket, server: SocketIOServer) {
         let connection = SocketIOConnection(engine: engine, server: server)
-        engine.onMessage = { message in connection.receive(message) }
-        engine.onClose = { reason in connection.engineClosed(DisconnectReason(reason)) }
+        engine.delegate = connection
         // Not cancelled once a namespace is joined (cancelling scans the
         // loop's timer queue); it checks when it fires.
         _ = try? engine.eventLoop.assumeIsolated().scheduleCallback(
@@ -200,5 +199,15 @@ private struct ConnectTimeout: NIOScheduledCallbackHandler {
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         connection?.connectTimedOut()
+    }
+}
+
+extension SocketIOConnection: EngineIOSocketDelegate {
+    func engineSocket(_ socket: EngineIOSocket, received message: EngineIOMessage) {
+        receive(message)
+    }
+
+    func engineSocket(_ socket: EngineIOSocket, closedWith reason: EngineIOCloseReason) {
+        engineClosed(DisconnectReason(reason))
     }
 }
