@@ -23,10 +23,14 @@ public struct EngineIORequest: Sendable {
         self.method = method
         self.uri = uri
         // A copy sized to fit: the decoder's array has room to grow, and
-        // a session keeps its request for as long as it lives.
+        // a session keeps its request for as long as it lives. The WebSocket
+        // handshake nonce is left out: it means nothing once the connection
+        // is open, and keeping it costs two allocations per connection.
         var compact = HTTPHeaders()
         compact.reserveCapacity(headers.count)
-        for (name, value) in headers { compact.add(name: name, value: value) }
+        for (name, value) in headers where !name.elementsEqual("sec-websocket-key", by: { $0.lowercased() == $1.lowercased() }) {
+            compact.add(name: name, value: value)
+        }
         self.headers = compact
         self.remoteAddress = remoteAddress
         self.isSecure = isSecure
