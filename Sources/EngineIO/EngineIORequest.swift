@@ -28,11 +28,18 @@ public struct EngineIORequest: Sendable {
         // is open, and keeping it costs two allocations per connection.
         var compact = HTTPHeaders()
         compact.reserveCapacity(headers.count)
-        for (name, value) in headers where !name.elementsEqual("sec-websocket-key", by: { $0.lowercased() == $1.lowercased() }) {
+        for (name, value) in headers where !Self.isHandshakeNonce(name) {
             compact.add(name: name, value: value)
         }
         self.headers = compact
         self.remoteAddress = remoteAddress
         self.isSecure = isSecure
+    }
+
+    /// `Sec-WebSocket-Key`, in any case, compared without allocating.
+    private static func isHandshakeNonce(_ name: String) -> Bool {
+        let nonce = "sec-websocket-key".utf8
+        guard name.utf8.count == nonce.count else { return false }
+        return zip(name.utf8, nonce).allSatisfy { $0 | 0x20 == $1 | 0x20 }
     }
 }

@@ -45,3 +45,15 @@ import HuddleTestSupport
         #expect(try h.texts(ws) == ["4a"])
     }
 }
+
+@Suite struct SessionRequestTests {
+    @Test func aSessionKeepsItsRequestHeadersButNotTheHandshakeNonce() throws {
+        let h = EmbeddedHarness()
+        _ = try h.openWebSocket("EIO=4&transport=websocket&name=a%20b")
+        let socket = try #require(h.server.shards[0].allSessions.first)
+        #expect(socket.request.headers.first(name: "upgrade") == "websocket")
+        #expect(socket.request.headers.first(name: "sec-websocket-version") == "13")
+        #expect(socket.request.headers.first(name: "sec-websocket-key") == nil)
+        #expect(socket.request.query["name"] == "a b")
+    }
+}
