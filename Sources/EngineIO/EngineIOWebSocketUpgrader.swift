@@ -47,30 +47,8 @@ final class EngineIOWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
         guard let endpoint = router.endpoint(for: upgradeRequest.uri) else {
             return channel.close()
         }
-        let deflate = endpoint.compression.negotiateDeflate(
-            offer: upgradeRequest.headers[canonicalForm: "sec-websocket-extensions"].map(String.init)
-        ).map { WebSocketDeflateState(agreement: $0, limit: endpoint.configuration.maxHttpBufferSize) }
         do {
-            let shard = endpoint.shard(for: channel.eventLoop)
-            let handler = EngineIOWebSocketHandler(server: endpoint, shard: shard, deflate: deflate)
-            try channel.pipeline.syncOperations.addHandler(
-                ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: endpoint.configuration.maxHttpBufferSize))
-            )
-            try channel.pipeline.syncOperations.addHandler(handler)
-            let request = EngineIORequest(
-                method: upgradeRequest.method,
-                uri: upgradeRequest.uri,
-                headers: upgradeRequest.headers,
-                remoteAddress: channel.remoteAddress
-            )
-            endpoint.webSocketOpened(
-                request: request,
-                output: WebSocketOutput(
-                    channel: channel,
-                    handler: handler,
-                    sendsCompressed: deflate?.sendsCompressed ?? false
-                )
-            )
+            try endpoint.installWebSocket(on: channel, uri: upgradeRequest.uri, headers: upgradeRequest.headers)
             return channel.eventLoop.makeSucceededVoidFuture()
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

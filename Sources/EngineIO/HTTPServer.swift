@@ -76,8 +76,14 @@ public final class HTTPServer: Sendable {
         try configure(channel: channel, router: HTTPRouter(endpoints: endpoints, fallback: fallback))
     }
 
-    /// Sets up a new connection: HTTP/1.1 with the WebSocket upgrade.
+    /// Sets up a new connection: the handshake fast path first (see
+    /// ``ConnectionSniffer``), which falls back to NIO's HTTP/1.1 stack.
     static func configure(channel: any Channel, router: HTTPRouter) throws {
+        try channel.pipeline.syncOperations.addHandler(ConnectionSniffer(router: router))
+    }
+
+    /// NIO's HTTP/1.1 stack with the WebSocket upgrade, after the sniffer.
+    static func configureHTTP(channel: any Channel, router: HTTPRouter) throws {
         let handler = HTTPRequestHandler(router: router)
         let upgrader = EngineIOWebSocketUpgrader(router: router)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 @testable import EngineIOCore
@@ -112,5 +113,26 @@ import Testing
 
     @Test func noQuery() {
         #expect(QueryString(uri: "/engine.io/").pairs.isEmpty)
+    }
+}
+
+@Suite struct SHA1Tests {
+    func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test(arguments: [
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+        (String(repeating: "a", count: 1000), "291e9a6c66994949b57ba5e650361e98fc36b1ba"),
+        (String(repeating: "a", count: 55), "c1c8bbdc22796e28c0e15163d20899b65621d65a"),
+        (String(repeating: "a", count: 56), "c2db330f6083854c99d4b5bfb6e8f29f201be699"),
+        (String(repeating: "a", count: 64), "0098ba824b5c16427bd7a1122a5a442a25ec644d"),
+    ])
+    func fipsVectors(message: String, digest: String) {
+        #expect(hex(SHA1.hash(Array(message.utf8))) == digest)
+    }
+
+    @Test func rfc6455AcceptKey() {
+        #expect(SHA1.webSocketAccept(key: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 }

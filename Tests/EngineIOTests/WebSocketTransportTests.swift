@@ -230,3 +230,46 @@ import Testing
         #expect(h.received[sid] == nil)
     }
 }
+
+/// The handshake has a fast path for plain upgrade requests and falls back
+/// to NIO's HTTP stack for anything else: both must work.
+@Suite struct HandshakePathTests {
+    @Test(arguments: [
+        ["Connection: keep-alive, Upgrade"],                            // Firefox's header, fast path
+        ["X-Padding: " + String(repeating: "p", count: 9000)],          // past the fast path's 8 KiB: NIO
+        ["Content-Length: 0", "X-Forwarded-For: 10.0.0.1"],
+    ])
+    func upgradeWorksOnEitherPath(extra: [String]) throws {
+        let h = EmbeddedHarness()
+        let client = try h.connection()
+        var headers = ["Upgrade: websocket", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"] + extra
+        if !extra.contains(where: { $0.hasPrefix("Connection:") }) { headers.append("Connection: Upgrade") }
+        try client.request("GET", "/engine.io/?EIO=4&transport=websocket", headers: headers)
+        let answer = try #require(try client.response())
+        #expect(answer.status == 101)
+        #expect(answer.headers["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        #expect(try client.texts().first?.hasPrefix("0{") == true)
+        try client.send(text: "4hi")
+        #expect(try client.texts() == ["4hi"])
+    }
+
+    @Test func aRequestArrivingInPiecesIsAssembled() throws {
+        let h = EmbeddedHarness()
+        let client = try h.connection()
+        let request = "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        for byte in request.utf8 {
+            try client.channel.writeInbound(ByteBuffer(bytes: [byte]))
+        }
+        h.loop.run()
+        #expect(try client.response()?.status == 101)
+    }
+
+    @Test func aRefusedFastUpgradeGetsTheReferenceError() throws {
+        let h = EmbeddedHarness()
+        let client = try h.connection()
+        let answer = try client.upgrade("/engine.io/?EIO=3&transport=websocket")
+        #expect(answer.status == 400)
+        #expect(answer.body == #"{"code":5,"message":"Unsupported protocol version"}"#)
+    }
+}
