@@ -124,9 +124,10 @@ let package = Package(
         .executableTarget(
             name: "huddle",
             dependencies: [
-                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "EngineIO",
+                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

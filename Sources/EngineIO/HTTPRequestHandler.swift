@@ -63,7 +63,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = EngineIORequest(method: head.method, uri: head.uri, headers: head.headers, remoteAddress: context.remoteAddress)
         let reply = makeReply(head: head, endpoint: endpoint, context: context)
         guard let endpoint else {
-            reply.respond(router.fallback?(request, body) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "Not found")))
+            guard let fallback = router.fallback else {
+                reply.respond(HTTPResponse(status: .notFound, body: ByteBuffer(string: "Not found")))
+                return
+            }
+            fallback(request, body, context.eventLoop).whenComplete { result in
+                switch result {
+                case .success(let response): reply.respond(response)
+                case .failure: reply.respond(HTTPResponse(status: .internalServerError))
+                }
+            }
             return
         }
         if head.method == .OPTIONS, endpoint.configuration.cors != nil {

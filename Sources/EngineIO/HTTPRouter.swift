@@ -1,21 +1,25 @@
 import NIOCore
 import NIOHTTP1
 
-/// Which endpoint (or the fallback) answers a request, by path prefix.
+/// Which endpoint (or the fallback) answers a request, by path.
 final class HTTPRouter: Sendable {
     let endpoints: [EngineIOServer]
-    let fallback: HTTPServer.Fallback?
+    let fallback: HTTPServer.AsyncFallback?
 
-    init(endpoints: [EngineIOServer], fallback: HTTPServer.Fallback?) {
+    init(endpoints: [EngineIOServer], fallback: HTTPServer.AsyncFallback?) {
         self.endpoints = endpoints
         self.fallback = fallback
     }
 
-    /// The endpoint whose path prefixes `uri`'s path.
+    /// The endpoint whose path is exactly `uri`'s path (`/socket.io/`, with
+    /// or without the trailing slash). Other paths under it, such as the
+    /// client bundle at `/socket.io/socket.io.min.js`, go to the fallback.
     func endpoint(for uri: String) -> EngineIOServer? {
-        let path = uri.utf8.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(uri).utf8[...]
-        for endpoint in endpoints where path.starts(with: endpoint.configuration.path.utf8) {
-            return endpoint
+        let utf8 = uri.utf8
+        let path = utf8[..<(utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex)]
+        for endpoint in endpoints {
+            let own = endpoint.configuration.path.utf8
+            if path.elementsEqual(own) || path.elementsEqual(own.dropLast()) { return endpoint }
         }
         return nil
     }

@@ -15,6 +15,9 @@ public import Logging
 public final class HTTPServer: Sendable {
     /// Answers requests that match no endpoint (runs on the connection's loop).
     public typealias Fallback = @Sendable (EngineIORequest, ByteBuffer) -> HTTPResponse
+    /// Answers requests that match no endpoint, possibly later (a status
+    /// page that asks other loops); called on the connection's loop.
+    public typealias AsyncFallback = @Sendable (EngineIORequest, ByteBuffer, any EventLoop) -> EventLoopFuture<HTTPResponse>
 
     /// The listening channel.
     public let channel: any Channel
@@ -44,7 +47,21 @@ public final class HTTPServer: Sendable {
         backlog: Int32 = 4096,
         logger: Logger = Logger(label: "huddle.http")
     ) async throws -> HTTPServer {
-        let router = HTTPRouter(endpoints: endpoints, fallback: fallback)
+        try await start(host: host, port: port, endpoints: endpoints, asyncFallback: fallback.map(asynchronous), group: group, backlog: backlog, logger: logger)
+    }
+
+    /// Binds `host:port` and serves `endpoints`, other paths answered by
+    /// `asyncFallback`.
+    public static func start(
+        host: String,
+        port: Int,
+        endpoints: [EngineIOServer],
+        asyncFallback: AsyncFallback?,
+        group: any EventLoopGroup,
+        backlog: Int32 = 4096,
+        logger: Logger = Logger(label: "huddle.http")
+    ) async throws -> HTTPServer {
+        let router = HTTPRouter(endpoints: endpoints, fallback: asyncFallback)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,7 +90,12 @@ public final class HTTPServer: Sendable {
     /// try HTTPServer.configure(channel: channel, endpoints: [engine])
     /// ```
     public static func configure(channel: any Channel, endpoints: [EngineIOServer], fallback: Fallback? = nil) throws {
-        try configure(channel: channel, router: HTTPRouter(endpoints: endpoints, fallback: fallback))
+        try configure(channel: channel, router: HTTPRouter(endpoints: endpoints, fallback: fallback.map(asynchronous)))
+    }
+
+    /// A synchronous fallback as an asynchronous one.
+    static func asynchronous(_ fallback: @escaping Fallback) -> AsyncFallback {
+        { request, body, loop in loop.makeSucceededFuture(fallback(request, body)) }
     }
 
     /// Sets up a new connection: the handshake fast path first (see

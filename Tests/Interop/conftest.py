@@ -13,12 +13,12 @@ BIN_DIR = pathlib.Path(os.environ.get("HUDDLE_BIN_DIR", ROOT / ".build" / "debug
 
 
 class RunningServer:
-    def __init__(self, args, binary="conformance-server"):
+    def __init__(self, args, binary="conformance-server", subcommand=()):
         exe = BIN_DIR / binary
         if not exe.exists():
             raise RuntimeError(f"{exe} is missing: build first (Tools/test does)")
         self.proc = subprocess.Popen(
-            [str(exe), "--port", "0", *args],
+            [str(exe), *subcommand, "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         line = self.proc.stdout.readline()
@@ -44,6 +44,12 @@ class RunningServer:
 
 def start_server(*args):
     return RunningServer(list(args))
+
+
+def start_huddle(*args):
+    """`huddle serve --port 0 --no-record` (plus `args`): rooms in /rooms,
+    the demo page, /stats."""
+    return RunningServer(["--no-record", *args], binary="huddle", subcommand=("serve",))
 
 
 @pytest.fixture(scope="module")

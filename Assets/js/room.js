@@ -1,0 +1,76 @@
+// One membership of the rooms namespace with the official Socket.IO client:
+// join by kind (the answer carries the snapshot), apply `ops` in sequence
+// and acknowledge them, mirror `delta`s and acknowledge their ticks.
+import { decodeSnapshot, decodeOperationBatch, PositionMirror } from './wire.js';
+
+export class RoomConnection {
+  // handlers: { snapshot(snapshot, answer), operation(op), positions(table), error(err), closed() }
+  constructor(url, handlers) {
+    this.handlers = handlers;
+    this.mirror = new PositionMirror();
+    this.operationSequence = 0;
+    this.answer = null;
+    this.stats = { deltas: 0, deltaBytes: 0, ops: 0, errors: [] };
+    this.socket = io(url + '/rooms', { transports: ['websocket', 'polling'], forceNew: true });
+    this.socket.on('delta', (bytes) => this.receiveDelta(bytes));
+    this.socket.on('ops', (bytes, ack) => { this.receiveOperations(bytes); if (ack) ack(); });
+    this.socket.on('room-error', (error) => { this.stats.errors.push(error); handlers.error?.(error); });
+    this.socket.on('room-closed', () => handlers.closed?.());
+    this.socket.on('disconnect', () => handlers.closed?.());
+  }
+
+  // The snapshot is adopted inside the ack callback, synchronously: over
+  // polling the answer and the next `ops` can arrive in one payload, and the
+  // operations must find the snapshot's state in place.
+  join(kind) {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(10000).emit('join', { kind }, (timeout, answer) => {
+        if (timeout) return reject(new Error('join timed out'));
+        if (answer.error) return reject(new Error(answer.error.code + ': ' + answer.error.message));
+        const snapshot = decodeSnapshot(answer.snapshot);
+        this.answer = answer;
+        this.member = answer.member;
+        this.operationSequence = snapshot.operationSequence;
+        this.handlers.snapshot(snapshot, answer);
+        resolve(answer);
+      });
+    });
+  }
+
+  // Called by the view once it built its state from the snapshot.
+  adoptPositions(table, tick) { this.mirror.adopt(table, tick); }
+
+  receiveOperations(bytes) {
+    for (const op of decodeOperationBatch(bytes)) {
+      if (op.sequence <= this.operationSequence) continue;
+      this.operationSequence = op.sequence;
+      this.stats.ops += 1;
+      this.handlers.operation(op.payload);
+    }
+  }
+
+  receiveDelta(bytes) {
+    const view = new Uint8Array(bytes);
+    this.stats.deltas += 1;
+    this.stats.deltaBytes += view.length;
+    const tick = this.mirror.receive(view);
+    if (tick === null) return;
+    this.socket.emit('delta-ack', tick);
+    this.handlers.positions(this.mirror.table);
+  }
+
+  // Volatile inputs (cursor): dropped rather than queued when not connected.
+  sendVolatile(bytes) { this.socket.volatile.emit('input', bytes); }
+
+  // Reliable inputs: refusals arrive as `room-error` (no ack asked).
+  send(bytes) { this.socket.emit('input', bytes); }
+
+  async sendWithAck(bytes) { return this.socket.timeout(10000).emitWithAck('input', bytes); }
+
+  async leave() {
+    try { await this.socket.timeout(5000).emitWithAck('leave'); } catch (_) { /* closing anyway */ }
+    this.socket.disconnect();
+  }
+}
+
+export const hex = (color) => '#' + color.toString(16).padStart(6, '0');

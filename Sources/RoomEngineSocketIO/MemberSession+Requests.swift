@@ -1,0 +1,130 @@
+import NIOCore
+import RoomEngine
+import SocketIO
+import SocketIOCore
+
+/// The client's requests: each passes the rate limit, is checked against
+/// the session's state and its arguments, and is answered in its ack (or
+/// with a `room-error` event when the client asked for no ack).
+extension MemberSession {
+    func listen() {
+        socket.on(RoomWire.Event.join) { [self] event in join(event) }
+        socket.on(RoomWire.Event.leave) { [self] event in leave(event) }
+        socket.on(RoomWire.Event.list) { [self] event in list(event) }
+        socket.on(RoomWire.Event.input) { [self] event in input(event) }
+        socket.on(RoomWire.Event.deltaAck) { [self] event in acknowledge(event) }
+        socket.onDisconnect { [self] _ in disconnected() }
+    }
+
+    private func join(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        guard let ack = event.ack else { return refuse(.badRequest("join needs an ack: the answer carries the snapshot"), event) }
+        guard let kind = RoomWire.kind(in: event.arguments) else {
+            return refuse(.badRequest("join needs {kind: string}"), event)
+        }
+        switch state {
+        case .idle: break
+        case .inRoom: return refuse(.alreadyInRoom, event)
+        case .joining, .leaving: return refuse(.joinInProgress, event)
+        case .closed: return
+        }
+        if let refusal = core.submit(.join(kind: kind, member: member, endpoint: endpoint)) {
+            return refuse(refusal, event)
+        }
+        state = .joining(ack)
+    }
+
+    private func leave(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        switch state {
+        case .inRoom(let room):
+            state = .leaving(room, event.ack)
+            core.depart(member, from: room.id, endpoint: endpoint)
+        case .idle: refuse(.notInRoom, event)
+        case .joining, .leaving: refuse(.joinInProgress, event)
+        case .closed: break
+        }
+    }
+
+    private func list(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        guard let ack = event.ack else { return refuse(.badRequest("list needs an ack"), event) }
+        // No argument, null or {} lists every kind; {kind} or "kind" one kind.
+        var kind: RoomKind?
+        if let argument = event.arguments.first, !argument.isNull, argument != .object([:]) {
+            guard let requested = RoomWire.kind(in: event.arguments) else {
+                return refuse(.badRequest("list takes {kind?: string}"), event)
+            }
+            kind = requested
+        }
+        guard let token = register(ack) else { return refuse(.rateLimited, event) }
+        if let refusal = core.submit(.list(kind: kind, endpoint: endpoint, token: token)) {
+            replies[token] = nil
+            refuse(refusal, event)
+        }
+    }
+
+    private func input(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        guard let room = currentRoom else { return refuse(.notInRoom, event) }
+        guard case .binary(let buffer)? = event.arguments.first else {
+            return refuse(.badRequest("input needs one binary argument (the encoded input)"), event)
+        }
+        guard buffer.readableBytes <= room.maxInputBytes else {
+            return refuse(RoomWireError(.inputTooLarge(size: buffer.readableBytes, limit: room.maxInputBytes)), event)
+        }
+        var token: UInt32?
+        if let ack = event.ack {
+            guard let registered = register(ack) else { return refuse(.rateLimited, event) }
+            token = registered
+        }
+        room.enqueue(Array(buffer.readableBytesView), from: member, token: token)
+    }
+
+    private func acknowledge(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        guard let room = currentRoom else {
+            if case .leaving = state { return }  // acks racing a leave mean nothing
+            return refuse(.notInRoom, event)
+        }
+        guard let value = event.arguments.first?.int64Value, value >= 0 else {
+            return refuse(.badRequest("delta-ack needs the tick number"), event)
+        }
+        let tick = UInt64(value)
+        // Acks may arrive out of order; only the newest one matters to the room.
+        guard tick > newestAcknowledgedTick else { return }
+        newestAcknowledgedTick = tick
+        room.acknowledge(tick: tick, by: member)
+    }
+
+    // MARK: Helpers
+
+    /// Takes a rate-limit token, or refuses the event with `rateLimited`.
+    private func admit(_ event: SocketIOEvent) -> Bool {
+        let now = NIODeadline.now()
+        if limiter.take(now: now) { return true }
+        if let ack = event.ack {
+            ack.send([RoomWireError.rateLimited.json()])
+        } else if limiter.shouldReportRefusal(now: now) {
+            socket.emit(RoomWire.Event.error, RoomWireError.rateLimited.event(for: event.name))
+        }
+        return false
+    }
+
+    /// Answers an event with an error: in its ack, else as `room-error`.
+    private func refuse(_ error: RoomWireError, _ event: SocketIOEvent) {
+        if let ack = event.ack {
+            ack.send([error.json()])
+        } else {
+            socket.emit(RoomWire.Event.error, error.event(for: event.name))
+        }
+    }
+
+    /// Keeps an ack until its answer arrives; nil when too many are waiting.
+    private func register(_ ack: SocketIOAck) -> UInt32? {
+        guard replies.count < core.configuration.pendingRepliesPerSocket else { return nil }
+        nextToken &+= 1
+        replies[nextToken] = ack
+        return nextToken
+    }
+}

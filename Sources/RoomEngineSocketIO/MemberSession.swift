@@ -1,0 +1,153 @@
+import NIOCore
+import RoomEngine
+import SocketIO
+import SocketIOCore
+
+/// One socket of the rooms namespace: which room it is in, the answers it
+/// owes, and its rate limit. It lives on the socket's loop; rooms and the
+/// service reach it only through a ``MemberEndpoint``.
+///
+/// A socket is in at most one room at a time. States:
+///
+/// ```text
+/// idle ──join──► joining ──joined──► inRoom ──leave──► leaving ──left──► idle
+///                  │ failed ► idle        │ room closed ► idle
+/// any ──disconnect──► closed (a pending join is left again when it lands)
+/// ```
+final class MemberSession {
+    enum State {
+        case idle
+        case joining(SocketIOAck)
+        case inRoom(any RoomEndpoint)
+        case leaving(any RoomEndpoint, SocketIOAck?)
+        case closed
+    }
+
+    let socket: SocketIOSocket
+    let member: MemberID
+    let core: ServiceCore
+    var state = State.idle
+    var limiter: EventRateLimiter
+    /// Acks of inputs and listings waiting for their answer, by token.
+    var replies: [UInt32: SocketIOAck] = [:]
+    var nextToken: UInt32 = 0
+    /// `ops` packets the client has not acknowledged yet.
+    var unacknowledgedOperations = 0
+    /// The newest delta tick forwarded to the room (older acks are dropped here).
+    var newestAcknowledgedTick: UInt64 = 0
+
+    private init(socket: SocketIOSocket, core: ServiceCore) {
+        self.socket = socket
+        self.member = MemberID(socket.id)
+        self.core = core
+        self.limiter = EventRateLimiter(
+            perSecond: core.configuration.eventsPerSecond, burst: core.configuration.eventBurst, now: .now()
+        )
+    }
+
+    /// Creates the session of a socket that joined the namespace and
+    /// registers its event listeners.
+    static func start(socket: SocketIOSocket, core: ServiceCore) {
+        MemberSession(socket: socket, core: core).listen()
+    }
+
+    /// Where rooms and the service send this session's deliveries.
+    var endpoint: MemberEndpoint {
+        MemberEndpoint(loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop))
+    }
+
+    /// The room the session is in (deliveries from any other are stale).
+    var currentRoom: (any RoomEndpoint)? {
+        if case .inRoom(let room) = state { return room }
+        return nil
+    }
+
+    // MARK: Deliveries (on the socket's loop)
+
+    func receive(_ delivery: Delivery) {
+        switch delivery {
+        case .joined(let accepted):
+            joined(accepted)
+        case .joinFailed(let error, let admittedTo):
+            if let admittedTo { core.depart(member, from: admittedTo, endpoint: nil) }
+            guard case .joining(let ack) = state else { return }
+            state = .idle
+            ack.send([error.json()])
+        case .left(let room):
+            left(room, error: nil)
+        case .leaveFailed(let error):
+            if case .leaving(let room, _) = state { left(room.id, error: error) }
+        case .reply(let token, let answer):
+            replies.removeValue(forKey: token)?.send([answer])
+        case .error(let error, let event, let receipt):
+            socket.emit(RoomWire.Event.error, error.event(for: event, receipt: receipt))
+        case .delta(let room, let bytes):
+            guard currentRoom?.id == room else { return }
+            socket.compress(false).volatile.emit(RoomWire.Event.delta, .binary(bytes))
+        case .operations(let room, let bytes):
+            guard currentRoom?.id == room else { return }
+            sendOperations(bytes)
+        case .closed(let room):
+            guard currentRoom?.id == room else { return }
+            state = .idle
+            socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: "the room stopped"))
+        }
+    }
+
+    private func joined(_ accepted: JoinAccepted) {
+        guard case .joining(let ack) = state else {
+            // The socket went away while joining: leave again.
+            core.depart(member, from: accepted.room.id, endpoint: nil)
+            return
+        }
+        state = .inRoom(accepted.room)
+        newestAcknowledgedTick = 0
+        unacknowledgedOperations = 0
+        let room = accepted.room
+        ack.send([RoomWire.joined(
+            room: room.id, kind: room.kind, member: member, tickRate: room.tickRate, snapshot: accepted.snapshot
+        )])
+    }
+
+    private func left(_ room: RoomID, error: RoomWireError?) {
+        switch state {
+        case .leaving(let current, let ack) where current.id == room:
+            state = .idle
+            ack?.send([error?.json() ?? RoomWire.left(room: room)])
+        case .inRoom(let current) where current.id == room:
+            state = .idle
+        default:
+            break
+        }
+    }
+
+    /// Sends one `ops` batch reliably, with an ack, compressed when large.
+    /// A client that leaves too many unacknowledged is disconnected.
+    private func sendOperations(_ bytes: ByteBuffer) {
+        guard unacknowledgedOperations < core.configuration.maxUnacknowledgedOperationBatches else {
+            socket.emit(RoomWire.Event.error, RoomWireError.tooSlow.event(for: RoomWire.Event.operations))
+            socket.disconnect()
+            return
+        }
+        unacknowledgedOperations += 1
+        let compress = bytes.readableBytes >= core.configuration.compressionThreshold
+        socket.compress(compress).emit(RoomWire.Event.operations, arguments: [.binary(bytes)]) { [weak self] _ in
+            self?.unacknowledgedOperations -= 1
+        }
+    }
+
+    // MARK: Leaving the namespace
+
+    func disconnected() {
+        switch state {
+        case .inRoom(let room):
+            core.depart(member, from: room.id, endpoint: nil)
+        case .idle, .joining, .leaving, .closed:
+            // A join in flight is left when its answer lands; a leave in
+            // flight completes on its own.
+            break
+        }
+        state = .closed
+        replies = [:]
+    }
+}

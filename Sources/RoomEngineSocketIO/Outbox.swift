@@ -1,0 +1,77 @@
+import NIOCore
+import RoomEngine
+import SocketIOCore
+
+/// Where a member's deliveries go: its socket's loop and its session, which
+/// only that loop may touch. Rooms and the service hold endpoints; they
+/// never touch a session directly.
+struct MemberEndpoint: Sendable {
+    let loop: any EventLoop
+    let session: NIOLoopBound<MemberSession>
+
+    /// Hands one delivery to the session on its loop.
+    func deliver(_ delivery: Delivery) {
+        let session = session
+        loop.execute { session.value.receive(delivery) }
+    }
+}
+
+/// Something a room or the service tells one member's session.
+enum Delivery: Sendable {
+    /// The join went through: the snapshot has arrived.
+    case joined(JoinAccepted)
+    /// The join was refused; `room` is set when the member had been admitted
+    /// (so the session must leave it again).
+    case joinFailed(RoomWireError, admittedTo: RoomID?)
+    /// The member left `room`.
+    case left(RoomID)
+    /// A leave was refused.
+    case leaveFailed(RoomWireError)
+    /// The answer to a request the session keeps an ack for.
+    case reply(token: UInt32, JSONValue)
+    /// An error for the `room-error` event (no ack to carry it).
+    case error(RoomWireError, event: String, receipt: UInt64?)
+    /// A position delta of `room`.
+    case delta(RoomID, ByteBuffer)
+    /// The operations of one tick of `room`.
+    case operations(RoomID, ByteBuffer)
+    /// `room` stopped.
+    case closed(RoomID)
+}
+
+/// What a session learns when its join completes.
+struct JoinAccepted: Sendable {
+    let room: any RoomEndpoint
+    let member: MemberID
+    let snapshot: ByteBuffer
+}
+
+/// One tick's deliveries, grouped by the loop of their sessions, so a room
+/// hops once per loop per tick instead of once per member and delivery.
+/// Order is kept per loop, hence per member: a member sees its join answer,
+/// operations and deltas in the order the room produced them.
+struct Outbox {
+    private var batches: [ObjectIdentifier: (loop: any EventLoop, items: [(NIOLoopBound<MemberSession>, Delivery)])] = [:]
+
+    var isEmpty: Bool { batches.isEmpty }
+
+    mutating func add(_ delivery: Delivery, to endpoint: MemberEndpoint) {
+        let key = ObjectIdentifier(endpoint.loop)
+        if batches[key] == nil {
+            batches[key] = (endpoint.loop, [(endpoint.session, delivery)])
+        } else {
+            batches[key]?.items.append((endpoint.session, delivery))
+        }
+    }
+
+    /// Sends every batch to its loop and empties the outbox.
+    mutating func flush() {
+        for (_, batch) in batches {
+            let items = batch.items
+            batch.loop.execute {
+                for (session, delivery) in items { session.value.receive(delivery) }
+            }
+        }
+        batches.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,172 @@
+public import Logging
+public import NIOCore
+public import RoomEngine
+public import SocketIO
+
+/// Authoritative rooms on Socket.IO: clients in the namespace `/rooms` join
+/// rooms by kind, stream inputs to them, and receive per-member position
+/// deltas (volatile, binary, uncompressed), operation batches (reliable,
+/// acknowledged) and a snapshot when they join. The protocol is in
+/// `docs/room-protocol.md`.
+///
+/// Ownership: each room runs on one event loop of `group` (its runner and
+/// its fan-out); each socket's session lives on the socket's loop; the
+/// ``RoomDirectory`` actor owns membership. ``run()`` drains the join,
+/// list and leave queues into the directory and closes idle rooms; it is
+/// the only place this type does asynchronous work, and it runs in a task
+/// the caller owns.
+///
+/// ```swift
+/// let io = SocketIOServer(group: group)
+/// let rooms = RoomService(server: io, group: group, recorder: recorder)
+/// let http = try await HTTPServer.start(host: "127.0.0.1", port: 3000, endpoints: [io.engine], group: group)
+/// try await withThrowingDiscardingTaskGroup { tasks in
+///     tasks.addTask { await rooms.run() }     // until the group is cancelled
+///     await ShutdownSignal.wait()
+///     try await http.shutdown()
+///     tasks.cancelAll()
+/// }
+/// ```
+public final class RoomService: Sendable {
+    /// The namespace the rooms live in.
+    public let namespace: SocketIONamespace
+    /// The live rooms (listing, membership).
+    public let directory: RoomDirectory
+    private let core: ServiceCore
+    private let loopStats: [(loop: any EventLoop, stats: LoopStatsBox)]
+
+    /// Binds `kinds` to the namespace ``RoomServiceConfiguration/namespace``
+    /// of `server`. Rooms tick on the loops of `group`; every room hands its
+    /// history to `recorder` when there is one.
+    public init(
+        server: SocketIOServer,
+        group: any EventLoopGroup,
+        kinds: [RoomKindBinding] = [.whiteboard, .arena],
+        configuration: RoomServiceConfiguration = RoomServiceConfiguration(),
+        recorder: (any RoomRecorder)? = nil,
+        logger: Logger = Logger(label: "huddle.rooms")
+    ) {
+        let core = ServiceCore(configuration: configuration, logger: logger)
+        var loopStats: [(loop: any EventLoop, stats: LoopStatsBox)] = []
+        for loop in group.makeIterator() {
+            loopStats.append((loop, .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop)))
+        }
+        let statsByLoop = loopStats
+        self.directory = RoomDirectory(registrations: kinds.map { binding in
+            RoomDirectory.Registration(
+                kind: binding.kind,
+                capacity: min(binding.capacity, configuration.roomCapacity ?? binding.capacity),
+                emptyGracePeriod: configuration.emptyGracePeriod
+            ) { id in
+                let loop = group.next()
+                guard let stats = statsByLoop.first(where: { $0.loop === loop })?.stats else {
+                    preconditionFailure("the group handed out a loop it does not iterate")
+                }
+                logger.debug("room created", metadata: ["room": "\(id)"])
+                return binding.make(RoomCreation(
+                    id: id, seed: UInt64.random(in: .min ... .max), eventLoop: loop, stats: stats,
+                    recorder: recorder, configuration: configuration, logger: logger
+                ))
+            }
+        })
+        self.core = core
+        self.loopStats = loopStats
+        self.namespace = server.of(configuration.namespace)
+        namespace.onConnection { socket in MemberSession.start(socket: socket, core: core) }
+    }
+
+    /// Serves join, list and leave requests and closes rooms left empty past
+    /// their grace period, until the calling task is cancelled; then refuses
+    /// further requests and closes every room (the recorder gets each
+    /// session's end). Call it once.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await self.serveAdmissions() }
+            tasks.addTask { await self.serveDepartures() }
+            tasks.addTask { await self.disposeIdleRooms() }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        core.finish()
+        for listing in await directory.rooms() {
+            await directory.room(listing.id)?.close()
+        }
+        core.logger.debug("room service stopped")
+    }
+
+    /// The counters of every room since the service started, with the rooms
+    /// and members alive now.
+    public func stats() async -> RoomServiceStats {
+        let loop = loopStats[0].loop
+        return (try? await stats(on: loop).get()) ?? RoomServiceStats()
+    }
+
+    /// ``stats()`` for callers on an event loop: each loop's counters are
+    /// read on that loop and merged on `eventLoop`.
+    public func stats(on eventLoop: any EventLoop) -> EventLoopFuture<RoomServiceStats> {
+        let reads = loopStats.map { entry in entry.loop.submit { entry.stats.value } }
+        return EventLoopFuture.whenAllSucceed(reads, on: eventLoop).map { values in
+            values.reduce(into: RoomServiceStats()) { $0.merge($1) }
+        }
+    }
+
+    /// Room `id` as it is now, if it is alive (for tests and tools).
+    func snapshot(of id: RoomID) async -> RoomSnapshot? {
+        guard let room = await directory.room(id) as? any RoomEndpoint else { return nil }
+        return await room.currentSnapshot()
+    }
+
+    // MARK: The request queues
+
+    private func serveAdmissions() async {
+        for await admission in core.admissions {
+            switch admission {
+            case .join(let kind, let member, let endpoint):
+                await join(kind: kind, member: member, endpoint: endpoint)
+            case .list(let kind, let endpoint, let token):
+                endpoint.deliver(.reply(token: token, RoomWire.listing(await directory.rooms(of: kind))))
+            }
+        }
+    }
+
+    private func join(kind: RoomKind, member: MemberID, endpoint: MemberEndpoint) async {
+        let listing: RoomListing
+        do {
+            listing = try await directory.joinOrCreate(kind: kind, member: member)
+        } catch {
+            endpoint.deliver(.joinFailed(RoomWireError(error), admittedTo: nil))
+            return
+        }
+        guard let room = await directory.room(listing.id) as? any RoomEndpoint else {
+            endpoint.deliver(.joinFailed(RoomWireError(.unknownRoom(listing.id)), admittedTo: listing.id))
+            return
+        }
+        // The join answer (with the snapshot) comes from the room's loop.
+        room.attach(member, endpoint: endpoint)
+    }
+
+    private func serveDepartures() async {
+        for await departure in core.departures {
+            do {
+                try await directory.leave(departure.member, from: departure.room)
+            } catch {
+                departure.endpoint?.deliver(.leaveFailed(RoomWireError(error)))
+            }
+        }
+    }
+
+    private func disposeIdleRooms() async {
+        let interval = core.configuration.disposalInterval.nanoseconds
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(nanoseconds: UInt64(max(interval, 1_000_000)))
+            } catch {
+                return
+            }
+            let disposed = await directory.disposeIdleRooms()
+            if !disposed.isEmpty {
+                core.logger.debug("idle rooms closed", metadata: ["rooms": "\(disposed.map(\.rawValue))"])
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+public import NIOCore
+
+/// How a ``RoomService`` binds rooms to Socket.IO: the namespace, how long
+/// empty rooms live, and every per-client bound with its overflow policy.
+///
+/// | bound | default | on overflow |
+/// | --- | --- | --- |
+/// | `eventsPerSecond` / `eventBurst` (token bucket per socket) | 200 / 400 | the event is refused with `rateLimited` (in its ack, or one `room-error` per second at most) and never reaches a room |
+/// | `pendingRepliesPerSocket` (answers a socket waits for) | 256 | the request is refused with `rateLimited` |
+/// | `maxUnacknowledgedOperationBatches` (`ops` packets not acked) | 128 | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
+/// | `maxQueuedRequests` (joins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
+/// | leaves waiting for the directory | one per member, so bounded by the members | never refused: a lost leave would leave a ghost seat |
+///
+/// ```swift
+/// var configuration = RoomServiceConfiguration()
+/// configuration.roomCapacity = 8          // 8 members per room, whatever the kind allows
+/// configuration.emptyGracePeriod = .seconds(5)
+/// ```
+public struct RoomServiceConfiguration: Sendable {
+    /// The Socket.IO namespace the rooms live in.
+    public var namespace = "/rooms"
+    /// How long an empty room is kept before it is closed (a reconnecting
+    /// client finds it again).
+    public var emptyGracePeriod: TimeAmount = .seconds(30)
+    /// How often empty rooms past their grace period are looked for.
+    public var disposalInterval: TimeAmount = .seconds(1)
+    /// Members per room at most, below the kind's own capacity; `nil` keeps
+    /// each kind's capacity (whiteboard 32, arena 16).
+    public var roomCapacity: Int?
+    /// Sustained events per second one socket may send.
+    public var eventsPerSecond = 200
+    /// Events one socket may send in a burst above the sustained rate.
+    public var eventBurst = 400
+    /// Answers (acks of inputs and listings) one socket may wait for at once.
+    public var pendingRepliesPerSocket = 256
+    /// `ops` packets a client may leave unacknowledged before it counts as
+    /// too slow and is disconnected.
+    public var maxUnacknowledgedOperationBatches = 128
+    /// Binary payloads (operations, snapshots) of at least this many bytes
+    /// are sent with compression allowed; smaller ones, and every delta, are not.
+    public var compressionThreshold = 1024
+    /// Joins and listings waiting for the room directory at most.
+    public var maxQueuedRequests = 1024
+    /// Ticks between the snapshots handed to the recorder.
+    public var snapshotInterval: UInt64 = 600
+
+    /// The defaults above.
+    public init() {}
+}
+
+/// A token bucket: `burst` tokens, refilled at `perSecond`; each event takes
+/// one. Owned by one socket's loop (a value inside its session).
+///
+/// ```swift
+/// var limiter = EventRateLimiter(perSecond: 200, burst: 400, now: .now())
+/// if !limiter.take(now: .now()) { refuse(.rateLimited) }
+/// ```
+struct EventRateLimiter {
+    private let perSecond: Int64
+    private let burst: Int64
+    /// Tokens scaled by 10^9 so that refills are integer nanosecond math.
+    private var scaledTokens: Int64
+    private var refilledAt: NIODeadline
+    private var lastRefusalReport: NIODeadline?
+
+    init(perSecond: Int, burst: Int, now: NIODeadline) {
+        precondition(perSecond > 0 && burst > 0)
+        self.perSecond = Int64(perSecond)
+        self.burst = Int64(burst)
+        self.scaledTokens = Int64(burst) * 1_000_000_000
+        self.refilledAt = now
+    }
+
+    /// Takes a token; false when the bucket is empty.
+    mutating func take(now: NIODeadline) -> Bool {
+        let elapsed = max(0, (now - refilledAt).nanoseconds)
+        refilledAt = now
+        let capacity = burst * 1_000_000_000
+        let (refill, overflow) = elapsed.multipliedReportingOverflow(by: perSecond)
+        scaledTokens = overflow ? capacity : min(capacity, scaledTokens + refill)
+        guard scaledTokens >= 1_000_000_000 else { return false }
+        scaledTokens -= 1_000_000_000
+        return true
+    }
+
+    /// Whether a refusal without an ack should be reported now: at most one
+    /// `room-error` per second, so a flood does not get a flood back.
+    mutating func shouldReportRefusal(now: NIODeadline) -> Bool {
+        if let last = lastRefusalReport, now - last < .seconds(1) { return false }
+        lastRefusalReport = now
+        return true
+    }
+}

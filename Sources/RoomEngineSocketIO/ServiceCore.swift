@@ -1,0 +1,65 @@
+import Logging
+import RoomEngine
+
+/// What sessions share: the configuration and the two request queues the
+/// service drains into the ``RoomDirectory``.
+///
+/// Overflow policy: joins and listings wait in a queue of
+/// ``RoomServiceConfiguration/maxQueuedRequests``; beyond it a request is
+/// refused with `serverBusy` (after shutdown, `shuttingDown`). Leaves wait
+/// in their own queue, which is never refused: each member leaves at most
+/// once, so it holds at most one entry per member, and a refused leave
+/// would leave a ghost member in its room.
+final class ServiceCore: Sendable {
+    /// A request that needs the directory and may be refused when busy.
+    enum Admission: Sendable {
+        case join(kind: RoomKind, member: MemberID, endpoint: MemberEndpoint)
+        case list(kind: RoomKind?, endpoint: MemberEndpoint, token: UInt32)
+    }
+
+    /// A member leaving a room (`endpoint` is nil when nobody waits for the answer).
+    struct Departure: Sendable {
+        let member: MemberID
+        let room: RoomID
+        let endpoint: MemberEndpoint?
+    }
+
+    let configuration: RoomServiceConfiguration
+    let logger: Logger
+    let admissions: AsyncStream<Admission>
+    let departures: AsyncStream<Departure>
+    private let admissionInput: AsyncStream<Admission>.Continuation
+    private let departureInput: AsyncStream<Departure>.Continuation
+
+    init(configuration: RoomServiceConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        (admissions, admissionInput) = AsyncStream.makeStream(
+            of: Admission.self, bufferingPolicy: .bufferingOldest(configuration.maxQueuedRequests)
+        )
+        (departures, departureInput) = AsyncStream.makeStream(of: Departure.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Queues a join or listing; returns why it was refused, if it was.
+    func submit(_ admission: Admission) -> RoomWireError? {
+        switch admissionInput.yield(admission) {
+        case .enqueued: return nil
+        case .dropped: return .serverBusy
+        case .terminated: return .shuttingDown
+        @unknown default: return .serverBusy
+        }
+    }
+
+    /// Queues a leave.
+    func depart(_ member: MemberID, from room: RoomID, endpoint: MemberEndpoint?) {
+        if case .terminated = departureInput.yield(Departure(member: member, room: room, endpoint: endpoint)) {
+            endpoint?.deliver(.leaveFailed(.shuttingDown))
+        }
+    }
+
+    /// Refuses every later request (the service is stopping).
+    func finish() {
+        admissionInput.finish()
+        departureInput.finish()
+    }
+}

@@ -1,0 +1,229 @@
+"""Headless Chromium (Debian's chromium + chromium-driver) driven by selenium:
+(a) the official Socket.IO browser bundle against the conformance server,
+over polling and WebSocket; (b) the demo page of `huddle serve`: two pages
+on a whiteboard, one in the arena. Screenshots land in artifacts/.
+Everything waits on conditions in the page (WebDriverWait), never on sleeps.
+
+Needs `Tools/browser-setup` (the bundle in Assets/vendor/, chromium and
+chromium-driver); skipped with that hint otherwise."""
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from conftest import ROOT, start_huddle, start_server
+
+selenium = pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+BUNDLE = ROOT / "Assets" / "vendor" / "socket.io.min.js"
+ARTIFACTS = ROOT / "artifacts"
+DRIVER = shutil.which("chromedriver")
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(
+    not (DRIVER and BROWSER and BUNDLE.exists()),
+    reason="run Tools/browser-setup (chromium, chromium-driver, Assets/vendor/socket.io.min.js)",
+)
+
+
+def browser():
+    options = Options()
+    options.binary_location = BROWSER
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(DRIVER))
+
+
+def wait(driver, what, script, timeout=15):
+    """Waits until `script` (a JS expression) is truthy in the page; returns it."""
+    try:
+        return WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return " + script))
+    except Exception as error:
+        logs = [entry["message"] for entry in driver.get_log("browser")]
+        raise AssertionError(f"timed out waiting for {what}; browser log: {logs}") from error
+
+
+def screenshot(driver, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    return path
+
+
+# ---- (a) the official client against the conformance server ------------------
+
+CONTRACT = r"""
+const [url, transports] = arguments;
+window.result = null;
+const blob = new Uint8Array(256).map((_, i) => i);
+// Every argument of the ack (emitWithAck resolves with the first one only).
+const ackAll = (socket, event, ...args) => new Promise((resolve, reject) =>
+  socket.timeout(5000).emit(event, ...args, (error, ...answer) => (error ? reject(error) : resolve(answer))));
+const run = async () => {
+  const out = {};
+  const socket = io(url, { transports, auth: { token: 'abc', n: 1 }, forceNew: true, reconnection: false });
+  out.auth = await new Promise((resolve) => socket.once('auth', resolve));
+  out.transport = socket.io.engine.transport.name;
+  socket.emit('message', 'hello', 42, { a: [1, 2] });
+  out.messageBack = await new Promise((resolve) => socket.once('message-back', (...args) => resolve(args)));
+  out.withAck = await ackAll(socket, 'message-with-ack', 'ping', 7);
+  const echoed = await socket.timeout(5000).emitWithAck('echo', blob.buffer);
+  out.echoIsBinary = echoed instanceof ArrayBuffer;
+  out.echoBytes = Array.from(new Uint8Array(echoed));
+  await ackAll(socket, 'join', 'room-1');
+  socket.emit('to-room', 'room-1', 'to everyone', blob.buffer.slice(0, 4));
+  const [text, bytes] = await new Promise((resolve) => socket.once('room-message', (...args) => resolve(args)));
+  out.roomMessage = [text, Array.from(new Uint8Array(bytes))];
+  socket.disconnect();
+  const refused = io(url + '/private', { transports, forceNew: true, reconnection: false });
+  out.privateRefusal = await new Promise((resolve) => refused.once('connect_error', (e) => resolve({ message: e.message, data: e.data })));
+  refused.close();
+  const admitted = io(url + '/private', { transports, auth: { token: 'secret' }, forceNew: true, reconnection: false });
+  out.privateAuth = await new Promise((resolve) => admitted.once('auth', resolve));
+  admitted.disconnect();
+  return out;
+};
+run().then((out) => { window.result = { ok: true, out }; }, (error) => { window.result = { ok: false, error: String(error) }; });
+"""
+
+
+@pytest.fixture(scope="module")
+def conformance():
+    server = start_server()
+    yield server
+    assert server.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    driver = browser()
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_official_bundle_against_the_conformance_server(conformance, chrome, transport):
+    # A page of the server's own origin (its 404): Chromium's local network
+    # access checks refuse connections to 127.0.0.1 from about:blank's opaque
+    # origin. The page is empty; the bundle is injected into it.
+    chrome.get(conformance.url + "/blank")
+    chrome.execute_script(BUNDLE.read_text())
+    assert chrome.execute_script("return typeof io") == "function"
+    chrome.execute_script(CONTRACT, conformance.url, [transport])
+    result = wait(chrome, "the contract script", "window.result")
+    assert result["ok"], result
+    out = result["out"]
+    assert out["transport"] == transport
+    assert out["auth"] == {"token": "abc", "n": 1}
+    assert out["messageBack"] == ["hello", 42, {"a": [1, 2]}]
+    assert out["withAck"] == ["ping", 7]
+    assert out["echoIsBinary"] and out["echoBytes"] == list(range(256))
+    assert out["roomMessage"] == ["to everyone", [0, 1, 2, 3]]
+    assert out["privateRefusal"] == {"message": "unauthorized", "data": {"code": 401}}
+    assert out["privateAuth"] == {"token": "secret"}
+
+
+# ---- (b) the demo page ----------------------------------------------------------
+
+@pytest.fixture
+def huddle():
+    server = start_huddle()
+    yield server
+    assert server.stop() == 0
+
+
+def summary(driver):
+    return driver.execute_script("return window.huddle.summary()")
+
+
+def test_demo_whiteboard_two_pages_see_cursor_and_stroke(huddle):
+    alice, bob = browser(), browser()
+    try:
+        for page in (alice, bob):
+            page.get(huddle.url + "/?kind=whiteboard")
+            wait(page, "the whiteboard join", "window.huddle && window.huddle.ready")
+        assert summary(alice)["members"] == 2 or wait(alice, "bob in the legend", "window.huddle.summary().members === 2")
+        alice_slot = summary(alice)["slot"]
+        canvas = alice.find_element(By.ID, "board")
+
+        # Alice's cursor shows up on Bob's page.
+        ActionChains(alice).move_to_element_with_offset(canvas, -150, -150).perform()
+        wait(bob, "alice's cursor", f"window.huddle.summary().cursors['{alice_slot}'] !== undefined")
+
+        # Alice draws; Bob sees the stroke while it is drawn, then committed.
+        drawing = ActionChains(alice).move_to_element_with_offset(canvas, -150, -100).click_and_hold()
+        for _ in range(30):
+            drawing.move_by_offset(6, 4)
+        drawing.perform()
+        wait(bob, "the stroke in progress",
+             f"window.huddle.summary().openStrokes.some(s => s.slot === {alice_slot} && s.points > 5)")
+        screenshot(bob, "whiteboard-bob-during-stroke.png")
+        ActionChains(alice).move_by_offset(10, 0).release().perform()
+        wait(bob, "the committed stroke",
+             f"window.huddle.summary().strokes.some(s => s.slot === {alice_slot} && s.points > 20)")
+        wait(alice, "alice's own committed stroke", "window.huddle.summary().strokes.length === 1")
+
+        # Bob adds a rectangle with the shape tool; Alice sees it.
+        bob.find_element(By.CSS_SELECTOR, "[data-tool=rectangle]").click()
+        bob_canvas = bob.find_element(By.ID, "board")
+        ActionChains(bob).move_to_element_with_offset(bob_canvas, 60, 60).click_and_hold() \
+            .move_by_offset(120, 80).release().perform()
+        wait(alice, "bob's rectangle", "window.huddle.summary().shapes.length === 1")
+        wait(bob, "bob's own rectangle", "window.huddle.summary().shapes.length === 1")
+        screenshot(alice, "whiteboard-alice.png")
+        screenshot(bob, "whiteboard-bob.png")
+
+        # Alice moves it, then deletes it; then clears the board.
+        before = summary(alice)["shapes"][0]["from"]
+        alice.find_element(By.CSS_SELECTOR, "[data-tool=move]").click()
+        ActionChains(alice).move_to_element_with_offset(canvas, 120, 100).click_and_hold() \
+            .move_by_offset(-100, -60).release().perform()
+        wait(bob, "the moved rectangle", f"window.huddle.summary().shapes[0].from.x < {before['x']}")
+        alice.find_element(By.CSS_SELECTOR, "[data-tool=erase]").click()
+        wait(alice, "the move on alice's page", f"window.huddle.summary().shapes[0].from.x < {before['x']}")
+        ActionChains(alice).move_to_element_with_offset(canvas, 20, 40).click().perform()
+        wait(bob, "the deleted rectangle", "window.huddle.summary().shapes.length === 0")
+        alice.find_element(By.ID, "clear").click()
+        wait(bob, "the cleared board", "window.huddle.summary().strokes.length === 0")
+        for page in (alice, bob):
+            assert summary(page)["errors"] == []
+    finally:
+        alice.quit()
+        bob.quit()
+
+
+def test_demo_arena_page_moves_its_player(huddle):
+    page = browser()
+    try:
+        page.get(huddle.url + "/?kind=whiteboard")
+        wait(page, "the whiteboard", "window.huddle && window.huddle.ready")
+        page.find_element(By.CSS_SELECTOR, "[data-tab=arena]").click()
+        wait(page, "the arena join", "window.huddle.kind === 'arena' && window.huddle.ready "
+                                     "&& window.huddle.summary().position !== null")
+        start = summary(page)["position"]
+        # Steer along a line clear of the walls, towards the far side.
+        bands = [(876, 1224), (1824, 2272), (2872, 3220)]
+        horizontal = not any(lo <= start["y"] // 16 <= hi for lo, hi in bands)
+        along = "x" if horizontal else "y"
+        forward = start[along] < 32768
+        key = {(True, True): Keys.ARROW_RIGHT, (True, False): Keys.ARROW_LEFT,
+               (False, True): Keys.ARROW_DOWN, (False, False): Keys.ARROW_UP}[(horizontal, forward)]
+        ActionChains(page).key_down(key).perform()
+        moved = f"Math.abs(window.huddle.summary().position.{along} - {start[along]}) > 1500"
+        wait(page, "the player to move", moved)
+        ActionChains(page).key_up(key).perform()
+        info = summary(page)
+        assert info["players"] == 1 and info["pickups"] >= 1 and info["errors"] == []
+        screenshot(page, "arena.png")
+    finally:
+        page.quit()

@@ -1,0 +1,174 @@
+"""python-socketio clients against `huddle serve --port 0 --no-record`: the
+room protocol of docs/room-protocol.md, with the binary layouts decoded in
+Python (rooms_wire.py). Each test gets its own server, so rooms start empty."""
+import asyncio
+
+import pytest
+import requests
+
+import rooms_wire as wire
+from conftest import start_huddle
+from rooms_client import Clients
+
+
+@pytest.fixture
+def huddle():
+    server = start_huddle()
+    yield server
+    assert server.stop() == 0, "huddle serve must exit 0 on SIGTERM"
+
+
+def run(server, scenario):
+    """Runs `scenario(pool)` on a fresh event loop; the pool's clients are
+    closed afterwards, whatever happened."""
+    async def main():
+        async with Clients(server.url) as pool:
+            await asyncio.wait_for(scenario(pool), 60)
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_members_see_each_others_cursors_and_strokes(huddle, transport):
+    async def scenario(pool):
+        clients = await pool.members(3, transport=transport)
+        alice, bob, carol = clients
+        assert alice.answer["room"] == bob.answer["room"] == carol.answer["room"]
+        assert alice.answer["tickRate"] == 20
+        slots = {c.member: c.slot for c in clients}
+        assert len(set(slots.values())) == 3
+
+        await alice.send(wire.cursor(100, 200))
+        await bob.send(wire.cursor(3000, 4000))
+        for c in clients:
+            await c.wait_until("both cursors", lambda c: c.mirror.table.get(alice.slot) == (100, 200)
+                               and c.mirror.table.get(bob.slot) == (3000, 4000))
+
+        # The stroke streams as binary point chunks, relayed before it ends.
+        first, second = [(10 + i, 20 + i) for i in range(50)], [(60 + i, 70 + i) for i in range(50)]
+        assert "receipt" in await alice.send_acked(wire.begin_stroke(7, 0xFF0000, 5))
+        await alice.send(wire.append_points(7, first))
+        await alice.send(wire.append_points(7, second))
+        for c in (bob, carol):
+            await c.wait_until("the open stroke", lambda c: any(
+                s["slot"] == alice.slot and len(s["points"]) == 100 for s in c.doc["open"]))
+            assert c.doc["strokes"] == []
+        answer = await alice.send_acked(wire.end_stroke(7))
+        assert "error" not in answer and answer["tick"] >= 1
+        for c in clients:
+            await c.wait_until("the committed stroke", lambda c: len(c.doc["strokes"]) == 1 and not c.doc["open"])
+            stroke = c.doc["strokes"][0]
+            assert stroke["points"] == first + second
+            assert (stroke["slot"], stroke["color"], stroke["width"]) == (alice.slot, 0xFF0000, 5)
+            assert c.faults == [] and c.errors == []
+    run(huddle, scenario)
+
+
+def test_late_joiner_snapshot_equals_live_state(huddle):
+    async def scenario(pool):
+        alice, bob = await pool.members(2)
+        await alice.send(wire.cursor(11, 22))
+        await bob.send(wire.cursor(33, 44))
+        await alice.send_acked(wire.begin_stroke(1))
+        await alice.send_acked(wire.append_points(1, [(i, 2 * i) for i in range(30)]))
+        await alice.send_acked(wire.end_stroke(1))
+        await bob.send_acked(wire.add_shape(5, 2, 10, 10, 200, 100))
+        await bob.send_acked(wire.begin_stroke(9, 0x00FF00))  # still open when carol joins
+        await bob.send_acked(wire.append_points(9, [(700 + i, 700) for i in range(12)]))
+        for c in (alice, bob):
+            await c.wait_until("the document", lambda c: len(c.doc["strokes"]) == 1 and len(c.doc["shapes"]) == 1
+                               and c.doc["open"] and len(c.doc["open"][0]["points"]) == 12 and len(c.mirror.table) == 2)
+
+        carol, = await pool.members(1)
+        for c in (alice, bob):
+            await c.wait_until("carol's arrival", lambda c: carol.slot in c.doc["members"])
+        assert wire.document(carol.doc) == wire.document(alice.doc) == wire.document(bob.doc)
+        assert carol.doc["members"][alice.slot]["cursor"] == (11, 22) == alice.mirror.table[alice.slot]
+        assert carol.doc["members"][bob.slot]["cursor"] == (33, 44) == alice.mirror.table[bob.slot]
+        assert carol.snapshot["members"] == [alice.member, bob.member, carol.member]
+        assert carol.snapshot["operationSequence"] == alice.sequence  # carol's own join included
+
+        # From the snapshot on the joiner follows the same stream.
+        await bob.send(wire.append_points(9, [(900, 900)]))
+        await bob.send_acked(wire.end_stroke(9))
+        for c in (alice, bob, carol):
+            await c.wait_until("bob's stroke", lambda c: len(c.doc["strokes"]) == 2)
+        assert wire.document(carol.doc) == wire.document(alice.doc) == wire.document(bob.doc)
+        assert carol.faults == []
+    run(huddle, scenario)
+
+
+def test_client_dropping_volatile_packets_converges(huddle):
+    def lossy(tick):
+        bucket = (tick * 2654435761) % 10
+        return "lose" if bucket < 3 else "noack" if bucket < 6 else "ack"
+
+    async def scenario(pool):
+        mover, = await pool.members(1)
+        dropper, = await pool.members(1, fate=lossy)
+        for step in range(40):
+            x, y = (step * 97) % 4000, (step * 31) % 4000
+            await mover.send(wire.cursor(x, y))
+            await mover.wait_until(f"step {step}", lambda c: c.mirror.table.get(mover.slot) == (x, y))
+        final = dict(mover.mirror.table)
+        await dropper.wait_until("convergence", lambda c: c.mirror.table == final)
+        assert dropper.deltas["lost"] > 0
+        assert dropper.deltas["older_baseline"] > 0, "a lost delta makes the next one span several ticks"
+        assert dropper.faults == [] and mover.faults == []
+    run(huddle, scenario)
+
+
+def test_bad_input_gets_errors_and_leaves_the_room_alone(huddle):
+    async def scenario(pool):
+        stranger = await pool.connect()
+        assert (await stranger.join("chess"))["error"]["code"] == "unknownRoomKind"
+        assert (await stranger.send_acked(wire.cursor(1, 1)))["error"]["code"] == "notInRoom"
+
+        alice, bob = await pool.members(2)
+        await bob.send_acked(wire.add_shape(1, 1, 5, 5, 50, 50))
+        await bob.wait_until("bob's shape", lambda c: len(c.doc["shapes"]) == 1)
+        before = wire.document(bob.doc)
+        assert (await alice.send_acked(b"\x77"))["error"]["code"] == "malformed"
+        assert (await alice.send_acked(b"\x03" + bytes(2000)))["error"]["code"] == "inputTooLarge"
+        assert (await alice.send_acked(wire.cursor(5000, 1)))["error"]["code"] == "outOfRange"
+        orphan = await alice.send_acked(wire.append_points(42, [(1, 1)]))
+        assert orphan["error"]["code"] == "unknownElement" and "receipt" in orphan
+        assert (await alice.call("input", "text"))["error"]["code"] == "badRequest"
+        await alice.send(wire.append_points(43, [(1, 1)]))
+        await alice.wait_until("the room-error event", lambda c: c.errors)
+        assert alice.errors[0]["code"] == "unknownElement" and alice.errors[0]["event"] == "input"
+
+        await alice.send_acked(wire.add_shape(2, 3, 1, 1, 9, 9))
+        await bob.wait_until("alice's shape", lambda c: len(c.doc["shapes"]) == 2)
+        after = wire.document(bob.doc)
+        del after["shapes"][2]
+        assert after == before and bob.errors == [] and bob.faults == []
+    run(huddle, scenario)
+
+
+def test_arena_player_moves_and_stats(huddle):
+    async def scenario(pool):
+        runner, watcher = await pool.members(2, kind="arena")
+        assert runner.answer["room"].startswith("arena-") and runner.answer["tickRate"] == 30
+        start = watcher.mirror.table[runner.slot]
+        # Vertical moves along a column clear of walls would need the layout;
+        # any of the four directions moves a player that is not wedged.
+        await runner.send(wire.move(1 if start[0] < 32768 else -1, 1 if start[1] < 32768 else -1))
+        await watcher.wait_until("the runner to move", lambda c: c.mirror.table[runner.slot] != start)
+        listing = await runner.call("list", {"kind": "arena"})
+        assert listing["rooms"][0]["members"] == 2
+        stats = requests.get(huddle.url + "/stats", timeout=5).json()
+        assert stats["rooms"] == 1 and stats["members"] == 2 and stats["deltas"] > 0
+        assert stats["tickLatenessMicroseconds"]["p99"] >= 0
+    run(huddle, scenario)
+
+
+def test_demo_page_is_served(huddle):
+    page = requests.get(huddle.url + "/", timeout=5)
+    assert page.status_code == 200 and "socket.io.min.js" in page.text
+    assert requests.get(huddle.url + "/js/wire.js", timeout=5).status_code == 200
+    assert requests.get(huddle.url + "/nope", timeout=5).status_code == 404
+    bundle = requests.get(huddle.url + "/socket.io/socket.io.min.js", timeout=5)
+    # Served when Tools/browser-setup fetched it; otherwise the page uses the CDN.
+    assert bundle.status_code in (200, 400)
+    if bundle.status_code == 200:
+        assert "Socket.IO" in bundle.text[:200]

@@ -1,0 +1,101 @@
+import NIOCore
+import RoomEngine
+import SocketIOCore
+import Testing
+
+@Suite("Bad input gets the documented error and disturbs nobody")
+struct BadInputTests {
+    @Test("requests outside a room, unknown kinds and malformed requests")
+    func refusedRequests() async throws {
+        try await TestServer.with { server in
+            let stranger = try await server.client()
+            #expect(try await stranger.join("chess").errorCode == "unknownRoomKind")
+            #expect(try await stranger.request("join", .object([:])).errorCode == "badRequest")
+            #expect(try await stranger.request("join", .int(3)).errorCode == "badRequest")
+            #expect(try await stranger.inputWithAck(Board.cursor(1, 1)).errorCode == "notInRoom")
+            #expect(try await stranger.request("leave").errorCode == "notInRoom")
+            #expect(try await stranger.request("list", .int(3)).errorCode == "badRequest")
+            stranger.emit("delta-ack", .int(5))
+            try await stranger.waitUntil("notInRoom for the ack") { $0.errorCodes == ["notInRoom"] }
+            #expect(try await stranger.join("whiteboard").errorCode == nil)
+            #expect(try await stranger.join("whiteboard").errorCode == "alreadyInRoom")
+        }
+    }
+
+    @Test("malformed, oversized and out-of-range inputs, chunks for strokes never begun, bogus acks")
+    func refusedInputs() async throws {
+        try await TestServer.with { server in
+            let alice = try await server.member(of: "whiteboard")
+            let bob = try await server.member(of: "whiteboard")
+            _ = try await bob.inputWithAck(Board.begin(1))
+            _ = try await bob.inputWithAck(Board.append(1, Board.points(8, from: 40)))
+            _ = try await bob.inputWithAck(Board.end(1))
+            bob.input(Board.cursor(500, 600))
+            let before = try await bob.waitUntil("bob's stroke and cursor") { $0.whiteboard?.strokes.count == 1 && $0.positions.count == 1 }
+
+            #expect(try await alice.inputWithAck([0x77]).errorCode == "malformed")
+            #expect(try await alice.inputWithAck([0x02]).errorCode == "truncated")
+            #expect(try await alice.inputWithAck(Board.cursor(5000, 1)).errorCode == "outOfRange")
+            #expect(try await alice.inputWithAck(Board.begin(2, width: 0)).errorCode == "outOfRange")
+            #expect(try await alice.inputWithAck(Board.cursor(1, 1) + [0]).errorCode == "malformed")
+            #expect(try await alice.inputWithAck([0x03] + Array(repeating: 1, count: 2000)).errorCode == "inputTooLarge")
+            #expect(try await alice.request("input", .string("not binary")).errorCode == "badRequest")
+            #expect(try await alice.request("input").errorCode == "badRequest")
+
+            // Points for a stroke never begun: refused by the tick, with the receipt.
+            let orphan = try await alice.inputWithAck(Board.append(99, Board.points(4, from: 1)))
+            #expect(orphan.errorCode == "unknownElement")
+            #expect(orphan["receipt"]?.int64Value != nil)
+            // Without an ack the refusal comes as a room-error event.
+            alice.input(Board.append(98, Board.points(4, from: 1)))
+            alice.input([0x77])
+            let errors = try await alice.waitUntil("two room-error events") { $0.errors.count == 2 }.errors
+            #expect(Set(errors.compactMap { $0["code"]?.stringValue }) == ["unknownElement", "malformed"])
+            #expect(errors.allSatisfy { $0["event"]?.stringValue == "input" })
+            #expect(errors.contains { $0["code"]?.stringValue == "unknownElement" && $0["receipt"] != nil })
+
+            alice.emit("delta-ack", .int(1_000_000_000))
+            alice.emit("delta-ack", .string("soon"))
+            let codes = try await alice.waitUntil("the ack errors") { $0.errors.count == 4 }.errorCodes
+            #expect(codes.suffix(2).sorted() == ["acknowledgementFromTheFuture", "badRequest"])
+
+            // The room goes on, untouched by any of it.
+            _ = try await alice.inputWithAck(Board.addShape(3, from: (1, 1), to: (9, 9)))
+            let after = try await bob.waitUntil("alice's shape") { $0.whiteboard?.shapes.count == 1 }
+            #expect(after.document?.strokes == before.document?.strokes)
+            #expect(after.positions[UInt32(try #require(bob.view.slot))] == before.positions[UInt32(try #require(bob.view.slot))])
+            #expect(after.errors.isEmpty && after.operationFaults.isEmpty && after.deltaFaults.isEmpty)
+            #expect(alice.view.operationFaults.isEmpty)
+        }
+    }
+
+    @Test("a flood is refused by the rate limit and the room queue bound, others unaffected")
+    func floods() async throws {
+        try await TestServer.with(configure: { $0.eventsPerSecond = 1; $0.eventBurst = 100 }) { server in
+            let flooder = try await server.member(of: "arena")
+            let calm = try await server.member(of: "arena")
+            // 60 emotes at once: the arena keeps 8 per member per tick.
+            let answers = try await withThrowingTaskGroup(of: JSONValueBox.self) { group in
+                for _ in 0..<60 {
+                    group.addTask { JSONValueBox(value: try await flooder.inputWithAck(ArenaInput.emote(code: 1).encodedBytes())) }
+                }
+                return try await group.reduce(into: []) { $0.append($1.value) }
+            }
+            let codes = answers.map { $0.errorCode ?? "applied" }
+            #expect(codes.contains("memberInputQueueFull"))
+            #expect(codes.contains("applied"))
+            #expect(codes.allSatisfy { ["applied", "memberInputQueueFull"].contains($0) })
+            // Past the burst, events are refused before they reach the room.
+            for _ in 0..<60 { flooder.input(ArenaInput.move(dx: 0, dy: 0, buttons: 0).encodedBytes()) }
+            try await flooder.waitUntil("a rateLimited event") { $0.errorCodes.contains("rateLimited") }
+            #expect(try await flooder.inputWithAck(ArenaInput.emote(code: 2).encodedBytes()).errorCode == "rateLimited")
+
+            let applied = codes.filter { $0 == "applied" }.count
+            let view = try await calm.waitUntil("the flooder's applied emotes") { view in
+                view.arenaOperations.filter { if case .emoted = $0 { true } else { false } }.count == applied
+            }
+            #expect(view.errors.isEmpty && view.operationFaults.isEmpty)
+            #expect(try await calm.inputWithAck(ArenaInput.emote(code: 3).encodedBytes()).errorCode == nil)
+        }
+    }
+}

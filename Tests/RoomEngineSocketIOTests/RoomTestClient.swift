@@ -1,0 +1,250 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import RoomEngine
+import SocketIOCore
+
+/// A rooms client speaking Engine.IO/Socket.IO over ``RawWebSocket``. Every
+/// packet is applied to a ``ClientView`` on the channel's loop, in arrival
+/// order (snapshot from the join ack, then operations and deltas), and tests
+/// wait for conditions on that view — never for time to pass.
+final class RoomTestClient: Sendable {
+    static let namespace = "/rooms"
+
+    struct Timeout: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+
+    struct Closed: Error {}
+
+    private struct Waiter {
+        let id: Int
+        let condition: @Sendable (ClientView) -> Bool
+        let continuation: CheckedContinuation<ClientView, any Error>
+    }
+
+    private struct State {
+        var view = ClientView()
+        var decoder = SocketIOPacketDecoder()
+        var acks: [UInt64: CheckedContinuation<[JSONValue], any Error>] = [:]
+        var nextAckID: UInt64 = 0
+        var waiters: [Waiter] = []
+        var nextWaiter = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let channelBox = NIOLockedValueBox<(any Channel)?>(nil)
+    /// What happens to each received delta (set before joining).
+    let deltaPolicy: NIOLockedValueBox<@Sendable (UInt64) -> DeltaFate>
+    /// Whether `ops` packets are acknowledged (a slow client does not).
+    let acknowledgesOperations = NIOLockedValueBox(true)
+
+    private init(deltaPolicy: @escaping @Sendable (UInt64) -> DeltaFate) {
+        self.deltaPolicy = NIOLockedValueBox(deltaPolicy)
+    }
+
+    /// Connects to `/rooms` on `port` and waits for the namespace CONNECT.
+    static func connect(
+        port: Int,
+        group: any EventLoopGroup,
+        deltaPolicy: @escaping @Sendable (UInt64) -> DeltaFate = { _ in .applyAndAck }
+    ) async throws -> RoomTestClient {
+        let client = RoomTestClient(deltaPolicy: deltaPolicy)
+        let channel = try await RawWebSocket.connect(
+            port: port, path: "/socket.io/?EIO=4&transport=websocket", group: group
+        ) { [client] message, channel in client.received(message, on: channel) }
+        client.channelBox.withLockedValue { $0 = channel }
+        _ = try await client.waitUntil("the namespace CONNECT") { $0.socketID != nil }
+        return client
+    }
+
+    /// The view as it is now.
+    var view: ClientView { state.withLockedValue { $0.view } }
+
+    // MARK: Sending
+
+    /// Emits an event without asking for an ack.
+    func emit(_ event: String, _ arguments: JSONValue...) {
+        send(.event(event, arguments, namespace: Self.namespace))
+    }
+
+    /// Emits an event and waits for its ack (5 s at most).
+    func request(_ event: String, _ arguments: JSONValue...) async throws -> JSONValue {
+        let id = state.withLockedValue { state -> UInt64 in
+            state.nextAckID += 1
+            return state.nextAckID
+        }
+        let answer: [JSONValue] = try await withCheckedThrowingContinuation { continuation in
+            state.withLockedValue { $0.acks[id] = continuation }
+            send(.event(event, arguments, namespace: Self.namespace, ackID: id))
+            scheduleTimeout(after: .seconds(5)) { [self] in
+                state.withLockedValue { $0.acks.removeValue(forKey: id) }?.resume(throwing: Timeout(what: "the ack of \(event)"))
+            }
+        }
+        return answer.first ?? .null
+    }
+
+    /// Joins a room of `kind`; returns the ack (`{room, member, snapshot, …}` or `{error}`).
+    func join(_ kind: String) async throws -> JSONValue {
+        try await request("join", .object(["kind": .string(kind)]))
+    }
+
+    /// Sends one encoded input, without ack.
+    func input(_ bytes: [UInt8]) {
+        emit("input", .binary(ByteBuffer(bytes: bytes)))
+    }
+
+    /// Sends one encoded input and waits for its answer.
+    func inputWithAck(_ bytes: [UInt8]) async throws -> JSONValue {
+        try await request("input", .binary(ByteBuffer(bytes: bytes)))
+    }
+
+    func close() async {
+        let channel = channelBox.withLockedValue { $0 }
+        try? await channel?.close()
+    }
+
+    private func send(_ packet: SocketIOPacket) {
+        guard let channel = channelBox.withLockedValue({ $0 }),
+              let encoded = try? SocketIOPacketEncoder().encode(packet) else { return }
+        var text = ByteBuffer(string: "4")
+        var header = encoded.header
+        text.writeBuffer(&header)
+        // One write for the header and its attachments, so that packets sent
+        // from several tasks at once never interleave their frames.
+        var frames = RawWebSocket.frame(opcode: 0x1, payload: text)
+        for attachment in encoded.attachments {
+            var frame = RawWebSocket.frame(opcode: 0x2, payload: attachment)
+            frames.writeBuffer(&frame)
+        }
+        channel.writeAndFlush(frames, promise: nil)
+    }
+
+    // MARK: Waiting
+
+    /// Waits until `condition` holds for the view (5 s at most).
+    @discardableResult
+    func waitUntil(
+        _ what: String,
+        timeout: TimeAmount = .seconds(5),
+        _ condition: @escaping @Sendable (ClientView) -> Bool
+    ) async throws -> ClientView {
+        try await withCheckedThrowingContinuation { continuation in
+            let id: Int? = state.withLockedValue { state in
+                if condition(state.view) { return nil }
+                state.nextWaiter += 1
+                state.waiters.append(Waiter(id: state.nextWaiter, condition: condition, continuation: continuation))
+                return state.nextWaiter
+            }
+            guard let id else { return continuation.resume(returning: view) }
+            scheduleTimeout(after: timeout) { [self] in
+                let waiter = state.withLockedValue { state -> Waiter? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index)
+                }
+                waiter?.continuation.resume(throwing: Timeout(what: what))
+            }
+        }
+    }
+
+    private func scheduleTimeout(after amount: TimeAmount, _ action: @escaping @Sendable () -> Void) {
+        guard let channel = channelBox.withLockedValue({ $0 }) else { return action() }
+        channel.eventLoop.scheduleTask(in: amount, action)
+    }
+
+    // MARK: Receiving (on the channel's loop)
+
+    private func received(_ message: RawWebSocket.Message, on channel: any Channel) {
+        var replies: [String] = []
+        var resumed: [(CheckedContinuation<[JSONValue], any Error>, [JSONValue])] = []
+        let policy = deltaPolicy.withLockedValue { $0 }
+        let acknowledgeOperations = acknowledgesOperations.withLockedValue { $0 }
+        let ready: [(Waiter, ClientView)] = state.withLockedValue { state in
+            switch message {
+            case .closed:
+                state.view.transportClosed = true
+            case .text(let text):
+                handleEngineText(text, state: &state, replies: &replies, resumed: &resumed, policy: policy)
+            case .binary(let bytes):
+                if case .packet(let packet)? = try? state.decoder.receive(binary: bytes) {
+                    handle(packet, state: &state, replies: &replies, resumed: &resumed, policy: policy)
+                }
+            }
+            if !acknowledgeOperations { replies.removeAll { $0.hasPrefix("43") } }
+            let view = state.view
+            let satisfied = state.waiters.filter { $0.condition(view) }
+            state.waiters.removeAll { waiter in satisfied.contains { $0.id == waiter.id } }
+            return satisfied.map { ($0, view) }
+        }
+        for reply in replies {
+            channel.write(RawWebSocket.frame(opcode: 0x1, payload: ByteBuffer(string: reply)), promise: nil)
+        }
+        if !replies.isEmpty { channel.flush() }
+        for (continuation, arguments) in resumed { continuation.resume(returning: arguments) }
+        for (waiter, view) in ready { waiter.continuation.resume(returning: view) }
+        if case .closed = message {
+            let (acks, waiters) = state.withLockedValue { state in
+                defer { state.acks = [:]; state.waiters = [] }
+                return (Array(state.acks.values), state.waiters)
+            }
+            acks.forEach { $0.resume(throwing: Closed()) }
+            waiters.forEach { $0.continuation.resume(throwing: Closed()) }
+        }
+    }
+
+    private func handleEngineText(
+        _ text: String, state: inout State, replies: inout [String],
+        resumed: inout [(CheckedContinuation<[JSONValue], any Error>, [JSONValue])],
+        policy: @Sendable (UInt64) -> DeltaFate
+    ) {
+        guard let type = text.first else { return }
+        switch type {
+        case "0": replies.append("40\(Self.namespace),")
+        case "2": replies.append("3")
+        case "4":
+            if case .packet(let packet)? = try? state.decoder.receive(text: String(text.dropFirst())) {
+                handle(packet, state: &state, replies: &replies, resumed: &resumed, policy: policy)
+            }
+        default: break
+        }
+    }
+
+    private func handle(
+        _ packet: SocketIOPacket, state: inout State, replies: inout [String],
+        resumed: inout [(CheckedContinuation<[JSONValue], any Error>, [JSONValue])],
+        policy: @Sendable (UInt64) -> DeltaFate
+    ) {
+        switch packet.type {
+        case .connect:
+            state.view.socketID = packet.data?["sid"]?.stringValue ?? ""
+        case .ack, .binaryAck:
+            let arguments = Array(packet.arguments)
+            if let answer = arguments.first, answer["snapshot"] != nil { state.view.adoptJoin(answer) }
+            if let id = packet.ackID, let continuation = state.acks.removeValue(forKey: id) {
+                resumed.append((continuation, arguments))
+            }
+        case .event, .binaryEvent:
+            let arguments = Array(packet.arguments)
+            switch packet.eventName {
+            case "delta":
+                guard case .binary(let bytes)? = arguments.first else { return }
+                if let tick = state.view.receiveDelta(Array(bytes.readableBytesView), policy: policy) {
+                    replies.append("42\(Self.namespace),[\"delta-ack\",\(tick)]")
+                }
+            case "ops":
+                if case .binary(let bytes)? = arguments.first { state.view.receiveOperations(Array(bytes.readableBytesView)) }
+                if let id = packet.ackID { replies.append("43\(Self.namespace),\(id)[]") }
+            case "room-error":
+                state.view.errors.append(arguments.first ?? .null)
+            case "room-closed":
+                state.view.roomClosed = true
+            default:
+                break
+            }
+        case .disconnect:
+            state.view.disconnected = true
+        case .connectError:
+            state.view.transportClosed = true
+        }
+    }
+}
