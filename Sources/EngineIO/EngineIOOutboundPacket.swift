@@ -95,3 +95,33 @@ extension EngineIOOutboundPacket {
         return EngineIOOutboundPacket(packet: EngineIOPacket(type: .message, data: data), frame: frame, compressedFrame: nil)
     }
 }
+
+extension EngineIOOutboundPacket {
+    /// The same packet in buffers of its own.
+    ///
+    /// Why: a broadcast hands its buffers to every loop; each write and
+    /// each queued frame retains and releases them, and when two cores do
+    /// that on the same buffer the reference count's cache line bounces
+    /// between them on every delivery. One copy per loop (a few hundred
+    /// bytes, once per broadcast) keeps that traffic local.
+    public func copiedStorage() -> EngineIOOutboundPacket {
+        var frameCopy = ByteBuffer()
+        frameCopy.reserveCapacity(frame.readableBytes)
+        var source = frame
+        frameCopy.writeBuffer(&source)
+        let dataLength = packet.data.readableBytes
+        let data = frameCopy.getSlice(at: frameCopy.writerIndex - dataLength, length: dataLength) ?? packet.data
+        let compressed = compressedFrame.map { original -> ByteBuffer in
+            var copy = ByteBuffer()
+            copy.reserveCapacity(original.readableBytes)
+            var source = original
+            copy.writeBuffer(&source)
+            return copy
+        }
+        return EngineIOOutboundPacket(
+            packet: EngineIOPacket(type: packet.type, data: data, isBinary: packet.isBinary),
+            frame: frameCopy,
+            compressedFrame: compressed
+        )
+    }
+}

@@ -42,8 +42,9 @@ extension EngineIOSocket {
     private func schedulePollFlush() {
         guard polling.pendingPoll != nil, !polling.flushScheduled else { return }
         polling.flushScheduled = true
-        eventLoop.assumeIsolated().execute { [weak self] in
-            guard let self else { return }
+        // Strong capture: the task runs this turn. (A weak reference would
+        // give the session a side table and slow every retain of it.)
+        eventLoop.assumeIsolated().execute { [self] in
             polling.flushScheduled = false
             if phase == .open, websocket == nil { flushPoll() }
         }

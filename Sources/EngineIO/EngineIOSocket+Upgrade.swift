@@ -19,8 +19,8 @@ extension EngineIOSocket {
     func attachProbe(_ output: WebSocketOutput) -> Bool {
         guard canStartUpgrade else { return false }
         probe = output
-        upgradeTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.upgradeTimeout) { [weak self] in
-            self?.abandonUpgrade()
+        upgradeTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.upgradeTimeout) { [self] in
+            abandonUpgrade()
         }
         return true
     }

@@ -54,6 +54,13 @@ public final class EngineIOSocket {
     /// When the next ping is due, once a pong has come.
     var nextPingAt: NIODeadline?
     var awaitingPong = false
+    /// The heartbeat timer's way back to the session (cleared on close,
+    /// which breaks the cycle).
+    lazy var heartbeatToken: SessionToken = {
+        let token = SessionToken()
+        token.socket = self
+        return token
+    }()
 
     /// The polling state, created on first use.
     var polling: PollingState {
@@ -165,11 +172,11 @@ public final class EngineIOSocket {
     }
 
     private func scheduleHeartbeat(in delay: TimeAmount) {
-        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(socket: self))
+        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(token: heartbeatToken))
     }
 
     private func scheduleHeartbeat(at deadline: NIODeadline) {
-        _ = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(socket: self))
+        _ = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(token: heartbeatToken))
     }
 
     /// The heartbeat timer fired.
@@ -211,8 +218,9 @@ public final class EngineIOSocket {
     func close(reason: EngineIOCloseReason) {
         guard phase == .open else { return }
         phase = .closing
-        // The heartbeat timer is left to fire into nothing (it holds the
-        // session weakly): cancelling scans the loop's whole timer queue.
+        // The heartbeat timer is left to fire into nothing (its token is
+        // dead now): cancelling scans the loop's whole timer queue.
+        heartbeatToken.socket = nil
         upgradeTimer?.cancel()
         if let probe {
             probe.detach()
@@ -237,14 +245,21 @@ public final class EngineIOSocket {
     }
 }
 
-/// Calls back into its session; the session is held weakly so a closed
-/// session is freed even while its last timer is pending.
+/// Calls back into its session through a token the session clears when it
+/// closes, so a closed session is freed even while its last timer is
+/// pending. (Not a weak reference: that would give every session a side
+/// table and make each retain of it slower.)
 private struct HeartbeatTimer: NIOScheduledCallbackHandler {
-    weak var socket: EngineIOSocket?
+    let token: SessionToken
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
-        socket?.heartbeatDue()
+        token.socket?.heartbeatDue()
     }
+}
+
+/// Points at a session until it closes. Used on the session's loop only.
+final class SessionToken {
+    var socket: EngineIOSocket?
 }
 
 /// The receiver of a session's messages and close (see ``EngineIOSocket/delegate``).

@@ -19,6 +19,8 @@ final class SocketIOConnection {
     /// Namespaces whose CONNECT is running its middlewares.
     private var connecting: [String] = []
     private var closed = false
+    /// The connect timeout's way back (cleared on close).
+    let token = ConnectionToken()
 
     var eventLoop: any EventLoop { engine.eventLoop }
     var logger: Logger { server.logger }
@@ -33,12 +35,13 @@ final class SocketIOConnection {
     /// Takes over a new Engine.IO session.
     static func start(engine: EngineIOSocket, server: SocketIOServer) {
         let connection = SocketIOConnection(engine: engine, server: server)
+        connection.token.connection = connection
         engine.delegate = connection
         // Not cancelled once a namespace is joined (cancelling scans the
         // loop's timer queue); it checks when it fires.
         _ = try? engine.eventLoop.assumeIsolated().scheduleCallback(
             in: server.configuration.connectTimeout,
-            handler: ConnectTimeout(connection: connection)
+            handler: ConnectTimeout(token: connection.token)
         )
     }
 
@@ -188,18 +191,26 @@ final class SocketIOConnection {
     private func engineClosed(_ reason: DisconnectReason) {
         guard !closed else { return }
         closed = true
+        token.connection = nil
         for socket in sockets { socket.closed(reason) }
         sockets.removeAll()
     }
 }
 
-/// The connect timeout of one connection, held weakly.
+/// The connect timeout of one connection. It holds the connection only
+/// until the connection closes (a weak reference would slow every retain
+/// of the connection).
 private struct ConnectTimeout: NIOScheduledCallbackHandler {
-    weak var connection: SocketIOConnection?
+    let token: ConnectionToken
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
-        connection?.connectTimedOut()
+        token.connection?.connectTimedOut()
     }
+}
+
+/// Points at a connection until it closes; used on its loop only.
+final class ConnectionToken {
+    var connection: SocketIOConnection?
 }
 
 extension SocketIOConnection: EngineIOSocketDelegate {

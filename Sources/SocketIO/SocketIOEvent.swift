@@ -36,7 +36,9 @@ public struct SocketIOEvent {
 /// }
 /// ```
 public final class SocketIOAck {
-    private weak var socket: SocketIOSocket?
+    /// Strong: an ack lives as long as the handler keeps it (a weak
+    /// reference would slow every retain of the socket).
+    private let socket: SocketIOSocket
     private let id: UInt64
     /// True once the answer was sent.
     public private(set) var isSent = false
@@ -53,7 +55,7 @@ public final class SocketIOAck {
 
     /// Sends the answer with these arguments.
     public func send(_ arguments: [JSONValue]) {
-        guard !isSent, let socket, socket.isConnected else { return }
+        guard !isSent, socket.isConnected else { return }
         isSent = true
         socket.connection.send(.ack(arguments, ackID: id, namespace: socket.namespace.name))
     }

@@ -5,15 +5,8 @@ public import SocketIOAdapter
 /// An acknowledgement the socket waits for.
 struct PendingAck {
     let handler: (Result<[JSONValue], SocketIOAckError>) -> Void
-    var timer: Scheduled<Void>?
-
-    init(handler: @escaping (Result<[JSONValue], SocketIOAckError>) -> Void, timer: Scheduled<Void>? = nil) {
-        self.handler = handler
-        self.timer = timer
-    }
 
     func fail(_ error: SocketIOAckError) {
-        timer?.cancel()
         handler(.failure(error))
     }
 }
@@ -76,10 +69,12 @@ extension SocketIOSocket {
         if let ack {
             let ackID = namespace.nextAckID()
             packet.ackID = ackID
-            var pending = PendingAck(handler: ack)
+            let pending = PendingAck(handler: ack)
             if let timeout = flags.timeout {
-                pending.timer = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                    self?.acks.removeValue(forKey: ackID)?.handler(.failure(.timeout))
+                // Never cancelled (that scans the loop's timer queue): when it
+                // fires, an answered ack is simply gone.
+                eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+                    acks.removeValue(forKey: ackID)?.handler(.failure(.timeout))
                 }
             }
             acks[ackID] = pending
@@ -99,7 +94,6 @@ extension SocketIOSocket {
             logger.debug("ack for no pending emit ignored", metadata: ["socket": "\(self.id)"])
             return
         }
-        pending.timer?.cancel()
         pending.handler(.success(Array(packet.arguments)))
     }
 }

@@ -54,6 +54,8 @@ public final class InMemoryAdapter: SocketIOAdapter {
         let encoded = context.encode(packet, options.flags)
         let sent = packet
         for shard in shards {
+            // Another loop gets buffers of its own (see `copiedStorage`).
+            let encoded = shard.eventLoop.inEventLoop ? encoded : encoded.map { $0.copiedStorage() }
             shard.run { shard in
                 for socket in shard.recipients(options) {
                     socket.deliver(sent, encoded: encoded, volatile: options.flags.volatile)

@@ -57,3 +57,18 @@ import HuddleTestSupport
         #expect(socket.request.query["name"] == "a b")
     }
 }
+
+@Suite struct OutboundCopyTests {
+    @Test func aCopyHasTheSameBytesInOtherMemory() {
+        let original = EngineIOOutboundPacket(text: "hello")
+        let copy = original.copiedStorage()
+        #expect(copy.frame == original.frame)
+        #expect(copy.packet == original.packet)
+        let a = original.frame.withUnsafeReadableBytes { Int(bitPattern: $0.baseAddress) }
+        let b = copy.frame.withUnsafeReadableBytes { Int(bitPattern: $0.baseAddress) }
+        #expect(a != b)
+        let binary = EngineIOOutboundPacket(binary: ByteBuffer(bytes: [1, 2, 3])).copiedStorage()
+        #expect(Array(binary.packet.data.readableBytesView) == [1, 2, 3])
+        #expect(binary.packet.isBinary)
+    }
+}
