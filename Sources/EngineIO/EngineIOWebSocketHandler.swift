@@ -18,7 +18,9 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private let deflate: WebSocketDeflateState?
     private var context: ChannelHandlerContext?
     private var session: NIOLoopBound<EngineIOSocket>?
-    private var flushPending = false
+    /// Inside a read batch of this connection: answers wait for its end.
+    private var reading = false
+    private var flushAfterRead = false
     private var delayedFlushPending = false
     private var closing = false
     private var bytesWhileUnwritable = 0
@@ -64,7 +66,14 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     // MARK: - Output
 
-    /// Writes a complete frame; it is flushed at the end of this loop turn.
+    /// Writes a complete frame.
+    ///
+    /// Flush policy: an answer to what this connection is sending (written
+    /// during its read batch) is flushed when the batch ends, so a burst of
+    /// requests gets its answers in one `writev`; a frame from elsewhere (a
+    /// broadcast) is written and flushed in one pipeline pass; a broadcast
+    /// frame with `delayedFlush` waits for the shard's shared delayed flush.
+    /// Frames also coalesce by themselves while the socket is not writable.
     func writeFrame(_ frame: ByteBuffer, delayedFlush: Bool = false) {
         guard let context, !closing else { return }
         if !isWritable {
@@ -75,23 +84,34 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
                 return
             }
         }
-        context.write(wrapOutboundOut(.byteBuffer(frame)), promise: nil)
-        if flushPending { return }
+        let data = wrapOutboundOut(.byteBuffer(frame))
         if delayedFlush {
-            if !delayedFlushPending {
+            context.write(data, promise: nil)
+            if !delayedFlushPending && !flushAfterRead {
                 delayedFlushPending = true
                 shard.flushLater(self, after: server.configuration.broadcastFlushDelay)
             }
+        } else if reading {
+            context.write(data, promise: nil)
+            flushAfterRead = true
         } else {
-            flushPending = true
-            shard.flushSoon(self)
+            context.writeAndFlush(data, promise: nil)
         }
     }
 
+    /// The shard's delayed flush.
     func flushNow() {
-        flushPending = false
         delayedFlushPending = false
         context?.flush()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        if flushAfterRead {
+            flushAfterRead = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -116,6 +136,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        reading = true
         let frame = unwrapInboundIn(data)
         let output: WebSocketMessageAssembler.Output
         do {

@@ -14,8 +14,6 @@ final class SessionShard: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var sessions: [String: EngineIOSocket] = [:]
     private var random = SystemRandomNumberGenerator()
-    private var handlersToFlush: [EngineIOWebSocketHandler] = []
-    private var flushScheduled = false
     private var handlersToFlushLater: [EngineIOWebSocketHandler] = []
     private var delayedFlushScheduled = false
     /// The loop's one permessage-deflate compressor: with no context
@@ -62,22 +60,6 @@ final class SessionShard: @unchecked Sendable {
     var allSessions: [EngineIOSocket] {
         eventLoop.assertInEventLoop()
         return Array(sessions.values)
-    }
-
-    /// Flushes `handler` once the loop has run what is queued now, so that
-    /// several packets written in one turn of the loop (one read batch, or
-    /// several broadcasts) leave in one `writev`.
-    func flushSoon(_ handler: EngineIOWebSocketHandler) {
-        eventLoop.assertInEventLoop()
-        handlersToFlush.append(handler)
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        eventLoop.assumeIsolated().execute { [self] in
-            flushScheduled = false
-            let handlers = handlersToFlush
-            handlersToFlush.removeAll(keepingCapacity: true)
-            for handler in handlers { handler.flushNow() }
-        }
     }
 
     /// Flushes `handler` after `delay`, together with every handler that

@@ -51,35 +51,49 @@ final class AdapterShard: @unchecked Sendable {
 
     /// The local sockets a broadcast with `options` reaches, each once.
     func recipients(_ options: BroadcastOptions) -> [any AdapterSocket] {
+        var result: [any AdapterSocket] = []
+        forEachRecipient(options) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each local socket a broadcast with `options`
+    /// reaches, once each, without building a list (the fanout hot path).
+    func forEachRecipient(_ options: BroadcastOptions, _ body: (any AdapterSocket) -> Void) {
         eventLoop.assertInEventLoop()
         var excluded = Set<SocketID>()
         for room in options.except {
             if let ids = members[room] { excluded.formUnion(ids) }
             if sockets[room] != nil { excluded.insert(room) }
         }
-        var result: [any AdapterSocket] = []
         if options.rooms.isEmpty {
-            result.reserveCapacity(sockets.count)
-            for (id, socket) in sockets where !excluded.contains(id) {
-                result.append(socket)
+            for (id, socket) in sockets where excluded.isEmpty || !excluded.contains(id) {
+                body(socket)
             }
-            return result
+            return
         }
-        if options.rooms.count == 1, let room = options.rooms.first, members[room] == nil {
-            // One socket by its id: the common case of an emit to one socket.
-            if let socket = sockets[room], !excluded.contains(room) { result.append(socket) }
-            return result
+        if options.rooms.count == 1, let room = options.rooms.first {
+            if members[room] == nil {
+                // One socket by its id: the common case of an emit to one socket.
+                if let socket = sockets[room], !excluded.contains(room) { body(socket) }
+                return
+            }
+            if sockets[room] == nil {
+                // One plain room: members are unique already.
+                for id in members[room]! where excluded.isEmpty || !excluded.contains(id) {
+                    if let socket = sockets[id] { body(socket) }
+                }
+                return
+            }
         }
         var seen = Set<SocketID>()
         for room in options.rooms {
-            if sockets[room] != nil, !excluded.contains(room), seen.insert(room).inserted {
-                result.append(sockets[room]!)
+            if let socket = sockets[room], !excluded.contains(room), seen.insert(room).inserted {
+                body(socket)
             }
             for id in members[room] ?? [] where !excluded.contains(id) && seen.insert(id).inserted {
-                if let socket = sockets[id] { result.append(socket) }
+                if let socket = sockets[id] { body(socket) }
             }
         }
-        return result
     }
 
     /// The ids of local sockets in any of `rooms` (all when empty).

@@ -57,7 +57,7 @@ public final class InMemoryAdapter: SocketIOAdapter {
             // Another loop gets buffers of its own (see `copiedStorage`).
             let encoded = shard.eventLoop.inEventLoop ? encoded : encoded.map { $0.copiedStorage() }
             shard.run { shard in
-                for socket in shard.recipients(options) {
+                shard.forEachRecipient(options) { socket in
                     socket.deliver(sent, encoded: encoded, volatile: options.flags.volatile)
                 }
             }
