@@ -32,6 +32,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "EngineIOCore",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "EngineIO",
             dependencies: [
-                "EngineIOCore", "ZlibCompression",
+                "EngineIOCore", "ZlibCompression", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,9 +15,14 @@ extension EngineIOServer {
             return
         }
         let method = request.method
+        let shard = shard(forSessionID: sid)
         withSession(sid) { socket in
             guard let socket else {
-                reply.respond(.error(.unknownSessionID))
+                if method == .GET, let answer = shard?.takeClosingAnswer(for: sid) {
+                    reply.respond(self.pollingResponse(payload: answer, for: reply))
+                } else {
+                    reply.respond(.error(.unknownSessionID))
+                }
                 return
             }
             switch method {

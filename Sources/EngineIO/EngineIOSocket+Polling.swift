@@ -57,7 +57,7 @@ extension EngineIOSocket {
         reply.respond(server.pollingResponse(payload: takeQueuedPayload(), for: reply))
     }
 
-    private func takeQueuedPayload() -> ByteBuffer {
+    func takeQueuedPayload() -> ByteBuffer {
         var body = ByteBuffer()
         body.reserveCapacity(polling.queuedBytes + polling.queue.count * 2)
         var first = true
@@ -119,13 +119,27 @@ extension EngineIOSocket {
         close(reason: .transportError)
     }
 
-    /// What closing does to a polling session: a held GET gets a close
-    /// packet, or a noop when the client itself asked to close.
+    /// What closing does to a polling session. When the client asked to
+    /// close, a held GET gets a noop. Otherwise the client gets what was
+    /// still queued for it (a Socket.IO DISCONNECT, say) and then the close
+    /// packet: in the held GET, or, when the server closes and no GET is
+    /// held, in the next GET for the sid (the shard keeps that answer for a
+    /// while), as the reference server does.
     func closePolling(reason: EngineIOCloseReason) {
-        guard let reply = polling.pendingPoll else { return }
-        polling.pendingPoll = nil
-        let packet = reason == .transportClose ? "6" : "1"
-        reply.respond(.payload(ByteBuffer(string: packet)))
+        if reason == .transportClose {
+            guard let reply = polling.pendingPoll else { return }
+            polling.pendingPoll = nil
+            reply.respond(.payload(ByteBuffer(string: "6")))
+            return
+        }
+        var payload = polling.queue.isEmpty ? ByteBuffer() : takeQueuedPayload()
+        EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
+        if let reply = polling.pendingPoll {
+            polling.pendingPoll = nil
+            reply.respond(server.pollingResponse(payload: payload, for: reply))
+        } else if reason == .forcedClose || reason == .serverShuttingDown {
+            shard.keepClosingAnswer(payload, for: id, for: configuration.pingInterval + configuration.pingTimeout)
+        }
     }
 
     /// Releases a held GET with a noop (upgrade in progress).

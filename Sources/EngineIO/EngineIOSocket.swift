@@ -51,8 +51,8 @@ public final class EngineIOSocket {
     var phase = Phase.open
     var websocket: WebSocketOutput?
     private var pollingState: PollingState?
-    /// When the next ping is due, once a pong has come.
-    var nextPingAt: NIODeadline?
+    /// Which heartbeat timer counts (see ``schedulePing()``).
+    var heartbeatGeneration: UInt32 = 0
     var awaitingPong = false
     /// The heartbeat timer's way back to the session (cleared on close,
     /// which breaks the cycle).
@@ -163,32 +163,25 @@ public final class EngineIOSocket {
 
     /// Starts the heartbeat: a ping after pingInterval.
     ///
-    /// One timer per session, never cancelled on the hot path (cancelling a
-    /// NIO timer scans the loop's timer queue): when it fires it either
-    /// sends a ping and waits pingTimeout for the pong, or, if the pong came,
-    /// sleeps until the next ping is due.
+    /// Timers are never cancelled (cancelling a NIO timer scans the loop's
+    /// timer queue): each carries the generation it was set for, and a pong
+    /// starts a new generation, so the pong deadline that was pending fires
+    /// into nothing while the next ping comes pingInterval after the pong.
     func schedulePing() {
         scheduleHeartbeat(in: configuration.pingInterval)
     }
 
     private func scheduleHeartbeat(in delay: TimeAmount) {
-        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: HeartbeatTimer(token: heartbeatToken))
+        let timer = HeartbeatTimer(token: heartbeatToken, generation: heartbeatGeneration)
+        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: timer)
     }
 
-    private func scheduleHeartbeat(at deadline: NIODeadline) {
-        _ = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: HeartbeatTimer(token: heartbeatToken))
-    }
-
-    /// The heartbeat timer fired.
-    fileprivate func heartbeatDue() {
-        guard phase == .open else { return }
+    /// A heartbeat timer fired.
+    fileprivate func heartbeatDue(generation: UInt32) {
+        guard phase == .open, generation == heartbeatGeneration else { return }
         if awaitingPong {
             close(reason: .pingTimeout)
-        } else if let due = nextPingAt, due > eventLoop.now {
-            nextPingAt = nil
-            scheduleHeartbeat(at: due)
         } else {
-            nextPingAt = nil
             awaitingPong = true
             sendControl(EngineIOPacket(type: .ping))
             scheduleHeartbeat(in: configuration.pingTimeout)
@@ -198,7 +191,8 @@ public final class EngineIOSocket {
     private func receivedPong() {
         guard awaitingPong else { return }
         awaitingPong = false
-        nextPingAt = eventLoop.now + configuration.pingInterval
+        heartbeatGeneration &+= 1
+        scheduleHeartbeat(in: configuration.pingInterval)
     }
 
     /// Sends a control packet on the active transport, never dropped.
@@ -251,9 +245,10 @@ public final class EngineIOSocket {
 /// table and make each retain of it slower.)
 private struct HeartbeatTimer: NIOScheduledCallbackHandler {
     let token: SessionToken
+    let generation: UInt32
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
-        token.socket?.heartbeatDue()
+        token.socket?.heartbeatDue(generation: generation)
     }
 }
 

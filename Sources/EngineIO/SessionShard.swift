@@ -1,6 +1,7 @@
 import NIOCore
 import EngineIOCore
 import ZlibCompression
+import CMalloc
 
 /// The sessions owned by one event loop, found by sid.
 ///
@@ -49,11 +50,60 @@ final class SessionShard: @unchecked Sendable {
     func remove(_ sid: String) {
         eventLoop.assertInEventLoop()
         sessions[sid] = nil
+        closedSinceTrim += 1
+        if closedSinceTrim >= Self.closesBeforeTrim { scheduleTrim() }
+    }
+
+    /// Sessions closed since memory was last handed back.
+    private var closedSinceTrim = 0
+    private var trimScheduled = false
+    /// After this many closes, free memory goes back to the system.
+    static let closesBeforeTrim = 4096
+
+    /// Hands freed heap back to the system a second after a wave of
+    /// disconnections (glibc keeps freed memory otherwise, so RSS would stay
+    /// at its peak after every client left). Once per wave, off the busy
+    /// moment; the call itself takes a few milliseconds.
+    private func scheduleTrim() {
+        guard !trimScheduled else { return }
+        trimScheduled = true
+        eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [self] in
+            trimScheduled = false
+            closedSinceTrim = 0
+            _ = malloc_trim(0)
+        }
     }
 
     func session(_ sid: String) -> EngineIOSocket? {
         eventLoop.assertInEventLoop()
         return sessions[sid]
+    }
+
+    /// Last answers of polling sessions the server closed while no GET was
+    /// held: the next GET for the sid gets it (queued packets, then the
+    /// close packet), once. Bounded in time (each expires) and in count
+    /// (beyond `maxClosingAnswers` the oldest is dropped; its client then
+    /// sees "Session ID unknown", which it treats as a closed transport).
+    private var closingAnswers: [String: (payload: ByteBuffer, expires: NIODeadline)] = [:]
+    static let maxClosingAnswers = 65_536
+
+    func keepClosingAnswer(_ payload: ByteBuffer, for sid: String, for lifetime: TimeAmount) {
+        eventLoop.assertInEventLoop()
+        let now = eventLoop.now
+        if closingAnswers.count >= Self.maxClosingAnswers {
+            closingAnswers = closingAnswers.filter { $0.value.expires > now }
+            if closingAnswers.count >= Self.maxClosingAnswers, let oldest = closingAnswers.min(by: { $0.value.expires < $1.value.expires }) {
+                closingAnswers[oldest.key] = nil
+            }
+        }
+        closingAnswers[sid] = (payload, now + lifetime)
+    }
+
+    /// The closing answer kept for `sid`, removed; nil when none or expired.
+    func takeClosingAnswer(for sid: String) -> ByteBuffer? {
+        eventLoop.assertInEventLoop()
+        guard let entry = closingAnswers.removeValue(forKey: sid), entry.expires > eventLoop.now else { return nil }
+        return entry.payload
     }
 
     /// Every open session (a copy; closing them while iterating is fine).

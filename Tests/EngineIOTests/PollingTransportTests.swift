@@ -218,3 +218,60 @@ import Testing
         #expect(answer.headers["set-cookie"] == "io=\(sid); Path=/; HttpOnly; SameSite=Strict")
     }
 }
+
+/// A polling session the server closes: the client still gets what was
+/// queued, then the close packet.
+@Suite struct PollingServerCloseTests {
+    @Test func queuedPacketsThenCloseInTheNextGet() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let socket = try #require(h.server.shards[0].session(sid) ?? h.server.shards.compactMap { $0.session(sid) }.first)
+        socket.send(text: "bye")
+        socket.close()
+        let get = try h.connection()
+        try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(get)?.body == "4bye\u{1e}1")
+        let again = try h.connection()
+        try h.send(again, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(again)?.status == 400, "the closing answer is given once")
+    }
+
+    @Test func queuedPacketsThenCloseInTheHeldGet() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let get = try h.connection()
+        try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        let socket = try #require(h.server.shards.compactMap { $0.session(sid) }.first)
+        socket.send(text: "bye")
+        socket.close()
+        #expect(try h.response(get)?.body == "4bye\u{1e}1")
+    }
+
+    @Test func theClosingAnswerExpires() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let socket = try #require(h.server.shards.compactMap { $0.session(sid) }.first)
+        socket.close()
+        h.loop.advanceTime(by: .milliseconds(501))  // pingInterval + pingTimeout
+        let get = try h.connection()
+        try h.send(get, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(get)?.status == 400)
+    }
+}
+
+@Suite struct HeartbeatTimingTests {
+    @Test func theNextPingComesPingIntervalAfterThePong() throws {
+        let h = EmbeddedHarness { $0.pingInterval = .milliseconds(100); $0.pingTimeout = .milliseconds(1000) }
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        _ = try h.texts(ws)
+        h.loop.advanceTime(by: .milliseconds(100))
+        #expect(try h.texts(ws) == ["2"])
+        try h.sendFrame(ws, text: "3")
+        h.loop.advanceTime(by: .milliseconds(99))
+        #expect(try h.texts(ws) == [])
+        h.loop.advanceTime(by: .milliseconds(1))
+        #expect(try h.texts(ws) == ["2"], "not held back until the old pong deadline")
+        h.loop.advanceTime(by: .milliseconds(1000))
+        #expect(!ws.isActive, "no pong: ping timeout")
+    }
+}

@@ -1,0 +1,59 @@
+import EngineIOCore
+import ZlibCompression
+
+/// Why a transport or an Engine.IO session failed, in detail (for logs and
+/// tests); the public API only sees the ``SocketIOClientError`` it maps to.
+enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A polling GET failed: no connection, the connection dropped, or a
+    /// non-200 answer (status and body given when there was one).
+    case pollFailed(String)
+    /// A polling POST failed likewise.
+    case postFailed(String)
+    /// The WebSocket connection or its upgrade failed.
+    case webSocketFailed(String)
+    /// The server's permessage-deflate answer contradicts the offer.
+    case deflateNegotiation(PerMessageDeflateNegotiationError)
+    /// A compressed message did not inflate, or inflated beyond the limit.
+    case inflate(ZlibError)
+    /// The server broke the WebSocket or Engine.IO protocol.
+    case protocolViolation(String)
+    /// Bytes that are not Engine.IO packets.
+    case decoding(EngineIODecodingError)
+    /// The OPEN packet is not a usable handshake.
+    case invalidHandshake(String)
+    /// More than `maxPendingOutgoingBytes` waited for the transport.
+    case outgoingBufferFull(Int)
+
+    /// The JavaScript client's message for the same situation.
+    var publicMessage: String {
+        switch self {
+        case .pollFailed: return "xhr poll error"
+        case .postFailed: return "xhr post error"
+        case .webSocketFailed, .deflateNegotiation, .inflate: return "websocket error"
+        case .protocolViolation, .decoding, .invalidHandshake: return "server error"
+        case .outgoingBufferFull: return "outgoing buffer full"
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .pollFailed(let detail): return "xhr poll error: \(detail)"
+        case .postFailed(let detail): return "xhr post error: \(detail)"
+        case .webSocketFailed(let detail): return "websocket error: \(detail)"
+        case .deflateNegotiation(let error): return "websocket error: permessage-deflate: \(error)"
+        case .inflate(let error): return "websocket error: inflate: \(error)"
+        case .protocolViolation(let detail): return "protocol violation: \(detail)"
+        case .decoding(let error): return "undecodable Engine.IO packet: \(error)"
+        case .invalidHandshake(let detail): return "invalid handshake: \(detail)"
+        case .outgoingBufferFull(let limit): return "more than \(limit) bytes waiting to be sent"
+        }
+    }
+
+    /// The public error: `connectionFailed` with the JavaScript message,
+    /// followed by the detail.
+    var publicError: SocketIOClientError {
+        let detail = description
+        let message = detail.hasPrefix(publicMessage) ? detail : "\(publicMessage) (\(detail))"
+        return SocketIOClientError(code: .connectionFailed, message: message)
+    }
+}

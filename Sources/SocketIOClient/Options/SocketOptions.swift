@@ -1,0 +1,54 @@
+public import NIOCore
+public import SocketIOCore
+
+/// The credentials a socket sends in its CONNECT packet, read by the server
+/// as `socket.handshake.auth`.
+///
+/// A fixed object, or a closure evaluated again at every (re)connection, so
+/// that a token that expires can be refreshed before the client reconnects.
+///
+/// ```swift
+/// options.auth = ["token": "secret"]
+/// options.auth = .provider { try await tokenStore.freshToken() }
+/// ```
+public enum SocketAuth: Sendable, ExpressibleByDictionaryLiteral {
+    /// The same object at every connection.
+    case object(JSONObject)
+    /// Evaluated before each CONNECT. If it throws, the socket reports a
+    /// `connect_error` (code ``SocketIOClientError/Code/authFailed``) and
+    /// stops trying, as a server refusal would.
+    case provider(@Sendable () async throws -> JSONObject)
+
+    /// `["token": "secret"]` is a fixed object.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(elements))
+    }
+}
+
+/// Options of one namespace socket (the JavaScript client's `SocketOptions`).
+///
+/// ```swift
+/// let admin = manager.socket("/admin", options: SocketOptions(auth: ["token": "secret"], retries: 3))
+/// ```
+public struct SocketOptions: Sendable {
+    /// Sent in the CONNECT packet; nil sends a CONNECT without payload (the
+    /// server then sees `{}`).
+    public var auth: SocketAuth?
+    /// Default acknowledgement timeout of every emit that expects an ack;
+    /// `timeout(_:)` on one emit overrides it. Nil: wait until the ack
+    /// arrives or the socket disconnects.
+    public var ackTimeout: TimeAmount?
+    /// How many times an emit is sent again when its ack does not arrive
+    /// in time (0: never). With retries, emits go through a queue that keeps
+    /// their order and has one packet in flight at a time, and each emit
+    /// asks the server for an ack: delivery becomes at-least-once.
+    public var retries: Int
+
+    /// Options with the JavaScript client's defaults (no auth, no ack
+    /// timeout, no retries) unless given.
+    public init(auth: SocketAuth? = nil, ackTimeout: TimeAmount? = nil, retries: Int = 0) {
+        self.auth = auth
+        self.ackTimeout = ackTimeout
+        self.retries = retries
+    }
+}
