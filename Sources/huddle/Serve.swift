@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await rooms.run() }
-            await ServeSignals.wait()
+            await ShutdownSignal.wait()
             logger.info("shutting down")
             await http.shutdown()
             tasks.cancelAll()
