@@ -50,11 +50,10 @@ public final class EngineIOServer: Sendable {
         self.compression = EndpointCompression(configuration: configuration)
     }
 
-    /// The shard owned by `loop`.
+    /// The shard owned by `loop` (a loop of the server's group: the
+    /// listener serves connections on that group only).
     func shard(for loop: any EventLoop) -> SessionShard {
         for shard in shards where shard.eventLoop === loop { return shard }
-        // A loop outside the group (never in practice): use the first shard's
-        // loop by hopping is impossible here, so fall back to index 0.
         preconditionFailure("event loop not in this server's group")
     }
 

@@ -53,6 +53,11 @@ public final class EngineIOSocket {
     private var pollingState: PollingState?
     /// Which heartbeat timer counts (see ``schedulePing()``).
     var heartbeatGeneration: UInt32 = 0
+    /// The pending heartbeat timer and when it fires.
+    var heartbeat: NIOScheduledCallback?
+    var heartbeatDeadline = NIODeadline.uptimeNanoseconds(0)
+    /// When the next ping is due, once a pong has come.
+    var nextPingAt: NIODeadline?
     var awaitingPong = false
     /// The heartbeat timer's way back to the session (cleared on close,
     /// which breaks the cycle).
@@ -163,36 +168,51 @@ public final class EngineIOSocket {
 
     /// Starts the heartbeat: a ping after pingInterval.
     ///
-    /// Timers are never cancelled (cancelling a NIO timer scans the loop's
-    /// timer queue): each carries the generation it was set for, and a pong
-    /// starts a new generation, so the pong deadline that was pending fires
-    /// into nothing while the next ping comes pingInterval after the pong.
+    /// One timer is pending at a time (ping due, or pong deadline) and is
+    /// not cancelled when the pong comes: cancelling a NIO timer scans the
+    /// loop's whole timer queue. When the deadline passes with the pong in,
+    /// the timer is simply set for the next ping. Only when pingInterval is
+    /// shorter than pingTimeout does a pong set an earlier timer (a new
+    /// generation, so the old one fires into nothing). At close the pending
+    /// timer is cancelled, so a closed session leaves nothing behind.
     func schedulePing() {
-        scheduleHeartbeat(in: configuration.pingInterval)
+        scheduleHeartbeat(at: eventLoop.now + configuration.pingInterval)
     }
 
-    private func scheduleHeartbeat(in delay: TimeAmount) {
+    private func scheduleHeartbeat(at deadline: NIODeadline) {
         let timer = HeartbeatTimer(token: heartbeatToken, generation: heartbeatGeneration)
-        _ = try? eventLoop.assumeIsolated().scheduleCallback(in: delay, handler: timer)
+        heartbeat = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: timer)
+        heartbeatDeadline = deadline
     }
 
     /// A heartbeat timer fired.
     fileprivate func heartbeatDue(generation: UInt32) {
         guard phase == .open, generation == heartbeatGeneration else { return }
+        heartbeat = nil
         if awaitingPong {
             close(reason: .pingTimeout)
+        } else if let due = nextPingAt, due > eventLoop.now {
+            nextPingAt = nil
+            scheduleHeartbeat(at: due)
         } else {
+            nextPingAt = nil
             awaitingPong = true
             sendControl(EngineIOPacket(type: .ping))
-            scheduleHeartbeat(in: configuration.pingTimeout)
+            scheduleHeartbeat(at: eventLoop.now + configuration.pingTimeout)
         }
     }
 
     private func receivedPong() {
         guard awaitingPong else { return }
         awaitingPong = false
-        heartbeatGeneration &+= 1
-        scheduleHeartbeat(in: configuration.pingInterval)
+        let due = eventLoop.now + configuration.pingInterval
+        if due < heartbeatDeadline {
+            // The pending deadline would come after the next ping is due.
+            heartbeatGeneration &+= 1
+            scheduleHeartbeat(at: due)
+        } else {
+            nextPingAt = due
+        }
     }
 
     /// Sends a control packet on the active transport, never dropped.
@@ -212,8 +232,10 @@ public final class EngineIOSocket {
     func close(reason: EngineIOCloseReason) {
         guard phase == .open else { return }
         phase = .closing
-        // The heartbeat timer is left to fire into nothing (its token is
-        // dead now): cancelling scans the loop's whole timer queue.
+        // Once per session: a timer left pending would keep memory pinned
+        // for up to pingInterval after every disconnection.
+        if let heartbeat { eventLoop.assumeIsolated().cancelScheduledCallback(heartbeat) }
+        heartbeat = nil
         heartbeatToken.socket = nil
         upgradeTimer?.cancel()
         if let probe {

@@ -21,6 +21,9 @@ final class SocketIOConnection {
     private var closed = false
     /// The connect timeout's way back (cleared on close).
     let token = ConnectionToken()
+    /// The connect timeout, cancelled when the connection closes first (not
+    /// when a namespace is joined: that would cost a scan per handshake).
+    private var connectTimer: NIOScheduledCallback?
 
     var eventLoop: any EventLoop { engine.eventLoop }
     var logger: Logger { server.logger }
@@ -39,7 +42,7 @@ final class SocketIOConnection {
         engine.delegate = connection
         // Not cancelled once a namespace is joined (cancelling scans the
         // loop's timer queue); it checks when it fires.
-        _ = try? engine.eventLoop.assumeIsolated().scheduleCallback(
+        connection.connectTimer = try? engine.eventLoop.assumeIsolated().scheduleCallback(
             in: server.configuration.connectTimeout,
             handler: ConnectTimeout(token: connection.token)
         )
@@ -47,6 +50,7 @@ final class SocketIOConnection {
 
     /// No namespace was joined in time: close.
     fileprivate func connectTimedOut() {
+        connectTimer = nil
         guard !closed, sockets.isEmpty else { return }
         logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(engine.id)"])
         close()
@@ -192,6 +196,8 @@ final class SocketIOConnection {
         guard !closed else { return }
         closed = true
         token.connection = nil
+        if let connectTimer { engine.eventLoop.assumeIsolated().cancelScheduledCallback(connectTimer) }
+        connectTimer = nil
         for socket in sockets { socket.closed(reason) }
         sockets.removeAll()
     }
