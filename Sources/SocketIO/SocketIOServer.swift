@@ -95,10 +95,9 @@ public final class SocketIOServer: Sendable {
     /// The namespace a CONNECT names: a static one, or a new child of the
     /// first parent that accepts the name; nil when none does.
     func namespace(for name: String, auth: JSONValue) -> SocketIONamespace? {
-        let parents: [ParentNamespace] = registry.withLockedValue { registry in
-            registry.namespaces[name] == nil ? registry.parents : []
-        }
-        if let existing = registry.withLockedValue({ $0.namespaces[name] }) { return existing }
+        let (existing, parents) = registry.withLockedValue { ($0.namespaces[name], $0.parents) }
+        if let existing { return existing }
+        // The predicates run outside the lock (they are the application's code).
         guard let parent = parents.first(where: { $0.accepts(name, auth: auth) }) else { return nil }
         return registry.withLockedValue { registry in
             if let existing = registry.namespaces[name] { return existing }
