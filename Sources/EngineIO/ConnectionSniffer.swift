@@ -61,13 +61,16 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
         response += "sec-websocket-accept: \(SHA1.webSocketAccept(key: request.key))\r\n"
         for (name, value) in extraHeaders { response += "\(name): \(value)\r\n" }
         response += "\r\n"
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: response)), promise: nil)
+        // Not flushed yet: the new session's OPEN packet follows, and both
+        // leave in one write.
+        context.write(wrapOutboundOut(ByteBuffer(string: response)), promise: nil)
         do {
             try endpoint.installWebSocket(on: context.channel, uri: request.uri, headers: request.headers)
         } catch {
             context.close(promise: nil)
             return
         }
+        context.flush()  // a probe of a polling session writes nothing now
         var rest = received
         received = nil
         rest?.moveReaderIndex(forwardBy: headLength)
