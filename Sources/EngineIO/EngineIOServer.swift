@@ -28,6 +28,9 @@ public final class EngineIOServer: Sendable {
     let shards: [SessionShard]
     let onConnection: @Sendable (EngineIOSocket) -> Void
     let compression: EndpointCompression
+    /// `configuration.broadcastFlushDelay` when it is on: read per delivery,
+    /// so kept apart from the configuration struct.
+    let broadcastFlushDelay: TimeAmount?
 
     /// An endpoint whose sessions live on the loops of `group`.
     ///
@@ -48,6 +51,7 @@ public final class EngineIOServer: Sendable {
         self.shards = loops.enumerated().map { SessionShard(index: $0.offset, eventLoop: $0.element) }
         self.onConnection = onConnection
         self.compression = EndpointCompression(configuration: configuration)
+        self.broadcastFlushDelay = configuration.broadcastFlushDelay > .zero ? configuration.broadcastFlushDelay : nil
     }
 
     /// The shard owned by `loop` (a loop of the server's group: the

@@ -114,7 +114,7 @@ public final class EngineIOSocket {
         guard phase == .open else { return false }
         if let websocket {
             if volatile && !websocket.isWritable { return false }
-            websocket.write(packet, delayedFlush: broadcast && configuration.broadcastFlushDelay > .zero)
+            websocket.write(packet, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
             return true
         }
         return enqueuePolling(packet, volatile: volatile)

@@ -89,7 +89,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             context.write(data, promise: nil)
             if !delayedFlushPending && !flushAfterRead {
                 delayedFlushPending = true
-                shard.flushLater(self, after: server.configuration.broadcastFlushDelay)
+                shard.flushLater(self, after: server.broadcastFlushDelay ?? .zero)
             }
         } else if reading {
             context.write(data, promise: nil)
