@@ -7,24 +7,37 @@ import Glibc
 /// process manager learns it should shut down (then close its
 /// ``HTTPServer`` and exit 0).
 ///
+/// Create it before announcing that the server listens: from then on the
+/// signals no longer end the process abruptly, so one sent right after the
+/// announcement still gets a clean shutdown.
+///
 /// ```swift
+/// let shutdown = ShutdownSignal()
 /// let http = try await HTTPServer.start(host: "0.0.0.0", port: 3000, endpoints: [io.engine], group: group)
-/// await ShutdownSignal.wait()
+/// print("listening")
+/// await shutdown.wait()
 /// try await http.shutdown()
 /// ```
-public enum ShutdownSignal {
-    /// Returns once SIGINT or SIGTERM arrives; both are ignored by the
-    /// process from the first call on (no abrupt default exit).
-    public static func wait() async {
+public final class ShutdownSignal {
+    private let stream: AsyncStream<Void>
+    private let sources: [any DispatchSourceSignal]
+
+    /// Starts catching SIGINT and SIGTERM now.
+    public init() {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let (stream, continuation) = AsyncStream<Void>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
+        self.stream = stream
+        self.sources = [SIGINT, SIGTERM].map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { continuation.yield() }
             source.resume()
             return source
         }
+    }
+
+    /// Returns once SIGINT or SIGTERM has arrived (since `init`).
+    public func wait() async {
         for await _ in stream { break }
         sources.forEach { $0.cancel() }
     }

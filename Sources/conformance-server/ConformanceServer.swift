@@ -30,6 +30,7 @@ struct ConformanceServer: AsyncParsableCommand {
         var logger = Logger(label: "conformance-server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let group = MultiThreadedEventLoopGroup.singleton
+        let shutdown = ShutdownSignal()
         let endpoints = ConformanceEndpoints(options: self, logger: logger, group: group)
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: endpoints.all, group: group, logger: logger
@@ -37,7 +38,7 @@ struct ConformanceServer: AsyncParsableCommand {
         let boundPort = http.localAddress?.port ?? port
         // The contract's one line, on stdout, flushed, so scripts can wait for it.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(boundPort)\n".utf8))
-        await ShutdownSignal.wait()
+        await shutdown.wait()
         logger.info("shutting down")
         try await http.shutdown()
     }

@@ -4,7 +4,9 @@ import RoomEngine
 import SnapshotStore
 
 /// `huddle replay ID [--from TICK] [--to TICK] [--speed X]`: re-simulates a
-/// range of a session from the nearest snapshot and prints its timeline.
+/// range of a session from the nearest snapshot and prints its timeline;
+/// with `--serve`, streams it to viewers on the demo page instead
+/// (``ReplayServe``).
 struct ReplaySession: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -15,9 +17,12 @@ struct ReplaySession: AsyncParsableCommand {
             prints one line per tick (with its inputs) and per join or leave. Without --speed \
             the timeline prints as fast as it is computed; --speed 1 paces it in real time, \
             --speed 4 four times faster. A diverging tick stops the replay (exit code 1). \
-            Streaming a replay into a live room (--serve) is not available yet.
+            With --serve, the replay is streamed instead to the Socket.IO namespace /replay \
+            (watch it at http://HOST:PORT/replay.html), starting when the first viewer \
+            connects, at --speed (default 1), with seeking, speed changes and pause.
 
             Example: huddle replay 12 --from 1200 --to 1260 --speed 2
+            Example: huddle replay 12 --serve --port 3000 --speed 4
             """
     )
 
@@ -36,13 +41,34 @@ struct ReplaySession: AsyncParsableCommand {
     @Flag(help: "Print only ticks that have inputs, joins and leaves.")
     var quiet = false
 
+    @Flag(help: "Stream the replay to viewers of /replay.html instead of printing it.")
+    var serve = false
+
+    @Option(help: "With --serve: the address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "With --serve: the port to bind (0: any free port; the 'listening on' line tells which).")
+    var port = 3000
+
+    @Option(help: "With --serve: the demo page's directory (default: ./Assets, else Assets in the package root).")
+    var assets: String?
+
     func validate() throws {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
+        if serve, let speed, !ReplayServeDriver.speeds.contains(speed) {
+            throw ValidationError("--speed must be between 0.1 and 64 with --serve")
+        }
     }
 
     func run() async throws {
         try await CLIExit.run {
+            if serve {
+                let replay = ReplayServe(store: try self.store.open(), session: session.session, host: host, port: port,
+                                         speed: speed ?? 1, from: from, to: to, assets: assets)
+                try await replay.run()
+                return
+            }
             let store = try self.store.open()
             let summary = try store.summary(of: session.session)
             let end = summary.verifiableEnd

@@ -43,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let group = MultiThreadedEventLoopGroup.singleton
 
+        let shutdown = ShutdownSignal()
         let recorder = try openRecorder(logger: logger)
         let assets = try loadAssets(logger: logger)
         let io = SocketIOServer(configuration: socketIOConfiguration(), group: group, logger: logger)
@@ -59,7 +60,7 @@ struct Serve: AsyncParsableCommand {
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await rooms.run() }
-            await ShutdownSignal.wait()
+            await shutdown.wait()
             logger.info("shutting down")
             await http.shutdown()
             tasks.cancelAll()

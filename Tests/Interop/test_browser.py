@@ -5,8 +5,10 @@ on a whiteboard, one in the arena. Screenshots land in artifacts/.
 Everything waits on conditions in the page (WebDriverWait), never on sleeps.
 
 Needs `Tools/browser-setup` (the bundle in Assets/vendor/, chromium and
-chromium-driver); skipped with that hint otherwise."""
+chromium-driver). Run by hand without them, the tests are skipped with that
+hint; under `Tools/test` (HUDDLE_REQUIRE_BROWSER=1) a missing piece fails."""
 import json
+import os
 import pathlib
 import shutil
 
@@ -14,7 +16,11 @@ import pytest
 
 from conftest import ROOT, start_huddle, start_server
 
-selenium = pytest.importorskip("selenium")
+REQUIRED = os.environ.get("HUDDLE_REQUIRE_BROWSER") == "1"
+if REQUIRED:
+    import selenium  # noqa: F401  (a missing package fails the run)
+else:
+    selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -28,8 +34,11 @@ ARTIFACTS = ROOT / "artifacts"
 DRIVER = shutil.which("chromedriver")
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 
+MISSING = not (DRIVER and BROWSER and BUNDLE.exists())
+if REQUIRED and MISSING:
+    raise RuntimeError("Tools/browser-setup did not provide chromium, chromium-driver and Assets/vendor/socket.io.min.js")
 pytestmark = pytest.mark.skipif(
-    not (DRIVER and BROWSER and BUNDLE.exists()),
+    MISSING,
     reason="run Tools/browser-setup (chromium, chromium-driver, Assets/vendor/socket.io.min.js)",
 )
 

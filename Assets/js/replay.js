@@ -1,0 +1,136 @@
+// A viewer of `huddle replay ID --serve`: frames (the room's snapshot after a
+// tick) arrive as `replay-frame` in the namespace /replay and are drawn with
+// the wire.js decoders; the slider seeks, the buttons set the speed, pause
+// and resume. window.huddleReplay exposes the state for tests.
+import { decodeSnapshot, decodeWhiteboardState, decodeArenaState } from './wire.js';
+
+const canvas = document.getElementById('board');
+const context = canvas.getContext('2d');
+const legend = document.getElementById('legend');
+const status = document.getElementById('status');
+const slider = document.getElementById('seek');
+const tickLabel = document.getElementById('tick');
+const toggle = document.getElementById('toggle');
+const meter = document.getElementById('meter');
+const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null });
+const hex = (color) => '#' + color.toString(16).padStart(6, '0');
+const COLORS = [0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x42d4f4, 0xf032e6, 0xbfef45, 0x469990, 0x9a6324, 0x800000, 0x000075];
+let dragging = false;
+
+const socket = io(window.location.origin + '/replay', { transports: ['websocket', 'polling'] });
+
+socket.on('connect', () => { status.textContent = 'connected'; });
+socket.on('disconnect', () => { status.textContent = 'disconnected'; });
+socket.on('replay-info', (info) => {
+  replay.info = info;
+  replay.paused = info.paused;
+  slider.min = info.firstTick;
+  slider.max = info.lastTick;
+  status.textContent = `session ${info.session} · ${info.kind} · ticks ${info.firstTick}…${info.lastTick} · ${info.speed}×`;
+  showPaused();
+});
+socket.on('replay-frame', (frame, bytes) => {
+  replay.tick = frame.tick;
+  replay.hash = frame.hash;
+  replay.frames += 1;
+  if (!dragging) slider.value = frame.tick;
+  tickLabel.textContent = `tick ${frame.tick} · hash ${BigInt(frame.hash).toString(16).padStart(16, '0')}`;
+  draw(decodeSnapshot(new Uint8Array(bytes)));
+});
+socket.on('replay-end', ({ tick }) => { replay.ended = true; replay.paused = true; showPaused(); status.textContent = `ended at tick ${tick}`; });
+socket.on('replay-diverged', ({ tick }) => { replay.diverged = tick; replay.paused = true; showPaused(); status.textContent = `tick ${tick} diverges from the recording`; });
+
+async function control(event, argument) {
+  const answer = await socket.timeout(10000).emitWithAck(event, argument);
+  if (answer && answer.error) status.textContent = answer.error;
+  return answer;
+}
+
+function showPaused() { toggle.textContent = replay.paused ? '▶ Resume' : '⏸ Pause'; }
+
+toggle.addEventListener('click', async () => {
+  const answer = await control(replay.paused ? 'replay-resume' : 'replay-pause');
+  if (answer && !answer.error) { replay.paused = answer.paused; showPaused(); }
+});
+for (const button of document.querySelectorAll('[data-speed]')) {
+  button.addEventListener('click', async () => {
+    const answer = await control('replay-speed', { speed: Number(button.dataset.speed) });
+    if (answer && !answer.error && replay.info) status.textContent = `session ${replay.info.session} · ${replay.info.kind} · ${answer.speed}×`;
+  });
+}
+slider.addEventListener('input', () => { dragging = true; tickLabel.textContent = `seek to ${slider.value}`; });
+slider.addEventListener('change', async () => {
+  dragging = false;
+  replay.ended = false;
+  await control('replay-seek', { tick: Number(slider.value) });
+});
+
+function prepare(background, size) {
+  const pixels = Math.round(canvas.clientWidth * (window.devicePixelRatio || 1)) || canvas.width;
+  if (canvas.width !== pixels) { canvas.width = pixels; canvas.height = pixels; }
+  const scale = canvas.width / size;
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.fillStyle = background;
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  return scale;
+}
+
+function draw(snapshot) {
+  meter.textContent = `${snapshot.members.length} members · ${snapshot.state.length} B of state`;
+  if (snapshot.kind === 'whiteboard') drawWhiteboard(decodeWhiteboardState(snapshot.state));
+  else if (snapshot.kind === 'arena') drawArena(decodeArenaState(snapshot.state));
+}
+
+function drawWhiteboard(state) {
+  const g = context;
+  prepare('#fdfdf8', 4096);
+  g.lineCap = 'round';
+  g.lineJoin = 'round';
+  for (const stroke of [...state.strokes, ...state.openStrokes]) {
+    if (stroke.points.length === 0) continue;
+    g.strokeStyle = hex(stroke.color);
+    g.lineWidth = stroke.width * 4;
+    g.beginPath();
+    g.moveTo(stroke.points[0].x, stroke.points[0].y);
+    for (const p of stroke.points.slice(1)) g.lineTo(p.x, p.y);
+    if (stroke.points.length === 1) g.lineTo(stroke.points[0].x + 0.1, stroke.points[0].y);
+    g.stroke();
+  }
+  for (const shape of state.shapes) {
+    g.strokeStyle = hex(shape.color);
+    g.lineWidth = 16;
+    g.beginPath();
+    const { from, to } = shape;
+    const x = Math.min(from.x, to.x), y = Math.min(from.y, to.y), w = Math.abs(to.x - from.x), h = Math.abs(to.y - from.y);
+    if (shape.kind === 1) g.rect(x, y, w, h);
+    else if (shape.kind === 2) g.ellipse(x + w / 2, y + h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
+    else { g.moveTo(from.x, from.y); g.lineTo(to.x, to.y); }
+    g.stroke();
+  }
+  for (const member of state.members) {
+    if (!member.cursor) continue;
+    g.fillStyle = hex(member.color);
+    g.beginPath();
+    g.arc(member.cursor.x, member.cursor.y, 28, 0, Math.PI * 2);
+    g.fill();
+    g.font = '80px sans-serif';
+    g.fillText(member.id.slice(0, 8), member.cursor.x + 40, member.cursor.y - 30);
+  }
+  legend.innerHTML = state.members.map((m) => `<li><span class="swatch" style="background:${hex(m.color)}"></span>${m.id.slice(0, 12)}</li>`).join('');
+}
+
+function drawArena(state) {
+  const g = context;
+  const scale = prepare('#1d2330', 65536);
+  const atLeast = (radius, pixels) => Math.max(radius, pixels / scale);
+  g.fillStyle = '#ffd23f';
+  for (const p of state.pickups) { g.beginPath(); g.arc(p.x, p.y, atLeast(12 * 16, 4), 0, Math.PI * 2); g.fill(); }
+  for (const player of state.players) {
+    g.fillStyle = hex(COLORS[player.slot % COLORS.length]);
+    g.beginPath();
+    g.arc(player.x, player.y, atLeast(24 * 16, 7), 0, Math.PI * 2);
+    g.fill();
+  }
+  legend.innerHTML = state.players.map((p) => `<li><span class="swatch" style="background:${hex(COLORS[p.slot % COLORS.length])}"></span>${p.member.slice(0, 12)}: <b>${p.score}</b></li>`).join('');
+}

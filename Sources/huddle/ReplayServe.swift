@@ -1,0 +1,104 @@
+import ArgumentParser
+import EngineIO
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import RoomEngine
+import SnapshotStore
+import SocketIO
+import SocketIOCore
+
+/// `huddle replay ID --serve`: streams a recorded session into the
+/// Socket.IO namespace `/replay` at the chosen speed, for viewers on the
+/// demo page (`/replay.html`), with seeking, speed changes and pause.
+///
+/// The replay (a ``ReplayServeDriver``) lives on one event loop of the
+/// group; socket handlers parse the request on their own loop, hop to the
+/// replay's loop with `loop.execute`, and hop back to answer the ack.
+/// Events and payloads are in `docs/snapshot-store.md`.
+struct ReplayServe {
+    /// The namespace viewers connect to.
+    static let namespace = "/replay"
+
+    var store: SessionStore
+    var session: SessionID
+    var host: String
+    var port: Int
+    var speed: Double
+    var from: UInt64?
+    var to: UInt64?
+    var assets: String?
+
+    /// Serves until SIGINT or SIGTERM.
+    func run() async throws {
+        let logger = Logger(label: "huddle.replay")
+        let summary = try store.summary(of: session)
+        let logic = try LogicCatalog.standard.logic(kind: summary.kind, version: summary.logicVersion)
+        let first = summary.startTick + 1
+        let last = min(to ?? summary.verifiableEnd, summary.verifiableEnd)
+        guard last >= first else {
+            throw ValidationError("session \(summary.id) has no replayable ticks")
+        }
+        let start = from ?? first
+        guard start >= first, start <= last else {
+            throw ValidationError("--from \(start) is outside the replayable ticks \(first)…\(last) of session \(summary.id)")
+        }
+        let rate = LogicCatalog.standard.ticksPerSecond(of: summary.kind) ?? 20
+
+        let group = MultiThreadedEventLoopGroup.singleton
+        let loop = group.next()
+        let io = SocketIOServer(configuration: Self.socketIOConfiguration(), group: group, logger: logger)
+        let viewers = io.of(Self.namespace)
+        let store = self.store
+        let speed = self.speed
+        let driver = try await loop.submit { () throws -> NIOLoopBound<ReplayServeDriver> in
+            let driver = ReplayServeDriver(
+                loop: loop, summary: summary, tickRate: rate, firstTick: first, lastTick: last,
+                track: ReplayServeTracks.make(store: store, summary: summary, logic: logic),
+                namespace: viewers, speed: speed
+            )
+            try driver.prepare(at: start)
+            return NIOLoopBound(driver, eventLoop: loop)
+        }.get()
+        ReplayServeControls.install(on: viewers, driver: driver)
+
+        let files = try ServeAssets.locate(explicit: assets).map { try ServeAssets(directory: $0) }
+        if files == nil { logger.warning("no Assets directory found; replay.html is not served (use --assets PATH)") }
+        let host = self.host
+        let port = self.port
+        // Catch SIGINT/SIGTERM before announcing the port, so a signal sent
+        // right after the line stops the replay cleanly.
+        let shutdown = ShutdownSignal()
+        let http = try await HTTPServer.start(
+            host: host, port: port, endpoints: [io.engine],
+            asyncFallback: { request, _, loop in loop.makeSucceededFuture(Self.respond(to: request, assets: files)) },
+            group: group
+        )
+        let boundPort = http.localAddress?.port ?? port
+        FileHandle.standardOutput.write(Data("listening on http://\(host):\(boundPort)\n".utf8))
+        await shutdown.wait()
+        try? await loop.submit { driver.value.stop() }.get()
+        try await http.shutdown()
+    }
+
+    /// The client bundle and the assets; 404 for anything else.
+    static func respond(to request: EngineIORequest, assets: ServeAssets?) -> HTTPResponse {
+        let path = request.uri.prefix { $0 != "?" }
+        if path == "/socket.io/socket.io.min.js", request.method == .GET || request.method == .HEAD {
+            guard let bundle = assets?.clientBundle else {
+                return HTTPResponse(status: .notFound, body: ByteBuffer(string: "No client bundle"))
+            }
+            return ServeAssets.response(type: "text/javascript; charset=utf-8", body: bundle, head: request.method == .HEAD)
+        }
+        return assets?.respond(to: request) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "No assets"))
+    }
+
+    private static func socketIOConfiguration() -> SocketIOConfiguration {
+        var configuration = SocketIOConfiguration()
+        configuration.engine.cors = CORSPolicy(origin: .reflect, credentials: true)
+        configuration.engine.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024)
+        return configuration
+    }
+}
