@@ -33,37 +33,71 @@ struct UpgradeRequestHead {
 
     /// Parses a complete head (request line and headers, ending with an
     /// empty line); nil unless it is a plain HTTP/1.1 WebSocket upgrade GET.
+    /// Works on the bytes (no `Character` handling): it runs per handshake.
     static func parse(_ head: ByteBuffer) -> UpgradeRequestHead? {
         guard head.readableBytes <= maxLength else { return nil }
-        let bytes = Array(head.readableBytesView)
-        // Every byte printable ASCII, space, tab, CR or LF.
-        for byte in bytes where !(byte >= 0x20 && byte < 0x7F) && byte != 9 && byte != 13 && byte != 10 { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
-        guard lines.count >= 3, lines.removeLast().isEmpty, lines.removeLast().isEmpty else { return nil }
-        let requestLine = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: false)
-        guard requestLine.count == 3, requestLine[0] == "GET", requestLine[2] == "HTTP/1.1",
-              requestLine[1].first == "/" else { return nil }
-        guard lines.count <= maxHeaders else { return nil }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(lines.count)
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
-                  line.first != " ", line.first != "\t", !line.contains("\n"), !line.contains("\r") else { return nil }
-            let name = line[..<colon]
-            guard name.utf8.allSatisfy(isTokenCharacter) else { return nil }
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            headers.add(name: String(name), value: String(value))
+        return head.withUnsafeReadableBytes { bytes -> UpgradeRequestHead? in
+            // Every byte printable ASCII, space, tab, CR or LF; CR only before LF.
+            for (index, byte) in bytes.enumerated() {
+                if byte >= 0x20 && byte < 0x7F || byte == 9 { continue }
+                if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { continue }
+                if byte == 10, index > 0, bytes[index - 1] == 13 { continue }
+                return nil
+            }
+            var lines: [Range<Int>] = []
+            var start = 0
+            var index = 0
+            while index + 1 < bytes.count {
+                if bytes[index] == 13 {
+                    lines.append(start..<index)
+                    index += 2
+                    start = index
+                } else {
+                    index += 1
+                }
+            }
+            // The request line, the headers, then the empty line ending the head.
+            guard start == bytes.count, lines.count >= 2, lines.last!.isEmpty else { return nil }
+            lines.removeLast()
+            guard lines.count - 1 <= maxHeaders else { return nil }
+            guard let uri = requestTarget(UnsafeRawBufferPointer(rebasing: bytes[lines[0]])) else { return nil }
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(lines.count - 1)
+            for line in lines.dropFirst() {
+                let field = UnsafeRawBufferPointer(rebasing: bytes[line])
+                guard let colon = field.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+                      field[..<colon].allSatisfy(isTokenCharacter) else { return nil }
+                var valueStart = colon + 1
+                var valueEnd = field.count
+                while valueStart < valueEnd, field[valueStart] == 32 || field[valueStart] == 9 { valueStart += 1 }
+                while valueEnd > valueStart, field[valueEnd - 1] == 32 || field[valueEnd - 1] == 9 { valueEnd -= 1 }
+                headers.add(
+                    name: String(decoding: field[..<colon], as: UTF8.self),
+                    value: String(decoding: field[valueStart..<valueEnd], as: UTF8.self)
+                )
+            }
+            guard headers[canonicalForm: "content-length"].allSatisfy({ $0 == "0" }),
+                  headers["transfer-encoding"].isEmpty,
+                  headers[canonicalForm: "upgrade"].contains(where: { $0.lowercased() == "websocket" }),
+                  // "keep-alive, Upgrade" is split by canonicalForm
+                  headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" }),
+                  headers["sec-websocket-version"] == ["13"],
+                  let key = headers.first(name: "sec-websocket-key"), key.utf8.count == 24,
+                  headers["host"].count == 1
+            else { return nil }
+            return UpgradeRequestHead(uri: uri, headers: headers, key: key)
         }
-        guard headers[canonicalForm: "content-length"].allSatisfy({ $0 == "0" }),
-              headers["transfer-encoding"].isEmpty,
-              headers[canonicalForm: "upgrade"].contains(where: { $0.lowercased() == "websocket" }),
-              headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" }),  // "keep-alive, Upgrade" is split by canonicalForm
-              headers["sec-websocket-version"] == ["13"],
-              let key = headers.first(name: "sec-websocket-key"), key.utf8.count == 24,
-              headers["host"].count == 1
-        else { return nil }
-        return UpgradeRequestHead(uri: String(requestLine[1]), headers: headers, key: key)
+    }
+
+    /// The target of `GET <target> HTTP/1.1`, or nil for any other line.
+    private static func requestTarget(_ line: UnsafeRawBufferPointer) -> String? {
+        let prefix = Array("GET ".utf8)
+        let suffix = Array(" HTTP/1.1".utf8)
+        guard line.count > prefix.count + suffix.count,
+              line.starts(with: prefix), line.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        let target = line[prefix.count..<(line.count - suffix.count)]
+        guard target.first == UInt8(ascii: "/"), !target.contains(32) else { return nil }
+        return String(decoding: target, as: UTF8.self)
     }
 
     /// RFC 9110 token characters (header names).
@@ -79,14 +113,5 @@ struct UpgradeRequestHead {
     /// The NIO request head the Engine.IO checks take.
     var nioHead: HTTPRequestHead {
         HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return slice
     }
 }
