@@ -53,7 +53,9 @@ public final class InMemoryAdapter: SocketIOAdapter {
         }
         let encoded = context.encode(packet, options.flags)
         let sent = packet
-        for shard in shards {
+        // Other loops first, so they start writing while this one writes to
+        // its own members, instead of after.
+        for shard in shards.lazy.filter({ !$0.eventLoop.inEventLoop }) + shards.filter({ $0.eventLoop.inEventLoop }) {
             // Another loop gets buffers of its own (see `copiedStorage`).
             let encoded = shard.eventLoop.inEventLoop ? encoded : encoded.map { $0.copiedStorage() }
             shard.run { shard in
