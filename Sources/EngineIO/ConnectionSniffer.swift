@@ -57,6 +57,8 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func upgrade(context: ChannelHandlerContext, request: UpgradeRequestHead, endpoint: EngineIOServer, extraHeaders: HTTPHeaders, headLength: Int) {
+        // The client may have gone while the endpoint decided.
+        guard context.channel.isActive else { return }
         var response = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n"
         response += "sec-websocket-accept: \(SHA1.webSocketAccept(key: request.key))\r\n"
         for (name, value) in extraHeaders { response += "\(name): \(value)\r\n" }
