@@ -1,6 +1,7 @@
 public import NIOCore
 public import SocketIOCore
 import NIOConcurrencyHelpers
+import EngineIO
 
 /// The adapter of a single server: rooms indexed per event loop, broadcasts
 /// encoded once and written by each loop to its own members.
@@ -53,16 +54,22 @@ public final class InMemoryAdapter: SocketIOAdapter {
         }
         let encoded = context.encode(packet, options.flags)
         let sent = packet
-        // Other loops first, so they start writing while this one writes to
-        // its own members, instead of after.
-        for shard in shards.lazy.filter({ !$0.eventLoop.inEventLoop }) + shards.filter({ $0.eventLoop.inEventLoop }) {
-            // Another loop gets buffers of its own (see `copiedStorage`).
-            let encoded = shard.eventLoop.inEventLoop ? encoded : encoded.map { $0.copiedStorage() }
+        let volatile = options.flags.volatile
+        func deliver(on shard: AdapterShard, _ encoded: [EngineIOOutboundPacket]) {
             shard.run { shard in
                 shard.forEachRecipient(options) { socket in
-                    socket.deliver(sent, encoded: encoded, volatile: options.flags.volatile)
+                    socket.deliver(sent, encoded: encoded, volatile: volatile)
                 }
             }
+        }
+        // Other loops first, each with buffers of its own (see
+        // `copiedStorage`), so they write while this loop writes to its own
+        // members, instead of after.
+        for shard in shards where !shard.eventLoop.inEventLoop {
+            deliver(on: shard, encoded.map { $0.copiedStorage() })
+        }
+        for shard in shards where shard.eventLoop.inEventLoop {
+            deliver(on: shard, encoded)
         }
     }
 

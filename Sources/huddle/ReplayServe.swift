@@ -73,7 +73,9 @@ struct ReplayServe {
         let shutdown = ShutdownSignal()
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: [io.engine],
-            asyncFallback: { request, _, loop in loop.makeSucceededFuture(Self.respond(to: request, assets: files)) },
+            asyncFallback: { request, _, loop in
+                loop.makeSucceededFuture(files?.respond(to: request) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "No assets")))
+            },
             group: group
         )
         let boundPort = http.localAddress?.port ?? port
@@ -81,18 +83,6 @@ struct ReplayServe {
         await shutdown.wait()
         try? await loop.submit { driver.value.stop() }.get()
         try await http.shutdown()
-    }
-
-    /// The client bundle and the assets; 404 for anything else.
-    static func respond(to request: EngineIORequest, assets: ServeAssets?) -> HTTPResponse {
-        let path = request.uri.prefix { $0 != "?" }
-        if path == "/socket.io/socket.io.min.js", request.method == .GET || request.method == .HEAD {
-            guard let bundle = assets?.clientBundle else {
-                return HTTPResponse(status: .notFound, body: ByteBuffer(string: "No client bundle"))
-            }
-            return ServeAssets.response(type: "text/javascript; charset=utf-8", body: bundle, head: request.method == .HEAD)
-        }
-        return assets?.respond(to: request) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "No assets"))
     }
 
     private static func socketIOConfiguration() -> SocketIOConfiguration {

@@ -72,6 +72,8 @@ struct ServeAssets: Sendable {
         }
         var path = String(request.uri.prefix { $0 != "?" && $0 != "#" })
         if path == "/" { path = "/index.html" }
+        // The official client, where its pages expect it (Socket.IO's own path).
+        if path == "/socket.io/socket.io.min.js" { path = "/" + Self.bundlePath }
         guard let file = files[path] else {
             return HTTPResponse(status: .notFound, body: ByteBuffer(string: "Not found"))
         }

@@ -6,9 +6,9 @@ import SocketIO
 import SocketIOCore
 
 /// The HTTP side of `huddle serve`: the Socket.IO endpoint, and for every
-/// other path the official client bundle (`/socket.io/socket.io.min.js`),
-/// `/stats` (asked of the room service, so answered asynchronously) and the
-/// demo page's files.
+/// other path `/stats` (asked of the room service, so answered
+/// asynchronously) and the demo page's files (the official client bundle
+/// included, see ``ServeAssets/respond(to:)``).
 struct ServeHTTPServer {
     let http: HTTPServer
     let io: SocketIOServer
@@ -55,13 +55,6 @@ struct ServeRoutes: Sendable {
             return rooms.stats(on: loop).map { stats in
                 ServeAssets.response(type: "application/json", body: ByteBuffer(string: stats.json.jsonString), head: false)
             }
-        case "/socket.io/socket.io.min.js":
-            guard let bundle = assets?.clientBundle else {
-                return loop.makeSucceededFuture(HTTPResponse(status: .notFound, body: ByteBuffer(string: "No client bundle")))
-            }
-            return loop.makeSucceededFuture(
-                ServeAssets.response(type: "text/javascript; charset=utf-8", body: bundle, head: request.method == .HEAD)
-            )
         default:
             let response = assets?.respond(to: request) ?? HTTPResponse(status: .notFound, body: ByteBuffer(string: "No assets"))
             return loop.makeSucceededFuture(response)
