@@ -2,7 +2,7 @@
 // E to emote); positions come from position deltas, pickups and scores from
 // operations.
 import { decodeArenaState, decodeArenaOperation, ArenaInput } from './wire.js';
-import { RoomConnection, hex } from './room.js';
+import { joinRoom, hex } from './room.js';
 
 const GRID = 65536;         // positions are quantized to 1/16 unit: 4096 units × 16
 const PLAYER_RADIUS = 24 * 16;
@@ -32,16 +32,8 @@ export class ArenaView {
   }
 
   async start() {
-    this.room = new RoomConnection(this.url, {
-      snapshot: (snapshot) => this.adopt(snapshot),
-      operation: (payload) => { this.apply(decodeArenaOperation(payload)); this.dirty = true; },
-      positions: (table) => { this.positions = table; this.dirty = true; },
-      error: (error) => console.warn('room-error', error),
-    });
-    const answer = await this.room.join('arena');
+    const answer = await joinRoom(this, 'arena', decodeArenaOperation, (table) => { this.positions = table; });
     this.bindKeys();
-    this.running = true;
-    requestAnimationFrame(() => this.frame());
     return answer;
   }
 

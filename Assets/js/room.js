@@ -74,3 +74,18 @@ export class RoomConnection {
 }
 
 export const hex = (color) => '#' + color.toString(16).padStart(6, '0');
+
+// Joins a room of `kind` for a view (whiteboard or arena): the view adopts
+// snapshots, applies operations, takes position tables, and starts drawing.
+export async function joinRoom(view, kind, decodeOperation, takePositions) {
+  view.room = new RoomConnection(view.url, {
+    snapshot: (snapshot) => view.adopt(snapshot),
+    operation: (payload) => { view.apply(decodeOperation(payload)); view.dirty = true; },
+    positions: (table) => { takePositions(table); view.dirty = true; },
+    error: (error) => console.warn('room-error', error),
+  });
+  const answer = await view.room.join(kind);
+  view.running = true;
+  requestAnimationFrame(() => view.frame());
+  return answer;
+}

@@ -1,7 +1,7 @@
 // The whiteboard: everyone's cursors (position deltas), strokes streamed as
 // binary point chunks while drawn, shapes (add, move, delete), clear.
 import { decodeWhiteboardState, decodeWhiteboardOperation, WhiteboardInput } from './wire.js';
-import { RoomConnection, hex } from './room.js';
+import { joinRoom, hex } from './room.js';
 
 const SIZE = 4096;             // canvas units on both axes (0…4095)
 const CHUNK_INTERVAL_MS = 40;  // how often a stroke in progress is streamed
@@ -30,16 +30,8 @@ export class WhiteboardView {
   }
 
   async start() {
-    this.room = new RoomConnection(this.url, {
-      snapshot: (snapshot) => this.adopt(snapshot),
-      operation: (payload) => { this.apply(decodeWhiteboardOperation(payload)); this.dirty = true; },
-      positions: (table) => { this.cursors = table; this.dirty = true; },
-      error: (error) => console.warn('room-error', error),
-    });
-    const answer = await this.room.join('whiteboard');
+    const answer = await joinRoom(this, 'whiteboard', decodeWhiteboardOperation, (table) => { this.cursors = table; });
     this.bindPointer();
-    this.running = true;
-    requestAnimationFrame(() => this.frame());
     return answer;
   }
 
