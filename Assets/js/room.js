@@ -1,7 +1,11 @@
 // One membership of the rooms namespace with the official Socket.IO client:
 // join by kind (the answer carries the snapshot), apply `ops` in sequence
-// and acknowledge them, mirror `delta`s and acknowledge their ticks.
+// and acknowledge them, mirror `delta`s and acknowledge their ticks (on the
+// next input when there is one, else with `delta-ack` after ACK_DELAY_MS).
 import { decodeSnapshot, decodeOperationBatch, PositionMirror } from './wire.js';
+
+// How long a delta's acknowledgement may wait for an input to ride on.
+const ACK_DELAY_MS = 150;
 
 export class RoomConnection {
   // handlers: { snapshot(snapshot, answer), operation(op), positions(table), error(err), closed() }
@@ -11,6 +15,8 @@ export class RoomConnection {
     this.operationSequence = 0;
     this.answer = null;
     this.stats = { deltas: 0, deltaBytes: 0, ops: 0, errors: [] };
+    this.unacknowledgedTick = null;
+    this.ackTimer = null;
     this.socket = io(url + '/rooms', { transports: ['websocket', 'polling'], forceNew: true });
     this.socket.on('delta', (bytes) => this.receiveDelta(bytes));
     this.socket.on('ops', (bytes, ack) => { this.receiveOperations(bytes); if (ack) ack(); });
@@ -55,19 +61,38 @@ export class RoomConnection {
     this.stats.deltaBytes += view.length;
     const tick = this.mirror.receive(view);
     if (tick === null) return;
-    this.socket.emit('delta-ack', tick);
+    this.unacknowledgedTick = tick;
+    if (this.ackTimer === null) this.ackTimer = setTimeout(() => this.sendDeltaAck(), ACK_DELAY_MS);
     this.handlers.positions(this.mirror.table);
   }
 
+  sendDeltaAck() {
+    this.ackTimer = null;
+    if (this.unacknowledgedTick === null) return;
+    this.socket.emit('delta-ack', this.unacknowledgedTick);
+    this.unacknowledgedTick = null;
+  }
+
+  // An input's arguments: the bytes, and the newest delta tick when one is
+  // still unacknowledged (it saves a `delta-ack`).
+  inputArguments(bytes) {
+    if (this.unacknowledgedTick === null) return [bytes];
+    const tick = this.unacknowledgedTick;
+    this.unacknowledgedTick = null;
+    return [bytes, tick];
+  }
+
   // Volatile inputs (cursor): dropped rather than queued when not connected.
-  sendVolatile(bytes) { this.socket.volatile.emit('input', bytes); }
+  sendVolatile(bytes) { this.socket.volatile.emit('input', ...this.inputArguments(bytes)); }
 
   // Reliable inputs: refusals arrive as `room-error` (no ack asked).
-  send(bytes) { this.socket.emit('input', bytes); }
+  send(bytes) { this.socket.emit('input', ...this.inputArguments(bytes)); }
 
-  async sendWithAck(bytes) { return this.socket.timeout(10000).emitWithAck('input', bytes); }
+  async sendWithAck(bytes) { return this.socket.timeout(10000).emitWithAck('input', ...this.inputArguments(bytes)); }
 
   async leave() {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     try { await this.socket.timeout(5000).emitWithAck('leave'); } catch (_) { /* closing anyway */ }
     this.socket.disconnect();
   }

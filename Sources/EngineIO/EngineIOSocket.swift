@@ -103,18 +103,23 @@ public final class EngineIOSocket {
     /// - Parameter volatile: a volatile packet is dropped, not queued, when
     ///   the client is not keeping up (its socket not writable, or polling
     ///   packets already waiting), as Socket.IO's `volatile` flag asks.
-    /// - Returns: false when the packet was not sent (session closed, or a
-    ///   volatile packet dropped).
-    @discardableResult
     /// - Parameter broadcast: the packet is part of a broadcast and may wait
     ///   up to ``EngineIOConfiguration/broadcastFlushDelay`` to share a
     ///   write with the next ones.
-    public func send(_ packet: EngineIOOutboundPacket, volatile: Bool = false, broadcast: Bool = false) -> Bool {
+    /// - Parameter flush: false when another packet follows at once (the
+    ///   attachments of a Socket.IO packet): the last one's flush writes them
+    ///   all in one `writev`. Over polling, packets wait for the next poll anyway.
+    /// - Returns: false when the packet was not sent (session closed, or a
+    ///   volatile packet dropped).
+    @discardableResult
+    public func send(
+        _ packet: EngineIOOutboundPacket, volatile: Bool = false, broadcast: Bool = false, flush: Bool = true
+    ) -> Bool {
         eventLoop.assertInEventLoop()
         guard phase == .open else { return false }
         if let websocket {
             if volatile && !websocket.isWritable { return false }
-            websocket.write(packet, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
+            websocket.write(packet, delayedFlush: broadcast && server.broadcastFlushDelay != nil, flush: flush)
             return true
         }
         return enqueuePolling(packet, volatile: volatile)

@@ -74,7 +74,10 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     /// broadcast) is written and flushed in one pipeline pass; a broadcast
     /// frame with `delayedFlush` waits for the shard's shared delayed flush.
     /// Frames also coalesce by themselves while the socket is not writable.
-    func writeFrame(_ frame: ByteBuffer, delayedFlush: Bool = false) {
+    /// `flush: false` leaves a frame for the next one's flush: the frames of
+    /// one Socket.IO packet (a header and its attachments) go out in one
+    /// `writev`.
+    func writeFrame(_ frame: ByteBuffer, delayedFlush: Bool = false, flush: Bool = true) {
         guard let context, !closing else { return }
         if !isWritable {
             bytesWhileUnwritable += frame.readableBytes
@@ -94,8 +97,10 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         } else if reading {
             context.write(data, promise: nil)
             flushAfterRead = true
-        } else {
+        } else if flush {
             context.writeAndFlush(data, promise: nil)
+        } else {
+            context.write(data, promise: nil)
         }
     }
 

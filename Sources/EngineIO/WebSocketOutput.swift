@@ -38,21 +38,22 @@ struct WebSocketOutput: @unchecked Sendable {
     }
 
     /// Writes a complete frame and flushes it at the end of the loop's turn
-    /// (or after the broadcast flush delay, when `delayedFlush`).
-    func write(_ frame: ByteBuffer, delayedFlush: Bool = false) {
+    /// (or after the broadcast flush delay, when `delayedFlush`); with
+    /// `flush: false` it waits for the next frame's flush.
+    func write(_ frame: ByteBuffer, delayedFlush: Bool = false, flush: Bool = true) {
         if channel.eventLoop.inEventLoop {
-            handler.writeFrame(frame, delayedFlush: delayedFlush)
+            handler.writeFrame(frame, delayedFlush: delayedFlush, flush: flush)
         } else {
-            onHandler { $0.writeFrame(frame, delayedFlush: delayedFlush) }
+            onHandler { $0.writeFrame(frame, delayedFlush: delayedFlush, flush: flush) }
         }
     }
 
     /// Writes the packet's compressed frame when it has one and deflate was agreed.
-    func write(_ packet: EngineIOOutboundPacket, delayedFlush: Bool = false) {
+    func write(_ packet: EngineIOOutboundPacket, delayedFlush: Bool = false, flush: Bool = true) {
         if sendsCompressed, let compressed = packet.compressedFrame {
-            write(compressed, delayedFlush: delayedFlush)
+            write(compressed, delayedFlush: delayedFlush, flush: flush)
         } else {
-            write(packet.frame, delayedFlush: delayedFlush)
+            write(packet.frame, delayedFlush: delayedFlush, flush: flush)
         }
     }
 

@@ -73,12 +73,22 @@ extension MemberSession {
         guard buffer.readableBytes <= room.maxInputBytes else {
             return refuse(RoomWireError(.inputTooLarge(size: buffer.readableBytes, limit: room.maxInputBytes)), event)
         }
+        // An optional second argument acknowledges a delta: a client that
+        // sends inputs anyway needs no separate `delta-ack`.
+        var acknowledged: UInt64?
+        if event.arguments.count > 1 {
+            guard let value = event.arguments[1].int64Value, value >= 0 else {
+                return refuse(.badRequest("input's second argument, when given, is the newest delta tick applied"), event)
+            }
+            acknowledged = UInt64(value)
+        }
         var token: UInt32?
         if let ack = event.ack {
             guard let registered = register(ack) else { return refuse(.rateLimited, event) }
             token = registered
         }
         room.enqueue(Array(buffer.readableBytesView), from: member, token: token)
+        if let acknowledged { acknowledge(tick: acknowledged, in: room) }
     }
 
     private func acknowledge(_ event: SocketIOEvent) {
@@ -90,7 +100,10 @@ extension MemberSession {
         guard let value = event.arguments.first?.int64Value, value >= 0 else {
             return refuse(.badRequest("delta-ack needs the tick number"), event)
         }
-        let tick = UInt64(value)
+        acknowledge(tick: UInt64(value), in: room)
+    }
+
+    private func acknowledge(tick: UInt64, in room: any RoomEndpoint) {
         // Acks may arrive out of order; only the newest one matters to the room.
         guard tick > newestAcknowledgedTick else { return }
         newestAcknowledgedTick = tick

@@ -35,6 +35,9 @@ final class MemberSession {
     var unacknowledgedOperations = 0
     /// The newest delta tick forwarded to the room (older acks are dropped here).
     var newestAcknowledgedTick: UInt64 = 0
+    /// The `delta` event's header, encoded once per member (a copy of its
+    /// own, so no buffer is shared between loops).
+    private(set) lazy var deltaEvent = SocketIOPreparedEvent(binaryEvent: RoomWire.Event.delta, namespace: socket.namespace.name)
 
     private init(socket: SocketIOSocket, core: ServiceCore) {
         self.socket = socket
@@ -83,7 +86,7 @@ final class MemberSession {
             socket.emit(RoomWire.Event.error, error.event(for: event, receipt: receipt))
         case .delta(let room, let bytes):
             guard currentRoom?.id == room else { return }
-            socket.compress(false).volatile.emit(RoomWire.Event.delta, .binary(bytes))
+            socket.emit(deltaEvent, attachment: bytes, volatile: true, compress: false)
         case .operations(let room, let bytes):
             guard currentRoom?.id == room else { return }
             sendOperations(bytes)

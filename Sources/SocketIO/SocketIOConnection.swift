@@ -160,8 +160,9 @@ final class SocketIOConnection {
     /// - Parameter broadcast: part of a broadcast (may share a delayed flush).
     func write(_ packets: [EngineIOOutboundPacket], volatile: Bool, broadcast: Bool = false) {
         guard !closed else { return }
+        let last = packets.count - 1
         for (index, packet) in packets.enumerated() {
-            let sent = engine.send(packet, volatile: volatile && index == 0, broadcast: broadcast)
+            let sent = engine.send(packet, volatile: volatile && index == 0, broadcast: broadcast, flush: index == last)
             if !sent { return }
         }
     }

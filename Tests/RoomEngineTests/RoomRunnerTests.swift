@@ -96,14 +96,16 @@ struct RoomRunnerTests {
         loop.advance(by: .milliseconds(50))
         #expect(sink.outputs.last?.snapshots.map(\.recipient) == ["alice"])
 
-        let receipt = await withCheckedContinuation { continuation in
-            runner.enqueue(WhiteboardInput.endStroke(id: 5).encodedBytes(), from: "alice") { continuation.resume(returning: $0) }
-        }
-        let refused = await withCheckedContinuation { continuation in
-            runner.enqueue([0xEE], from: "alice") { continuation.resume(returning: $0) }
-        }
-        #expect(refused == .failure(.malformed("unknown whiteboard input tag 238")))
+        // Inputs wait for the next tick; their completions run when it takes them.
+        let results = Collected<Result<UInt64, RoomError>>()
+        runner.enqueue(WhiteboardInput.endStroke(id: 5).encodedBytes(), from: "alice") { results.append($0) }
+        runner.enqueue([0xEE], from: "alice") { results.append($0) }
+        #expect(results.values.isEmpty, "answered by the tick, not before")
         loop.advance(by: .milliseconds(50))
+        let answers = results.values
+        try #require(answers.count == 2)
+        let receipt = answers[0]
+        #expect(answers[1] == .failure(.malformed("unknown whiteboard input tag 238")))
         let rejection = try #require(sink.outputs.last?.rejections.first)
         #expect(rejection.sequence == (try receipt.get()))
         #expect(rejection.error == .unknownElement("stroke 5"))
@@ -117,13 +119,12 @@ struct RoomRunnerTests {
         let runner = RoomRunner(room: Room(id: "b", logic: WhiteboardLogic(), seed: 1), loop: loop, sink: sink, recorder: recorder)
         runner.start()
         try await runner.join("alice", metadata: [:])
-        _ = await withCheckedContinuation { continuation in
-            runner.enqueue(WhiteboardInput.beginStroke(id: 1, color: 1, width: 1).encodedBytes(), from: "alice") {
-                continuation.resume(returning: $0)
-            }
-        }
+        runner.enqueue(WhiteboardInput.beginStroke(id: 1, color: 1, width: 1).encodedBytes(), from: "alice") { _ in }
         loop.advance(by: .milliseconds(50))
+        let late = Collected<Result<UInt64, RoomError>>()
+        runner.enqueue(WhiteboardInput.endStroke(id: 1).encodedBytes(), from: "alice") { late.append($0) }
         await runner.close()
+        #expect(late.values == [.failure(.roomClosed)], "an input waiting for a tick that never comes is refused")
         #expect(loop.scheduledTaskCount == 0)
         let stops = sink.stops
         #expect(stops.count == 1)
@@ -143,30 +144,33 @@ struct RoomRunnerTests {
         let members = (0..<8).map { MemberID("m\($0)") }
         for member in members { try await runner.join(member, metadata: [:]) }
 
-        // Each member adds 40 shapes concurrently, from its own task.
-        let receipts = await withTaskGroup(of: [(UInt64, UInt32)].self) { group in
+        runner.start()
+        // Each member adds 40 shapes concurrently, from its own task; the
+        // answers come from the ticks that take them.
+        let answered = AsyncStream.makeStream(of: (UInt64, UInt32)?.self)
+        await withTaskGroup(of: Void.self) { group in
             for (index, member) in members.enumerated() {
                 group.addTask {
-                    var mine: [(UInt64, UInt32)] = []
                     for shapeNumber in 0..<40 {
                         let id = UInt32(index * 1000 + shapeNumber)
                         let bounds = ShapeBounds(from: CanvasPoint(x: 0, y: 0), to: CanvasPoint(x: 1, y: 1))
                         let bytes = WhiteboardInput.addShape(Shape(id: id, kind: .line, bounds: bounds, color: 0)).encodedBytes()
-                        let result = await withCheckedContinuation { continuation in
-                            runner.enqueue(bytes, from: member) { continuation.resume(returning: $0) }
+                        runner.enqueue(bytes, from: member) { result in
+                            answered.continuation.yield(try? (result.get(), id))
                         }
-                        if case .success(let receipt) = result { mine.append((receipt, id)) }
                     }
-                    return mine
                 }
             }
-            var all: [(UInt64, UInt32)] = []
-            for await batch in group { all.append(contentsOf: batch) }
-            return all
+        }
+        var receipts: [(UInt64, UInt32)] = []
+        var answers = 0
+        for await answer in answered.stream {
+            if let answer { receipts.append(answer) }
+            answers += 1
+            if answers == 8 * 40 { break }
         }
         #expect(receipts.count == 8 * 40)
 
-        runner.start()
         var applied: [UInt32] = []
         for await output in ticked.stream {
             for operation in output.operations {

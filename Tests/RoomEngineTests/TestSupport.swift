@@ -25,6 +25,18 @@ final class CollectingSink: RoomOutputSink, @unchecked Sendable {
     }
 }
 
+/// Values handed over from completions on any thread, read by the test.
+final class Collected<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Value] = []
+
+    var values: [Value] { lock.withLock { stored } }
+
+    func append(_ value: Value) {
+        lock.withLock { stored.append(value) }
+    }
+}
+
 /// A recorder that keeps the session, the events and the snapshots in memory.
 final class MemoryRecorder: RoomRecorder, @unchecked Sendable {
     private let lock = NSLock()

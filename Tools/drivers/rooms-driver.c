@@ -1,8 +1,13 @@
 // Load driver for Tools/bench-rooms: N raw WebSocket clients speaking just
 // enough Engine.IO v4 / Socket.IO v5 to join whiteboard rooms of the huddle
-// server, move their cursors at a fixed rate, and acknowledge every delta.
+// server, move their cursors at a fixed rate, and acknowledge the deltas.
 //
-//   rooms-driver HOST PORT CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM
+//   rooms-driver HOST PORT CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM [ACKS]
+//
+// ACKS is how deltas are acknowledged: "piggyback" (the default: the newest
+// delta tick rides on the next cursor input as its second argument, and a
+// separate `delta-ack` goes out only when no input was sent for 4 deltas) or
+// "every" (a `delta-ack` event for every delta, the simplest client).
 //
 // One thread, epoll, non-blocking sockets. After WARMUP_S seconds it counts,
 // for MEASURE_S seconds, what arrives: deltas, their changes, their payload
@@ -41,6 +46,9 @@ typedef struct {
   size_t pending_wire;  // bytes of the text frame announcing the attachment
   double next_send;
   int x, y;
+  long newest_tick;   // the newest delta applied
+  long acked_tick;    // the newest tick the server was told about
+  int deltas_unacked; // deltas since the last acknowledgement
 } client;
 
 static struct {
@@ -48,6 +56,7 @@ static struct {
 } total, window;
 static int measuring;
 static int members_per_room = 8;
+static int ack_every_delta = 0;
 
 static double now(void) {
   struct timespec ts;
@@ -141,9 +150,14 @@ static void on_delta(client *c, const unsigned char *d, size_t n, size_t wire) {
   // The same tick as a full table of every member's cursor (slots < 32:
   // one-byte keys): format, tick, count, members × (key + x + y).
   COUNT(full, 1 + varint_size(tick) + 1 + members_per_room * 5);
-  char ack[64];
-  snprintf(ack, sizeof ack, "42/rooms,[\"delta-ack\",%llu]", (unsigned long long)tick);
-  text(c, ack);
+  if ((long)tick > c->newest_tick) c->newest_tick = tick;
+  if (ack_every_delta || ++c->deltas_unacked >= 4) {
+    char ack[64];
+    snprintf(ack, sizeof ack, "42/rooms,[\"delta-ack\",%ld]", c->newest_tick);
+    text(c, ack);
+    c->acked_tick = c->newest_tick;
+    c->deltas_unacked = 0;
+  }
 }
 
 static void on_text(client *c, const char *s, size_t n, size_t wire) {
@@ -258,20 +272,29 @@ static void send_cursor(client *c) {
   if (c->y < 0) c->y = 0;
   if (c->y > 4095) c->y = 4095;
   unsigned char input[5] = {0x01, c->x & 0xff, c->x >> 8, c->y & 0xff, c->y >> 8};
-  text(c, "451-/rooms,[\"input\",{\"_placeholder\":true,\"num\":0}]");
+  if (!ack_every_delta && c->newest_tick > c->acked_tick) {
+    char header[96];
+    snprintf(header, sizeof header, "451-/rooms,[\"input\",{\"_placeholder\":true,\"num\":0},%ld]", c->newest_tick);
+    text(c, header);
+    c->acked_tick = c->newest_tick;
+    c->deltas_unacked = 0;
+  } else {
+    text(c, "451-/rooms,[\"input\",{\"_placeholder\":true,\"num\":0}]");
+  }
   frame(c, 2, input, 5);
   COUNT(sent, 1);
 }
 
 int main(int argc, char **argv) {
   if (argc < 8) {
-    fprintf(stderr, "usage: %s HOST PORT CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM\n", argv[0]);
+    fprintf(stderr, "usage: %s HOST PORT CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM [piggyback|every]\n", argv[0]);
     return 2;
   }
   const char *host = argv[1];
   int port = atoi(argv[2]), count_clients = atoi(argv[3]);
   double rate = atof(argv[4]), warmup = atof(argv[5]), measure = atof(argv[6]);
   members_per_room = atoi(argv[7]);
+  ack_every_delta = argc > 8 && !strcmp(argv[8], "every");
   double interval = 1.0 / rate;
   client *clients = calloc(count_clients, sizeof(client));
   int ep = epoll_create1(0);

@@ -167,7 +167,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
     public mutating func advance() -> RoomAdvance {
         precondition(!isTerminated, "a terminated room does not tick")
         let batch = queue.drain()
-        return runTick(batch.map(\.envelope), recorded: batch.map {
+        return runTick(batch.map { $0.envelope }, recorded: batch.map {
             RecordedInput(member: $0.envelope.member, sequence: $0.envelope.sequence, bytes: $0.bytes)
         })
     }

@@ -6,9 +6,10 @@ public import NIOCore
 ///
 /// Threading: every stored mutable property is touched only on `loop`
 /// (asserted), which makes the loop the room's single owner; that is why the
-/// class can be `Sendable`. Any thread may call the public methods: they hop
-/// onto the loop, and inputs are applied at the next tick in the order the
-/// hops arrive.
+/// class can be `Sendable`. Any thread may call the public methods: joins,
+/// leaves and inspections hop onto the loop; inputs and delta
+/// acknowledgements wait in a ``RoomInbox`` that the next tick drains (no hop
+/// per input), and are applied in the order they were posted.
 ///
 /// Timing: ticks are scheduled by deadline (`start + n × interval`), not by
 /// "interval after the previous tick", so the rate does not drift. Each
@@ -46,6 +47,7 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
     private let recorder: (any RoomRecorder)?
     private let snapshotInterval: UInt64
     private let logger: Logger
+    private let inbox: RoomInbox
 
     private enum Phase { case idle, running, stopped }
 
@@ -80,6 +82,9 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         logger[metadataKey: "room"] = "\(room.id)"
         self.logger = logger
         self.room = room
+        // Room-wide reliable bound plus a volatile input per seat: a full
+        // room's traffic between two ticks always fits.
+        self.inbox = RoomInbox(inputLimit: room.logic.rules.roomReliableQueueLimit + 2 * room.logic.rules.capacity)
     }
 
     // MARK: Lifecycle
@@ -112,6 +117,9 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
             self.phase = .stopped
             self.timer?.cancel()
             self.timer = nil
+            let waiting = self.inbox.close()
+            for input in waiting.inputs { input.completion(.failure(.roomClosed)) }
+            for acknowledgement in waiting.acknowledgements.values { acknowledgement.completion(.failure(.roomClosed)) }
             let operations = self.room.terminate()
             self.sink.roomDidStop(self.id, finalOperations: operations)
             self.recorder?.sessionEnded(room: self.id, finalTick: self.room.tick, finalStateHash: self.room.stateHash)
@@ -137,28 +145,48 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
     public func leave(_ member: MemberID, completion: @escaping @Sendable (Result<Void, RoomError>) -> Void) {
         onLoop(completion) { () throws(RoomError) in
             try self.room.leave(member)
+            // What it posted since the last tick goes with it, as its queued inputs do.
+            let dropped = self.inbox.removeAll(from: member)
+            for input in dropped.inputs { input.completion(.failure(.notAMember(member))) }
             self.recorder?.memberLeft(member, room: self.id, afterTick: self.room.tick)
         }
     }
 
-    /// Queues one encoded input for the next tick. The completion gets the
-    /// input's receipt number, or the reason it was refused (too large,
-    /// malformed, queue full, not a member, room stopped).
+    /// Queues one encoded input for the next tick. The completion runs on
+    /// the loop when that tick takes the input, just before it advances: it
+    /// gets the input's receipt number, or the reason it was refused (too
+    /// large, malformed, queue full, not a member, room stopped).
     public func enqueue(
         _ bytes: [UInt8],
         from member: MemberID,
         completion: @escaping @Sendable (Result<UInt64, RoomError>) -> Void
     ) {
-        onLoop(completion) { () throws(RoomError) in try self.room.enqueue(bytes, from: member) }
+        let refusal = inbox.post(RoomInbox.PostedInput(bytes: bytes, member: member, completion: completion))
+        if let refusal { refuseOnLoop(refusal, completion) }
     }
 
-    /// Records a member's acknowledgement of a delta tick.
+    /// Records a member's acknowledgement of a delta tick at the next tick
+    /// (before its deltas are encoded); the completion runs on the loop, and
+    /// only for the newest acknowledgement a member posted before that tick.
     public func acknowledge(
         tick: UInt64,
         by member: MemberID,
         completion: @escaping @Sendable (Result<Void, RoomError>) -> Void = { _ in }
     ) {
-        onLoop(completion) { () throws(RoomError) in try self.room.acknowledge(tick: tick, by: member) }
+        let refusal = inbox.post(RoomInbox.PostedAcknowledgement(tick: tick, completion: completion), by: member)
+        if let refusal { refuseOnLoop(refusal, completion) }
+    }
+
+    private func refuseOnLoop<Success>(
+        _ refusal: RoomInbox.Refusal,
+        _ completion: @escaping @Sendable (Result<Success, RoomError>) -> Void
+    ) {
+        let error: RoomError
+        switch refusal {
+        case .closed: error = .roomClosed
+        case .full(let limit): error = .roomInputQueueFull(limit: limit)
+        }
+        loop.execute { completion(.failure(error)) }
     }
 
     /// Reads the room and the jitter measurement on the loop (for metrics,
@@ -207,6 +235,7 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         let firedAt = loop.now()
         jitter.record(deadline: deadline, firedAt: firedAt)
 
+        takePosted()
         let advance = room.advance()
         sink.roomDidTick(advance.output)
         if let recorder {
@@ -226,6 +255,27 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
             next = deadline + .nanoseconds(tickInterval.nanoseconds * (missed + 1))
         }
         scheduleTick(at: next)
+    }
+
+    /// Applies what was posted since the last tick: acknowledgements first
+    /// (this tick's deltas use them), then the inputs in posting order.
+    private func takePosted() {
+        let posted = inbox.drain()
+        for (member, acknowledgement) in posted.acknowledgements {
+            do throws(RoomError) {
+                try room.acknowledge(tick: acknowledgement.tick, by: member)
+                acknowledgement.completion(.success(()))
+            } catch {
+                acknowledgement.completion(.failure(error))
+            }
+        }
+        for input in posted.inputs {
+            do throws(RoomError) {
+                input.completion(.success(try room.enqueue(input.bytes, from: input.member)))
+            } catch {
+                input.completion(.failure(error))
+            }
+        }
     }
 
     private func onLoop<Success: Sendable>(
