@@ -36,6 +36,20 @@ import HuddleTestSupport
         #expect(try h.texts(ws) == [])
     }
 
+    @Test func theFramesOfOnePacketShareTheLastOnesFlush() throws {
+        let h = EmbeddedHarness()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")
+        _ = try h.frames(ws)
+        let socket = try session(h)
+        socket.send(EngineIOOutboundPacket(text: "header"), flush: false)
+        #expect(try h.frames(ws).isEmpty, "waits for the attachment")
+        socket.send(EngineIOOutboundPacket(binary: ByteBuffer(bytes: [1, 2])))
+        let frames = try h.frames(ws)
+        #expect(frames.count == 2)
+        #expect(frames.first?.opcode == 1)
+        #expect(frames.last?.opcode == 2)
+    }
+
     @Test func withoutADelayBroadcastsLeaveAtTheEndOfTheTurn() throws {
         let h = EmbeddedHarness()
         let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket")

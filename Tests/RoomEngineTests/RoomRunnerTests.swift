@@ -135,6 +135,46 @@ struct RoomRunnerTests {
         #expect(sink.outputs.count == 1, "no tick after stop")
     }
 
+    @Test("a leave takes the inputs the member posted since the last tick with it")
+    func leaveDiscardsPostedInputs() async throws {
+        let loop = ManualRoomLoop()
+        let sink = CollectingSink()
+        let runner = RoomRunner(room: Room(id: "b", logic: WhiteboardLogic(), seed: 1), loop: loop, sink: sink)
+        runner.start()
+        try await runner.join("alice", metadata: [:])
+        loop.advance(by: .milliseconds(50))
+        let answers = Collected<Result<UInt64, RoomError>>()
+        runner.enqueue(WhiteboardInput.clear.encodedBytes(), from: "alice") { answers.append($0) }
+        try await runner.leave("alice")
+        #expect(answers.values == [.failure(.notAMember("alice"))])
+        try await runner.join("alice", metadata: [:])  // back before the tick: the old input stays gone
+        loop.advance(by: .milliseconds(50))
+        let operations = try sink.outputs.flatMap(\.operations).map { try WhiteboardOperation(decoding: $0.payload) }
+        #expect(!operations.contains(.cleared))
+        #expect(answers.values.count == 1)
+    }
+
+    @Test("past the inbox's bound an input is refused at once; the tick answers the rest")
+    func fullInboxRefusesAtOnce() async throws {
+        let loop = ManualRoomLoop()
+        let sink = CollectingSink()
+        let logic = WhiteboardLogic()
+        let runner = RoomRunner(room: Room(id: "b", logic: logic, seed: 1), loop: loop, sink: sink)
+        runner.start()
+        try await runner.join("alice", metadata: [:])
+        let limit = logic.rules.roomReliableQueueLimit + 2 * logic.rules.capacity
+        let answers = Collected<Result<UInt64, RoomError>>()
+        for _ in 0...limit {
+            runner.enqueue(WhiteboardInput.clear.encodedBytes(), from: "alice") { answers.append($0) }
+        }
+        #expect(answers.values == [.failure(.roomInputQueueFull(limit: limit))])
+        loop.advance(by: .milliseconds(50))
+        let all = answers.values
+        #expect(all.count == limit + 1, "every input answered exactly once")
+        let applied = all.filter { (try? $0.get()) != nil }.count
+        #expect(applied == logic.rules.memberReliableQueueLimit, "the room's own per-member bound applies at the tick")
+    }
+
     @Test("inputs sent from many threads are each applied once, in receipt order")
     func inputsFromManyThreads() async throws {
         let loop = DispatchRoomLoop()

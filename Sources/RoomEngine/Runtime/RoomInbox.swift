@@ -41,7 +41,7 @@ final class RoomInbox: Sendable {
     }
 
     /// Why a post was not taken.
-    enum Refusal: Error {
+    enum Refusal: Error, Equatable {
         case full(limit: Int)
         case closed
     }
