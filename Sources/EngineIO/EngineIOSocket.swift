@@ -125,6 +125,26 @@ public final class EngineIOSocket {
         return enqueuePolling(packet, volatile: volatile)
     }
 
+    /// Writes bytes that already are whole WebSocket frames (the frames of
+    /// several packets, built together so they go down the channel as one
+    /// buffer), when the session is on WebSocket and sends nothing compressed.
+    ///
+    /// - Returns: nil when the session cannot take frames (polling, or
+    ///   permessage-deflate agreed): send the packets instead; otherwise
+    ///   whether they were written (false: closed, or dropped as volatile).
+    ///
+    /// ```swift
+    /// if socket.send(framed: frames, volatile: true) == nil { /* send packets */ }
+    /// ```
+    public func send(framed frames: ByteBuffer, volatile: Bool) -> Bool? {
+        eventLoop.assertInEventLoop()
+        guard phase == .open else { return false }
+        guard let websocket, !websocket.sendsCompressed else { return nil }
+        if volatile && !websocket.isWritable { return false }
+        websocket.write(frames)
+        return true
+    }
+
     /// Sends an Engine.IO packet, encoded here (one recipient); for a
     /// broadcast, build the ``EngineIOOutboundPacket`` once instead.
     public func send(packet: EngineIOPacket, compress: Bool = true, volatile: Bool = false) {

@@ -18,7 +18,7 @@ final class SocketIOConnection {
     private(set) var sockets: [SocketIOSocket] = []
     /// Namespaces whose CONNECT is running its middlewares.
     private var connecting: [String] = []
-    private var closed = false
+    private(set) var closed = false
     /// The connect timeout's way back (cleared on close).
     let token = ConnectionToken()
     /// The connect timeout, cancelled when the connection closes first (not
