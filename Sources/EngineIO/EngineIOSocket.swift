@@ -132,16 +132,17 @@ public final class EngineIOSocket {
     /// - Returns: nil when the session cannot take frames (polling, or
     ///   permessage-deflate agreed): send the packets instead; otherwise
     ///   whether they were written (false: closed, or dropped as volatile).
+    /// - Parameter broadcast: as for ``send(_:volatile:broadcast:flush:)``.
     ///
     /// ```swift
     /// if socket.send(framed: frames, volatile: true) == nil { /* send packets */ }
     /// ```
-    public func send(framed frames: ByteBuffer, volatile: Bool) -> Bool? {
+    public func send(framed frames: ByteBuffer, volatile: Bool, broadcast: Bool = false) -> Bool? {
         eventLoop.assertInEventLoop()
         guard phase == .open else { return false }
         guard let websocket, !websocket.sendsCompressed else { return nil }
         if volatile && !websocket.isWritable { return false }
-        websocket.write(frames)
+        websocket.write(frames, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
         return true
     }
 

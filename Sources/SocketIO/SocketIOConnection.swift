@@ -160,11 +160,33 @@ final class SocketIOConnection {
     /// - Parameter broadcast: part of a broadcast (may share a delayed flush).
     func write(_ packets: [EngineIOOutboundPacket], volatile: Bool, broadcast: Bool = false) {
         guard !closed else { return }
+        // A packet with small attachments goes down a WebSocket as one buffer
+        // (one channel write instead of one per frame); large ones are not
+        // copied.
+        if packets.count > 1, let frames = Self.framesTogether(packets),
+           engine.send(framed: frames, volatile: volatile, broadcast: broadcast) != nil {
+            return
+        }
         let last = packets.count - 1
         for (index, packet) in packets.enumerated() {
             let sent = engine.send(packet, volatile: volatile && index == 0, broadcast: broadcast, flush: index == last)
             if !sent { return }
         }
+    }
+
+    /// Attachments up to this size are copied next to their header frame.
+    static let framesTogetherLimit = 4096
+
+    /// The uncompressed frames of `packets` in one buffer, or nil when they
+    /// are too large to be worth copying.
+    static func framesTogether(_ packets: [EngineIOOutboundPacket]) -> ByteBuffer? {
+        var total = 0
+        for packet in packets { total += packet.frame.readableBytes }
+        guard total <= framesTogetherLimit else { return nil }
+        var frames = ByteBuffer()
+        frames.reserveCapacity(total)
+        for packet in packets { frames.writeImmutableBuffer(packet.frame) }
+        return frames
     }
 
     // MARK: - Leaving
