@@ -80,6 +80,7 @@ extension MemberSession {
             guard let value = event.arguments[1].int64Value, value >= 0 else {
                 return refuse(.badRequest("input's second argument, when given, is the newest delta tick applied"), event)
             }
+            if let refusal = futureAcknowledgement(UInt64(value)) { return refuse(refusal, event) }
             acknowledged = UInt64(value)
         }
         var token: UInt32?
@@ -100,7 +101,14 @@ extension MemberSession {
         guard let value = event.arguments.first?.int64Value, value >= 0 else {
             return refuse(.badRequest("delta-ack needs the tick number"), event)
         }
+        if let refusal = futureAcknowledgement(UInt64(value)) { return refuse(refusal, event) }
         acknowledge(tick: UInt64(value), in: room)
+    }
+
+    /// The refusal of an acknowledgement of a tick this member was never sent.
+    private func futureAcknowledgement(_ tick: UInt64) -> RoomWireError? {
+        guard tick > newestTickSent else { return nil }
+        return RoomWireError(.acknowledgementFromTheFuture(acked: tick, current: newestTickSent))
     }
 
     private func acknowledge(tick: UInt64, in room: any RoomEndpoint) {

@@ -35,6 +35,10 @@ final class MemberSession {
     var unacknowledgedOperations = 0
     /// The newest delta tick forwarded to the room (older acks are dropped here).
     var newestAcknowledgedTick: UInt64 = 0
+    /// The newest tick this member was sent (snapshot or delta): an
+    /// acknowledgement beyond it is refused here, before it can stand in
+    /// the way of the genuine ones.
+    var newestTickSent: UInt64 = 0
     /// The `delta` event's header, encoded once per member (a copy of its
     /// own, so no buffer is shared between loops).
     private(set) lazy var deltaEvent = SocketIOPreparedEvent(binaryEvent: RoomWire.Event.delta, namespace: socket.namespace.name)
@@ -84,8 +88,9 @@ final class MemberSession {
             replies.removeValue(forKey: token)?.send([answer])
         case .error(let error, let event, let receipt):
             socket.emit(RoomWire.Event.error, error.event(for: event, receipt: receipt))
-        case .delta(let room, let bytes):
+        case .delta(let room, let tick, let bytes):
             guard currentRoom?.id == room else { return }
+            newestTickSent = max(newestTickSent, tick)
             socket.emit(deltaEvent, attachment: bytes, volatile: true, compress: false)
         case .operations(let room, let bytes):
             guard currentRoom?.id == room else { return }
@@ -105,6 +110,7 @@ final class MemberSession {
         }
         state = .inRoom(accepted.room)
         newestAcknowledgedTick = 0
+        newestTickSent = accepted.tick
         unacknowledgedOperations = 0
         let room = accepted.room
         ack.send([RoomWire.joined(

@@ -31,8 +31,8 @@ enum Delivery: Sendable {
     case reply(token: UInt32, JSONValue)
     /// An error for the `room-error` event (no ack to carry it).
     case error(RoomWireError, event: String, receipt: UInt64?)
-    /// A position delta of `room`.
-    case delta(RoomID, ByteBuffer)
+    /// A position delta of `room`, bringing the member to `tick`.
+    case delta(RoomID, tick: UInt64, ByteBuffer)
     /// The operations of one tick of `room`.
     case operations(RoomID, ByteBuffer)
     /// `room` stopped.
@@ -44,6 +44,8 @@ struct JoinAccepted: Sendable {
     let room: any RoomEndpoint
     let member: MemberID
     let snapshot: ByteBuffer
+    /// The tick the snapshot is at.
+    let tick: UInt64
 }
 
 /// One tick's deliveries, grouped by the loop of their sessions, so a room

@@ -69,8 +69,8 @@ final class FanoutState {
         var room: (any RoomEndpoint)?
         /// Whether the snapshot was produced (operations are owed from then on).
         var hasSnapshot = false
-        /// The snapshot, kept until the member is attached.
-        var parkedSnapshot: ByteBuffer?
+        /// The snapshot and its tick, kept until the member is attached.
+        var parkedSnapshot: (bytes: ByteBuffer, tick: UInt64)?
         /// Operations after the snapshot, kept until the member is attached.
         var parked: [Delivery] = []
     }
@@ -133,7 +133,7 @@ final class FanoutState {
         link.room = handle
         if let snapshot = link.parkedSnapshot {
             var outbox = Outbox()
-            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot)), to: endpoint)
+            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot.bytes, tick: snapshot.tick)), to: endpoint)
             for delivery in link.parked { outbox.add(delivery, to: endpoint) }
             outbox.flush()
             link.parkedSnapshot = nil
@@ -175,7 +175,7 @@ final class FanoutState {
             let snapshot = ByteBuffer(bytes: picture.encodedBytes())
             for recipient in output.snapshots.map(\.recipient) {
                 joiners.insert(recipient)
-                deliverSnapshot(snapshot, to: recipient, outbox: &outbox)
+                deliverSnapshot(snapshot, tick: output.tick, to: recipient, outbox: &outbox)
             }
         }
         if !output.operations.isEmpty {
@@ -187,7 +187,7 @@ final class FanoutState {
         for delta in output.deltas {
             guard let endpoint = endpoints[delta.recipient] else { continue }
             stats.value.recordDelta(bytes: delta.bytes.count, changes: Self.changeCount(delta.bytes), isFull: delta.isFull)
-            outbox.add(.delta(room, ByteBuffer(bytes: delta.bytes)), to: endpoint)
+            outbox.add(.delta(room, tick: output.tick, ByteBuffer(bytes: delta.bytes)), to: endpoint)
         }
         outbox.flush()
     }
@@ -209,14 +209,14 @@ final class FanoutState {
         outbox.flush()
     }
 
-    private func deliverSnapshot(_ snapshot: ByteBuffer, to member: MemberID, outbox: inout Outbox) {
+    private func deliverSnapshot(_ snapshot: ByteBuffer, tick: UInt64, to member: MemberID, outbox: inout Outbox) {
         guard var link = links[member] else { return }
         link.hasSnapshot = true
         if let endpoint = endpoints[member], let handle = link.room {
-            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot)), to: endpoint)
+            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot, tick: tick)), to: endpoint)
             link.room = nil  // delivered: the link no longer needs to hold the room
         } else {
-            link.parkedSnapshot = snapshot
+            link.parkedSnapshot = (snapshot, tick)
         }
         links[member] = link
     }

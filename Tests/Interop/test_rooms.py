@@ -8,7 +8,7 @@ import requests
 
 import rooms_wire as wire
 from conftest import start_huddle
-from rooms_client import Clients
+from rooms_client import NAMESPACE, Clients
 
 
 @pytest.fixture
@@ -142,6 +142,130 @@ def test_bad_input_gets_errors_and_leaves_the_room_alone(huddle):
         after = wire.document(bob.doc)
         del after["shapes"][2]
         assert after == before and bob.errors == [] and bob.faults == []
+    run(huddle, scenario)
+
+
+def delta_headers(client):
+    """Records the header of every delta `client` receives, in arrival
+    order, as (format, tick, baseline tick or None for a full table); the
+    client's own handler then applies it as usual."""
+    seen = []
+    apply = client._delta
+
+    async def delta(data):
+        r = wire.Reader(data)
+        fmt, tick = r.u8(), r.varint()
+        seen.append((fmt, tick, tick - r.varint() if fmt == 2 else None))
+        await apply(data)
+
+    client.sio.on("delta", delta, namespace=NAMESPACE)
+    return seen
+
+
+def test_an_input_can_carry_the_delta_acknowledgement(huddle):
+    history = 64  # the whiteboard's positionHistoryLength (PositionHistory keeps that many tables)
+
+    async def scenario(pool):
+        mover, = await pool.members(1)
+        # Both apply every delta and never send `delta-ack`; the acker
+        # acknowledges in the second argument of its own cursor inputs only.
+        acker = await pool.connect(fate=lambda tick: "noack")
+        silent = await pool.connect(fate=lambda tick: "noack")
+        seen = {acker: delta_headers(acker), silent: delta_headers(silent)}
+        for c in (acker, silent):
+            assert "error" not in await c.join("whiteboard")
+        assert mover.answer["room"] == acker.answer["room"] == silent.answer["room"]
+
+        acked, step = set(), 0
+        # Until the silent client's only baseline (its snapshot's tick) has
+        # left the history: from then on it gets full tables.
+        while not any(fmt == 1 for fmt, _, _ in seen[silent]):
+            assert step < 400, "the silent client never got a full table"
+            x, y = (step * 97) % 4000, (step * 31) % 4000
+            await mover.send(wire.cursor(x, y))
+            for c in (acker, silent):
+                await c.wait_until(f"step {step}", lambda c: c.mirror.table.get(mover.slot) == (x, y))
+            # Its own cursor alternates, so every table after this input
+            # differs from the acked one: once the room took the ack, each
+            # tick sends the acker a delta against exactly that tick.
+            tick = acker.mirror.tick
+            acked.add(tick)
+            await acker.sio.emit("input", (wire.cursor(10 + step % 2, 10), tick), namespace=NAMESPACE)
+            await acker.wait_until(f"a delta against the ack of tick {tick}",
+                                   lambda c: any(base == tick for _, _, base in seen[acker]))
+            step += 1
+
+        # The acker: always a delta (format 0x02), always against its
+        # snapshot or a tick it acknowledged in an input, baselines moving
+        # forward, for longer than the history holds.
+        start = acker.snapshot["tick"]
+        await acker.wait_until("a delta beyond the history", lambda c: seen[acker][-1][1] >= start + history)
+        headers = list(seen[acker])
+        assert all(fmt == 2 for fmt, _, _ in headers), "an acknowledging client never needs a full table"
+        baselines = [base for _, _, base in headers]
+        assert acked <= set(baselines) <= acked | {start}
+        assert baselines == sorted(baselines)
+        # The silent client: its snapshot's tick is its only acknowledgement,
+        # so each delta is against it (baselineAge = tick - snapshot tick,
+        # growing) until that table leaves the history; then full tables.
+        start = silent.snapshot["tick"]
+        for fmt, tick, base in seen[silent]:
+            if tick < start + history:
+                assert (fmt, base) == (2, start), (tick, fmt, base)
+            else:
+                assert (fmt, base) == (1, None), (tick, fmt, base)
+        ages = [tick - base for fmt, tick, base in seen[silent] if fmt == 2]
+        assert ages == sorted(ages) and ages[-1] > history // 2
+        # Both converge, and the acker's deltas were the smaller ones.
+        final = {mover.slot: (x, y), acker.slot: (10 + (step - 1) % 2, 10)}
+        for c in (mover, acker, silent):
+            await c.wait_until("the final cursors", lambda c: c.mirror.table == final)
+            assert c.faults == [] and c.errors == []
+        assert acker.deltas["bytes"] < silent.deltas["bytes"]
+    run(huddle, scenario)
+
+
+def test_a_bad_acknowledgement_in_an_input_is_refused_and_the_input_is_not_applied(huddle):
+    async def scenario(pool):
+        alice, bob = await pool.members(2)
+        await alice.send(wire.cursor(10, 20))
+        await bob.wait_until("alice's cursor", lambda c: c.mirror.table.get(alice.slot) == (10, 20))
+
+        # With an ack: the answer is the refusal, without a receipt (nothing
+        # was queued). The second argument must be a non-negative integer.
+        refused = {(111, 222)}
+        answer = await alice.sio.call("input", (wire.cursor(111, 222), "abc"), namespace=NAMESPACE, timeout=10)
+        assert answer["error"]["code"] == "badRequest" and "receipt" not in answer, answer
+        for i, bad in enumerate((-1, 1.5, None, True, [3])):
+            refused.add((120 + i, 222))
+            answer = await alice.sio.call("input", (wire.cursor(120 + i, 222), bad), namespace=NAMESPACE, timeout=10)
+            assert answer["error"]["code"] == "badRequest", (bad, answer)
+        # Without an ack: the refusal arrives as `room-error`.
+        refused.add((333, 444))
+        await alice.sio.emit("input", (wire.cursor(333, 444), "abc"), namespace=NAMESPACE)
+        await alice.wait_until("the room-error event", lambda c: c.errors)
+        assert len(alice.errors) == 1
+        assert alice.errors[0]["code"] == "badRequest" and alice.errors[0]["event"] == "input"
+        assert "receipt" not in alice.errors[0]
+
+        # An acked input posted after them is answered after the tick that
+        # applied it; any of them queued would have been applied by then.
+        assert "error" not in await alice.send_acked(wire.add_shape(1, 1, 5, 5, 50, 50))
+        carol, = await pool.members(1)  # her snapshot comes from a later tick
+        assert carol.answer["room"] == alice.answer["room"]
+        assert carol.doc["members"][alice.slot]["cursor"] == (10, 20)
+        await alice.send(wire.cursor(500, 600))
+        for c in (bob, carol):
+            await c.wait_until("alice's next cursor", lambda c: c.mirror.table.get(alice.slot) == (500, 600))
+        assert not any(table.get(alice.slot) in refused for _, table in bob.mirror.held), bob.mirror.held
+
+        # The same cursor with a well-formed acknowledgement is applied.
+        answer = await alice.sio.call("input", (wire.cursor(111, 222), alice.mirror.tick), namespace=NAMESPACE, timeout=10)
+        assert "error" not in answer and answer["tick"] >= 1, answer
+        for c in (bob, carol):
+            await c.wait_until("alice's cursor at last", lambda c: c.mirror.table.get(alice.slot) == (111, 222))
+        assert len(alice.errors) == 1 and bob.errors == [] and carol.errors == []
+        assert alice.faults == bob.faults == carol.faults == []
     run(huddle, scenario)
 
 

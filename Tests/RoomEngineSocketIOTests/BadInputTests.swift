@@ -58,6 +58,9 @@ struct BadInputTests {
             alice.emit("delta-ack", .string("soon"))
             let codes = try await alice.waitUntil("the ack errors") { $0.errors.count == 4 }.errorCodes
             #expect(codes.suffix(2).sorted() == ["acknowledgementFromTheFuture", "badRequest"])
+            // The same in an input: the whole input is refused.
+            let future = try await alice.request("input", .binary(ByteBuffer(bytes: Board.cursor(7, 7))), .int(1_000_000_000))
+            #expect(future.errorCode == "acknowledgementFromTheFuture")
 
             // The room goes on, untouched by any of it.
             _ = try await alice.inputWithAck(Board.addShape(3, from: (1, 1), to: (9, 9)))
@@ -66,6 +69,18 @@ struct BadInputTests {
             #expect(after.positions[UInt32(try #require(bob.view.slot))] == before.positions[UInt32(try #require(bob.view.slot))])
             #expect(after.errors.isEmpty && after.operationFaults.isEmpty && after.deltaFaults.isEmpty)
             #expect(alice.view.operationFaults.isEmpty)
+            // A refused acknowledgement changes nothing: the genuine ones that
+            // follow still move alice's baseline on.
+            let refusedAt = alice.view.mirror.tick ?? 0
+            var moved = false
+            for step in 0..<20 where !moved {
+                bob.input(Board.cursor(UInt16(100 + step), 100))
+                _ = try await alice.waitUntil("bob's cursor, step \(step)") {
+                    $0.positions[UInt32(bob.view.slot ?? 0)]?.x == UInt16(100 + step)
+                }
+                moved = alice.view.newestBaseline > refusedAt
+            }
+            #expect(moved, "alice's acknowledgements after the refused one were taken")
         }
     }
 

@@ -36,6 +36,9 @@ struct ClientView: Sendable {
     /// Deltas whose baseline was older than the previous tick (a loss was repaired).
     var deltasAgainstOlderBaselines = 0
     var fullDeltas = 0
+    /// The newest baseline a delta was encoded against (the newest
+    /// acknowledgement the server had taken).
+    var newestBaseline: UInt64 = 0
     var deltaFaults: [String] = []
     var errors: [JSONValue] = []
     var roomClosed = false
@@ -116,6 +119,7 @@ struct ClientView: Sendable {
         }
         if let baseline = delta.baselineTick, baseline + 1 < delta.tick { deltasAgainstOlderBaselines += 1 }
         if delta.baselineTick == nil { fullDeltas += 1 }
+        if let baseline = delta.baselineTick { newestBaseline = max(newestBaseline, baseline) }
         do {
             guard let tick = try mirror.receive(bytes) else { return nil }
             deltasApplied += 1

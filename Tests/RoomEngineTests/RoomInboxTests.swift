@@ -30,12 +30,12 @@ import Testing
         #expect(inbox.post(Self.input("b", 3)) == nil, "room again once drained")
     }
 
-    @Test func onlyTheNewestAcknowledgementOfAMemberWaits() {
+    @Test func onlyTheNewestAcknowledgementOfAMemberWaitsAndTheBoundDropsNewMembers() {
         let inbox = RoomInbox(inputLimit: 1)
         #expect(inbox.post(Self.acknowledgement(5), by: "a") == nil)
         #expect(inbox.post(Self.acknowledgement(3), by: "a") == nil, "older: kept out, not refused")
         #expect(inbox.post(Self.acknowledgement(7), by: "a") == nil)
-        #expect(inbox.post(Self.acknowledgement(1), by: "b") == .full(limit: 1))
+        #expect(inbox.post(Self.acknowledgement(1), by: "b") == nil, "past the bound: dropped, not refused")
         let taken = inbox.drain()
         #expect(taken.acknowledgements.mapValues(\.tick) == ["a": 7])
     }

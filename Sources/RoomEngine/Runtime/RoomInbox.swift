@@ -70,7 +70,8 @@ final class RoomInbox: Sendable {
     }
 
     /// Posts an acknowledgement; an older one of the same member is replaced
-    /// (its completion is never called: it has nothing left to report).
+    /// (its completion is never called: it has nothing left to report), and
+    /// one past the bound is dropped the same way. Refused only once closed.
     func post(_ acknowledgement: PostedAcknowledgement, by member: MemberID) -> Refusal? {
         box.withLock { box in
             if box.closed { return .closed }
@@ -78,7 +79,8 @@ final class RoomInbox: Sendable {
                 if acknowledgement.tick > waiting.tick { box.contents.acknowledgements[member] = acknowledgement }
                 return nil
             }
-            guard box.contents.acknowledgements.count < inputLimit else { return .full(limit: inputLimit) }
+            // Past the bound it is dropped, not refused: see the type's notes.
+            guard box.contents.acknowledgements.count < inputLimit else { return nil }
             box.contents.acknowledgements[member] = acknowledgement
             return nil
         }
