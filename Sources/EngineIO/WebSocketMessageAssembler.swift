@@ -40,27 +40,27 @@ struct WebSocketMessageAssembler {
         switch frame.opcode {
         case .ping:
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a control frame") }
-            return .ping(frame.unmaskedData)
+            return .ping(frame.unmaskedPayload)
         case .pong:
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a control frame") }
             return .pong
         case .connectionClose:
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a control frame") }
-            var data = frame.unmaskedData
+            var data = frame.unmaskedPayload
             if data.readableBytes == 1 { throw .protocolError("close payload of one byte") }
             return .close(code: data.readInteger(as: UInt16.self))
         case .text, .binary:
             guard partial == nil else { throw .protocolError("new message before the last one ended") }
             if frame.rsv1 && !deflateNegotiated { throw .protocolError("RSV1 without permessage-deflate") }
             guard frame.length <= maxMessageSize else { throw .messageTooBig }
-            if frame.fin { return output(frame.opcode, frame.unmaskedData, compressed: frame.rsv1) }
-            partial = (frame.opcode, frame.rsv1, frame.unmaskedData)
+            if frame.fin { return output(frame.opcode, frame.unmaskedPayload, compressed: frame.rsv1) }
+            partial = (frame.opcode, frame.rsv1, frame.unmaskedPayload)
             return .none
         case .continuation:
             guard var current = partial else { throw .protocolError("continuation without a message") }
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a continuation frame") }
             guard current.data.readableBytes + frame.length <= maxMessageSize else { throw .messageTooBig }
-            var more = frame.unmaskedData
+            var more = frame.unmaskedPayload
             partial = nil
             current.data.writeBuffer(&more)
             if frame.fin { return output(current.opcode, current.data, compressed: current.compressed) }
