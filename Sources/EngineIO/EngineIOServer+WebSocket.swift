@@ -56,16 +56,13 @@ extension EngineIOServer {
 }
 
 extension EngineIOServer {
-    /// Turns an upgraded connection into an Engine.IO WebSocket: NIO's frame
-    /// decoder, then our handler (frames are written raw, built once), then
+    /// Turns an upgraded connection into an Engine.IO WebSocket: our handler
+    /// (frames cut from the bytes read, written raw, built once), then
     /// a new session or the probe of the polling session the URI names.
     func installWebSocket(on channel: any Channel, uri: String, headers: HTTPHeaders) throws {
         let agreement = compression.negotiateDeflate(offer: headers[canonicalForm: "sec-websocket-extensions"].map(String.init))
         let deflate = agreement.map { WebSocketDeflateState(agreement: $0, limit: configuration.maxHttpBufferSize) }
         let handler = EngineIOWebSocketHandler(server: self, shard: shard(for: channel.eventLoop), deflate: deflate)
-        try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: configuration.maxHttpBufferSize))
-        )
         try channel.pipeline.syncOperations.addHandler(handler)
         let request = EngineIORequest(method: .GET, uri: uri, headers: headers, remoteAddress: channel.remoteAddress)
         webSocketOpened(

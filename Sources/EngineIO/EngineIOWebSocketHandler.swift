@@ -1,20 +1,23 @@
 import NIOCore
-import NIOWebSocket
 import EngineIOCore
 import Logging
 
-/// The channel handler of one Engine.IO WebSocket connection: frames in,
-/// packets to the session; complete frames (built elsewhere) out.
+/// The channel handler of one Engine.IO WebSocket connection: bytes in, cut
+/// into frames here (``WebSocketFrameParser``), packets to the session;
+/// complete frames (built elsewhere) out.
 ///
 /// Lives on the connection's loop; its session may live on another loop
 /// (an upgraded polling session), in which case packets hop there in order.
 final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = IOData
 
     private let server: EngineIOServer
     private let shard: SessionShard
     private var assembler: WebSocketMessageAssembler
+    /// Bytes of a frame not complete yet (nil when every byte read was used:
+    /// then NIO may reuse its receive buffer).
+    private var unparsed: ByteBuffer?
     private let deflate: WebSocketDeflateState?
     private var context: ChannelHandlerContext?
     private var session: NIOLoopBound<EngineIOSocket>?
@@ -142,7 +145,33 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         reading = true
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
+        if var waiting = unparsed {
+            unparsed = nil
+            waiting.writeBuffer(&bytes)
+            bytes = waiting
+        }
+        while !closing {
+            let frame: ClientWebSocketFrame
+            do {
+                guard let next = try WebSocketFrameParser.next(in: &bytes, maxPayloadLength: server.configuration.maxHttpBufferSize) else { break }
+                frame = next
+            } catch .payloadTooLarge {
+                fail(code: 1009, reason: .transportError)
+                return
+            } catch {
+                fail(code: 1002, reason: .transportError)
+                return
+            }
+            receive(frame)
+        }
+        if bytes.readableBytes > 0 && !closing {
+            bytes.discardReadBytes()
+            unparsed = bytes
+        }
+    }
+
+    private func receive(_ frame: ClientWebSocketFrame) {
         let output: WebSocketMessageAssembler.Output
         do {
             output = try assembler.receive(frame)
@@ -242,13 +271,8 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? NIOWebSocketError, case .invalidFrameLength = error {
-            fail(code: 1009, reason: .transportError)
-        } else if error is NIOWebSocketError || error is ByteToMessageDecoderError {
-            fail(code: 1002, reason: .transportError)
-        } else {
-            // I/O errors such as a connection reset.
-            fail(code: nil, reason: .transportError)
-        }
+        // I/O errors such as a connection reset (frame errors never get here:
+        // they are handled where the bytes are cut).
+        fail(code: nil, reason: .transportError)
     }
 }

@@ -1,9 +1,9 @@
 import NIOCore
-import NIOWebSocket
+import EngineIOCore
 
 /// Turns client WebSocket frames into whole messages: joins fragments,
-/// checks the rules of RFC 6455 that NIO's frame decoder leaves to its
-/// user, and enforces the message size limit.
+/// checks the rules of RFC 6455 that the frame parser leaves to it, and
+/// enforces the message size limit.
 ///
 /// A pure value (no I/O), so every rule is tested frame by frame.
 struct WebSocketMessageAssembler {
@@ -27,14 +27,14 @@ struct WebSocketMessageAssembler {
 
     let maxMessageSize: Int
     let deflateNegotiated: Bool
-    private var partial: (opcode: WebSocketOpcode, compressed: Bool, data: ByteBuffer)?
+    private var partial: (opcode: ClientWebSocketFrame.Opcode, compressed: Bool, data: ByteBuffer)?
 
     init(maxMessageSize: Int, deflateNegotiated: Bool) {
         self.maxMessageSize = maxMessageSize
         self.deflateNegotiated = deflateNegotiated
     }
 
-    mutating func receive(_ frame: WebSocketFrame) throws(Failure) -> Output {
+    mutating func receive(_ frame: ClientWebSocketFrame) throws(Failure) -> Output {
         guard frame.maskKey != nil else { throw .protocolError("unmasked client frame") }
         guard !frame.rsv2, !frame.rsv3 else { throw .protocolError("reserved bits set") }
         switch frame.opcode {
@@ -44,7 +44,7 @@ struct WebSocketMessageAssembler {
         case .pong:
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a control frame") }
             return .pong
-        case .connectionClose:
+        case .close:
             guard !frame.rsv1 else { throw .protocolError("RSV1 on a control frame") }
             var data = frame.unmaskedPayload
             if data.readableBytes == 1 { throw .protocolError("close payload of one byte") }
@@ -66,12 +66,10 @@ struct WebSocketMessageAssembler {
             if frame.fin { return output(current.opcode, current.data, compressed: current.compressed) }
             partial = current
             return .none
-        default:
-            throw .protocolError("unknown opcode")
         }
     }
 
-    private func output(_ opcode: WebSocketOpcode, _ data: ByteBuffer, compressed: Bool) -> Output {
+    private func output(_ opcode: ClientWebSocketFrame.Opcode, _ data: ByteBuffer, compressed: Bool) -> Output {
         opcode == .text ? .text(data, compressed: compressed) : .binary(data, compressed: compressed)
     }
 }

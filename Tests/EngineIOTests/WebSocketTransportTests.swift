@@ -165,6 +165,36 @@ import Testing
         #expect(h.closed[sid] == .transportError)
     }
 
+    @Test func framesSplitAcrossReadsAndSeveralInOneReadAllArrive() throws {
+        let (h, ws, sid) = try session()
+        var bytes = EmbeddedClient.frame(.text, Array("4first".utf8))
+        var second = EmbeddedClient.frame(.binary, Array(repeating: 7, count: 300))
+        bytes.writeBuffer(&second)
+        // One byte per read: every cut (header, mask, payload) is met.
+        while let byte = bytes.readSlice(length: 1) {
+            try ws.send(frame: byte)
+        }
+        // Then two whole frames in one read.
+        var both = EmbeddedClient.frame(.text, Array("4a".utf8))
+        var next = EmbeddedClient.frame(.text, Array("4b".utf8))
+        both.writeBuffer(&next)
+        try ws.send(frame: both)
+        let frames = try h.frames(ws)
+        #expect(frames.map(\.opcode) == [1, 2, 1, 1])
+        #expect(String(buffer: frames[0].payload) == "4first")
+        #expect(Array(frames[1].payload.readableBytesView) == Array(repeating: 7, count: 300))
+        #expect(frames.suffix(2).map { String(buffer: $0.payload) } == ["4a", "4b"])
+        #expect(h.closed[sid] == nil)
+    }
+
+    @Test func aControlFrameOver125BytesIsAProtocolError() throws {
+        let (h, ws, sid) = try session()
+        try ws.send(frame: EmbeddedClient.frame(.ping, Array(repeating: 1, count: 126)))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == 1002)
+        #expect(h.closed[sid] == .transportError)
+    }
+
     @Test func fragmentedMessagesAreJoined() throws {
         let (h, ws, sid) = try session()
         try ws.send(frame: EmbeddedClient.frame(.text, Array("4hel".utf8), fin: false))
