@@ -16,7 +16,9 @@ protocol RoomEndpoint: RoomHandle {
     /// Queues one encoded input. With a `token`, the result comes back as a
     /// reply to that token after the tick that applied it; without, only
     /// refusals come back (as `room-error`).
-    func enqueue(_ bytes: [UInt8], from member: MemberID, token: UInt32?)
+    ///
+    /// `acknowledging` is a delta tick acknowledged along with the input.
+    func enqueue(_ bytes: [UInt8], from member: MemberID, token: UInt32?, acknowledging tick: UInt64?)
     /// Records a member's acknowledgement of a delta tick.
     func acknowledge(tick: UInt64, by member: MemberID)
     /// The room as it is now (read on its loop).
@@ -96,9 +98,9 @@ final class BoundRoom<Logic: RoomLogic>: RoomEndpoint {
         fanout.attach(member, endpoint: endpoint, room: self)
     }
 
-    func enqueue(_ bytes: [UInt8], from member: MemberID, token: UInt32?) {
+    func enqueue(_ bytes: [UInt8], from member: MemberID, token: UInt32?, acknowledging tick: UInt64?) {
         let fanout = fanout
-        runner.enqueue(bytes, from: member) { result in
+        runner.enqueue(bytes, from: member, acknowledging: tick) { result in
             fanout.inputQueued(from: member, token: token, result: result)
         }
     }

@@ -88,8 +88,13 @@ extension MemberSession {
             guard let registered = register(ack) else { return refuse(.rateLimited, event) }
             token = registered
         }
-        room.enqueue(Array(buffer.readableBytesView), from: member, token: token)
-        if let acknowledged { acknowledge(tick: acknowledged, in: room) }
+        // Only the newest acknowledgement matters to the room.
+        var riding: UInt64?
+        if let acknowledged, acknowledged > newestAcknowledgedTick {
+            newestAcknowledgedTick = acknowledged
+            riding = acknowledged
+        }
+        room.enqueue(Array(buffer.readableBytesView), from: member, token: token, acknowledging: riding)
     }
 
     private func acknowledge(_ event: SocketIOEvent) {

@@ -16,6 +16,9 @@ final class SocketIOConnection {
     private var decoder: SocketIOPacketDecoder
     /// The sockets, one per namespace joined (a few at most: a list).
     private(set) var sockets: [SocketIOSocket] = []
+    /// Their namespaces' names, in the same order: finding the socket of a
+    /// packet reads only this connection's memory, not each socket's.
+    private var socketNamespaces: [String] = []
     /// Namespaces whose CONNECT is running its middlewares.
     private var connecting: [String] = []
     private(set) var closed = false
@@ -85,7 +88,8 @@ final class SocketIOConnection {
 
     /// The socket joined to `namespace`, if any.
     func socket(in namespace: String) -> SocketIOSocket? {
-        sockets.first { $0.namespace.name == namespace }
+        guard let index = socketNamespaces.firstIndex(of: namespace) else { return nil }
+        return sockets[index]
     }
 
     // MARK: - Joining a namespace
@@ -124,6 +128,7 @@ final class SocketIOConnection {
                 return
             }
             sockets.append(socket)
+            socketNamespaces.append(namespace.name)
             socket.connected(missed: recovered?.missedPackets ?? [])
         }
     }
@@ -193,7 +198,9 @@ final class SocketIOConnection {
 
     /// A socket left its namespace (the connection stays).
     func remove(_ socket: SocketIOSocket) {
-        sockets.removeAll { $0 === socket }
+        guard let index = sockets.firstIndex(where: { $0 === socket }) else { return }
+        sockets.remove(at: index)
+        socketNamespaces.remove(at: index)
     }
 
     /// Closes the Engine.IO session; its sockets then close with its reason.
@@ -223,6 +230,7 @@ final class SocketIOConnection {
         connectTimer = nil
         for socket in sockets { socket.closed(reason) }
         sockets.removeAll()
+        socketNamespaces.removeAll()
     }
 }
 

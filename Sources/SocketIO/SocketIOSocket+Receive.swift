@@ -47,9 +47,11 @@ extension SocketIOSocket {
         if namespaceEvents.version != namespace.events.version {
             namespaceEvents = namespace.events.snapshot()
         }
-        for handler in namespaceEvents.handlers[event.name] ?? [] {
-            guard isConnected else { return }
-            handler(self, event)
+        if !namespaceEvents.handlers.isEmpty {
+            for handler in namespaceEvents.handlers[event.name] ?? [] {
+                guard isConnected else { return }
+                handler(self, event)
+            }
         }
         guard let store = listenerStore, let entries = store.events[event.name] else { return }
         if entries.contains(where: \.once) {

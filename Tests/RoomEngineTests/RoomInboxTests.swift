@@ -40,6 +40,15 @@ import Testing
         #expect(taken.acknowledgements.mapValues(\.tick) == ["a": 7])
     }
 
+    @Test func anInputCanCarryAnAcknowledgementThatStandsEvenWhenTheInputIsRefused() {
+        let inbox = RoomInbox(inputLimit: 1)
+        #expect(inbox.post(Self.input("a", 1), acknowledging: Self.acknowledgement(3)) == nil)
+        #expect(inbox.post(Self.input("a", 2), acknowledging: Self.acknowledgement(4)) == .full(limit: 1))
+        let taken = inbox.drain()
+        #expect(taken.inputs.map { $0.bytes } == [[1]])
+        #expect(taken.acknowledgements.mapValues(\.tick) == ["a": 4])
+    }
+
     @Test func aMembersPostsCanBeTakenOutAlone() {
         let inbox = RoomInbox(inputLimit: 8)
         _ = inbox.post(Self.input("a", 1))

@@ -59,10 +59,13 @@ final class RoomInbox: Sendable {
         self.inputLimit = inputLimit
     }
 
-    /// Posts an input for the next tick, or says why it was not taken.
-    func post(_ input: PostedInput) -> Refusal? {
+    /// Posts an input for the next tick, or says why it was not taken; an
+    /// acknowledgement riding on it is posted under the same lock (and
+    /// stands even when the input is refused for a full inbox).
+    func post(_ input: PostedInput, acknowledging acknowledgement: PostedAcknowledgement? = nil) -> Refusal? {
         box.withLock { box in
             if box.closed { return .closed }
+            if let acknowledgement { Self.keep(acknowledgement, by: input.member, in: &box.contents, limit: inputLimit) }
             guard box.contents.inputs.count < inputLimit else { return .full(limit: inputLimit) }
             box.contents.inputs.append(input)
             return nil
@@ -75,15 +78,19 @@ final class RoomInbox: Sendable {
     func post(_ acknowledgement: PostedAcknowledgement, by member: MemberID) -> Refusal? {
         box.withLock { box in
             if box.closed { return .closed }
-            if let waiting = box.contents.acknowledgements[member] {
-                if acknowledgement.tick > waiting.tick { box.contents.acknowledgements[member] = acknowledgement }
-                return nil
-            }
-            // Past the bound it is dropped, not refused: see the type's notes.
-            guard box.contents.acknowledgements.count < inputLimit else { return nil }
-            box.contents.acknowledgements[member] = acknowledgement
+            Self.keep(acknowledgement, by: member, in: &box.contents, limit: inputLimit)
             return nil
         }
+    }
+
+    private static func keep(_ acknowledgement: PostedAcknowledgement, by member: MemberID, in contents: inout Contents, limit: Int) {
+        if let waiting = contents.acknowledgements[member] {
+            if acknowledgement.tick > waiting.tick { contents.acknowledgements[member] = acknowledgement }
+            return
+        }
+        // Past the bound it is dropped, not refused: see the type's notes.
+        guard contents.acknowledgements.count < limit else { return }
+        contents.acknowledgements[member] = acknowledgement
     }
 
     /// Takes out what `member` posted (its leave makes those meaningless).

@@ -156,12 +156,18 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
     /// the loop when that tick takes the input, just before it advances: it
     /// gets the input's receipt number, or the reason it was refused (too
     /// large, malformed, queue full, not a member, room stopped).
+    ///
+    /// - Parameter acknowledging: a delta tick the member acknowledges along
+    ///   with the input (as ``acknowledge(tick:by:completion:)`` would; its
+    ///   refusals are not reported).
     public func enqueue(
         _ bytes: [UInt8],
         from member: MemberID,
+        acknowledging tick: UInt64? = nil,
         completion: @escaping @Sendable (Result<UInt64, RoomError>) -> Void
     ) {
-        let refusal = inbox.post(RoomInbox.PostedInput(bytes: bytes, member: member, completion: completion))
+        let input = RoomInbox.PostedInput(bytes: bytes, member: member, completion: completion)
+        let refusal = inbox.post(input, acknowledging: tick.map { RoomInbox.PostedAcknowledgement(tick: $0) { _ in } })
         if let refusal { refuseOnLoop(refusal, completion) }
     }
 
