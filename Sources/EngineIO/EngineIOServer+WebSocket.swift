@@ -36,7 +36,7 @@ extension EngineIOServer {
         guard let sid = request.query["sid"] else {
             let shard = shard(for: loop)
             let socket = EngineIOSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard)
-            socket.websocket = output
+            socket.websocket = output.boundToSession(on: loop)
             shard.insert(socket)
             output.attach(NIOLoopBound(socket, eventLoop: loop))
             output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))

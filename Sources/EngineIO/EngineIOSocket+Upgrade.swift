@@ -50,7 +50,7 @@ extension EngineIOSocket {
         upgradeTimer?.cancel()
         upgradeTimer = nil
         probe = nil
-        websocket = output
+        websocket = output.boundToSession(on: eventLoop)
         releasePendingPollForUpgrade()
         while let packet = polling.queue.popFirst() {
             output.write(packet)

@@ -12,6 +12,10 @@ struct WebSocketOutput: @unchecked Sendable {
     private let handler: EngineIOWebSocketHandler
     /// Whether compressed frames may be sent on this connection.
     let sendsCompressed: Bool
+    /// Set once the output belongs to a session on the connection's own loop
+    /// (see ``boundToSession(on:)``): writes then go straight to the handler,
+    /// without asking the channel for its loop on every frame.
+    private(set) var sessionSharesLoop = false
 
     init(channel: any Channel, handler: EngineIOWebSocketHandler, sendsCompressed: Bool) {
         self.channel = channel
@@ -21,9 +25,17 @@ struct WebSocketOutput: @unchecked Sendable {
 
     var identity: ObjectIdentifier { ObjectIdentifier(channel) }
 
+    /// This output as held by a session living on `loop`; only that session
+    /// (on that loop) may use the copy.
+    func boundToSession(on loop: any EventLoop) -> WebSocketOutput {
+        var bound = self
+        bound.sessionSharesLoop = channel.eventLoop === loop
+        return bound
+    }
+
     /// True while the kernel is taking what we write (NIO's watermarks).
     var isWritable: Bool {
-        channel.eventLoop.inEventLoop ? handler.isWritable : channel.isWritable
+        sessionSharesLoop || channel.eventLoop.inEventLoop ? handler.isWritable : channel.isWritable
     }
 
     /// Runs `body` with the handler on the connection's loop.
@@ -41,7 +53,7 @@ struct WebSocketOutput: @unchecked Sendable {
     /// (or after the broadcast flush delay, when `delayedFlush`); with
     /// `flush: false` it waits for the next frame's flush.
     func write(_ frame: ByteBuffer, delayedFlush: Bool = false, flush: Bool = true) {
-        if channel.eventLoop.inEventLoop {
+        if sessionSharesLoop || channel.eventLoop.inEventLoop {
             handler.writeFrame(frame, delayedFlush: delayedFlush, flush: flush)
         } else {
             onHandler { $0.writeFrame(frame, delayedFlush: delayedFlush, flush: flush) }
