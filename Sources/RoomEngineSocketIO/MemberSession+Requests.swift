@@ -88,13 +88,7 @@ extension MemberSession {
             guard let registered = register(ack) else { return refuse(.rateLimited, event) }
             token = registered
         }
-        // Only the newest acknowledgement matters to the room.
-        var riding: UInt64?
-        if let acknowledged, acknowledged > newestAcknowledgedTick {
-            newestAcknowledgedTick = acknowledged
-            riding = acknowledged
-        }
-        room.enqueue(Array(buffer.readableBytesView), from: member, token: token, acknowledging: riding)
+        room.enqueue(Array(buffer.readableBytesView), from: member, token: token, acknowledging: newer(acknowledged))
     }
 
     private func acknowledge(_ event: SocketIOEvent) {
@@ -107,7 +101,7 @@ extension MemberSession {
             return refuse(.badRequest("delta-ack needs the tick number"), event)
         }
         if let refusal = futureAcknowledgement(UInt64(value)) { return refuse(refusal, event) }
-        acknowledge(tick: UInt64(value), in: room)
+        if let tick = newer(UInt64(value)) { room.acknowledge(tick: tick, by: member) }
     }
 
     /// The refusal of an acknowledgement of a tick this member was never sent.
@@ -116,11 +110,13 @@ extension MemberSession {
         return RoomWireError(.acknowledgementFromTheFuture(acked: tick, current: newestTickSent))
     }
 
-    private func acknowledge(tick: UInt64, in room: any RoomEndpoint) {
-        // Acks may arrive out of order; only the newest one matters to the room.
-        guard tick > newestAcknowledgedTick else { return }
+    /// `tick` when it is newer than every acknowledgement forwarded so far
+    /// (then it is the newest); nil otherwise. Acks may arrive out of order,
+    /// and only the newest one matters to the room.
+    private func newer(_ tick: UInt64?) -> UInt64? {
+        guard let tick, tick > newestAcknowledgedTick else { return nil }
         newestAcknowledgedTick = tick
-        room.acknowledge(tick: tick, by: member)
+        return tick
     }
 
     // MARK: Helpers

@@ -21,7 +21,7 @@ final class SocketIOConnection {
     private var socketNamespaces: [String] = []
     /// Namespaces whose CONNECT is running its middlewares.
     private var connecting: [String] = []
-    private(set) var closed = false
+    private var closed = false
     /// The connect timeout's way back (cleared on close).
     let token = ConnectionToken()
     /// The connect timeout, cancelled when the connection closes first (not

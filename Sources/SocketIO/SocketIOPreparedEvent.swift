@@ -1,6 +1,5 @@
 public import NIOCore
 import EngineIO
-import EngineIOCore
 import SocketIOAdapter
 import SocketIOCore
 
@@ -67,16 +66,8 @@ extension SocketIOSocket {
             emit(event.name, [.binary(attachment)], flags: BroadcastFlags(volatile: volatile, compress: compress), ack: nil)
             return
         }
-        guard isConnected, !connection.closed else { return }
-        // Over WebSocket: both frames in one buffer, one write down the channel.
-        let header = event.header.frame
-        let attachmentLength = attachment.readableBytes
-        var frames = ByteBuffer()
-        frames.reserveCapacity(header.readableBytes + WebSocketFrameWriter.headerLength(payloadLength: attachmentLength) + attachmentLength)
-        frames.writeImmutableBuffer(header)
-        WebSocketFrameWriter.writeHeader(opcode: .binary, payloadLength: attachmentLength, into: &frames)
-        frames.writeImmutableBuffer(attachment)
-        if connection.engine.send(framed: frames, volatile: volatile) != nil { return }
+        guard isConnected else { return }
+        // Over WebSocket the connection writes both frames as one buffer.
         let body = connection.server.encoding.engine.outboundPacket(.binary(attachment), compress: compress)
         connection.write([event.header, body], volatile: volatile)
     }
