@@ -9,24 +9,8 @@ public import NIOCore
 /// frame?.unmaskedPayload  // "4i"
 /// ```
 public struct ClientWebSocketFrame: Sendable, Equatable {
-    /// The frame opcodes of RFC 6455.
-    public enum Opcode: UInt8, Sendable {
-        /// The next fragment of a message.
-        case continuation = 0x0
-        /// A text message (or its first fragment).
-        case text = 0x1
-        /// A binary message (or its first fragment).
-        case binary = 0x2
-        /// Connection close.
-        case close = 0x8
-        /// Ping.
-        case ping = 0x9
-        /// Pong.
-        case pong = 0xA
-
-        /// Control frames may not be fragmented and carry at most 125 bytes.
-        public var isControl: Bool { rawValue & 0x8 != 0 }
-    }
+    /// The frame opcodes (shared with ``WebSocketFrameWriter``).
+    public typealias Opcode = WebSocketFrameOpcode
 
     /// The last frame of its message.
     public var fin: Bool

@@ -12,19 +12,9 @@ public import NIOCore
 /// // 81 03 34 68 69
 /// ```
 public enum WebSocketFrameWriter {
-    /// The data opcodes a server sends.
-    public enum Opcode: UInt8, Sendable {
-        /// UTF-8 text.
-        case text = 0x1
-        /// Binary data.
-        case binary = 0x2
-        /// Connection close.
-        case close = 0x8
-        /// Ping.
-        case ping = 0x9
-        /// Pong.
-        case pong = 0xA
-    }
+    /// The frame opcodes (one type for the frames we write and the ones we
+    /// read, ``ClientWebSocketFrame``).
+    public typealias Opcode = WebSocketFrameOpcode
 
     /// Bytes a header needs for a payload of `length` bytes.
     @inlinable
@@ -75,4 +65,23 @@ public enum WebSocketFrameWriter {
         payload.writeString(String(reason.utf8.prefix(123)) ?? "")
         return frame(opcode: .close, payload: payload)
     }
+}
+
+/// The frame opcodes of RFC 6455 §5.2.
+public enum WebSocketFrameOpcode: UInt8, Sendable {
+    /// The next fragment of a message (never written here).
+    case continuation = 0x0
+    /// UTF-8 text.
+    case text = 0x1
+    /// Binary data.
+    case binary = 0x2
+    /// Connection close.
+    case close = 0x8
+    /// Ping.
+    case ping = 0x9
+    /// Pong.
+    case pong = 0xA
+
+    /// Control frames may not be fragmented and carry at most 125 bytes.
+    public var isControl: Bool { rawValue & 0x8 != 0 }
 }

@@ -100,13 +100,7 @@ import SocketIOCore
     @Test func volatileIsDroppedForClientsThatAreNotReady() throws {
         let h = SocketIOHarness()
         // a polling client with no GET waiting is not ready
-        let polling = try EmbeddedClient(loop: h.loop, endpoints: [h.io.engine])
-        try polling.request("GET", "/socket.io/?EIO=4&transport=polling")
-        let sid = String(try #require(try polling.response()).body.split(separator: "\"")[3])
-        try polling.request("POST", "/socket.io/?EIO=4&transport=polling&sid=\(sid)", body: "40")
-        _ = try polling.response()
-        try polling.request("GET", "/socket.io/?EIO=4&transport=polling&sid=\(sid)")
-        #expect(try polling.response()?.body.hasPrefix("40{") == true)
+        let (polling, sid) = try h.pollingClient()
         h.io.sockets.volatile.emit("tick", 1)
         h.io.emit("reliable", 2)
         h.loop.run()

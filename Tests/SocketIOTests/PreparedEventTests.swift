@@ -90,13 +90,7 @@ import SocketIOCore
         let delta = SocketIOPreparedEvent(binaryEvent: "delta", namespace: "/")
         nonisolated(unsafe) var kept: SocketIOSocket?
         h.io.onConnection { socket in kept = socket }
-        let polling = try EmbeddedClient(loop: h.loop, endpoints: [h.io.engine])
-        try polling.request("GET", "/socket.io/?EIO=4&transport=polling")
-        let sid = String(try #require(try polling.response()).body.split(separator: "\"")[3])
-        try polling.request("POST", "/socket.io/?EIO=4&transport=polling&sid=\(sid)", body: "40")
-        _ = try polling.response()
-        try polling.request("GET", "/socket.io/?EIO=4&transport=polling&sid=\(sid)")
-        #expect(try polling.response()?.body.hasPrefix("40{") == true)
+        let (polling, sid) = try h.pollingClient()
         kept?.emit(delta, attachment: ByteBuffer(bytes: [7, 8, 9]))
         try polling.request("GET", "/socket.io/?EIO=4&transport=polling&sid=\(sid)")
         // The header, then the attachment as base64 ("b" prefix), 0x1e between.

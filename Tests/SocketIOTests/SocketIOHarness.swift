@@ -43,6 +43,19 @@ final class SocketIOHarness {
         return (client, sid)
     }
 
+    /// A polling client joined to the main namespace, with no GET waiting;
+    /// returns it and its Engine.IO session id.
+    func pollingClient() throws -> (EmbeddedClient, String) {
+        let polling = try EmbeddedClient(loop: loop, endpoints: [io.engine])
+        try polling.request("GET", "/socket.io/?EIO=4&transport=polling")
+        let sid = String(try #require(try polling.response()).body.split(separator: "\"")[3])
+        try polling.request("POST", "/socket.io/?EIO=4&transport=polling&sid=\(sid)", body: "40")
+        _ = try polling.response()
+        try polling.request("GET", "/socket.io/?EIO=4&transport=polling&sid=\(sid)")
+        #expect(try polling.response()?.body.hasPrefix("40{") == true)
+        return (polling, sid)
+    }
+
     func advance(_ amount: TimeAmount) {
         loop.advanceTime(by: amount)
     }
