@@ -186,7 +186,7 @@ final class FanoutState {
         }
         for delta in output.deltas {
             guard let endpoint = endpoints[delta.recipient] else { continue }
-            stats.value.recordDelta(bytes: delta.bytes.count, changes: Self.changeCount(delta.bytes), isFull: delta.isFull)
+            stats.value.recordDelta(bytes: delta.bytes.count, changes: delta.changeCount, isFull: delta.isFull)
             outbox.add(.delta(room, tick: output.tick, ByteBuffer(bytes: delta.bytes)), to: endpoint)
         }
         outbox.flush()
@@ -270,13 +270,5 @@ final class FanoutState {
                 outbox.add(.error(RoomWireError(error), event: RoomWire.Event.input, receipt: receipt), to: endpoint)
             }
         }
-    }
-
-    /// The change count in a delta's header (format, tick, [age], count).
-    static func changeCount(_ bytes: [UInt8]) -> Int {
-        var reader = BinaryReader(bytes)
-        guard let format = try? reader.readUInt8(), (try? reader.readVarint()) != nil else { return 0 }
-        if format == PositionDelta.deltaFormat, (try? reader.readVarint()) == nil { return 0 }
-        return (try? reader.readVarint()).map { Int(clamping: $0) } ?? 0
     }
 }

@@ -223,7 +223,9 @@ public struct Room<Logic: RoomLogic>: Sendable {
         for member in members where !pendingSnapshots.contains(member) {
             let message = history.message(for: member, currentTick: tick, current: table)
             if message.changeCount > 0 {
-                deltas.append(RecipientDelta(recipient: member, bytes: message.bytes, isFull: message.isFull))
+                deltas.append(RecipientDelta(
+                    recipient: member, bytes: message.bytes, isFull: message.isFull, changeCount: message.changeCount
+                ))
             }
         }
         let output = RoomTickOutput(

@@ -44,12 +44,16 @@ public struct RecipientDelta: Equatable, Sendable {
     public var bytes: [UInt8]
     /// Whether it is a full table (the recipient had no usable baseline).
     public var isFull: Bool
+    /// The entries it sets, moves or removes (for statistics, without
+    /// decoding it again).
+    public var changeCount: Int
 
     /// Creates a recipient delta.
-    public init(recipient: MemberID, bytes: [UInt8], isFull: Bool) {
+    public init(recipient: MemberID, bytes: [UInt8], isFull: Bool, changeCount: Int) {
         self.recipient = recipient
         self.bytes = bytes
         self.isFull = isFull
+        self.changeCount = changeCount
     }
 }
 
