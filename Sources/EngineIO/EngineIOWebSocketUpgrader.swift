@@ -7,8 +7,9 @@ import EngineIOCore
 ///
 /// NIO's upgrader computes the handshake (accept key) and we keep that; but
 /// it installs NIO's frame encoder, while Engine.IO writes complete frames
-/// built once per broadcast, so the pipeline is set up here instead: NIO's
-/// frame decoder, then ``EngineIOWebSocketHandler``.
+/// built once per broadcast, so the pipeline is set up here instead: only
+/// ``EngineIOWebSocketHandler``, which cuts client frames itself
+/// (``WebSocketFrameParser``).
 ///
 /// A request that fails the Engine.IO checks is not upgraded: it goes on to
 /// the HTTP handler, which answers it with the reference error JSON.
