@@ -3,6 +3,7 @@
 // operations.
 import { decodeArenaState, decodeArenaOperation, ArenaInput } from './wire.js';
 import { joinRoom, hex } from './room.js';
+import { beginFrame } from './canvas.js';
 
 const GRID = 65536;         // positions are quantized to 1/16 unit: 4096 units × 16
 const PLAYER_RADIUS = 24 * 16;
@@ -107,13 +108,7 @@ export class ArenaView {
 
   render() {
     const { canvas, context: g } = this;
-    const pixels = Math.round(canvas.clientWidth * (window.devicePixelRatio || 1));
-    if (canvas.width !== pixels) { canvas.width = pixels; canvas.height = pixels; }
-    const scale = canvas.width / GRID;
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.fillStyle = '#1d2330';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.setTransform(scale, 0, 0, scale, 0, 0);
+    const scale = beginFrame(canvas, g, GRID, '#1d2330');
     g.fillStyle = '#55607a';
     for (const [x0, y0, x1, y1] of WALLS) g.fillRect(x0 * 16, y0 * 16, (x1 - x0) * 16, (y1 - y0) * 16);
     // Sprites are drawn at least a few pixels wide so they stay visible.

@@ -3,6 +3,7 @@
 // the wire.js decoders; the slider seeks, the buttons set the speed, pause
 // and resume. window.huddleReplay exposes the state for tests.
 import { decodeSnapshot, decodeWhiteboardState, decodeArenaState } from './wire.js';
+import { beginFrame } from './canvas.js';
 
 const canvas = document.getElementById('board');
 const context = canvas.getContext('2d');
@@ -65,17 +66,6 @@ slider.addEventListener('change', async () => {
   await control('replay-seek', { tick: Number(slider.value) });
 });
 
-function prepare(background, size) {
-  const pixels = Math.round(canvas.clientWidth * (window.devicePixelRatio || 1)) || canvas.width;
-  if (canvas.width !== pixels) { canvas.width = pixels; canvas.height = pixels; }
-  const scale = canvas.width / size;
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.fillStyle = background;
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  context.setTransform(scale, 0, 0, scale, 0, 0);
-  return scale;
-}
-
 function draw(snapshot) {
   meter.textContent = `${snapshot.members.length} members · ${snapshot.state.length} B of state`;
   if (snapshot.kind === 'whiteboard') drawWhiteboard(decodeWhiteboardState(snapshot.state));
@@ -84,7 +74,7 @@ function draw(snapshot) {
 
 function drawWhiteboard(state) {
   const g = context;
-  prepare('#fdfdf8', 4096);
+  beginFrame(canvas, context, 4096, '#fdfdf8');
   g.lineCap = 'round';
   g.lineJoin = 'round';
   for (const stroke of [...state.strokes, ...state.openStrokes]) {
@@ -122,7 +112,7 @@ function drawWhiteboard(state) {
 
 function drawArena(state) {
   const g = context;
-  const scale = prepare('#1d2330', 65536);
+  const scale = beginFrame(canvas, context, 65536, '#1d2330');
   const atLeast = (radius, pixels) => Math.max(radius, pixels / scale);
   g.fillStyle = '#ffd23f';
   for (const p of state.pickups) { g.beginPath(); g.arc(p.x, p.y, atLeast(12 * 16, 4), 0, Math.PI * 2); g.fill(); }

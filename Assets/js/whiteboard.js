@@ -2,6 +2,7 @@
 // binary point chunks while drawn, shapes (add, move, delete), clear.
 import { decodeWhiteboardState, decodeWhiteboardOperation, WhiteboardInput } from './wire.js';
 import { joinRoom, hex } from './room.js';
+import { beginFrame } from './canvas.js';
 
 const SIZE = 4096;             // canvas units on both axes (0…4095)
 const CHUNK_INTERVAL_MS = 40;  // how often a stroke in progress is streamed
@@ -198,13 +199,7 @@ export class WhiteboardView {
 
   render() {
     const { canvas, context: g } = this;
-    const pixels = Math.round(canvas.clientWidth * (window.devicePixelRatio || 1));
-    if (canvas.width !== pixels) { canvas.width = pixels; canvas.height = pixels; }
-    const scale = canvas.width / SIZE;
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.fillStyle = '#fdfdf8';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.setTransform(scale, 0, 0, scale, 0, 0);
+    beginFrame(canvas, g, SIZE, '#fdfdf8');
     g.lineCap = 'round';
     g.lineJoin = 'round';
     for (const stroke of this.strokes) drawStroke(g, stroke);
