@@ -14,9 +14,10 @@ import SocketIOCore
 /// Socket.IO namespace `/replay` at the chosen speed, for viewers on the
 /// demo page (`/replay.html`), with seeking, speed changes and pause.
 ///
-/// The replay (a ``ReplayServeDriver``) lives on one event loop of the
-/// group; socket handlers parse the request on their own loop, hop to the
-/// replay's loop with `loop.execute`, and hop back to answer the ack.
+/// The replay's clock (a ``ReplayServeDriver``) lives on one event loop of
+/// the group, its track on a ``ReplayServeWorker`` thread; socket handlers
+/// parse the request on their own loop, hop to the replay's loop with
+/// `loop.execute`, and hop back to answer the ack.
 /// Events and payloads are in `docs/snapshot-store.md`.
 struct ReplayServe {
     /// The namespace viewers connect to.
@@ -51,16 +52,18 @@ struct ReplayServe {
         let loop = group.next()
         let io = SocketIOServer(configuration: Self.socketIOConfiguration(), group: group, logger: logger)
         let viewers = io.of(Self.namespace)
-        let store = self.store
         let speed = self.speed
-        let driver = try await loop.submit { () throws -> NIOLoopBound<ReplayServeDriver> in
-            let driver = ReplayServeDriver(
+        // The track (SQLite reads, re-simulation) lives on the worker's thread.
+        let worker = ReplayServeWorker(track: ReplayServeTracks.make(store: store, summary: summary, logic: logic))
+        let (outcome, frame) = try await worker.run(on: loop) { track throws(ReplayServeFailure) in
+            try track.seek(to: start)
+        }.get()
+        try outcome.get()
+        let driver = try await loop.submit {
+            NIOLoopBound(ReplayServeDriver(
                 loop: loop, summary: summary, tickRate: rate, firstTick: first, lastTick: last,
-                track: ReplayServeTracks.make(store: store, summary: summary, logic: logic),
-                namespace: viewers, speed: speed
-            )
-            try driver.prepare(at: start)
-            return NIOLoopBound(driver, eventLoop: loop)
+                worker: worker, at: frame, namespace: viewers, speed: speed
+            ), eventLoop: loop)
         }.get()
         ReplayServeControls.install(on: viewers, driver: driver)
 
@@ -83,6 +86,7 @@ struct ReplayServe {
         await shutdown.wait()
         try? await loop.submit { driver.value.stop() }.get()
         try await http.shutdown()
+        await worker.shutdown()
     }
 
     private static func socketIOConfiguration() -> SocketIOConfiguration {

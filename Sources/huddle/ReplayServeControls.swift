@@ -5,8 +5,9 @@ import SocketIOCore
 /// The `/replay` namespace's handlers: a connecting viewer gets
 /// `replay-info` and the current frame; `replay-seek`, `replay-speed`,
 /// `replay-pause` and `replay-resume` are parsed on the socket's loop,
-/// applied on the replay's loop, and answered with an ack (`{error}` for
-/// bad input, the replay undisturbed).
+/// applied on the replay's loop (a seek once the worker has re-simulated),
+/// and answered with an ack (`{error}` for bad input, the replay
+/// undisturbed).
 enum ReplayServeControls {
     /// Registers the handlers of `namespace` for `driver`.
     static func install(on namespace: SocketIONamespace, driver: NIOLoopBound<ReplayServeDriver>) {
@@ -24,21 +25,22 @@ enum ReplayServeControls {
             guard let tick = number(in: arguments, key: "tick")?.int64Value, tick >= 0 else {
                 return .failure("replay-seek needs {tick: a non-negative integer}")
             }
-            return .success { $0.seek(to: UInt64(tick)) }
+            return .success { driver, answer in driver.seek(to: UInt64(tick), answer: answer) }
         }
         control(namespace, "replay-speed", driver) { arguments in
             guard let speed = number(in: arguments, key: "speed")?.doubleValue else {
                 return .failure("replay-speed needs {speed: a number}")
             }
-            return .success { $0.setSpeed(speed) }
+            return .success { driver, answer in answer(driver.setSpeed(speed)) }
         }
-        control(namespace, "replay-pause", driver) { _ in .success { $0.pause() } }
-        control(namespace, "replay-resume", driver) { _ in .success { $0.resume() } }
+        control(namespace, "replay-pause", driver) { _ in .success { driver, answer in answer(driver.pause()) } }
+        control(namespace, "replay-resume", driver) { _ in .success { driver, answer in answer(driver.resume()) } }
     }
 
-    /// What a request asks of the driver, or why it cannot be done.
+    /// What a request asks of the driver (which answers, now or once the
+    /// worker is done), or why it cannot be done.
     private enum Request {
-        case success(@Sendable (ReplayServeDriver) -> JSONValue)
+        case success(@Sendable (ReplayServeDriver, _ answer: @escaping (JSONValue) -> Void) -> Void)
         case failure(String)
     }
 
@@ -62,8 +64,7 @@ enum ReplayServeControls {
                 ack?.value.send([ReplayServeDriver.error(message)])
             case .success(let apply):
                 loop.execute {
-                    let answer = apply(driver.value)
-                    socketLoop.execute { ack?.value.send([answer]) }
+                    apply(driver.value) { answer in socketLoop.execute { ack?.value.send([answer]) } }
                 }
             }
         }

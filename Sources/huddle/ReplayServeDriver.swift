@@ -5,15 +5,18 @@ import SnapshotStore
 import SocketIO
 import SocketIOCore
 
-/// The clock of a served replay: it owns a ``ReplayServeTrack`` on one
-/// event loop, advances it at the session's tick rate × speed, and sends
-/// each frame to every viewer of the `/replay` namespace.
+/// The clock of a served replay: on one event loop it asks its
+/// ``ReplayServeWorker`` to advance the track at the session's tick rate ×
+/// speed, and sends each frame to every viewer of the `/replay` namespace.
 ///
 /// At high speeds several ticks go into one frame (at most
 /// ``maxFramesPerSecond`` frames a second); each tick's hash is still
 /// checked. Viewers are not room members: nothing they do changes the
 /// recorded state. Every method must run on ``loop`` (the socket handlers
-/// hop there with `loop.execute`).
+/// hop there with `loop.execute`); the track itself is only touched by the
+/// worker, so the loop never waits for SQLite or a long re-simulation. One
+/// step is in flight at a time; a seek makes a step still in flight stale
+/// (its frame is dropped).
 final class ReplayServeDriver {
     /// The highest frame rate sent to viewers.
     static let maxFramesPerSecond = 50.0
@@ -26,7 +29,9 @@ final class ReplayServeDriver {
     /// The first tick a viewer can seek to, and the last.
     let firstTick: UInt64
     let lastTick: UInt64
-    private let track: any ReplayServeTrack
+    private let worker: ReplayServeWorker
+    /// Where the track was when the worker last reported.
+    private var current: ReplayServeWorker.Frame
     private let namespace: SocketIONamespace
     private(set) var speed: Double
     /// True while paused (by a viewer, at the end, or at a divergence).
@@ -34,24 +39,24 @@ final class ReplayServeDriver {
     /// False until the first viewer connects (nobody misses the start).
     private var started = false
     private var timer: Scheduled<Void>?
+    /// A step is running on the worker.
+    private var stepping = false
+    /// Bumped by each seek: a step started before it reports a stale frame.
+    private var generation = 0
 
     init(
         loop: any EventLoop, summary: SessionSummary, tickRate: Int, firstTick: UInt64, lastTick: UInt64,
-        track: any ReplayServeTrack, namespace: SocketIONamespace, speed: Double
+        worker: ReplayServeWorker, at frame: ReplayServeWorker.Frame, namespace: SocketIONamespace, speed: Double
     ) {
         self.loop = loop
         self.summary = summary
         self.tickRate = max(tickRate, 1)
         self.firstTick = firstTick
         self.lastTick = lastTick
-        self.track = track
+        self.worker = worker
+        self.current = frame
         self.namespace = namespace
         self.speed = speed
-    }
-
-    /// Positions the replay on `tick` (before any viewer connects).
-    func prepare(at tick: UInt64) throws(ReplayServeFailure) {
-        try track.seek(to: tick)
     }
 
     // MARK: Viewers
@@ -72,8 +77,8 @@ final class ReplayServeDriver {
     /// The current frame's arguments: `{tick, hash}` and the encoded snapshot.
     var frame: [JSONValue] {
         [
-            .object(["tick": .int(Int64(clamping: track.tick)), "hash": .string(String(track.stateHash))]),
-            .binary(ByteBuffer(bytes: track.encodedSnapshot())),
+            .object(["tick": .int(Int64(clamping: current.tick)), "hash": .string(String(current.hash))]),
+            .binary(ByteBuffer(bytes: current.snapshot)),
         ]
     }
 
@@ -86,23 +91,38 @@ final class ReplayServeDriver {
 
     // MARK: Controls (each returns the ack's payload)
 
-    /// Re-simulates to `tick`, sends that frame, and goes on from there.
-    func seek(to tick: UInt64) -> JSONValue {
+    /// Re-simulates to `tick` (on the worker), sends that frame, and goes on
+    /// from there; `answer` gets the ack's payload, on the loop.
+    func seek(to tick: UInt64, answer: @escaping (JSONValue) -> Void) {
         guard tick >= firstTick, tick <= lastTick else {
-            return Self.error("tick \(tick) is outside the session (\(firstTick)…\(lastTick))")
+            return answer(Self.error("tick \(tick) is outside the session (\(firstTick)…\(lastTick))"))
         }
-        let before = track.tick
-        do {
-            try track.seek(to: tick)
-        } catch {
-            if case .diverged(let at) = error { return diverged(at) }
-            // Put the replay back where it was.
-            try? track.seek(to: before)
-            return Self.error(error.description)
+        generation += 1
+        timer?.cancel()
+        timer = nil
+        worker.run(on: loop) { track throws(ReplayServeFailure) in
+            let before = track.tick
+            do throws(ReplayServeFailure) {
+                try track.seek(to: tick)
+            } catch {
+                // Put the replay back where it was, but for a divergence:
+                // it stays on the last tick that matched.
+                if case .failed = error { try? track.seek(to: before) }
+                throw error
+            }
+        }.assumeIsolated().whenSuccess { [self] outcome, frame in
+            current = frame
+            switch outcome {
+            case .failure(.diverged(let at)):
+                answer(diverged(at))
+            case .failure(let error):
+                answer(Self.error(error.description))
+            case .success:
+                broadcastFrame()
+                if started, !paused { schedule() }
+                answer(.object(["ok": .bool(true), "tick": .int(Int64(clamping: current.tick))]))
+            }
         }
-        broadcastFrame()
-        if started, !paused { schedule() }
-        return .object(["ok": .bool(true), "tick": .int(Int64(clamping: track.tick))])
     }
 
     /// Changes the pace (the next frame comes at the new rate).
@@ -122,20 +142,20 @@ final class ReplayServeDriver {
         timer?.cancel()
         timer = nil
         broadcastInfo()
-        return .object(["ok": .bool(true), "paused": .bool(true), "tick": .int(Int64(clamping: track.tick))])
+        return .object(["ok": .bool(true), "paused": .bool(true), "tick": .int(Int64(clamping: current.tick))])
     }
 
     /// Restarts the clock (at the end: `replay-end` again, still paused).
     func resume() -> JSONValue {
         paused = false
         started = true
-        if track.tick >= lastTick {
+        if current.tick >= lastTick, !stepping {
             finish()
         } else {
             schedule()
             broadcastInfo()
         }
-        return .object(["ok": .bool(true), "paused": .bool(paused), "tick": .int(Int64(clamping: track.tick))])
+        return .object(["ok": .bool(true), "paused": .bool(paused), "tick": .int(Int64(clamping: current.tick))])
     }
 
     /// Stops for good (shutdown).
@@ -143,12 +163,16 @@ final class ReplayServeDriver {
         timer?.cancel()
         timer = nil
         paused = true
+        generation += 1  // a step still on the worker reports to nobody
     }
 
     // MARK: The clock
 
+    /// Times the next step (a step in flight times the next one itself).
     private func schedule() {
         timer?.cancel()
+        timer = nil
+        guard !stepping else { return }
         let ticksPerSecond = Double(tickRate) * speed
         let ticksPerFrame = max(1, (ticksPerSecond / Self.maxFramesPerSecond).rounded(.up))
         let interval = TimeAmount.nanoseconds(Int64(ticksPerFrame / ticksPerSecond * 1_000_000_000))
@@ -159,32 +183,38 @@ final class ReplayServeDriver {
     }
 
     private func step(_ count: UInt64) {
-        guard !paused else { return }
-        do {
-            try track.advance(by: count, end: lastTick)
-        } catch {
-            switch error {
-            case .diverged(let tick):
+        guard !paused, !stepping else { return }
+        stepping = true
+        let started = generation
+        let end = lastTick
+        worker.run(on: loop) { track throws(ReplayServeFailure) in
+            try track.advance(by: count, end: end)
+        }.assumeIsolated().whenSuccess { [self] outcome, frame in
+            stepping = false
+            guard started == generation else { return }  // a seek came after it
+            current = frame
+            switch outcome {
+            case .failure(.diverged(let tick)):
                 _ = diverged(tick)
-            case .failed(let message):
-                CLIOutput.error("replay stopped at tick \(track.tick): \(message)")
+            case .failure(.failed(let message)):
+                CLIOutput.error("replay stopped at tick \(current.tick): \(message)")
                 paused = true
                 broadcastFrame()
+            case .success:
+                broadcastFrame()
+                if current.tick >= lastTick {
+                    finish()
+                } else if !paused {
+                    schedule()
+                }
             }
-            return
-        }
-        broadcastFrame()
-        if track.tick >= lastTick {
-            finish()
-        } else {
-            schedule()
         }
     }
 
     private func finish() {
         paused = true
         broadcastInfo()
-        namespace.emit("replay-end", .object(["tick": .int(Int64(clamping: track.tick))]))
+        namespace.emit("replay-end", .object(["tick": .int(Int64(clamping: current.tick))]))
     }
 
     private func diverged(_ tick: UInt64) -> JSONValue {
