@@ -131,10 +131,12 @@ public final class SocketIONamespace: Sendable {
 }
 
 /// A parent of dynamic namespaces (see ``SocketIOServer/of(matching:)``).
-/// Its middlewares and connection handlers apply to every child, and a
-/// broadcast from it reaches the sockets of every child.
+/// Its middlewares, connection handlers and event handlers apply to every
+/// child, and a broadcast from it reaches the sockets of every child.
 public final class ParentNamespace: Sendable {
     let server: SocketIOServer
+    /// Event handlers for the sockets of every child (before the child's own).
+    let events = NamespaceEventTable()
     private let predicate: @Sendable (String, JSONValue) -> Bool
     private let state = NIOLockedValueBox(State())
 
@@ -171,6 +173,18 @@ public final class ParentNamespace: Sendable {
     /// Adds a connection handler for the sockets of every child.
     public func onConnection(_ handler: @escaping @Sendable (SocketIOSocket) -> Void) {
         state.withLockedValue { $0.handlers.connection.append(handler) }
+    }
+
+    /// Calls `handler` for `event` sent by any socket of any child, before
+    /// the child's own handlers for it (as the parent's middlewares run
+    /// before the child's).
+    ///
+    /// ```swift
+    /// io.of { name, _ in name.hasPrefix("/workspace-") }
+    ///     .on("rename") { socket, event in event.ack?.send([.string(socket.namespace.name)]) }
+    /// ```
+    public func on(_ event: String, _ handler: @escaping SocketIONamespaceEventHandler) {
+        events.add(event, handler)
     }
 
     var middlewares: [SocketIOMiddleware] { state.withLockedValue { $0.handlers.middlewares } }

@@ -44,6 +44,17 @@ extension SocketIOSocket {
             guard isConnected else { return }
             listener.handler(event)
         }
+        if let parent = namespace.parent {
+            if parentEvents.version != parent.events.version {
+                parentEvents = parent.events.snapshot()
+            }
+            if !parentEvents.handlers.isEmpty {
+                for handler in parentEvents.handlers[event.name] ?? [] {
+                    guard isConnected else { return }
+                    handler(self, event)
+                }
+            }
+        }
         if namespaceEvents.version != namespace.events.version {
             namespaceEvents = namespace.events.snapshot()
         }

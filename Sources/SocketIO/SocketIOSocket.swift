@@ -58,6 +58,8 @@ public final class SocketIOSocket {
     }
     /// The namespace's shared event handlers, as of `namespaceEvents.version`.
     var namespaceEvents: (version: Int, handlers: [String: [SocketIONamespaceEventHandler]]) = (-1, [:])
+    /// The parent's (for a dynamic child), as of `parentEvents.version`.
+    var parentEvents: (version: Int, handlers: [String: [SocketIONamespaceEventHandler]]) = (-1, [:])
     var acks: [UInt64: PendingAck] = [:]
 
     init(connection: SocketIOConnection, namespace: SocketIONamespace, auth: JSONValue, recovered session: PersistedSession?) {

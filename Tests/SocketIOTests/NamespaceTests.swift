@@ -79,6 +79,30 @@ import SocketIOCore
         #expect(h.io.namespaceNames.contains("/workspace-1"))
     }
 
+    @Test func aParentsEventHandlersServeEveryChildBeforeItsOwn() throws {
+        let h = SocketIOHarness()
+        let log = h.log
+        let parent = h.io.of { name, _ in name.hasPrefix("/workspace-") }
+        parent.on("ping") { socket, event in
+            log.add("parent \(socket.namespace.name)")
+            event.ack?.send([.string(socket.namespace.name)])
+        }
+        let (a, _) = try h.connected("/workspace-1")
+        h.io.of("/workspace-1").on("ping") { socket, _ in log.add("child \(socket.namespace.name)") }
+        try a.send(text: #"42/workspace-1,7["ping"]"#)
+        #expect(try a.texts() == [#"43/workspace-1,7["/workspace-1"]"#])
+        // A child made after the handler was added gets it too.
+        let (b, _) = try h.connected("/workspace-2")
+        try b.send(text: #"42/workspace-2,8["ping"]"#)
+        #expect(try b.texts() == [#"43/workspace-2,8["/workspace-2"]"#])
+        // Other namespaces do not.
+        _ = h.io.of("/elsewhere")
+        let (c, _) = try h.connected("/elsewhere")
+        try c.send(text: #"42/elsewhere,9["ping"]"#)
+        #expect(try c.texts() == [])
+        #expect(log.entries == ["parent /workspace-1", "child /workspace-1", "parent /workspace-2"])
+    }
+
     @Test func aFloodOfConnectsIsBounded() throws {
         let h = SocketIOHarness {
             $0.cleanupEmptyChildNamespaces = true
