@@ -151,19 +151,13 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             waiting.writeBuffer(&bytes)
             bytes = waiting
         }
-        while !closing {
-            let frame: ClientWebSocketFrame
-            do {
-                guard let next = try WebSocketFrameParser.next(in: &bytes, maxPayloadLength: server.configuration.maxHttpBufferSize) else { break }
-                frame = next
-            } catch .payloadTooLarge {
-                fail(code: 1009, reason: .transportError)
-                return
-            } catch {
-                fail(code: 1002, reason: .transportError)
-                return
+        do throws(WebSocketMessageAssembler.Failure) {
+            while !closing, let frame = try Self.nextFrame(in: &bytes, limit: server.configuration.maxHttpBufferSize) {
+                handle(try assembler.receive(frame))
             }
-            receive(frame)
+        } catch {
+            fail(code: error.closeCode, reason: .transportError)
+            return
         }
         if bytes.readableBytes > 0 && !closing {
             bytes.discardReadBytes()
@@ -171,17 +165,20 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    private func receive(_ frame: ClientWebSocketFrame) {
-        let output: WebSocketMessageAssembler.Output
+    /// The next whole frame, with the parser's refusals in the assembler's
+    /// terms (one error type for everything a client sends).
+    private static func nextFrame(in bytes: inout ByteBuffer, limit: Int) throws(WebSocketMessageAssembler.Failure) -> ClientWebSocketFrame? {
         do {
-            output = try assembler.receive(frame)
-        } catch .messageTooBig {
-            fail(code: 1009, reason: .transportError)
-            return
+            return try WebSocketFrameParser.next(in: &bytes, maxPayloadLength: limit)
         } catch {
-            fail(code: 1002, reason: .transportError)
-            return
+            switch error {
+            case .payloadTooLarge: throw .messageTooBig
+            case .protocolError(let reason): throw .protocolError(reason)
+            }
         }
+    }
+
+    private func handle(_ output: WebSocketMessageAssembler.Output) {
         switch output {
         case .none, .pong:
             return

@@ -23,6 +23,14 @@ struct WebSocketMessageAssembler {
         case protocolError(String)
         /// 1009: a message over the limit.
         case messageTooBig
+
+        /// The close code the connection ends with.
+        var closeCode: UInt16 {
+            switch self {
+            case .protocolError: 1002
+            case .messageTooBig: 1009
+            }
+        }
     }
 
     let maxMessageSize: Int

@@ -45,24 +45,14 @@ extension SocketIOSocket {
             listener.handler(event)
         }
         if let parent = namespace.parent {
-            if parentEvents.version != parent.events.version {
-                parentEvents = parent.events.snapshot()
-            }
-            if !parentEvents.handlers.isEmpty {
-                for handler in parentEvents.handlers[event.name] ?? [] {
-                    guard isConnected else { return }
-                    handler(self, event)
-                }
-            }
-        }
-        if namespaceEvents.version != namespace.events.version {
-            namespaceEvents = namespace.events.snapshot()
-        }
-        if !namespaceEvents.handlers.isEmpty {
-            for handler in namespaceEvents.handlers[event.name] ?? [] {
+            for handler in Self.handlers(for: event.name, in: parent.events, seen: &parentEvents) {
                 guard isConnected else { return }
                 handler(self, event)
             }
+        }
+        for handler in Self.handlers(for: event.name, in: namespace.events, seen: &namespaceEvents) {
+            guard isConnected else { return }
+            handler(self, event)
         }
         guard let store = listenerStore, let entries = store.events[event.name] else { return }
         if entries.contains(where: \.once) {
@@ -72,5 +62,17 @@ extension SocketIOSocket {
             guard isConnected else { return }
             listener.handler(event)
         }
+    }
+
+    /// The handlers `table` holds for `name`, refreshing `seen` (this
+    /// socket's copy) when the table changed since.
+    private static func handlers(
+        for name: String,
+        in table: NamespaceEventTable,
+        seen: inout (version: Int, handlers: [String: [SocketIONamespaceEventHandler]])
+    ) -> [SocketIONamespaceEventHandler] {
+        if seen.version != table.version { seen = table.snapshot() }
+        guard !seen.handlers.isEmpty else { return [] }
+        return seen.handlers[name] ?? []
     }
 }
