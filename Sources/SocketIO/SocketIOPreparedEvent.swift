@@ -13,13 +13,14 @@ import SocketIOCore
 /// the rest of the send. A prepared event keeps the header as a ready
 /// Engine.IO packet (and WebSocket frame) and only frames the attachment.
 /// On the wire nothing changes: any Socket.IO client receives an ordinary
-/// binary event.
+/// binary event. A class, so that handing one to `emit` retains one object
+/// rather than each of its strings and buffers.
 ///
 /// ```swift
 /// let delta = SocketIOPreparedEvent(binaryEvent: "delta", namespace: "/rooms")
 /// socket.emit(delta, attachment: bytes, volatile: true, compress: false)
 /// ```
-public struct SocketIOPreparedEvent: Sendable {
+public final class SocketIOPreparedEvent: Sendable {
     /// The event name.
     public let name: String
     /// The namespace whose sockets may send it.
