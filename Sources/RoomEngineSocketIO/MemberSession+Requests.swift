@@ -7,13 +7,19 @@ import SocketIOCore
 /// the session's state and its arguments, and is answered in its ack (or
 /// with a `room-error` event when the client asked for no ack).
 extension MemberSession {
-    func listen() {
-        socket.on(RoomWire.Event.join) { [self] event in join(event) }
-        socket.on(RoomWire.Event.leave) { [self] event in leave(event) }
-        socket.on(RoomWire.Event.list) { [self] event in list(event) }
-        socket.on(RoomWire.Event.input) { [self] event in input(event) }
-        socket.on(RoomWire.Event.deltaAck) { [self] event in acknowledge(event) }
-        socket.onDisconnect { [self] _ in disconnected() }
+    /// Registers the namespace's handlers, once for every socket: each finds
+    /// its session in the socket's ``SocketIOSocket/attachment`` (no
+    /// listener table per socket to walk for every input).
+    static func listen(on namespace: SocketIONamespace) {
+        namespace.on(RoomWire.Event.join) { socket, event in session(of: socket)?.join(event) }
+        namespace.on(RoomWire.Event.leave) { socket, event in session(of: socket)?.leave(event) }
+        namespace.on(RoomWire.Event.list) { socket, event in session(of: socket)?.list(event) }
+        namespace.on(RoomWire.Event.input) { socket, event in session(of: socket)?.input(event) }
+        namespace.on(RoomWire.Event.deltaAck) { socket, event in session(of: socket)?.acknowledge(event) }
+    }
+
+    private static func session(of socket: SocketIOSocket) -> MemberSession? {
+        socket.attachment as? MemberSession
     }
 
     private func join(_ event: SocketIOEvent) {

@@ -52,10 +52,13 @@ final class MemberSession {
         )
     }
 
-    /// Creates the session of a socket that joined the namespace and
-    /// registers its event listeners.
+    /// Creates the session of a socket that joined the namespace: the
+    /// socket keeps it (``SocketIOSocket/attachment``, released when the
+    /// socket leaves) for the namespace's handlers (``listen(on:)``).
     static func start(socket: SocketIOSocket, core: ServiceCore) {
-        MemberSession(socket: socket, core: core).listen()
+        let session = MemberSession(socket: socket, core: core)
+        socket.attachment = session
+        socket.onDisconnect { [session] _ in session.disconnected() }
     }
 
     /// Where rooms and the service send this session's deliveries.

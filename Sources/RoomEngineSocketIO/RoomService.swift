@@ -72,6 +72,7 @@ public final class RoomService: Sendable {
         self.core = core
         self.loopStats = loopStats
         self.namespace = server.of(configuration.namespace)
+        MemberSession.listen(on: namespace)
         namespace.onConnection { socket in MemberSession.start(socket: socket, core: core) }
     }
 

@@ -31,6 +31,17 @@ public final class SocketIOSocket {
     /// The application's per-socket storage (kept by connection state
     /// recovery, and visible in `fetchSockets()` snapshots).
     public var data: JSONValue = .object([:])
+    /// An object of the application's own kept with the socket (a game
+    /// session, say), so that a namespace-level handler
+    /// (``SocketIONamespace/on(_:_:)``) finds it without a listener per
+    /// socket. Released when the socket disconnects, after its disconnect
+    /// listeners ran (so a cycle through it does not outlive the socket).
+    ///
+    /// ```swift
+    /// io.sockets.onConnection { socket in socket.attachment = Player(socket) }
+    /// io.sockets.on("move") { socket, event in (socket.attachment as? Player)?.move(event) }
+    /// ```
+    public var attachment: AnyObject?
     /// Rooms, the socket's own id first (empty once disconnected).
     public var rooms: [Room] { isConnected ? [id] + joinedRooms : [] }
     /// Rooms besides the socket's own (which is implicit: nothing stored).
@@ -126,6 +137,7 @@ public final class SocketIOSocket {
         for (_, ack) in pending { ack.fail(.disconnected) }
         for listener in listenerStore?.disconnect ?? [] { listener.handler(reason) }
         listenerStore = nil
+        attachment = nil
         namespace.socketLeft()
     }
 

@@ -105,6 +105,32 @@ import SocketIOCore
         ])
     }
 
+    @Test func anAttachmentServesNamespaceHandlersAndIsReleasedAtDisconnect() throws {
+        final class Player {
+            var moves = 0
+        }
+        let h = SocketIOHarness()
+        nonisolated(unsafe) weak var player: Player?
+        h.io.sockets.onConnection { socket in
+            let created = Player()
+            player = created
+            socket.attachment = created
+        }
+        h.io.sockets.on("move") { socket, event in
+            guard let player = socket.attachment as? Player else { return }
+            player.moves += 1
+            event.ack?.send([.int(Int64(player.moves))])
+        }
+        let (client, _) = try h.connected()
+        try client.send(text: #"421["move"]"#)
+        try client.send(text: #"422["move"]"#)
+        #expect(try client.texts() == [#"431[1]"#, #"432[2]"#])
+        #expect(player != nil, "kept by the socket")
+        try client.send(text: "41")
+        h.loop.run()
+        #expect(player == nil, "released when the socket left")
+    }
+
     @Test func eventMiddlewareCanRefuse() throws {
         let h = SocketIOHarness()
         let log = h.log
