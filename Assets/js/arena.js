@@ -2,15 +2,14 @@
 // E to emote); positions come from position deltas, pickups and scores from
 // operations.
 import { decodeArenaState, decodeArenaOperation, ArenaInput } from './wire.js';
-import { joinRoom, hex } from './room.js';
-import { beginFrame } from './canvas.js';
+import { joinRoom } from './room.js';
+import { ARENA_COLORS as COLORS, beginFrame, hex } from './canvas.js';
 
 const GRID = 65536;         // positions are quantized to 1/16 unit: 4096 units × 16
 const PLAYER_RADIUS = 24 * 16;
 const PICKUP_RADIUS = 12 * 16;
 // The interior walls of ArenaGeometry, in units (×16 for the grid).
 const WALLS = [[900, 900, 1200, 1200], [2896, 900, 3196, 1200], [900, 2896, 1200, 3196], [2896, 2896, 3196, 3196], [1848, 1948, 2248, 2148]];
-const COLORS = [0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x42d4f4, 0xf032e6, 0xbfef45, 0x469990, 0x9a6324, 0x800000, 0x000075];
 const KEYS = {
   ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
   KeyA: [-1, 0], KeyD: [1, 0], KeyW: [0, -1], KeyS: [0, 1],

@@ -3,7 +3,7 @@
 // the wire.js decoders; the slider seeks, the buttons set the speed, pause
 // and resume. window.huddleReplay exposes the state for tests.
 import { decodeSnapshot, decodeWhiteboardState, decodeArenaState } from './wire.js';
-import { beginFrame } from './canvas.js';
+import { ARENA_COLORS as COLORS, beginFrame, drawShape, drawStroke, hex } from './canvas.js';
 
 const canvas = document.getElementById('board');
 const context = canvas.getContext('2d');
@@ -14,8 +14,6 @@ const tickLabel = document.getElementById('tick');
 const toggle = document.getElementById('toggle');
 const meter = document.getElementById('meter');
 const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null });
-const hex = (color) => '#' + color.toString(16).padStart(6, '0');
-const COLORS = [0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x42d4f4, 0xf032e6, 0xbfef45, 0x469990, 0x9a6324, 0x800000, 0x000075];
 let dragging = false;
 
 const socket = io(window.location.origin + '/replay', { transports: ['websocket', 'polling'] });
@@ -77,27 +75,8 @@ function drawWhiteboard(state) {
   beginFrame(canvas, context, 4096, '#fdfdf8');
   g.lineCap = 'round';
   g.lineJoin = 'round';
-  for (const stroke of [...state.strokes, ...state.openStrokes]) {
-    if (stroke.points.length === 0) continue;
-    g.strokeStyle = hex(stroke.color);
-    g.lineWidth = stroke.width * 4;
-    g.beginPath();
-    g.moveTo(stroke.points[0].x, stroke.points[0].y);
-    for (const p of stroke.points.slice(1)) g.lineTo(p.x, p.y);
-    if (stroke.points.length === 1) g.lineTo(stroke.points[0].x + 0.1, stroke.points[0].y);
-    g.stroke();
-  }
-  for (const shape of state.shapes) {
-    g.strokeStyle = hex(shape.color);
-    g.lineWidth = 16;
-    g.beginPath();
-    const { from, to } = shape;
-    const x = Math.min(from.x, to.x), y = Math.min(from.y, to.y), w = Math.abs(to.x - from.x), h = Math.abs(to.y - from.y);
-    if (shape.kind === 1) g.rect(x, y, w, h);
-    else if (shape.kind === 2) g.ellipse(x + w / 2, y + h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
-    else { g.moveTo(from.x, from.y); g.lineTo(to.x, to.y); }
-    g.stroke();
-  }
+  for (const stroke of [...state.strokes, ...state.openStrokes]) drawStroke(g, stroke);
+  for (const shape of state.shapes) drawShape(g, shape.kind, shape.from, shape.to, shape.color);
   for (const member of state.members) {
     if (!member.cursor) continue;
     g.fillStyle = hex(member.color);

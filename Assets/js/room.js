@@ -98,7 +98,6 @@ export class RoomConnection {
   }
 }
 
-export const hex = (color) => '#' + color.toString(16).padStart(6, '0');
 
 // Joins a room of `kind` for a view (whiteboard or arena): the view adopts
 // snapshots, applies operations, takes position tables, and starts drawing.

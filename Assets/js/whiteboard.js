@@ -1,8 +1,8 @@
 // The whiteboard: everyone's cursors (position deltas), strokes streamed as
 // binary point chunks while drawn, shapes (add, move, delete), clear.
 import { decodeWhiteboardState, decodeWhiteboardOperation, WhiteboardInput } from './wire.js';
-import { joinRoom, hex } from './room.js';
-import { beginFrame } from './canvas.js';
+import { joinRoom } from './room.js';
+import { beginFrame, drawShape, drawStroke, hex } from './canvas.js';
 
 const SIZE = 4096;             // canvas units on both axes (0…4095)
 const CHUNK_INTERVAL_MS = 40;  // how often a stroke in progress is streamed
@@ -252,26 +252,3 @@ export class WhiteboardView {
 
 function clampCanvas(v) { return Math.max(0, Math.min(SIZE - 1, v)); }
 
-function drawStroke(g, stroke) {
-  if (stroke.points.length === 0) return;
-  g.strokeStyle = hex(stroke.color);
-  g.lineWidth = stroke.width * 4;
-  g.beginPath();
-  g.moveTo(stroke.points[0].x, stroke.points[0].y);
-  for (const p of stroke.points.slice(1)) g.lineTo(p.x, p.y);
-  if (stroke.points.length === 1) g.lineTo(stroke.points[0].x + 0.1, stroke.points[0].y);
-  g.stroke();
-}
-
-function drawShape(g, kind, from, to, color, preview = false) {
-  g.strokeStyle = hex(color);
-  g.lineWidth = 16;
-  g.setLineDash(preview ? [40, 30] : []);
-  g.beginPath();
-  const x = Math.min(from.x, to.x), y = Math.min(from.y, to.y), w = Math.abs(to.x - from.x), h = Math.abs(to.y - from.y);
-  if (kind === 1) g.rect(x, y, w, h);
-  else if (kind === 2) g.ellipse(x + w / 2, y + h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
-  else { g.moveTo(from.x, from.y); g.lineTo(to.x, to.y); }
-  g.stroke();
-  g.setLineDash([]);
-}
