@@ -87,9 +87,7 @@ extension EngineIOOutboundPacket {
         try write(&buffer)
         let payloadLength = buffer.writerIndex - headroom
         let headerLength = WebSocketFrameWriter.headerLength(payloadLength: payloadLength)
-        var header = ByteBuffer()
-        WebSocketFrameWriter.writeHeader(opcode: .text, payloadLength: payloadLength, into: &header)
-        buffer.setBuffer(header, at: headroom - headerLength)
+        WebSocketFrameWriter.setHeader(opcode: .text, payloadLength: payloadLength, at: headroom - headerLength, in: &buffer)
         let frame = buffer.getSlice(at: headroom - headerLength, length: headerLength + payloadLength)!
         let data = buffer.getSlice(at: headroom + 1, length: payloadLength - 1)!
         return EngineIOOutboundPacket(packet: EngineIOPacket(type: .message, data: data), frame: frame, compressedFrame: nil)

@@ -37,6 +37,27 @@ public enum WebSocketFrameWriter {
         }
     }
 
+    /// Sets a frame header (FIN set, no mask) at `index` of `buffer`, for a
+    /// header written into room left in front of a payload already in
+    /// place; `buffer` must hold ``headerLength(payloadLength:)`` bytes there.
+    ///
+    /// ```swift
+    /// WebSocketFrameWriter.setHeader(opcode: .text, payloadLength: 5, at: 8, in: &buffer)
+    /// ```
+    @inlinable
+    public static func setHeader(opcode: Opcode, payloadLength length: Int, compressed: Bool = false, at index: Int, in buffer: inout ByteBuffer) {
+        buffer.setInteger(0x80 | (compressed ? 0x40 : 0) | opcode.rawValue, at: index)
+        if length < 126 {
+            buffer.setInteger(UInt8(length), at: index + 1)
+        } else if length <= 0xFFFF {
+            buffer.setInteger(UInt8(126), at: index + 1)
+            buffer.setInteger(UInt16(length), at: index + 2)
+        } else {
+            buffer.setInteger(UInt8(127), at: index + 1)
+            buffer.setInteger(UInt64(length), at: index + 2)
+        }
+    }
+
     /// A whole frame: header followed by `payload`.
     public static func frame(opcode: Opcode, payload: ByteBuffer, compressed: Bool = false) -> ByteBuffer {
         var out = ByteBuffer()

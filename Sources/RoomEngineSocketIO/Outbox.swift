@@ -53,25 +53,39 @@ struct JoinAccepted: Sendable {
 /// Order is kept per loop, hence per member: a member sees its join answer,
 /// operations and deltas in the order the room produced them.
 struct Outbox {
-    private var batches: [ObjectIdentifier: (loop: any EventLoop, items: [(NIOLoopBound<MemberSession>, Delivery)])] = [:]
+    /// One delivery to one session. A struct, not a tuple: arrays of tuples
+    /// are copied and destroyed through the runtime's generic tuple witnesses,
+    /// which showed in the profile of every tick.
+    private struct Item {
+        let session: NIOLoopBound<MemberSession>
+        let delivery: Delivery
+    }
+
+    private struct Batch {
+        let loop: any EventLoop
+        var items: [Item]
+    }
+
+    private var batches: [ObjectIdentifier: Batch] = [:]
 
     var isEmpty: Bool { batches.isEmpty }
 
     mutating func add(_ delivery: Delivery, to endpoint: MemberEndpoint) {
+        let item = Item(session: endpoint.session, delivery: delivery)
         let key = ObjectIdentifier(endpoint.loop)
         if batches[key] == nil {
-            batches[key] = (endpoint.loop, [(endpoint.session, delivery)])
+            batches[key] = Batch(loop: endpoint.loop, items: [item])
         } else {
-            batches[key]?.items.append((endpoint.session, delivery))
+            batches[key]!.items.append(item)
         }
     }
 
     /// Sends every batch to its loop and empties the outbox.
     mutating func flush() {
-        for (_, batch) in batches {
+        for batch in batches.values {
             let items = batch.items
             batch.loop.execute {
-                for (session, delivery) in items { session.value.receive(delivery) }
+                for item in items { item.session.value.receive(item.delivery) }
             }
         }
         batches.removeAll(keepingCapacity: true)

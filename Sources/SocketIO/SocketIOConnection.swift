@@ -179,6 +179,27 @@ final class SocketIOConnection {
         }
     }
 
+    /// Writes a binary event whose header packet is ready (a prepared event)
+    /// with its one attachment. Over WebSocket both frames are written
+    /// straight into one buffer (no packet, frame or list built for the
+    /// attachment: this is the path of every room delta); otherwise, or when
+    /// large, as two packets.
+    func write(header: EngineIOOutboundPacket, attachment: ByteBuffer, volatile: Bool, compress: Bool) {
+        guard !closed else { return }
+        let length = attachment.readableBytes
+        let total = header.frame.readableBytes + WebSocketFrameWriter.headerLength(payloadLength: length) + length
+        if total <= Self.framesTogetherLimit {
+            var frames = ByteBuffer()
+            frames.reserveCapacity(total)
+            frames.writeImmutableBuffer(header.frame)
+            WebSocketFrameWriter.writeHeader(opcode: .binary, payloadLength: length, into: &frames)
+            frames.writeImmutableBuffer(attachment)
+            if engine.send(framed: frames, volatile: volatile) != nil { return }
+        }
+        let body = server.encoding.engine.outboundPacket(.binary(attachment), compress: compress)
+        write([header, body], volatile: volatile)
+    }
+
     /// Attachments up to this size are copied next to their header frame.
     static let framesTogetherLimit = 4096
 

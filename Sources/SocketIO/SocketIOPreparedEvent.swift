@@ -68,8 +68,6 @@ extension SocketIOSocket {
             return
         }
         guard isConnected else { return }
-        // Over WebSocket the connection writes both frames as one buffer.
-        let body = connection.server.encoding.engine.outboundPacket(.binary(attachment), compress: compress)
-        connection.write([event.header, body], volatile: volatile)
+        connection.write(header: event.header, attachment: attachment, volatile: volatile, compress: compress)
     }
 }

@@ -9,7 +9,10 @@ import NIOCore
 final class AdapterShard: @unchecked Sendable {
     let eventLoop: any EventLoop
     private(set) var sockets: [SocketID: any AdapterSocket] = [:]
-    private var members: [Room: Set<SocketID>] = [:]
+    /// Each room's members, with the sockets themselves: a broadcast to a
+    /// room walks this table and never hashes an id (that lookup, with its
+    /// cold string and bucket, was a sizeable part of a delivery's CPU).
+    private var members: [Room: [SocketID: any AdapterSocket]] = [:]
     private var roomsOf: [SocketID: Set<Room>] = [:]
 
     init(eventLoop: any EventLoop) {
@@ -22,11 +25,13 @@ final class AdapterShard: @unchecked Sendable {
     }
 
     /// A socket's own room (its id) is not stored: `sockets` already finds
-    /// it, which saves two small sets per connection.
+    /// it, which saves two small sets per connection. A socket that is not
+    /// registered joins nothing (it could never be reached).
     func add(_ id: SocketID, rooms: [Room]) {
         eventLoop.assertInEventLoop()
+        guard let socket = sockets[id] else { return }
         for room in rooms where room != id {
-            members[room, default: []].insert(id)
+            members[room, default: [:]][id] = socket
             roomsOf[id, default: []].insert(room)
         }
     }
@@ -34,7 +39,7 @@ final class AdapterShard: @unchecked Sendable {
     func del(_ id: SocketID, room: Room) {
         eventLoop.assertInEventLoop()
         roomsOf[id]?.remove(room)
-        if members[room]?.remove(id) != nil, members[room]?.isEmpty == true {
+        if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
             members[room] = nil
         }
     }
@@ -42,7 +47,7 @@ final class AdapterShard: @unchecked Sendable {
     func delAll(_ id: SocketID) {
         eventLoop.assertInEventLoop()
         for room in roomsOf.removeValue(forKey: id) ?? [] {
-            if members[room]?.remove(id) != nil, members[room]?.isEmpty == true {
+            if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
                 members[room] = nil
             }
         }
@@ -62,7 +67,7 @@ final class AdapterShard: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         var excluded = Set<SocketID>()
         for room in options.except {
-            if let ids = members[room] { excluded.formUnion(ids) }
+            if let ids = members[room]?.keys { excluded.formUnion(ids) }
             if sockets[room] != nil { excluded.insert(room) }
         }
         if options.rooms.isEmpty {
@@ -79,8 +84,8 @@ final class AdapterShard: @unchecked Sendable {
             }
             if sockets[room] == nil {
                 // One plain room: members are unique already.
-                for id in members[room]! where excluded.isEmpty || !excluded.contains(id) {
-                    if let socket = sockets[id] { body(socket) }
+                for (id, socket) in members[room]! where excluded.isEmpty || !excluded.contains(id) {
+                    body(socket)
                 }
                 return
             }
@@ -90,8 +95,8 @@ final class AdapterShard: @unchecked Sendable {
             if let socket = sockets[room], !excluded.contains(room), seen.insert(room).inserted {
                 body(socket)
             }
-            for id in members[room] ?? [] where !excluded.contains(id) && seen.insert(id).inserted {
-                if let socket = sockets[id] { body(socket) }
+            for (id, socket) in members[room] ?? [:] where !excluded.contains(id) && seen.insert(id).inserted {
+                body(socket)
             }
         }
     }
@@ -102,7 +107,7 @@ final class AdapterShard: @unchecked Sendable {
         if rooms.isEmpty { return Set(sockets.keys) }
         var result = Set<SocketID>()
         for room in rooms {
-            result.formUnion(members[room] ?? [])
+            if let ids = members[room]?.keys { result.formUnion(ids) }
             if sockets[room] != nil { result.insert(room) }
         }
         return result.filter { sockets[$0] != nil }

@@ -27,6 +27,21 @@ import SocketIOCore
         #expect(try client.messages() == Self.expected + Self.expected)
     }
 
+    /// 300 bytes take the 16-bit length form inside the one buffer; 5,000
+    /// are past the size copied next to the header and go as two packets.
+    @Test(arguments: [300, 5_000])
+    func largerAttachmentsAreFramedTheSame(size: Int) throws {
+        let h = SocketIOHarness()
+        let delta = SocketIOPreparedEvent(binaryEvent: "delta", namespace: "/")
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0) }
+        h.io.onConnection { socket in
+            socket.on("go") { _ in socket.emit(delta, attachment: ByteBuffer(bytes: bytes), volatile: true, compress: false) }
+        }
+        let (client, _) = try h.connected()
+        try client.send(text: #"42["go"]"#)
+        #expect(try client.messages() == [.text(#"451-["delta",{"_placeholder":true,"num":0}]"#), .binary(bytes)])
+    }
+
     @Test func inACustomNamespaceTheHeaderNamesIt() throws {
         let h = SocketIOHarness()
         let delta = SocketIOPreparedEvent(binaryEvent: "delta", namespace: "/rooms")
