@@ -25,16 +25,9 @@ public enum WebSocketFrameWriter {
     /// Writes a frame header (FIN set, no mask) into `buffer`.
     @inlinable
     public static func writeHeader(opcode: Opcode, payloadLength length: Int, compressed: Bool = false, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(0x80 | (compressed ? 0x40 : 0) | opcode.rawValue)
-        if length < 126 {
-            buffer.writeInteger(UInt8(length))
-        } else if length <= 0xFFFF {
-            buffer.writeInteger(UInt8(126))
-            buffer.writeInteger(UInt16(length))
-        } else {
-            buffer.writeInteger(UInt8(127))
-            buffer.writeInteger(UInt64(length))
-        }
+        let index = buffer.writerIndex
+        buffer.writeRepeatingByte(0, count: headerLength(payloadLength: length))
+        setHeader(opcode: opcode, payloadLength: length, compressed: compressed, at: index, in: &buffer)
     }
 
     /// Sets a frame header (FIN set, no mask) at `index` of `buffer`, for a

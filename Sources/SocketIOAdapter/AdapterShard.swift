@@ -110,7 +110,7 @@ final class AdapterShard: @unchecked Sendable {
             if let ids = members[room]?.keys { result.formUnion(ids) }
             if sockets[room] != nil { result.insert(room) }
         }
-        return result.filter { sockets[$0] != nil }
+        return result
     }
 
     /// Runs `body` on this shard's loop: at once when already there.
