@@ -50,13 +50,23 @@ public struct EngineIOConfiguration: Sendable {
     public var maxPacketsPerPayload = 10_000
     /// Bytes queued for one session that the client has not taken yet
     /// (polling queue, or WebSocket writes the kernel has not accepted).
+    /// The bound in force is never below two messages of the largest size
+    /// accepted (see ``effectiveMaxBufferedBytes``), so that any message the
+    /// server accepts can also be delivered, on every transport.
     ///
     /// Overflow policy: volatile packets are dropped as soon as a client is
     /// not keeping up; a reliable packet that would push the backlog past
-    /// this bound closes the session with reason "transport error", so that
+    /// the bound closes the session with reason "transport error", so that
     /// a stalled client costs bounded memory and learns it lost data instead
     /// of silently missing it.
     public var maxBufferedBytesPerSession = 1 << 20
+
+    /// The backlog bound in force: ``maxBufferedBytesPerSession``, raised to
+    /// twice ``maxHttpBufferSize`` when that is larger (a 4 MB message
+    /// limit allows an 8 MB backlog).
+    public var effectiveMaxBufferedBytes: Int {
+        max(maxBufferedBytesPerSession, 2 * maxHttpBufferSize)
+    }
 
     /// How long packets sent as part of a broadcast may wait to be flushed
     /// together with the next ones for the same client (0: flushed at the

@@ -15,14 +15,9 @@ extension EngineIOServer {
             return
         }
         let method = request.method
-        let shard = shard(forSessionID: sid)
         withSession(sid) { socket in
             guard let socket else {
-                if method == .GET, let answer = shard?.takeClosingAnswer(for: sid) {
-                    reply.respond(self.pollingResponse(payload: answer, for: reply))
-                } else {
-                    reply.respond(.error(.unknownSessionID))
-                }
+                reply.respond(.error(.unknownSessionID))
                 return
             }
             switch method {
@@ -39,14 +34,13 @@ extension EngineIOServer {
             return
         }
         let shard = shard(for: loop)
-        let socket = EngineIOSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard)
+        let sid = shard.makeSessionID()
+        let open = handshake(upgrades: pollingUpgrades, sid: sid).packet
+        let socket = EngineIOSocket.polling(id: sid, request: request, server: self, shard: shard, open: open)
         shard.insert(socket)
-        let open = handshake(upgrades: pollingUpgrades, sid: socket.id).packet
-        socket.polling.queue.append(EngineIOOutboundPacket(packet: open))
-        socket.polling.queuedBytes += open.data.readableBytes
         logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "polling"])
         onConnection(socket)
-        socket.schedulePing()
+        socket.startHeartbeat()
         // The handshake GET takes the open packet and whatever the
         // application sent from its connection handler.
         var handshakeReply = reply

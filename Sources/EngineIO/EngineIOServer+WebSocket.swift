@@ -24,8 +24,12 @@ extension EngineIOServer {
         }
         guard let shard = shard(forSessionID: sid) else { return loop.makeSucceededFuture(nil) }
         let finalHeaders = headers
+        // A WebSocket for an open session is accepted even when the session
+        // cannot upgrade now (upgrading or upgraded already): the session
+        // then closes it, as the reference does; only an unknown or closed
+        // session's is refused with an HTTP error.
         return shard.eventLoop.submit {
-            shard.session(sid)?.canStartUpgrade == true ? finalHeaders : nil
+            shard.session(sid) != nil ? finalHeaders : nil
         }.hop(to: loop)
     }
 
@@ -35,22 +39,26 @@ extension EngineIOServer {
         let loop = output.channel.eventLoop
         guard let sid = request.query["sid"] else {
             let shard = shard(for: loop)
-            let socket = EngineIOSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard)
-            socket.websocket = output.boundToSession(on: loop)
+            let socket = EngineIOSocket.webSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard, output: output)
             shard.insert(socket)
-            output.attach(NIOLoopBound(socket, eventLoop: loop))
+            output.attach(NIOLoopBound(socket, eventLoop: loop), isActiveTransport: true)
             output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))
             logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "websocket"])
             onConnection(socket)
-            socket.schedulePing()
+            socket.startHeartbeat()
             return
         }
+        guard let shard = shard(forSessionID: sid) else {
+            output.close(code: 1008)
+            return
+        }
+        output.routeToProbedSession(sid, on: shard)
         withSession(sid) { socket in
-            guard let socket, socket.attachProbe(output) else {
+            guard let socket else {
                 output.close(code: 1008)
                 return
             }
-            output.attach(NIOLoopBound(socket, eventLoop: socket.eventLoop))
+            socket.attachProbe(output)
         }
     }
 }

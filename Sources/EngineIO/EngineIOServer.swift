@@ -67,17 +67,18 @@ public final class EngineIOServer: Sendable {
         return shards[index]
     }
 
-    /// Runs `body` with the session `sid` on its own loop (nil if unknown).
+    /// Runs `body` with the session `sid` (open or draining; nil if
+    /// unknown) on its own loop, always through that loop's task queue, even
+    /// from that loop: requests of one session read on different loops then
+    /// take effect in the order they were read (a GET and a POST sent at the
+    /// same moment on two connections, a GET racing an upgrade's `5`), never
+    /// in the order their loops happen to run them.
     func withSession(_ sid: String, _ body: @escaping @Sendable (EngineIOSocket?) -> Void) {
         guard let shard = shard(forSessionID: sid) else {
             body(nil)
             return
         }
-        if shard.eventLoop.inEventLoop {
-            body(shard.session(sid))
-        } else {
-            shard.eventLoop.execute { body(shard.session(sid)) }
-        }
+        shard.eventLoop.execute { body(shard.session(sid) ?? shard.drainingSession(sid)) }
     }
 
     /// The number of open sessions (for tests and metrics).

@@ -20,7 +20,34 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var unparsed: ByteBuffer?
     private let deflate: WebSocketDeflateState?
     private var context: ChannelHandlerContext?
-    private var session: NIOLoopBound<EngineIOSocket>?
+    /// Where packets go: nowhere yet, a probed session found by id, or the session.
+    private var route = Route.none
+    /// This connection is its session's transport (not a probe).
+    private var isActiveTransport = false
+    /// The session lives on this loop and this connection is its transport:
+    /// packets go to it directly. Otherwise (a probe, or a session on another
+    /// loop) every packet hops through the session loop's task queue, where
+    /// it takes its place among the session's other requests in the order
+    /// they were read (a GET racing the `5` of an upgrade, say).
+    private var deliversDirectly = false
+    /// Packets of this connection still in the session loop's task queue
+    /// (counted only when that loop is this one): direct delivery waits for
+    /// them, so nothing overtakes.
+    private var hopsInFlight = 0
+
+    /// Where this connection's packets go.
+    private enum Route {
+        /// Not bound yet.
+        case none
+        /// A polling session being probed, found by id on its own loop for
+        /// each packet: the probe is attached there before any packet of this
+        /// connection can arrive (both go through that loop's task queue),
+        /// so packets never wait here for the attachment to come back.
+        case probe(sid: String, shard: SessionShard)
+        /// The session, once it took this connection.
+        case session(NIOLoopBound<EngineIOSocket>)
+    }
+
     /// Inside a read batch of this connection: answers wait for its end.
     private var reading = false
     private var flushAfterRead = false
@@ -29,12 +56,6 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var bytesWhileUnwritable = 0
     /// The channel's writability, as last reported (read on every write).
     private(set) var isWritable = true
-    /// Packets that arrived before the session was attached (a probe
-    /// attaches after a hop to the session's loop). Bounded: a client may
-    /// send only `2probe` and `5` before it gets `3probe`.
-    private var early: [EngineIOPacket] = []
-    private static let maxEarlyPackets = 8
-
     init(server: EngineIOServer, shard: SessionShard, deflate: WebSocketDeflateState?) {
         self.server = server
         self.shard = shard
@@ -45,18 +66,32 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         self.deflate = deflate
     }
 
+    /// Sends this connection's packets to the polling session `sid` (it is
+    /// being asked to take this connection as its probe).
+    func routeToProbedSession(_ sid: String, on shard: SessionShard) {
+        route = .probe(sid: sid, shard: shard)
+    }
+
     /// Binds the handler to the session its packets go to.
-    func attach(_ session: NIOLoopBound<EngineIOSocket>) {
+    /// `isActiveTransport`: the session's transport (not a probe).
+    func attach(_ session: NIOLoopBound<EngineIOSocket>, isActiveTransport: Bool) {
         guard !closing else { return }
-        self.session = session
-        let waiting = early
-        early = []
-        for packet in waiting { deliver(packet) }
+        route = .session(session)
+        if isActiveTransport { becameActiveTransport() }
+    }
+
+    /// The connection is now its session's transport (opened directly, or
+    /// the upgrade completed).
+    func becameActiveTransport() {
+        guard case .session(let session) = route, let context else { return }
+        isActiveTransport = true
+        deliversDirectly = session.eventLoop === context.eventLoop
     }
 
     /// Stops reporting to the session (it closed for another reason).
     func detach() {
-        session = nil
+        route = .none
+        deliversDirectly = false
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -84,7 +119,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         guard let context, !closing else { return }
         if !isWritable {
             bytesWhileUnwritable += frame.readableBytes
-            if bytesWhileUnwritable > server.configuration.maxBufferedBytesPerSession {
+            if bytesWhileUnwritable > server.configuration.effectiveMaxBufferedBytes {
                 server.logger.info("engine.io websocket backlog over limit; closing")
                 fail(code: nil, reason: .transportError)
                 return
@@ -215,55 +250,85 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
 
     private func deliver(_ packet: EngineIOPacket) {
         guard let context else { return }
-        guard let session else {
-            if early.count >= Self.maxEarlyPackets {
-                closeConnection(code: 1008)
-            } else {
-                early.append(packet)
-            }
+        if !isActiveTransport, packet.type == .ping, !packet.isBinary, packet.data.readableBytesView.elementsEqual("probe".utf8) {
+            // The probe's answer goes out at once, from here: the client may
+            // send `5` and a GET right after, and `3probe` must reach it
+            // before anything the session answers to those. (The reference
+            // answers on the spot too; the session is told below.)
+            writeFrame(Self.probeAnswer)
+        }
+        let connection = ObjectIdentifier(context.channel)
+        if deliversDirectly && hopsInFlight == 0, case .session(let session) = route {
+            // The hot path: no closure built per message.
+            session.value.receive(packet, from: .webSocket(connection))
             return
         }
-        let connection = ObjectIdentifier(context.channel)
-        if session.eventLoop.inEventLoop {
-            session.value.receive(packet, from: connection)
-        } else {
-            session.eventLoop.execute { session.value.receive(packet, from: connection) }
-        }
+        report { $0.receive(packet, from: .webSocket(connection)) }
     }
 
+    /// `3probe`, framed.
+    private static let probeAnswer = WebSocketFrameWriter.frame(textPacket: EngineIOPacket(type: .pong, text: "probe"))
+
     private func parseError() {
-        guard let session, let context else { return }
+        guard let context else { return }
         let connection = ObjectIdentifier(context.channel)
-        notify(session) { $0.webSocketParseError(connection) }
+        report { $0.webSocketParseError(connection) }
     }
 
     /// Ends the connection for a protocol failure and tells the session why.
     private func fail(code: UInt16?, reason: EngineIOCloseReason) {
-        let session = self.session
-        let connection = context.map { ObjectIdentifier($0.channel) }
-        self.session = nil
-        // Close first, so the code sent is this failure's, not the session's.
+        guard let context else { return }
+        let connection = ObjectIdentifier(context.channel)
+        // Told before the connection closes (closing reports a plain close),
+        // and the connection closed before the session hears of it, so the
+        // code sent is this failure's, not the session's.
+        let session = route
+        route = .none
         closeConnection(code: code)
-        if let session, let connection {
-            notify(session) { $0.webSocketClosed(connection, error: reason == .transportError) }
+        route = session
+        report { $0.webSocketClosed(connection, error: reason == .transportError) }
+        detach()
+    }
+
+    /// Runs `body` with the session: directly when this connection is the
+    /// transport of a session on this loop and nothing of it is still
+    /// queued, otherwise through the session loop's task queue (in order).
+    private func report(_ body: @escaping @Sendable (EngineIOSocket) -> Void) {
+        switch route {
+        case .none:
+            return
+        case .session(let session):
+            if deliversDirectly && hopsInFlight == 0 {
+                body(session.value)
+            } else {
+                hop(to: session.eventLoop) { body(session.value) }
+            }
+        case .probe(let sid, let shard):
+            hop(to: shard.eventLoop) {
+                if let socket = shard.session(sid) ?? shard.drainingSession(sid) { body(socket) }
+            }
         }
     }
 
-    private func notify(_ session: NIOLoopBound<EngineIOSocket>, _ body: @escaping @Sendable (EngineIOSocket) -> Void) {
-        if session.eventLoop.inEventLoop {
-            body(session.value)
+    /// Runs `task` on `loop` through its task queue, counting it while it
+    /// waits when `loop` is this connection's own.
+    private func hop(to loop: any EventLoop, _ task: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop {
+            hopsInFlight += 1
+            loop.assumeIsolated().execute { [self] in
+                hopsInFlight -= 1
+                task()
+            }
         } else {
-            session.eventLoop.execute { body(session.value) }
+            loop.execute(task)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
-        if let session {
-            self.session = nil
-            let connection = ObjectIdentifier(context.channel)
-            notify(session) { $0.webSocketClosed(connection, error: false) }
-        }
+        let connection = ObjectIdentifier(context.channel)
+        report { $0.webSocketClosed(connection, error: false) }
+        detach()
         context.fireChannelInactive()
     }
 

@@ -100,10 +100,21 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Writes the answer to the request in flight.
+    ///
+    /// A WebSocket upgrade request that gets here was refused (unknown or
+    /// closed session, one that cannot upgrade now, a bad query): its
+    /// connection closes after the answer, as the reference server's
+    /// `abortUpgrade` does. A client's WebSocket reports its `close` only
+    /// once the connection is gone.
     private func write(_ response: HTTPResponse) {
         guard let context, case .waiting(let head, let endpoint) = state else { return }
         state = .idle
-        write(response, head: head, endpoint: endpoint, keepAlive: head.isKeepAlive, context: context)
+        let keepAlive = head.isKeepAlive && !Self.asksForWebSocket(head)
+        write(response, head: head, endpoint: endpoint, keepAlive: keepAlive, context: context)
+    }
+
+    private static func asksForWebSocket(_ head: HTTPRequestHead) -> Bool {
+        head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, endpoint: EngineIOServer?, keepAlive: Bool, context: ChannelHandlerContext) {

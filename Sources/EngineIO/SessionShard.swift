@@ -79,31 +79,33 @@ final class SessionShard: @unchecked Sendable {
         return sessions[sid]
     }
 
-    /// Last answers of polling sessions the server closed while no GET was
-    /// held: the next GET for the sid gets it (queued packets, then the
-    /// close packet), once. Bounded in time (each expires) and in count
-    /// (beyond `maxClosingAnswers` the oldest is dropped; its client then
-    /// sees "Session ID unknown", which it treats as a closed transport).
-    private var closingAnswers: [String: (payload: ByteBuffer, expires: NIODeadline)] = [:]
-    static let maxClosingAnswers = 65_536
+    /// Sessions the server closed that still owe their client their last
+    /// packets (see ``EngineIOSessionStateMachine``'s `draining`): found by
+    /// sid until the client's next GET, the upgrade in progress, or their
+    /// expiry takes them out. Bounded: past `maxDrainingSessions` a closing
+    /// session is not kept (its client then sees "Session ID unknown", which
+    /// it treats as a closed transport).
+    private var draining: [String: EngineIOSocket] = [:]
+    static let maxDrainingSessions = 65_536
 
-    func keepClosingAnswer(_ payload: ByteBuffer, for sid: String, for lifetime: TimeAmount) {
+    /// Keeps a draining session findable; false when the bound is reached.
+    func keepDraining(_ socket: EngineIOSocket) -> Bool {
         eventLoop.assertInEventLoop()
-        let now = eventLoop.now
-        if closingAnswers.count >= Self.maxClosingAnswers {
-            closingAnswers = closingAnswers.filter { $0.value.expires > now }
-            if closingAnswers.count >= Self.maxClosingAnswers, let oldest = closingAnswers.min(by: { $0.value.expires < $1.value.expires }) {
-                closingAnswers[oldest.key] = nil
-            }
-        }
-        closingAnswers[sid] = (payload, now + lifetime)
+        guard draining.count < Self.maxDrainingSessions else { return false }
+        draining[socket.id] = socket
+        return true
     }
 
-    /// The closing answer kept for `sid`, removed; nil when none or expired.
-    func takeClosingAnswer(for sid: String) -> ByteBuffer? {
+    /// Forgets a session that has drained (or expired).
+    func forgetDraining(_ sid: String) {
         eventLoop.assertInEventLoop()
-        guard let entry = closingAnswers.removeValue(forKey: sid), entry.expires > eventLoop.now else { return nil }
-        return entry.payload
+        draining[sid] = nil
+    }
+
+    /// The draining session `sid`, if any.
+    func drainingSession(_ sid: String) -> EngineIOSocket? {
+        eventLoop.assertInEventLoop()
+        return draining[sid]
     }
 
     /// Every open session (a copy; closing them while iterating is fine).

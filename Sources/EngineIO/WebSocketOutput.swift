@@ -23,7 +23,8 @@ struct WebSocketOutput: @unchecked Sendable {
         self.sendsCompressed = sendsCompressed
     }
 
-    var identity: ObjectIdentifier { ObjectIdentifier(channel) }
+    /// The connection, which tells this WebSocket apart from a session's others.
+    var connection: ObjectIdentifier { ObjectIdentifier(channel) }
 
     /// This output as held by a session living on `loop`; only that session
     /// (on that loop) may use the copy.
@@ -81,10 +82,25 @@ struct WebSocketOutput: @unchecked Sendable {
     }
 
     /// Binds the connection to the session its packets go to.
-    func attach(_ session: NIOLoopBound<EngineIOSocket>) {
-        onHandler { $0.attach(session) }
+    /// `isActiveTransport`: the session's transport (not a probe).
+    func attach(_ session: NIOLoopBound<EngineIOSocket>, isActiveTransport: Bool) {
+        onHandler { $0.attach(session, isActiveTransport: isActiveTransport) }
+    }
+
+    /// Sends the connection's packets to the polling session `sid`, which is
+    /// asked to take it as its probe. Call on the connection's loop, before
+    /// any of its bytes are read.
+    func routeToProbedSession(_ sid: String, on shard: SessionShard) {
+        handler.routeToProbedSession(sid, on: shard)
+    }
+
+    /// The probe completed the upgrade: it is now the session's transport.
+    func becameActiveTransport() {
+        onHandler { $0.becameActiveTransport() }
     }
 }
+
+extension WebSocketOutput: EngineIOSessionTransport {}
 
 /// A closure built on one loop and run on another; it captures only
 /// `Sendable` values (a frame, a code, a loop-bound session).

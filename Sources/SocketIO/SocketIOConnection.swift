@@ -14,11 +14,10 @@ final class SocketIOConnection {
     /// The request that opened the connection, shared by its sockets.
     let request: SharedRequest
     private var decoder: SocketIOPacketDecoder
-    /// The sockets, one per namespace joined (a few at most: a list).
-    private(set) var sockets: [SocketIOSocket] = []
-    /// Their namespaces' names, in the same order: finding the socket of a
-    /// packet reads only this connection's memory, not each socket's.
-    private var socketNamespaces: [String] = []
+    /// The sockets, one per namespace joined (a few at most: a list), each
+    /// with its namespace's name: finding the socket of a packet reads only
+    /// this list, not each socket's memory.
+    private var joined: [(namespace: String, socket: SocketIOSocket)] = []
     /// Namespaces whose CONNECT is running its middlewares.
     private var connecting: [String] = []
     private var closed = false
@@ -54,7 +53,7 @@ final class SocketIOConnection {
     /// No namespace was joined in time: close.
     fileprivate func connectTimedOut() {
         connectTimer = nil
-        guard !closed, sockets.isEmpty else { return }
+        guard !closed, joined.isEmpty else { return }
         logger.debug("no namespace joined in time; closing", metadata: ["sid": "\(engine.id)"])
         close()
     }
@@ -88,15 +87,15 @@ final class SocketIOConnection {
 
     /// The socket joined to `namespace`, if any.
     func socket(in namespace: String) -> SocketIOSocket? {
-        guard let index = socketNamespaces.firstIndex(of: namespace) else { return nil }
-        return sockets[index]
+        for entry in joined where entry.namespace == namespace { return entry.socket }
+        return nil
     }
 
     // MARK: - Joining a namespace
 
     private func connect(to name: String, auth: JSONValue) {
         guard socket(in: name) == nil, !connecting.contains(name) else { return }
-        guard sockets.count + connecting.count < server.configuration.maxNamespacesPerConnection else {
+        guard joined.count + connecting.count < server.configuration.maxNamespacesPerConnection else {
             refuse(name, SocketIOConnectError("Too many namespaces"))
             return
         }
@@ -127,8 +126,7 @@ final class SocketIOConnection {
                 refuse(namespace.name, error)
                 return
             }
-            sockets.append(socket)
-            socketNamespaces.append(namespace.name)
+            joined.append((namespace.name, socket))
             socket.connected(missed: recovered?.missedPackets ?? [])
         }
     }
@@ -160,68 +158,27 @@ final class SocketIOConnection {
         write(server.encoding.encode(packet, compress: compress), volatile: false)
     }
 
-    /// Writes Engine.IO packets; a volatile packet is all or nothing.
+    /// Writes the Engine.IO packets of one Socket.IO packet (a header and
+    /// its attachments); a volatile packet is all or nothing.
     ///
     /// - Parameter broadcast: part of a broadcast (may share a delayed flush).
     func write(_ packets: [EngineIOOutboundPacket], volatile: Bool, broadcast: Bool = false) {
         guard !closed else { return }
-        // A packet with small attachments goes down a WebSocket as one buffer
-        // (one channel write instead of one per frame); large ones are not
-        // copied.
-        if packets.count > 1, let frames = Self.framesTogether(packets),
-           engine.send(framed: frames, volatile: volatile, broadcast: broadcast) != nil {
-            return
-        }
-        let last = packets.count - 1
-        for (index, packet) in packets.enumerated() {
-            let sent = engine.send(packet, volatile: volatile && index == 0, broadcast: broadcast, flush: index == last)
-            if !sent { return }
-        }
+        engine.send(packets, volatile: volatile, broadcast: broadcast)
     }
 
     /// Writes a binary event whose header packet is ready (a prepared event)
-    /// with its one attachment. Over WebSocket both frames are written
-    /// straight into one buffer (no packet, frame or list built for the
-    /// attachment: this is the path of every room delta); otherwise, or when
-    /// large, as two packets.
+    /// with its one attachment.
     func write(header: EngineIOOutboundPacket, attachment: ByteBuffer, volatile: Bool, compress: Bool) {
         guard !closed else { return }
-        let length = attachment.readableBytes
-        let total = header.frame.readableBytes + WebSocketFrameWriter.headerLength(payloadLength: length) + length
-        if total <= Self.framesTogetherLimit {
-            var frames = ByteBuffer()
-            frames.reserveCapacity(total)
-            frames.writeImmutableBuffer(header.frame)
-            WebSocketFrameWriter.writeHeader(opcode: .binary, payloadLength: length, into: &frames)
-            frames.writeImmutableBuffer(attachment)
-            if engine.send(framed: frames, volatile: volatile) != nil { return }
-        }
-        let body = server.encoding.engine.outboundPacket(.binary(attachment), compress: compress)
-        write([header, body], volatile: volatile)
-    }
-
-    /// Attachments up to this size are copied next to their header frame.
-    static let framesTogetherLimit = 4096
-
-    /// The uncompressed frames of `packets` in one buffer, or nil when they
-    /// are too large to be worth copying.
-    static func framesTogether(_ packets: [EngineIOOutboundPacket]) -> ByteBuffer? {
-        var total = 0
-        for packet in packets { total += packet.frame.readableBytes }
-        guard total <= framesTogetherLimit else { return nil }
-        var frames = ByteBuffer()
-        frames.reserveCapacity(total)
-        for packet in packets { frames.writeImmutableBuffer(packet.frame) }
-        return frames
+        engine.send(header, followedByBinary: attachment, volatile: volatile, compress: compress)
     }
 
     // MARK: - Leaving
 
     /// A socket left its namespace (the connection stays).
     func remove(_ socket: SocketIOSocket) {
-        guard let index = sockets.firstIndex(where: { $0 === socket }) else { return }
-        sockets.remove(at: index)
-        socketNamespaces.remove(at: index)
+        joined.removeAll { $0.socket === socket }
     }
 
     /// Closes the Engine.IO session; its sockets then close with its reason.
@@ -233,7 +190,7 @@ final class SocketIOConnection {
     /// The socket asked for `disconnect(close: true)`: every socket of the
     /// connection leaves with a DISCONNECT packet, then the connection closes.
     func disconnectAll() {
-        for socket in sockets { socket.disconnect() }
+        for entry in joined { entry.socket.disconnect() }
         close()
     }
 
@@ -249,9 +206,9 @@ final class SocketIOConnection {
         token.connection = nil
         if let connectTimer { engine.eventLoop.assumeIsolated().cancelScheduledCallback(connectTimer) }
         connectTimer = nil
-        for socket in sockets { socket.closed(reason) }
-        sockets.removeAll()
-        socketNamespaces.removeAll()
+        let leaving = joined
+        joined.removeAll()
+        for entry in leaving { entry.socket.closed(reason) }
     }
 }
 

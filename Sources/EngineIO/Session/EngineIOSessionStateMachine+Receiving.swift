@@ -1,0 +1,164 @@
+import NIOCore
+import EngineIOCore
+
+extension EngineIOSessionStateMachine {
+    /// Where a packet from the client came from.
+    enum Origin {
+        /// The body of a polling POST.
+        case polling
+        /// A WebSocket connection of this session (active, or probing).
+        case webSocket(ObjectIdentifier)
+    }
+
+    /// What to do with a packet from the client.
+    enum ReceiveAction {
+        /// Hand the message to the application.
+        case deliver(EngineIOMessage)
+        /// A pong: tell the heartbeat.
+        case pong
+        /// Close the session for this reason.
+        case close(EngineIOCloseReason)
+        /// Nothing (a packet of a transport that is no longer the session's,
+        /// or a type that means nothing here).
+        case ignore
+        /// A packet on the probing WebSocket: carry these out.
+        case upgrade([Action])
+    }
+
+    /// A packet arrived from the client.
+    mutating func received(_ packet: EngineIOPacket, from origin: Origin) -> ReceiveAction {
+        switch origin {
+        case .polling:
+            switch state {
+            case .polling, .upgrading: return Self.meaning(of: packet)
+            case .websocket, .draining, .closed: return .ignore
+            }
+        case .webSocket(let connection):
+            switch state {
+            case .websocket(let socket):
+                return socket.connection == connection ? Self.meaning(of: packet) : .ignore
+            case .upgrading(_, let probe) where probe.socket.connection == connection:
+                return .upgrade(probeReceived(packet))
+            case .draining(let draining) where draining.probe?.connection == connection:
+                return .upgrade(probeReceived(packet))
+            case .polling, .upgrading, .draining, .closed:
+                return .ignore
+            }
+        }
+    }
+
+    /// What a packet on the session's active transport means.
+    private static func meaning(of packet: EngineIOPacket) -> ReceiveAction {
+        switch packet.type {
+        case .message:
+            return .deliver(packet.isBinary ? .binary(packet.data) : .text(packet.data))
+        case .pong:
+            return .pong
+        case .close:
+            return .close(.transportClose)
+        case .ping:
+            // v4 heartbeats go from server to client: a client ping is a
+            // protocol error ("invalid heartbeat direction" in the reference).
+            return .close(.transportError)
+        case .open, .upgrade, .noop:
+            return .ignore
+        }
+    }
+
+    /// A GET for this session.
+    mutating func pollArrived(_ poll: Poll) -> [Action] {
+        switch state {
+        case .polling(var queue):
+            if queue.heldPoll != nil {
+                // A second GET while one is held: the reference refuses it
+                // and closes the session ("overlap from client").
+                return [.answer(poll, .error(.badRequest)), .close(.transportError)]
+            }
+            state = .closed
+            let actions: [Action]
+            if !queue.packets.isEmpty {
+                actions = [.answer(poll, .payload(queue.takePayload()))]
+            } else {
+                queue.heldPoll = poll
+                actions = []
+            }
+            state = .polling(queue)
+            return actions
+        case .upgrading(var queue, let probe):
+            if queue.heldPoll != nil { return [.answer(poll, .error(.badRequest)), .close(.transportError)] }
+            state = .closed
+            let actions: [Action]
+            if !queue.packets.isEmpty {
+                actions = [.answer(poll, .payload(queue.takePayload()))]
+            } else if probe.answered {
+                // The probe went through: release the GET at once so the
+                // client can pause polling (the reference holds it and sends
+                // a noop within 100 ms; the client cannot tell the difference).
+                actions = [.answer(poll, .noop)]
+            } else {
+                queue.heldPoll = poll
+                actions = []
+            }
+            state = .upgrading(queue, probe: probe)
+            return actions
+        case .websocket:
+            // The session left polling: its requests are refused (the session goes on).
+            return [.answer(poll, .error(.badRequest))]
+        case .draining(var draining):
+            state = .closed
+            var actions: [Action]
+            if draining.clientClosed {
+                actions = [.answer(poll, .noop)]
+            } else {
+                var payload = Self.payload(of: &draining)
+                EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
+                actions = [.answer(poll, .payload(payload))]
+            }
+            if let probe = draining.probe {
+                actions += [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)]
+            }
+            actions.append(.finishDraining)
+            return actions
+        case .closed:
+            return [.answer(poll, .error(.unknownSessionID))]
+        }
+    }
+
+    /// A POST for this session: whether its packets are taken (then fed
+    /// to ``received(_:from:)`` with origin `.polling`).
+    func postArrived() -> PollAnswer? {
+        switch state {
+        case .polling, .upgrading:
+            return nil
+        case .websocket:
+            return .error(.badRequest)
+        case .draining:
+            // The reference takes the body and ignores its packets.
+            return .ok
+        case .closed:
+            return .error(.unknownSessionID)
+        }
+    }
+
+    /// The connection of a held GET went away before it was answered.
+    ///
+    /// - Returns: true when that GET was held: the session then closes
+    ///   ("transport error"), as the reference does.
+    mutating func pollAborted(connection: ObjectIdentifier) -> Bool {
+        withPollingQueue { queue -> Bool in
+            guard let held = queue.heldPoll, held.connection == connection else { return false }
+            queue.heldPoll = nil
+            return true
+        } ?? false
+    }
+
+    static func payload(of draining: inout Draining) -> ByteBuffer {
+        var body = ByteBuffer()
+        var first = true
+        while let packet = draining.packets.popFirst() {
+            EngineIOPayload.append(packet.packet, isFirst: first, to: &body)
+            first = false
+        }
+        return body
+    }
+}

@@ -1,0 +1,136 @@
+import NIOCore
+import EngineIOCore
+
+/// The switch from polling to WebSocket (Engine.IO v4):
+/// 1. the client opens a WebSocket with the session's sid and sends `2probe`;
+/// 2. the server answers `3probe` on it (the connection does, at once: see
+///    ``EngineIOWebSocketHandler``) and releases any held GET with a noop,
+///    while packets still go out by polling;
+/// 3. the client sends `5` (upgrade): from then on everything goes over the
+///    WebSocket, starting with what polling had not delivered, so nothing is
+///    lost or reordered; polling requests for the sid are refused.
+/// Noops go only to the polling transport: nothing but the session's own
+/// packets is ever written on the new WebSocket (as in the reference).
+extension EngineIOSessionStateMachine {
+    /// Whether a WebSocket with this session's id may start an upgrade now.
+    var canStartUpgrade: Bool {
+        if case .polling = state { return true }
+        return false
+    }
+
+    /// A WebSocket with this session's id is open (upgrades are allowed:
+    /// the caller checked the configuration).
+    mutating func probeOpened(_ socket: WebSocket) -> [Action] {
+        guard case .polling(let queue) = state else {
+            // Upgrading already, upgraded or closed: the reference closes such a WebSocket.
+            return [.closeWebSocket(socket, code: 1008)]
+        }
+        state = .upgrading(queue, probe: Probe(socket: socket))
+        return [.startUpgradeTimer]
+    }
+
+    /// A packet on the probing WebSocket.
+    mutating func probeReceived(_ packet: EngineIOPacket) -> [Action] {
+        let isProbePing = packet.type == .ping && !packet.isBinary && packet.data.readableBytesView.elementsEqual("probe".utf8)
+        switch state {
+        case .upgrading(var queue, var probe):
+            state = .closed
+            if isProbePing {
+                // The connection answered `3probe` itself, at once.
+                probe.answered = true
+                var actions: [Action] = []
+                if let held = queue.heldPoll {
+                    queue.heldPoll = nil
+                    actions.append(.answer(held, .noop))
+                }
+                state = .upgrading(queue, probe: probe)
+                return actions
+            }
+            guard packet.type == .upgrade else {
+                // Anything else on a probing transport aborts the upgrade.
+                state = .polling(queue)
+                return [.cancelUpgradeTimer, .closeWebSocket(probe.socket, code: 1000)]
+            }
+            var actions: [Action] = [.cancelUpgradeTimer]
+            if let held = queue.heldPoll {
+                actions.append(.answer(held, .noop))
+            }
+            while let waiting = queue.packets.popFirst() {
+                actions.append(.write(waiting, to: probe.socket))
+            }
+            actions.append(.becameWebSocket(probe.socket))
+            state = .websocket(probe.socket)
+            return actions
+        case .draining(var draining):
+            guard let probe = draining.probe else { return [] }
+            if isProbePing { return [] }
+            guard packet.type == .upgrade else {
+                draining.probe = nil
+                state = .draining(draining)
+                return [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)]
+            }
+            // The upgrade completes after the server closed: the last packets
+            // go over the WebSocket, then it closes (the reference's
+            // `closing` socket does the same once upgraded).
+            state = .closed
+            var actions: [Action] = [.cancelUpgradeTimer]
+            for waiting in draining.packets { actions.append(.write(waiting, to: probe)) }
+            actions += [.closeWebSocket(probe, code: 1000), .finishDraining]
+            return actions
+        case .polling, .websocket, .closed:
+            return []
+        }
+    }
+
+    /// The client did not complete the upgrade in time: drop the probe; the
+    /// session goes on polling.
+    mutating func upgradeTimedOut() -> [Action] {
+        switch state {
+        case .upgrading(let queue, let probe):
+            state = .polling(queue)
+            return [.closeWebSocket(probe.socket, code: 1000)]
+        case .draining(var draining):
+            guard let probe = draining.probe else { return [] }
+            draining.probe = nil
+            state = .draining(draining)
+            return [.closeWebSocket(probe, code: 1000)]
+        case .polling, .websocket, .closed:
+            return []
+        }
+    }
+
+    /// A WebSocket connection of this session closed (`error`: it failed).
+    mutating func webSocketClosed(connection: ObjectIdentifier, error: Bool) -> [Action] {
+        switch state {
+        case .websocket(let socket) where socket.connection == connection:
+            return [.close(error ? .transportError : .transportClose)]
+        case .upgrading(let queue, let probe) where probe.socket.connection == connection:
+            state = .polling(queue)
+            return [.cancelUpgradeTimer]
+        case .draining(var draining) where draining.probe?.connection == connection:
+            draining.probe = nil
+            state = .draining(draining)
+            return [.cancelUpgradeTimer]
+        case .polling, .upgrading, .websocket, .draining, .closed:
+            return []
+        }
+    }
+
+    /// A WebSocket message of this session that is not an Engine.IO packet.
+    mutating func webSocketParseError(connection: ObjectIdentifier) -> [Action] {
+        switch state {
+        case .websocket(let socket) where socket.connection == connection:
+            return [.close(.parseError)]
+        case .upgrading(let queue, let probe) where probe.socket.connection == connection:
+            state = .polling(queue)
+            return [.cancelUpgradeTimer, .closeWebSocket(probe.socket, code: 1000)]
+        case .draining(var draining) where draining.probe?.connection == connection:
+            let probe = draining.probe!
+            draining.probe = nil
+            state = .draining(draining)
+            return [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)]
+        case .polling, .upgrading, .websocket, .draining, .closed:
+            return []
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import NIOCore
+import EngineIOCore
+
+/// What reaches a session from its transports, fed to its state machine,
+/// and the machine's actions carried out. Every entry point runs on the
+/// session's loop, in the order the server read the requests.
+extension EngineIOSocket {
+    /// How long a session the client closed over polling still releases a
+    /// GET that was in flight (read after the close): requests racing on two
+    /// connections arrive within milliseconds; a second is far beyond any
+    /// such race and keeps the memory of closed sessions small.
+    static let clientCloseGrace = TimeAmount.seconds(1)
+
+    /// A GET for this session.
+    func handlePoll(_ reply: PollReply) {
+        applyHeartbeatDeadline()
+        perform(state.pollArrived(reply))
+    }
+
+    /// A POST body for this session.
+    func handlePost(_ body: ByteBuffer, reply: PollReply) {
+        applyHeartbeatDeadline()
+        if let refusal = state.postArrived() {
+            reply.respond(response(to: refusal, for: reply))
+            return
+        }
+        let packets: [EngineIOPacket]
+        do {
+            packets = try EngineIOPayload.decode(body, maxPackets: configuration.maxPacketsPerPayload)
+        } catch {
+            reply.respond(.error(.badRequest))
+            close(reason: .parseError)
+            return
+        }
+        for packet in packets {
+            receive(packet, from: .polling)
+            if !state.isOpen { break }
+        }
+        reply.respond(.ok)
+    }
+
+    /// The connection of a held GET went away before it was answered.
+    func pollAborted(connection: ObjectIdentifier) {
+        if state.pollAborted(connection: connection) { close(reason: .transportError) }
+    }
+
+    /// Whether a WebSocket with this sid may start an upgrade now.
+    var canStartUpgrade: Bool {
+        state.canStartUpgrade && configuration.allowUpgrades && configuration.transports.contains(.websocket)
+    }
+
+    /// A WebSocket carrying this sid is open: it becomes the probe, or is
+    /// closed when the session cannot upgrade now.
+    func attachProbe(_ output: WebSocketOutput) {
+        let bound = output.boundToSession(on: eventLoop)
+        guard canStartUpgrade else {
+            perform([.closeWebSocket(bound, code: 1008)])
+            return
+        }
+        bound.attach(NIOLoopBound(self, eventLoop: eventLoop), isActiveTransport: false)
+        perform(state.probeOpened(bound))
+    }
+
+    /// A packet arrived on a transport of this session.
+    func receive(_ packet: EngineIOPacket, from origin: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.Origin) {
+        switch state.received(packet, from: origin) {
+        case .deliver(let message):
+            if let delegate { delegate.engineSocket(self, received: message) } else { onMessage?(message) }
+        case .pong:
+            apply(heartbeat.pongReceived(now: eventLoop.now))
+        case .close(let reason):
+            close(reason: reason)
+        case .ignore:
+            break
+        case .upgrade(let actions):
+            perform(actions)
+        }
+    }
+
+    /// A WebSocket connection of this session closed (`error`: it failed).
+    func webSocketClosed(_ connection: ObjectIdentifier, error: Bool) {
+        perform(state.webSocketClosed(connection: connection, error: error))
+    }
+
+    /// A WebSocket message that is not an Engine.IO packet.
+    func webSocketParseError(_ connection: ObjectIdentifier) {
+        perform(state.webSocketParseError(connection: connection))
+    }
+
+    // MARK: - Carrying out the machine's actions
+
+    func perform(_ actions: [EngineIOSessionStateMachine<WebSocketOutput, PollReply>.Action]) {
+        for action in actions {
+            switch action {
+            case .answer(let poll, let answer):
+                poll.respond(response(to: answer, for: poll))
+            case .write(let packet, let websocket):
+                websocket.write(packet)
+            case .closeWebSocket(let websocket, let code):
+                websocket.detach()
+                websocket.close(code: code)
+            case .startUpgradeTimer:
+                upgradeTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.upgradeTimeout) { [self] in
+                    upgradeTimer = nil
+                    perform(state.upgradeTimedOut())
+                }
+            case .cancelUpgradeTimer:
+                upgradeTimer?.cancel()
+                upgradeTimer = nil
+            case .becameWebSocket(let websocket):
+                websocket.becameActiveTransport()
+                onUpgrade?()
+            case .startDraining(let clientClosed):
+                guard shard.keepDraining(self) else {
+                    perform(state.drainingExpired())
+                    continue
+                }
+                let lifetime = clientClosed ? Self.clientCloseGrace : configuration.pingInterval + configuration.pingTimeout
+                drainTimer = eventLoop.assumeIsolated().scheduleTask(in: lifetime) { [self] in
+                    drainTimer = nil
+                    perform(state.drainingExpired())
+                }
+            case .finishDraining:
+                drainTimer?.cancel()
+                drainTimer = nil
+                shard.forgetDraining(id)
+            case .close(let reason):
+                close(reason: reason)
+            }
+        }
+    }
+
+    private func response(to answer: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.PollAnswer, for poll: PollReply) -> HTTPResponse {
+        switch answer {
+        case .payload(let payload): server.pollingResponse(payload: payload, for: poll)
+        case .noop: .payload(ByteBuffer(string: "6"))
+        case .ok: .ok
+        case .error(let error): .error(error)
+        }
+    }
+}
+
+extension PollReply: EngineIOSessionTransport {}
