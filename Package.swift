@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EngineIOCore", targets: ["EngineIOCore"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
+        .library(name: "MessagePack", targets: ["MessagePack"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -58,6 +59,12 @@ let package = Package(
         ),
         .target(
             name: "SocketIOCore",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // MessagePack values, decoder and encoder (notepack.io's formats); pure, no I/O.
+        .target(
+            name: "MessagePack",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
@@ -171,6 +178,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
+        .testTarget(
+            name: "MessagePackTests",
+            dependencies: ["MessagePack", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
