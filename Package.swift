@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
         .library(name: "MessagePack", targets: ["MessagePack"]),
+        .library(name: "SocketIOMessagePack", targets: ["SocketIOMessagePack"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -66,6 +67,12 @@ let package = Package(
         .target(
             name: "MessagePack",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The socket.io-msgpack-parser wire format, and MessagePack <-> JSONValue.
+        .target(
+            name: "SocketIOMessagePack",
+            dependencies: ["MessagePack", "SocketIOCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
@@ -181,6 +188,11 @@ let package = Package(
         .testTarget(
             name: "MessagePackTests",
             dependencies: ["MessagePack", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SocketIOMessagePackTests",
+            dependencies: ["SocketIOMessagePack", "MessagePack", "SocketIOCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(
