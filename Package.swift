@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "SocketIO",
             dependencies: [
-                "SocketIOCore", "SocketIOAdapter", "EngineIO", "EngineIOCore",
+                "SocketIOCore", "SocketIOAdapter", "SocketIOMessagePack", "EngineIO", "EngineIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
-                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "HuddleTestSupport",
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "SocketIOMessagePack", "MessagePack", "EngineIO", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
