@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "EngineIOCore", targets: ["EngineIOCore"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
+        .library(name: "MessagePack", targets: ["MessagePack"]),
+        .library(name: "SocketIOMessagePack", targets: ["SocketIOMessagePack"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -61,6 +63,18 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        // MessagePack values, decoder and encoder (notepack.io's formats); pure, no I/O.
+        .target(
+            name: "MessagePack",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The socket.io-msgpack-parser wire format, and MessagePack <-> JSONValue.
+        .target(
+            name: "SocketIOMessagePack",
+            dependencies: ["MessagePack", "SocketIOCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(
             name: "SocketIOAdapter",
             dependencies: [
@@ -74,7 +88,7 @@ let package = Package(
         .target(
             name: "SocketIO",
             dependencies: [
-                "SocketIOCore", "SocketIOAdapter", "EngineIO", "EngineIOCore",
+                "SocketIOCore", "SocketIOAdapter", "SocketIOMessagePack", "EngineIO", "EngineIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,9 +186,19 @@ let package = Package(
         ),
         .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
         .testTarget(
+            name: "MessagePackTests",
+            dependencies: ["MessagePack", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SocketIOMessagePackTests",
+            dependencies: ["SocketIOMessagePack", "MessagePack", "SocketIOCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SocketIOTests",
             dependencies: [
-                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "HuddleTestSupport",
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "SocketIOMessagePack", "MessagePack", "EngineIO", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,19 +3,25 @@ import EngineIO
 import EngineIOCore
 import SocketIOCore
 import SocketIOAdapter
+import SocketIOMessagePack
 
 /// Encodes a Socket.IO packet once into the Engine.IO packets that carry
-/// it: the text message (written in place behind room for the WebSocket
-/// header) and one binary message per attachment.
+/// it, in the server's parser format: for the default parser, the text
+/// message (written in place behind room for the WebSocket header) and one
+/// binary message per attachment; for msgpack, one binary message.
 struct PacketEncoding: Sendable {
     let engine: EngineIOServer
+    let parser: SocketIOParser
     private let encoder = SocketIOPacketEncoder()
+    private let messagePackEncoder = SocketIOMessagePackEncoder()
 
-    init(engine: EngineIOServer) {
+    init(engine: EngineIOServer, parser: SocketIOParser = .default) {
         self.engine = engine
+        self.parser = parser
     }
 
     func encode(_ packet: SocketIOPacket, compress: Bool) -> [EngineIOOutboundPacket] {
+        if parser == .msgpack { return encodeMessagePack(packet, compress: compress) }
         var attachments: [ByteBuffer] = []
         let text: EngineIOOutboundPacket
         do {
@@ -36,5 +42,10 @@ struct PacketEncoding: Sendable {
 
     func encode(_ packet: SocketIOPacket, flags: BroadcastFlags) -> [EngineIOOutboundPacket] {
         encode(packet, compress: flags.compress)
+    }
+
+    private func encodeMessagePack(_ packet: SocketIOPacket, compress: Bool) -> [EngineIOOutboundPacket] {
+        guard let bytes = try? messagePackEncoder.encode(packet) else { return [] }
+        return [engine.outboundPacket(.binary(bytes), compress: compress)]
     }
 }

@@ -24,8 +24,11 @@ public struct SocketIOConfiguration: Sendable {
     /// Namespaces one connection may join; a CONNECT beyond it gets a
     /// CONNECT_ERROR, so one client cannot create unbounded state.
     public var maxNamespacesPerConnection = 32
-    /// Attachments one binary packet may announce (10).
+    /// Attachments one binary packet may announce (10; the default parser only).
     public var maxAttachments = 10
+    /// The packet format: the standard parser (default) or `.msgpack`
+    /// (socket.io-msgpack-parser), as the reference server's `parser` option.
+    public var parser: SocketIOParser = .default
     /// Makes each namespace's adapter (the in-memory one by default).
     public var adapter: @Sendable (AdapterContext) -> any SocketIOAdapter = { InMemoryAdapter(context: $0) }
 

@@ -13,7 +13,7 @@ final class SocketIOConnection {
     let server: SocketIOServer
     /// The request that opened the connection, shared by its sockets.
     let request: SharedRequest
-    private var decoder: SocketIOPacketDecoder
+    private var decoder: PacketDecoding
     /// The sockets, one per namespace joined (a few at most: a list), each
     /// with its namespace's name: finding the socket of a packet reads only
     /// this list, not each socket's memory.
@@ -34,7 +34,7 @@ final class SocketIOConnection {
         self.engine = engine
         self.server = server
         self.request = SharedRequest(engine.request)
-        self.decoder = SocketIOPacketDecoder(configuration: .init(maximumAttachments: server.configuration.maxAttachments))
+        self.decoder = PacketDecoding(configuration: server.configuration)
     }
 
     /// Takes over a new Engine.IO session.
@@ -61,18 +61,15 @@ final class SocketIOConnection {
     // MARK: - Input
 
     private func receive(_ message: EngineIOMessage) {
-        let output: SocketIOPacketDecoder.Output
+        let decoded: SocketIOPacket?
         do {
-            switch message {
-            case .text(let text): output = try decoder.receive(text: text)
-            case .binary(let bytes): output = try decoder.receive(binary: bytes)
-            }
+            decoded = try decoder.receive(message)
         } catch {
             logger.debug("invalid Socket.IO packet; closing", metadata: ["sid": "\(engine.id)", "error": "\(error)"])
             closeAfterParseError()
             return
         }
-        guard case .packet(let packet) = output else { return }
+        guard let packet = decoded else { return }
         switch packet.type {
         case .connect:
             connect(to: packet.namespace, auth: packet.data ?? .object([:]))

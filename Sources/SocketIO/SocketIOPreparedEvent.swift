@@ -54,8 +54,9 @@ extension SocketIOSocket {
     ///
     /// Falls back to the ordinary emit, with the same result on the wire, when
     /// the socket has `onAnyOutgoing` listeners (they get the arguments), when
-    /// connection state recovery must keep a reliable packet, or when the event
-    /// was prepared for another namespace.
+    /// connection state recovery must keep a reliable packet, when the event
+    /// was prepared for another namespace, or when the server speaks msgpack
+    /// (the prepared header is the default parser's).
     ///
     /// ```swift
     /// socket.emit(delta, attachment: bytes, volatile: true, compress: false)
@@ -63,7 +64,8 @@ extension SocketIOSocket {
     public func emit(_ event: SocketIOPreparedEvent, attachment: ByteBuffer, volatile: Bool = false, compress: Bool = true) {
         let recovers = connection.server.configuration.connectionStateRecovery != nil && !volatile
         let watched = !(listenerStore?.outgoing.isEmpty ?? true)
-        guard event.namespace == namespace.name, !recovers, !watched else {
+        let standardParser = connection.server.configuration.parser == .default
+        guard event.namespace == namespace.name, !recovers, !watched, standardParser else {
             emit(event.name, [.binary(attachment)], flags: BroadcastFlags(volatile: volatile, compress: compress), ack: nil)
             return
         }

@@ -50,7 +50,7 @@ public final class SocketIOServer: Sendable {
             guard let server = acceptor.withLockedValue({ $0 }) else { return socket.close() }
             SocketIOConnection.start(engine: socket, server: server)
         }
-        self.encoding = PacketEncoding(engine: engine)
+        self.encoding = PacketEncoding(engine: engine, parser: configuration.parser)
         acceptor.withLockedValue { $0 = self }
         _ = of(SocketIOPacket.mainNamespace)
     }

@@ -43,3 +43,19 @@ extension SocketIOPacket {
         guard payloadIsValid else { throw .invalidPayload(type) }
     }
 }
+
+extension SocketIOPacket {
+    /// Checks the payload shape and ack id against the packet type, with the
+    /// rules the text codec applies (see ``SocketIOProtocolError/invalidPayload(_:)``).
+    ///
+    /// Why public: another wire format (the msgpack parser) must accept and
+    /// produce exactly the packets this codec does, so that the server above
+    /// sees the same packets whichever parser a client uses.
+    ///
+    /// ```swift
+    /// try SocketIOPacket(type: .ack, data: []).validate()   // throws .invalidAckID
+    /// ```
+    public func validate() throws(SocketIOProtocolError) {
+        try Self.validate(type: self.type, ackID: self.ackID, data: self.data)
+    }
+}

@@ -25,6 +25,7 @@ struct ConformanceEndpoints {
         var configuration = SocketIOConfiguration()
         configuration.engine = options.engineConfiguration(path: "/socket.io/")
         configuration.connectTimeout = .milliseconds(Int64(options.connectTimeout))
+        configuration.parser = SocketIOParser(rawValue: options.parser) ?? .default
         if let window = options.stateRecovery {
             configuration.connectionStateRecovery = ConnectionStateRecovery(maxDisconnectionDuration: .milliseconds(Int64(window)))
         }

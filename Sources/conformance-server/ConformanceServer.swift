@@ -4,6 +4,7 @@ import EngineIO
 import Logging
 import NIOCore
 import NIOPosix
+import SocketIO
 
 /// The conformance app (shared/conformance-app.md): the server every
 /// external client, test suite and load generator is pointed at.
@@ -25,6 +26,14 @@ struct ConformanceServer: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
     @Option(help: "Milliseconds a broadcast packet may wait to share a write with the next ones (0: none).")
     var broadcastFlushDelay = 0
+    @Option(help: "Socket.IO packet format of /socket.io/: default or msgpack (socket.io-msgpack-parser).")
+    var parser = SocketIOParser.default.rawValue
+
+    func validate() throws {
+        guard SocketIOParser(rawValue: parser) != nil else {
+            throw ValidationError("--parser must be one of: \(SocketIOParser.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "conformance-server")
