@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "SocketIOAdapter",
             dependencies: [
-                "SocketIOCore", "EngineIO",
+                "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),

@@ -40,12 +40,27 @@ struct PacketEncoding: Sendable {
         return packets
     }
 
-    func encode(_ packet: SocketIOPacket, flags: BroadcastFlags) -> [EngineIOOutboundPacket] {
-        encode(packet, compress: flags.compress)
+    /// A broadcast's encoding, as the adapter carries it to each recipient.
+    func encodeForBroadcast(_ packet: SocketIOPacket, flags: BroadcastFlags) -> any EncodedPacket {
+        EncodedSocketIOPacket(packets: encode(packet, compress: flags.compress))
     }
 
     private func encodeMessagePack(_ packet: SocketIOPacket, compress: Bool) -> [EngineIOOutboundPacket] {
         guard let bytes = try? messagePackEncoder.encode(packet) else { return [] }
         return [engine.outboundPacket(.binary(bytes), compress: compress)]
+    }
+}
+
+/// What a broadcast's recipients write: the Engine.IO packets of one
+/// Socket.IO packet, encoded once (see ``EncodedPacket``).
+final class EncodedSocketIOPacket: EncodedPacket {
+    let packets: [EngineIOOutboundPacket]
+
+    init(packets: [EngineIOOutboundPacket]) {
+        self.packets = packets
+    }
+
+    func copiedForAnotherLoop() -> any EncodedPacket {
+        EncodedSocketIOPacket(packets: packets.map { $0.copiedStorage() })
     }
 }

@@ -44,7 +44,7 @@ public final class SocketIONamespace: Sendable {
         self.adapter = server.configuration.adapter(AdapterContext(
             namespace: name,
             loops: server.loops,
-            encode: { packet, flags in encoding.encode(packet, flags: flags) },
+            encode: { packet, flags in encoding.encodeForBroadcast(packet, flags: flags) },
             recoveryWindow: server.configuration.connectionStateRecovery?.maxDisconnectionDuration
         ))
     }

@@ -184,10 +184,12 @@ public final class SocketIOSocket {
 }
 
 extension SocketIOSocket: AdapterSocket {
-    public func deliver(_ packet: SocketIOPacket, encoded: [EngineIOOutboundPacket], volatile: Bool) {
+    public func deliver(_ packet: SocketIOPacket, encoded: any EncodedPacket, volatile: Bool) {
         guard isConnected else { return }
         notifyOutgoing(packet)
-        connection.write(encoded, volatile: volatile, broadcast: true)
+        // This server's adapters only carry what this server encoded.
+        let ours = unsafeDowncast(encoded, to: EncodedSocketIOPacket.self)
+        connection.write(ours.packets, volatile: volatile, broadcast: true)
     }
 
     public func expectAck(id: UInt64, handler: @escaping @Sendable ([JSONValue]) -> Void) {

@@ -14,6 +14,11 @@ final class AdapterShard: @unchecked Sendable {
     /// cold string and bucket, was a sizeable part of a delivery's CPU).
     private var members: [Room: [SocketID: any AdapterSocket]] = [:]
     private var roomsOf: [SocketID: Set<Room>] = [:]
+    /// Recovered sockets and the last stored broadcast their recovery
+    /// already gave them: a live delivery of one up to it is skipped (it was
+    /// on its way when the session was restored). Kept until the socket
+    /// leaves; empty unless connection state recovery is on.
+    private var recoveredThrough: [SocketID: UInt64] = [:]
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -44,8 +49,16 @@ final class AdapterShard: @unchecked Sendable {
         }
     }
 
+    /// The socket `id`, recovered on this loop, already got every stored
+    /// broadcast up to `sequence` among its missed packets.
+    func skipStoredBroadcasts(to id: SocketID, through sequence: UInt64) {
+        eventLoop.assertInEventLoop()
+        recoveredThrough[id] = sequence
+    }
+
     func delAll(_ id: SocketID) {
         eventLoop.assertInEventLoop()
+        recoveredThrough[id] = nil
         for room in roomsOf.removeValue(forKey: id) ?? [] {
             if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
                 members[room] = nil
@@ -59,6 +72,19 @@ final class AdapterShard: @unchecked Sendable {
         var result: [any AdapterSocket] = []
         forEachRecipient(options) { result.append($0) }
         return result
+    }
+
+    /// Calls `body` with each local socket a broadcast with `options`
+    /// reaches, once each, without building a list (the fanout hot path).
+    /// `sequence`: the broadcast's place among those stored for connection
+    /// state recovery; a recovered socket that got it among its missed
+    /// packets is skipped.
+    func forEachRecipient(_ options: BroadcastOptions, storedAs sequence: UInt64?, _ body: (any AdapterSocket) -> Void) {
+        guard let sequence, !recoveredThrough.isEmpty else { return forEachRecipient(options, body) }
+        forEachRecipient(options) { socket in
+            if let through = recoveredThrough[socket.id], sequence <= through { return }
+            body(socket)
+        }
     }
 
     /// Calls `body` with each local socket a broadcast with `options`

@@ -1,5 +1,4 @@
 public import SocketIOCore
-public import EngineIO
 
 /// What an adapter needs of a socket of this server. Implemented by the
 /// server's socket; used only on the socket's own event loop.
@@ -11,9 +10,9 @@ public protocol AdapterSocket: AnyObject {
     ///
     /// - Parameters:
     ///   - packet: the Socket.IO packet (for outgoing listeners).
-    ///   - encoded: its Engine.IO packets, ready for any transport.
+    ///   - encoded: what the server encoded for it, once for every recipient.
     ///   - volatile: drop rather than queue when the client is not ready.
-    func deliver(_ packet: SocketIOPacket, encoded: [EngineIOOutboundPacket], volatile: Bool)
+    func deliver(_ packet: SocketIOPacket, encoded: any EncodedPacket, volatile: Bool)
 
     /// Registers the handler of a broadcast-with-ack's answer from this socket.
     func expectAck(id: UInt64, handler: @escaping @Sendable ([JSONValue]) -> Void)

@@ -1,7 +1,6 @@
 public import NIOCore
 public import SocketIOCore
 import NIOConcurrencyHelpers
-import EngineIO
 
 /// The adapter of a single server: rooms indexed per event loop, broadcasts
 /// encoded once and written by each loop to its own members.
@@ -45,28 +44,31 @@ public final class InMemoryAdapter: SocketIOAdapter {
 
     public func broadcast(_ packet: SocketIOPacket, options: BroadcastOptions) {
         var packet = packet
+        var sequence: UInt64?
         if let recovery, packet.type == .event, packet.ackID == nil, !options.flags.volatile {
-            let offset = recovery.store(packet, options: options)
+            let stored = recovery.store(packet, options: options)
+            sequence = stored.sequence
             if case .array(var arguments)? = packet.data {
-                arguments.append(.string(offset))
+                arguments.append(.string(stored.offset))
                 packet.data = .array(arguments)
             }
         }
         let encoded = context.encode(packet, options.flags)
         let sent = packet
         let volatile = options.flags.volatile
-        func deliver(on shard: AdapterShard, _ encoded: [EngineIOOutboundPacket]) {
+        let recovered = sequence
+        func deliver(on shard: AdapterShard, _ encoded: any EncodedPacket) {
             shard.run { shard in
-                shard.forEachRecipient(options) { socket in
+                shard.forEachRecipient(options, storedAs: recovered) { socket in
                     socket.deliver(sent, encoded: encoded, volatile: volatile)
                 }
             }
         }
         // Other loops first, each with buffers of its own (see
-        // `copiedStorage`), so they write while this loop writes to its own
-        // members, instead of after.
+        // `copiedForAnotherLoop`), so they write while this loop writes to
+        // its own members, instead of after.
         for shard in shards where !shard.eventLoop.inEventLoop {
-            deliver(on: shard, encoded.map { $0.copiedStorage() })
+            deliver(on: shard, encoded.copiedForAnotherLoop())
         }
         for shard in shards where shard.eventLoop.inEventLoop {
             deliver(on: shard, encoded)
@@ -144,7 +146,13 @@ public final class InMemoryAdapter: SocketIOAdapter {
         recovery?.persist(session)
     }
 
+    /// Gives the session back with what it missed. Broadcasts stored before
+    /// this moment may still be on their way to this loop (another loop
+    /// stored them, then handed them over): they are among the missed
+    /// packets already, so this loop skips them for the recovered socket.
     public func restoreSession(pid: String, offset: String, on loop: any EventLoop) -> EventLoopFuture<RecoveredSession?> {
-        loop.makeSucceededFuture(recovery?.restore(pid: pid, offset: offset))
+        guard let restored = recovery?.restore(pid: pid, offset: offset) else { return loop.makeSucceededFuture(nil) }
+        shard(for: loop).skipStoredBroadcasts(to: restored.session.session.id, through: restored.through)
+        return loop.makeSucceededFuture(restored.session)
     }
 }

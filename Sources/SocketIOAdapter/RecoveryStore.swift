@@ -39,8 +39,9 @@ final class RecoveryStore: Sendable {
         self.prefix = String(UInt32.random(in: .min ... .max, using: &rng), radix: 36)
     }
 
-    /// Stores a broadcast packet and returns the offset appended to it.
-    func store(_ packet: SocketIOPacket, options: BroadcastOptions) -> String {
+    /// Stores a broadcast packet; returns the offset appended to it and its
+    /// place in the order of stored packets.
+    func store(_ packet: SocketIOPacket, options: BroadcastOptions) -> (offset: String, sequence: UInt64) {
         let now = NIODeadline.now()
         return state.withLockedValue { state in
             state.counter += 1
@@ -52,7 +53,7 @@ final class RecoveryStore: Sendable {
             }
             state.packets.append(StoredPacket(offset: offset, options: options, packet: stored, time: now))
             prune(&state, now: now)
-            return offset
+            return (offset, state.counter)
         }
     }
 
@@ -64,8 +65,11 @@ final class RecoveryStore: Sendable {
         }
     }
 
-    /// The session and what it missed, removing the session (one use).
-    func restore(pid: String, offset: String) -> RecoveredSession? {
+    /// The session and what it missed, removing the session (one use), with
+    /// the place of the last stored packet: every packet up to it that the
+    /// socket's rooms match is among the missed ones, so a live delivery of
+    /// one of them still on its way must be skipped.
+    func restore(pid: String, offset: String) -> (session: RecoveredSession, through: UInt64)? {
         let now = NIODeadline.now()
         return state.withLockedValue { state in
             prune(&state, now: now)
@@ -76,7 +80,7 @@ final class RecoveryStore: Sendable {
             for stored in state.packets[(index + 1)...] where stored.options.matches(socketRooms: rooms) {
                 missed.append(stored.packet)
             }
-            return RecoveredSession(session: entry.session, missedPackets: missed)
+            return (RecoveredSession(session: entry.session, missedPackets: missed), state.counter)
         }
     }
 

@@ -1,6 +1,5 @@
 public import NIOCore
 public import SocketIOCore
-public import EngineIO
 
 /// The room and broadcast bookkeeping of one namespace: which sockets are in
 /// which rooms, and how a packet reaches every socket it is meant for.
@@ -58,7 +57,7 @@ public struct AdapterContext: Sendable {
     /// The loops sockets live on.
     public var loops: [any EventLoop]
     /// Encodes a packet once for every transport (compressed when the flags allow).
-    public var encode: @Sendable (SocketIOPacket, BroadcastFlags) -> [EngineIOOutboundPacket]
+    public var encode: @Sendable (SocketIOPacket, BroadcastFlags) -> any EncodedPacket
     /// Connection state recovery's maxDisconnectionDuration, if on.
     public var recoveryWindow: TimeAmount?
 
@@ -66,7 +65,7 @@ public struct AdapterContext: Sendable {
     public init(
         namespace: String,
         loops: [any EventLoop],
-        encode: @escaping @Sendable (SocketIOPacket, BroadcastFlags) -> [EngineIOOutboundPacket],
+        encode: @escaping @Sendable (SocketIOPacket, BroadcastFlags) -> any EncodedPacket,
         recoveryWindow: TimeAmount?
     ) {
         self.namespace = namespace

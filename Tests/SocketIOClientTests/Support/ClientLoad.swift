@@ -135,6 +135,9 @@ final class Countdown: Sendable {
         state = Mutex(State(remaining: count))
     }
 
+    /// How many ticks came so far.
+    var done: Int { state.withLock { $0.done } }
+
     func tick() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
             state.remaining -= 1
