@@ -233,7 +233,7 @@ def free_run(position, direction, others=(), slack=0):
     could stop it. Conservative: a wall counts as its rectangle grown by the
     player radius on every side, a player as a square of twice that plus
     `slack` around its centre (rounded corners only let a player nearer),
-    and a grid unit of quantization is taken off."""
+    and a position may be anywhere in its grid unit."""
     r = PLAYER_RADIUS
     (dx, dy) = direction
     along, across = position if dx else position[::-1]
