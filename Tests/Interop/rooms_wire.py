@@ -216,6 +216,50 @@ def move(dx, dy, buttons=0):
     return struct.pack("<Bbbb", 0x01, dx, dy, buttons)
 
 
+# ArenaGeometry (arena rules, logicVersion 1) in grid units, the 1/16 unit of
+# positions on the wire: the walls are not in a snapshot, they are the rules.
+ARENA_LOGIC_VERSION = 1
+ARENA_GRID = 4096 * 16
+PLAYER_RADIUS = 24 * 16
+WALLS = [tuple(v * 16 for v in wall) for wall in (
+    (900, 900, 1200, 1200), (2896, 900, 3196, 1200), (900, 2896, 1200, 3196),
+    (2896, 2896, 3196, 3196), (1848, 1948, 2248, 2148))]  # min x, min y, max x, max y
+AXES = ((1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def free_run(position, direction, others=(), slack=0):
+    """How far (grid units) a player at `position` can go along `direction`
+    (an axis) before an arena edge, a wall or another player (at `others`)
+    could stop it. Conservative: a wall counts as its rectangle grown by the
+    player radius on every side, a player as a square of twice that plus
+    `slack` around its centre (rounded corners only let a player nearer),
+    and a position may be anywhere in its grid unit."""
+    r = PLAYER_RADIUS
+    (dx, dy) = direction
+    along, across = position if dx else position[::-1]
+    forward = (dx or dy) > 0
+    run = (ARENA_GRID - r - along) if forward else (along - r)
+    # Obstacles as (low, high) along the axis where the centre stops, the
+    # extent of the obstacle itself, and the band across the axis it blocks.
+    obstacles = []
+    for x0, y0, x1, y1 in WALLS:
+        (lo, hi), (clo, chi) = ((x0, x1), (y0, y1)) if dx else ((y0, y1), (x0, x1))
+        obstacles.append((lo - r, hi + r, lo, hi, clo - r, chi + r))
+    for other in others:
+        o_along, o_across = other if dx else other[::-1]
+        reach = 2 * r + slack
+        obstacles.append((o_along - reach, o_along + reach, o_along, o_along, o_across - reach, o_across + reach))
+    # A quantized coordinate q stands for one in [q, q + 1).
+    for stop_low, stop_high, low, high, band_low, band_high in obstacles:
+        if not band_low - 1 < across < band_high:
+            continue
+        if forward and along < high:
+            run = min(run, max(0, stop_low - along))
+        elif not forward and along >= low:
+            run = min(run, max(0, along - stop_high))
+    return max(0, run - 1)
+
+
 # ---- position deltas ------------------------------------------------------------
 
 class Mirror:

@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 
+import rooms_wire as wire
 from conftest import ROOT, start_huddle, start_server
 
 REQUIRED = os.environ.get("HUDDLE_REQUIRE_BROWSER") == "1"
@@ -219,23 +220,23 @@ def test_demo_arena_page_moves_its_player(huddle):
         page.find_element(By.CSS_SELECTOR, "[data-tab=arena]").click()
         wait(page, "the arena join", "window.huddle.kind === 'arena' && window.huddle.ready "
                                      "&& window.huddle.summary().position !== null")
-        start = summary(page)["position"]
-        # The spawn point is seeded: a wall may block one direction. Hold
-        # each arrow in turn until the player has moved (a free direction
-        # always exists: the walls are small blocks inside the arena).
-        moved = ("Math.abs(window.huddle.summary().position.x - %d) + "
-                 "Math.abs(window.huddle.summary().position.y - %d) > 1500") % (start["x"], start["y"])
-        for key in (Keys.ARROW_UP, Keys.ARROW_DOWN, Keys.ARROW_LEFT, Keys.ARROW_RIGHT):
-            ActionChains(page).key_down(key).perform()
-            try:
-                wait(page, "the player to move", moved, timeout=5)
-                went = True
-            except AssertionError:
-                went = False
-            ActionChains(page).key_up(key).perform()
-            if went:
-                break
-        assert went, f"the player did not move from {start} in any direction"
+        info = summary(page)
+        start = info["position"]
+        # The page is alone in its arena, so the player stays where it
+        # spawned (at random) until a key moves it. Hold the arrow with the
+        # longest free run from there (edges and walls) and wait for the
+        # move itself: the timeout is only a guard against a hang.
+        assert info["players"] == 1, info
+        distance = 1500
+        position = (start["x"], start["y"])
+        run, axis = max((wire.free_run(position, axis), axis) for axis in wire.AXES)
+        assert run >= distance, f"no free run of {distance} grid units from {start}"
+        key = {(1, 0): Keys.ARROW_RIGHT, (-1, 0): Keys.ARROW_LEFT, (0, 1): Keys.ARROW_DOWN, (0, -1): Keys.ARROW_UP}[axis]
+        coordinate, sign = ("x", axis[0]) if axis[0] else ("y", axis[1])
+        moved = f"(window.huddle.summary().position.{coordinate} - {start[coordinate]}) * {sign} >= {distance}"
+        ActionChains(page).key_down(key).perform()
+        wait(page, f"the player to move {distance} grid units", moved, timeout=60)
+        ActionChains(page).key_up(key).perform()
         info = summary(page)
         assert info["players"] == 1 and info["pickups"] >= 1 and info["errors"] == []
         screenshot(page, "arena.png")

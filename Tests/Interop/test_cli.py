@@ -38,6 +38,19 @@ def sessions_json(db):
     return json.loads(huddle("sessions", "--json", "--db", db, check=0).stdout)
 
 
+def wait_for_sessions(db, what, condition, bound=60):
+    """Reads the sessions of `db` (as a reader next to the recorder) until
+    `condition(rows)` holds and returns those rows. The store has no events
+    to wait on, so each reading is a fresh look; `bound` seconds only guard
+    against a hang."""
+    deadline = time.monotonic() + bound
+    while True:
+        rows = sessions_json(db)
+        if condition(rows):
+            return rows
+        assert time.monotonic() < deadline, f"timed out waiting for {what}: {rows}"
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     """A store with two whiteboard sessions (1300 ticks, 8 members) and one arena session."""
@@ -209,7 +222,9 @@ def start_live(db, rooms, seconds):
 def test_kill_9_during_recording_leaves_an_incomplete_verifiable_session(tmp_path):
     db = tmp_path / "crash.sqlite"
     proc = start_live(db, rooms=3, seconds=600)
-    time.sleep(1.5)
+    # Killed once every room has committed 15 ticks, however long that takes.
+    wait_for_sessions(db, "15 committed ticks in each of 3 rooms",
+                      lambda rows: len(rows) == 3 and all(r["lastTick"] >= 15 for r in rows))
     proc.send_signal(signal.SIGKILL)
     killed_at = time.time()
     proc.wait(timeout=10)
@@ -236,15 +251,17 @@ def test_readers_work_while_the_recorder_writes(tmp_path):
     db = tmp_path / "live.sqlite"
     proc = start_live(db, rooms=4, seconds=6)
     try:
+        # Read until the readings have grown (not for a fixed time: on a
+        # busy machine that could outlast the 6 s recording, or not be
+        # enough for two readings).
         seen = []
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
+        while len(seen) < 2 or seen[-1] == seen[0]:
             rows = sessions_json(db)
-            assert {r["status"] for r in rows} == {"live"}
+            assert {r["status"] for r in rows} == {"live"}, rows
             seen.append(sum(r["lastTick"] for r in rows))
             huddle("verify", "--all", "--db", db, check=0)
             huddle("show", rows[0]["id"], "--db", db, check=0)
-        assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] > seen[0]
+        assert seen == sorted(seen) and seen[-1] > seen[0]
     finally:
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
@@ -281,7 +298,9 @@ def test_kill_9_of_huddle_serve_with_real_clients(tmp_path):
                 for index, member in enumerate(members):
                     await member.send(struct.pack("<BHH", 1, 100 + step * 10 + index, 200 + step))
                 await asyncio.sleep(0.05)
-            await asyncio.sleep(0.3)
+            # Killed once the recorder has committed the inputs and 20 ticks.
+            await asyncio.to_thread(wait_for_sessions, db, "20 committed ticks with inputs", lambda rows: any(
+                r["kind"] == "whiteboard" and r["lastTick"] >= 20 and r["inputs"] > 0 for r in rows))
             server.proc.send_signal(signal.SIGKILL)
             killed_at = time.time()
         finally:

@@ -271,13 +271,33 @@ def test_a_bad_acknowledgement_in_an_input_is_refused_and_the_input_is_not_appli
 
 def test_arena_player_moves_and_stats(huddle):
     async def scenario(pool):
-        runner, watcher = await pool.members(2, kind="arena")
-        assert runner.answer["room"].startswith("arena-") and runner.answer["tickRate"] == 30
-        start = watcher.mirror.table[runner.slot]
-        # Vertical moves along a column clear of walls would need the layout;
-        # any of the four directions moves a player that is not wedged.
-        await runner.send(wire.move(1 if start[0] < 32768 else -1, 1 if start[1] < 32768 else -1))
-        await watcher.wait_until("the runner to move", lambda c: c.mirror.table[runner.slot] != start)
+        first, second = await pool.members(2, kind="arena")
+        assert first.answer["room"].startswith("arena-") and first.answer["tickRate"] == 30
+        assert second.snapshot["logicVersion"] == wire.ARENA_LOGIC_VERSION
+        slots = (first.slot, second.slot)
+        # The room seeds itself at random: the run is derived from where the
+        # players are (the second join's snapshot holds both), not from the
+        # layout. Players that spawned overlapping are pushed apart first;
+        # once they are apart nothing moves until an input does.
+        reach = 2 * wire.PLAYER_RADIUS - 4
+
+        def apart(c):
+            (x0, y0), (x1, y1) = (c.mirror.table[s] for s in slots)
+            return (x1 - x0) ** 2 + (y1 - y0) ** 2 >= reach ** 2
+        await second.wait_until("the players apart", apart)
+        table = dict(second.mirror.table)
+        runs = [(wire.free_run(table[mover.slot], axis, [table[other.slot]], slack=16), index, axis)
+                for index, (mover, other) in enumerate(((first, second), (second, first))) for axis in wire.AXES]
+        run, index, (dx, dy) = max(runs)
+        distance = 400
+        assert run >= distance, f"no free run of {distance} grid units for {table}: {runs}"
+        runner, watcher = (first, second) if index == 0 else (second, first)
+        start = table[runner.slot]
+        axis = 0 if dx else 1
+        await runner.send(wire.move(dx, dy))
+        # (The first joiner learns of the second player from a delta.)
+        await watcher.wait_until(f"the runner to move {distance} grid units", lambda c: runner.slot in c.mirror.table
+                                 and (c.mirror.table[runner.slot][axis] - start[axis]) * (dx or dy) >= distance)
         listing = await runner.call("list", {"kind": "arena"})
         assert listing["rooms"][0]["members"] == 2
         stats = requests.get(huddle.url + "/stats", timeout=5).json()

@@ -89,21 +89,27 @@ struct BadInputTests {
         try await TestServer.with(configure: { $0.eventsPerSecond = 1; $0.eventBurst = 100 }) { server in
             let flooder = try await server.member(of: "arena")
             let calm = try await server.member(of: "arena")
-            // 60 emotes at once: the arena keeps 8 per member per tick.
-            let answers = try await withThrowingTaskGroup(of: JSONValueBox.self) { group in
-                for _ in 0..<60 {
-                    group.addTask { JSONValueBox(value: try await flooder.inputWithAck(ArenaInput.emote(code: 1).encodedBytes())) }
-                }
-                return try await group.reduce(into: []) { $0.append($1.value) }
+            // 60 emotes in one write, so they reach the room between the
+            // same two ticks: the arena keeps 8 per member per tick.
+            let emotes = flooder.together {
+                (0..<60).map { _ in flooder.post("input", [.binary(ByteBuffer(bytes: ArenaInput.emote(code: 1).encodedBytes()))]) }
             }
+            let answers = try await emotes.asyncMap { try await flooder.answer(to: $0) }
             let codes = answers.map { $0.errorCode ?? "applied" }
             #expect(codes.contains("memberInputQueueFull"))
             #expect(codes.contains("applied"))
             #expect(codes.allSatisfy { ["applied", "memberInputQueueFull"].contains($0) })
             // Past the burst, events are refused before they reach the room.
-            for _ in 0..<60 { flooder.input(ArenaInput.move(dx: 0, dy: 0, buttons: 0).encodedBytes()) }
+            // The 200 moves outnumber what the burst has left (100 − 61)
+            // plus what two minutes refill at 1/s; the emote comes in the
+            // same write, right after them, so no second passes in between
+            // to refill a token for it.
+            let late = flooder.together {
+                for _ in 0..<200 { flooder.input(ArenaInput.move(dx: 0, dy: 0, buttons: 0).encodedBytes()) }
+                return flooder.post("input", [.binary(ByteBuffer(bytes: ArenaInput.emote(code: 2).encodedBytes()))])
+            }
             try await flooder.waitUntil("a rateLimited event") { $0.errorCodes.contains("rateLimited") }
-            #expect(try await flooder.inputWithAck(ArenaInput.emote(code: 2).encodedBytes()).errorCode == "rateLimited")
+            #expect(try await flooder.answer(to: late).errorCode == "rateLimited")
 
             let applied = codes.filter { $0 == "applied" }.count
             let view = try await calm.waitUntil("the flooder's applied emotes") { view in

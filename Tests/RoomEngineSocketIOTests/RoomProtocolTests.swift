@@ -8,37 +8,31 @@ struct RoomProtocolTests {
     @Test("an arena player moves by its inputs; others see it through deltas")
     func arenaMoves() async throws {
         try await TestServer.with { server in
-            let runner = try await server.member(of: "arena")
-            let watcher = try await server.member(of: "arena")
-            #expect(runner.view.kind == "arena" && runner.view.arena != nil)
-            let slot = UInt32(try #require(runner.view.slot))
-            let start = try #require(watcher.view.positions[slot] ?? runner.view.positions[slot])
-            // Move along an axis whose line is clear of every wall, towards the far side.
-            let horizontal = Self.isClearOfWalls(unitsAcross: Int(start.y) / 16)
-            let along = horizontal ? start.x : start.y
-            let step: Int8 = along < 32_768 ? 1 : -1
-            let move = horizontal ? ArenaInput.move(dx: step, dy: 0, buttons: 0) : ArenaInput.move(dx: 0, dy: step, buttons: 0)
-            runner.input(move.encodedBytes())
-            try await watcher.waitUntil("the runner to move 400 grid units") { view in
-                guard let now = view.positions[slot] else { return false }
-                return abs(Int(horizontal ? now.x : now.y) - Int(along)) >= 400
-            }
+            let first = try await server.member(of: "arena")
+            let second = try await server.member(of: "arena")
+            #expect(first.view.kind == "arena" && first.view.arena != nil)
+            // The room seeds itself at random, so the spawn points are new
+            // every run: the run is derived from the second join's snapshot
+            // (both players, as the server has them), never from the layout.
+            let snapshot = try #require(second.view.snapshot)
+            let members = try [first, second].map { MemberID(try #require($0.view.member)) }
+            let run = try #require(
+                try ArenaRun.longest(from: snapshot, movers: members, distance: 400),
+                "no player has a free run of 400 grid units in \(String(describing: second.view.arena))"
+            )
+            let (runner, watcher) = run.mover == members[0] ? (first, second) : (second, first)
+            runner.input(run.move.encodedBytes())
+            try await watcher.waitUntil("the runner to move 400 grid units") { run.reached($0) }
+            #expect(watcher.view.deltaFaults.isEmpty)
+
             let emote = try await runner.inputWithAck(ArenaInput.emote(code: 7).encodedBytes())
             #expect(emote.errorCode == nil)
             try await watcher.waitUntil("the emote") { view in
-                view.arenaOperations.contains(.emoted(slot: UInt16(slot), code: 7))
+                view.arenaOperations.contains(.emoted(slot: run.slot, code: 7))
             }
             #expect(try await runner.inputWithAck([0x01, 0x05, 0x00, 0x00]).errorCode == "outOfRange")
             #expect(try await runner.inputWithAck(Array(repeating: 1, count: 17)).errorCode == "inputTooLarge")
         }
-    }
-
-    /// Whether a player (radius 24) moving along the line at `units` on the
-    /// other axis touches no wall band (the walls are symmetric in x and y,
-    /// and either a pillar pair or the bar spans each band).
-    static func isClearOfWalls(unitsAcross value: Int) -> Bool {
-        let bands = [876...1224, 1824...2272, 2872...3220]
-        return !bands.contains { $0.contains(value) }
     }
 
     @Test("list, leave, and what a left member may no longer do")

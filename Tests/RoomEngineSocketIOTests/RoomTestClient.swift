@@ -10,12 +10,33 @@ import SocketIOCore
 final class RoomTestClient: Sendable {
     static let namespace = "/rooms"
 
+    /// How long an answer or a condition is waited for before the test
+    /// fails. Only a guard against a hang: every wait ends on an event, the
+    /// room's ticks take milliseconds, and a loaded machine (parallel builds
+    /// on two cores) must not turn a slow pass into a failure.
+    static let safetyBound: TimeAmount = .seconds(30)
+
     struct Timeout: Error, CustomStringConvertible {
         let what: String
         var description: String { "timed out waiting for \(what)" }
     }
 
     struct Closed: Error {}
+
+    /// A request sent whose answer has not been taken yet.
+    struct Request: Sendable {
+        fileprivate let id: UInt64
+        let event: String
+    }
+
+    private enum PendingAnswer {
+        /// Sent; nobody waits for it yet.
+        case sent
+        /// Sent, and ``answer(to:)`` waits for it.
+        case awaited(CheckedContinuation<[JSONValue], any Error>)
+        /// Arrived before anybody waited for it.
+        case answered([JSONValue])
+    }
 
     private struct Waiter {
         let id: Int
@@ -26,7 +47,7 @@ final class RoomTestClient: Sendable {
     private struct State {
         var view = ClientView()
         var decoder = SocketIOPacketDecoder()
-        var acks: [UInt64: CheckedContinuation<[JSONValue], any Error>] = [:]
+        var acks: [UInt64: PendingAnswer] = [:]
         var nextAckID: UInt64 = 0
         var waiters: [Waiter] = []
         var nextWaiter = 0
@@ -34,6 +55,8 @@ final class RoomTestClient: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let channelBox = NIOLockedValueBox<(any Channel)?>(nil)
+    /// Frames held back by ``together(_:)``, written in one go at its end.
+    private let held = NIOLockedValueBox<ByteBuffer?>(nil)
     /// What happens to each received delta (set before joining).
     let deltaPolicy: NIOLockedValueBox<@Sendable (UInt64) -> DeltaFate>
     /// Whether `ops` packets are acknowledged (a slow client does not).
@@ -68,20 +91,66 @@ final class RoomTestClient: Sendable {
         send(.event(event, arguments, namespace: Self.namespace))
     }
 
-    /// Emits an event and waits for its ack (5 s at most).
+    /// Emits an event and waits for its ack.
     func request(_ event: String, _ arguments: JSONValue...) async throws -> JSONValue {
+        try await answer(to: post(event, arguments))
+    }
+
+    /// Emits an event asking for an ack, without waiting: the answer is kept
+    /// until ``answer(to:)`` takes it.
+    func post(_ event: String, _ arguments: [JSONValue]) -> Request {
         let id = state.withLockedValue { state -> UInt64 in
             state.nextAckID += 1
+            state.acks[state.nextAckID] = .sent
             return state.nextAckID
         }
+        send(.event(event, arguments, namespace: Self.namespace, ackID: id))
+        return Request(id: id, event: event)
+    }
+
+    /// The first argument of the ack of `request` (``safetyBound`` at most).
+    func answer(to request: Request) async throws -> JSONValue {
         let answer: [JSONValue] = try await withCheckedThrowingContinuation { continuation in
-            state.withLockedValue { $0.acks[id] = continuation }
-            send(.event(event, arguments, namespace: Self.namespace, ackID: id))
-            scheduleTimeout(after: .seconds(5)) { [self] in
-                state.withLockedValue { $0.acks.removeValue(forKey: id) }?.resume(throwing: Timeout(what: "the ack of \(event)"))
+            let ready: Result<[JSONValue], any Error>? = state.withLockedValue { state in
+                switch state.acks[request.id] {
+                case .answered(let arguments)?:
+                    state.acks[request.id] = nil
+                    return .success(arguments)
+                case .sent? where !state.view.transportClosed:
+                    state.acks[request.id] = .awaited(continuation)
+                    return nil
+                case .sent?, .awaited?, nil:
+                    // The transport closed (or the answer was taken already).
+                    state.acks[request.id] = nil
+                    return .failure(Closed())
+                }
+            }
+            if let ready { return continuation.resume(with: ready) }
+            scheduleTimeout(after: Self.safetyBound) { [self] in
+                let waiting = state.withLockedValue { state -> CheckedContinuation<[JSONValue], any Error>? in
+                    guard case .awaited(let continuation)? = state.acks[request.id] else { return nil }
+                    state.acks[request.id] = nil
+                    return continuation
+                }
+                waiting?.resume(throwing: Timeout(what: "the ack of \(request.event)"))
             }
         }
         return answer.first ?? .null
+    }
+
+    /// Runs `body`, holding back every packet it sends, then writes them
+    /// all in one write: the server reads them together (and hands inputs
+    /// to the room between the same two ticks), where packets sent one by
+    /// one could be spread over time by a busy machine.
+    func together<T>(_ body: () throws -> T) rethrows -> T {
+        held.withLockedValue { $0 = ByteBuffer() }
+        defer {
+            if let frames = held.withLockedValue({ buffer in defer { buffer = nil }; return buffer }),
+               frames.readableBytes > 0, let channel = channelBox.withLockedValue({ $0 }) {
+                channel.writeAndFlush(frames, promise: nil)
+            }
+        }
+        return try body()
     }
 
     /// Joins a room of `kind`; returns the ack (`{room, member, snapshot, …}` or `{error}`).
@@ -117,16 +186,21 @@ final class RoomTestClient: Sendable {
             var frame = RawWebSocket.frame(opcode: 0x2, payload: attachment)
             frames.writeBuffer(&frame)
         }
-        channel.writeAndFlush(frames, promise: nil)
+        let kept = held.withLockedValue { buffer -> Bool in
+            guard buffer != nil else { return false }
+            buffer?.writeBuffer(&frames)
+            return true
+        }
+        if !kept { channel.writeAndFlush(frames, promise: nil) }
     }
 
     // MARK: Waiting
 
-    /// Waits until `condition` holds for the view (5 s at most).
+    /// Waits until `condition` holds for the view (``safetyBound`` at most).
     @discardableResult
     func waitUntil(
         _ what: String,
-        timeout: TimeAmount = .seconds(5),
+        timeout: TimeAmount = RoomTestClient.safetyBound,
         _ condition: @escaping @Sendable (ClientView) -> Bool
     ) async throws -> ClientView {
         try await withCheckedThrowingContinuation { continuation in
@@ -184,8 +258,21 @@ final class RoomTestClient: Sendable {
         for (waiter, view) in ready { waiter.continuation.resume(returning: view) }
         if case .closed = message {
             let (acks, waiters) = state.withLockedValue { state in
-                defer { state.acks = [:]; state.waiters = [] }
-                return (Array(state.acks.values), state.waiters)
+                // Answers that arrived stay to be taken; the rest never will.
+                var awaited: [CheckedContinuation<[JSONValue], any Error>] = []
+                for (id, pending) in state.acks {
+                    switch pending {
+                    case .awaited(let continuation):
+                        awaited.append(continuation)
+                        state.acks[id] = nil
+                    case .sent:
+                        state.acks[id] = nil
+                    case .answered:
+                        break
+                    }
+                }
+                defer { state.waiters = [] }
+                return (awaited, state.waiters)
             }
             acks.forEach { $0.resume(throwing: Closed()) }
             waiters.forEach { $0.continuation.resume(throwing: Closed()) }
@@ -220,8 +307,15 @@ final class RoomTestClient: Sendable {
         case .ack, .binaryAck:
             let arguments = Array(packet.arguments)
             if let answer = arguments.first, answer["snapshot"] != nil { state.view.adoptJoin(answer) }
-            if let id = packet.ackID, let continuation = state.acks.removeValue(forKey: id) {
+            guard let id = packet.ackID else { return }
+            switch state.acks[id] {
+            case .sent?:
+                state.acks[id] = .answered(arguments)
+            case .awaited(let continuation)?:
+                state.acks[id] = nil
                 resumed.append((continuation, arguments))
+            case .answered?, nil:
+                break
             }
         case .event, .binaryEvent:
             let arguments = Array(packet.arguments)
