@@ -102,7 +102,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -208,9 +207,9 @@ let package = Package(
         .testTarget(
             name: "SocketIOClientTests",
             dependencies: [
-                "SocketIOClient", "SocketIOCore", "EngineIOCore",
+                "SocketIOClient", "SocketIOCore", "EngineIOCore", "ZlibCompression",
                 // the server, in-process, as a loopback peer for the tests
-                "SocketIO", "EngineIO",
+                "SocketIO", "EngineIO", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

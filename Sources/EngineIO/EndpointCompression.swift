@@ -1,3 +1,4 @@
+import EngineIOCore
 import NIOCore
 import NIOHTTP1
 import ZlibCompression
@@ -27,24 +28,27 @@ struct EndpointCompression: Sendable {
     }
 }
 
-/// What permessage-deflate means for one WebSocket connection.
-struct WebSocketDeflateState {
+/// What permessage-deflate means for one WebSocket connection: whether
+/// compressed frames may be sent, and the decompressor of the client's
+/// messages (which the connection's message assembler calls).
+struct WebSocketDeflateState: WebSocketMessageInflater {
     /// Whether frames compressed by the loop's shared compressor (full
     /// window, no context takeover) may be sent: the client agreed to a
     /// window at least as large. Uncompressed frames are always allowed.
     let sendsCompressed: Bool
     private let inflater: PerMessageDeflateDecompressor
-    private let limit: Int
 
-    init(agreement: PerMessageDeflateAgreement, limit: Int) {
+    init(agreement: PerMessageDeflateAgreement) {
         sendsCompressed = agreement.serverToClient.maxWindowBits >= 15 && agreement.serverToClient.noContextTakeover
         inflater = PerMessageDeflateDecompressor(parameters: agreement.clientToServer)
-        self.limit = limit
     }
 
-    /// The inflated message, or nil when it is corrupt or over the limit.
-    func inflate(_ data: ByteBuffer) -> ByteBuffer? {
-        try? inflater.decompress(data, maximumSize: limit)
+    func inflate(_ payload: ByteBuffer, maximumSize: Int) throws(WebSocketFailure) -> ByteBuffer {
+        do {
+            return try inflater.decompress(payload, maximumSize: maximumSize)
+        } catch {
+            throw WebSocketFailure(closeCode: error.webSocketCloseCode, reason: "inflate: \(error)")
+        }
     }
 }
 

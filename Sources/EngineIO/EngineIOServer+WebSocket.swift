@@ -69,7 +69,7 @@ extension EngineIOServer {
     /// a new session or the probe of the polling session the URI names.
     func installWebSocket(on channel: any Channel, uri: String, headers: HTTPHeaders) throws {
         let agreement = compression.negotiateDeflate(offer: headers[canonicalForm: "sec-websocket-extensions"].map(String.init))
-        let deflate = agreement.map { WebSocketDeflateState(agreement: $0, limit: configuration.maxHttpBufferSize) }
+        let deflate = agreement.map { WebSocketDeflateState(agreement: $0) }
         let handler = EngineIOWebSocketHandler(server: self, shard: shard(for: channel.eventLoop), deflate: deflate)
         try channel.pipeline.syncOperations.addHandler(handler)
         let request = EngineIORequest(method: .GET, uri: uri, headers: headers, remoteAddress: channel.remoteAddress)

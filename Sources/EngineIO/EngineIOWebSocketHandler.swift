@@ -2,9 +2,10 @@ import NIOCore
 import EngineIOCore
 import Logging
 
-/// The channel handler of one Engine.IO WebSocket connection: bytes in, cut
-/// into frames here (``WebSocketFrameParser``), packets to the session;
-/// complete frames (built elsewhere) out.
+/// The channel handler of one Engine.IO WebSocket connection: bytes in,
+/// turned into messages here (``WebSocketMessageAssembler``, the rules the
+/// client shares), packets to the session; complete frames (built
+/// elsewhere) out.
 ///
 /// Lives on the connection's loop; its session may live on another loop
 /// (an upgraded polling session), in which case packets hop there in order.
@@ -18,7 +19,6 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     /// Bytes of a frame not complete yet (nil when every byte read was used:
     /// then NIO may reuse its receive buffer).
     private var unparsed: ByteBuffer?
-    private let deflate: WebSocketDeflateState?
     private var context: ChannelHandlerContext?
     /// Where packets go: nowhere yet, a probed session found by id, or the session.
     private var route = Route.none
@@ -60,10 +60,10 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         self.server = server
         self.shard = shard
         self.assembler = WebSocketMessageAssembler(
+            role: .server,
             maxMessageSize: server.configuration.maxHttpBufferSize,
-            deflateNegotiated: deflate != nil
+            inflater: deflate
         )
-        self.deflate = deflate
     }
 
     /// Sends this connection's packets to the polling session `sid` (it is
@@ -186,9 +186,9 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             waiting.writeBuffer(&bytes)
             bytes = waiting
         }
-        do throws(WebSocketMessageAssembler.Failure) {
-            while !closing, let frame = try Self.nextFrame(in: &bytes, limit: server.configuration.maxHttpBufferSize) {
-                handle(try assembler.receive(frame))
+        do throws(WebSocketFailure) {
+            while !closing, let output = try assembler.next(in: &bytes) {
+                handle(output)
             }
         } catch {
             fail(code: error.closeCode, reason: .transportError)
@@ -200,52 +200,23 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    /// The next whole frame, with the parser's refusals in the assembler's
-    /// terms (one error type for everything a client sends).
-    private static func nextFrame(in bytes: inout ByteBuffer, limit: Int) throws(WebSocketMessageAssembler.Failure) -> ClientWebSocketFrame? {
-        do {
-            return try WebSocketFrameParser.next(in: &bytes, maxPayloadLength: limit)
-        } catch {
-            switch error {
-            case .payloadTooLarge: throw .messageTooBig
-            case .protocolError(let reason): throw .protocolError(reason)
-            }
-        }
-    }
-
     private func handle(_ output: WebSocketMessageAssembler.Output) {
         switch output {
-        case .none, .pong:
+        case .pong:
             return
         case .ping(let payload):
             writeFrame(WebSocketFrameWriter.frame(opcode: .pong, payload: payload))
-        case .close(let code):
-            let answer: UInt16 = code.map { $0 == 1005 || $0 == 1006 || $0 == 1015 ? 1002 : 1000 } ?? 1000
-            closeConnection(code: answer)
-        case .text(let data, let compressed):
-            guard let data = inflate(data, compressed) else { return }
-            guard UTF8Validation.isValid(data) else {
-                fail(code: 1007, reason: .transportError)
-                return
-            }
+        case .close:
+            closeConnection(code: 1000)
+        case .text(let data):
             do {
                 deliver(try EngineIOPacket.decodeText(data))
             } catch {
                 parseError()
             }
-        case .binary(let data, let compressed):
-            guard let data = inflate(data, compressed) else { return }
+        case .binary(let data):
             deliver(.binary(data))
         }
-    }
-
-    private func inflate(_ data: ByteBuffer, _ compressed: Bool) -> ByteBuffer? {
-        guard compressed else { return data }
-        guard let deflate, let inflated = deflate.inflate(data) else {
-            fail(code: 1009, reason: .transportError)
-            return nil
-        }
-        return inflated
     }
 
     private func deliver(_ packet: EngineIOPacket) {

@@ -1,7 +1,8 @@
 public import NIOCore
 
-/// Builds complete server-to-client WebSocket frames (RFC 6455: FIN set,
-/// unmasked) as one buffer: header and payload together.
+/// Builds complete WebSocket frames (RFC 6455, FIN set) as one buffer:
+/// header and payload together; unmasked as a server sends them, or masked
+/// (given a key) as a client must.
 ///
 /// Why not NIO's `WebSocketFrameEncoder`: a broadcast builds its frame once
 /// and writes the very same bytes to every recipient, so the frame must exist
@@ -13,7 +14,7 @@ public import NIOCore
 /// ```
 public enum WebSocketFrameWriter {
     /// The frame opcodes (one type for the frames we write and the ones we
-    /// read, ``ClientWebSocketFrame``).
+    /// read, ``InboundWebSocketFrame``).
     public typealias Opcode = WebSocketFrameOpcode
 
     /// Bytes a header needs for a payload of `length` bytes.
@@ -51,13 +52,26 @@ public enum WebSocketFrameWriter {
         }
     }
 
-    /// A whole frame: header followed by `payload`.
-    public static func frame(opcode: Opcode, payload: ByteBuffer, compressed: Bool = false) -> ByteBuffer {
+    /// A whole frame: header followed by `payload`; with a `maskKey` (a
+    /// client's frame, RFC 6455 §5.3) the header has the mask bit and the
+    /// key, and the payload is masked with it.
+    public static func frame(opcode: Opcode, payload: ByteBuffer, compressed: Bool = false, maskKey: UInt32? = nil) -> ByteBuffer {
+        let length = payload.readableBytes
+        let header = headerLength(payloadLength: length) + (maskKey == nil ? 0 : 4)
         var out = ByteBuffer()
-        out.reserveCapacity(headerLength(payloadLength: payload.readableBytes) + payload.readableBytes)
-        writeHeader(opcode: opcode, payloadLength: payload.readableBytes, compressed: compressed, into: &out)
+        out.reserveCapacity(header + length)
+        writeHeader(opcode: opcode, payloadLength: length, compressed: compressed, into: &out)
         var copy = payload
+        guard let maskKey else {
+            out.writeBuffer(&copy)
+            return out
+        }
+        if let second = out.getInteger(at: 1, as: UInt8.self) { out.setInteger(second | 0x80, at: 1) }  // the mask bit
+        out.writeInteger(maskKey)
         out.writeBuffer(&copy)
+        out.withUnsafeMutableReadableBytes { bytes in
+            WebSocketMask.apply(maskKey, to: UnsafeMutableRawBufferPointer(rebasing: bytes[header...]))
+        }
         return out
     }
 
@@ -72,12 +86,13 @@ public enum WebSocketFrameWriter {
         return out
     }
 
-    /// A close frame with a status code and a short reason.
-    public static func closeFrame(code: UInt16, reason: String = "") -> ByteBuffer {
+    /// A close frame with a status code and a short reason (masked with
+    /// `maskKey` when given: a client's).
+    public static func closeFrame(code: UInt16, reason: String = "", maskKey: UInt32? = nil) -> ByteBuffer {
         var payload = ByteBuffer()
         payload.writeInteger(code)
         payload.writeString(String(reason.utf8.prefix(123)) ?? "")
-        return frame(opcode: .close, payload: payload)
+        return frame(opcode: .close, payload: payload, maskKey: maskKey)
     }
 }
 

@@ -87,3 +87,16 @@ extension PerMessageDeflateNegotiationError: CustomStringConvertible {
         }
     }
 }
+
+extension ZlibError {
+    /// The WebSocket close code (RFC 6455 §7.4.1) for a message that failed
+    /// to inflate with this error: 1007 for bytes that are not a valid
+    /// stream, 1009 for a message over the limit, 1011 for zlib's own failure.
+    public var webSocketCloseCode: UInt16 {
+        switch self {
+        case .invalidData: 1007
+        case .sizeLimitExceeded: 1009
+        case .zlibFailure: 1011
+        }
+    }
+}

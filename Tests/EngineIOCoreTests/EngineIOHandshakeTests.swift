@@ -93,6 +93,28 @@ import Testing
         let frame = WebSocketFrameWriter.closeFrame(code: 1009, reason: "big")
         #expect(Array(frame.readableBytesView) == [0x88, 5, 0x03, 0xF1, 0x62, 0x69, 0x67])
     }
+
+    /// A client's frames (RFC 6455 §5.3): the mask bit, the key, the
+    /// payload masked; a server reads them back.
+    @Test(arguments: [0, 3, 125, 126, 1000, 70_000])
+    func maskedFramesAsAClientWritesThem(length: Int) throws {
+        let payload = ByteBuffer(bytes: (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        var frame = WebSocketFrameWriter.frame(opcode: .binary, payload: payload, compressed: true, maskKey: 0x0102_0304)
+        let header = WebSocketFrameWriter.headerLength(payloadLength: length)
+        #expect(frame.readableBytesView.first == 0xC2)
+        #expect(frame.getInteger(at: 1, as: UInt8.self)! & 0x80 == 0x80)
+        #expect(frame.getInteger(at: header, as: UInt32.self) == 0x0102_0304)
+        #expect(frame.readableBytes == header + 4 + length)
+        let parsed = try #require(try WebSocketFrameParser.next(in: &frame, maxPayloadLength: 1 << 20))
+        #expect(parsed.maskKey == 0x0102_0304)
+        #expect(parsed.unmaskedPayload == payload)
+        if length > 0 { #expect(parsed.payload != payload, "masked on the wire") }
+    }
+
+    @Test func maskedCloseFrame() {
+        let frame = WebSocketFrameWriter.closeFrame(code: 1002, maskKey: 0xFF00_FF00)
+        #expect(Array(frame.readableBytesView) == [0x88, 0x82, 0xFF, 0x00, 0xFF, 0x00, 0x03 ^ 0xFF, 0xEA])
+    }
 }
 
 @Suite struct QueryStringTests {

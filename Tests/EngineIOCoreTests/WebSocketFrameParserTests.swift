@@ -2,8 +2,8 @@ import NIOCore
 import Testing
 import EngineIOCore
 
-/// Client frames cut from bytes, byte by byte: header forms, masks, partial
-/// input, and every refusal.
+/// Frames cut from bytes, byte by byte: header forms, masks, partial input,
+/// and every refusal with its close code.
 @Suite struct WebSocketFrameParserTests {
     static let key: UInt32 = 0x3712_A5F0
 
@@ -24,7 +24,7 @@ import EngineIOCore
         return bytes + keyBytes + payload.enumerated().map { $0.element ^ keyBytes[$0.offset % 4] }
     }
 
-    static func parse(_ bytes: [UInt8], limit: Int = 1 << 20) throws(WebSocketFrameError) -> (ClientWebSocketFrame?, Int) {
+    static func parse(_ bytes: [UInt8], limit: Int = 1 << 20) throws(WebSocketFailure) -> (InboundWebSocketFrame?, Int) {
         var buffer = ByteBuffer(bytes: bytes)
         let frame = try WebSocketFrameParser.next(in: &buffer, maxPayloadLength: limit)
         return (frame, buffer.readableBytes)
@@ -62,7 +62,7 @@ import EngineIOCore
         #expect(continuation?.opcode == .continuation && continuation?.fin == true)
         let (reserved, _) = try Self.parse(Self.frame(0xB2, [1]))  // RSV2 + RSV3
         #expect(reserved?.rsv2 == true && reserved?.rsv3 == true && reserved?.opcode == .binary)
-        for (first, opcode) in [(UInt8(0x88), ClientWebSocketFrame.Opcode.close), (0x89, .ping), (0x8A, .pong)] {
+        for (first, opcode) in [(UInt8(0x88), InboundWebSocketFrame.Opcode.close), (0x89, .ping), (0x8A, .pong)] {
             #expect(try Self.parse(Self.frame(first, [1, 2])).0?.opcode == opcode)
         }
     }
@@ -74,22 +74,22 @@ import EngineIOCore
     }
 
     @Test func refusals() {
-        #expect(throws: WebSocketFrameError.protocolError("unknown opcode 3")) { try Self.parse(Self.frame(0x83, [])) }
-        #expect(throws: WebSocketFrameError.protocolError("fragmented control frame")) { try Self.parse(Self.frame(0x09, [])) }
-        #expect(throws: WebSocketFrameError.protocolError("control frame of 126 bytes")) {
+        #expect(throws: WebSocketFailure.protocolError("unknown opcode 3")) { try Self.parse(Self.frame(0x83, [])) }
+        #expect(throws: WebSocketFailure.protocolError("fragmented control frame")) { try Self.parse(Self.frame(0x09, [])) }
+        #expect(throws: WebSocketFailure.protocolError("control frame of 126 bytes")) {
             try Self.parse(Self.frame(0x89, Array(repeating: 0, count: 126)))
         }
-        #expect(throws: WebSocketFrameError.payloadTooLarge(101)) {
+        #expect(throws: WebSocketFailure.messageTooBig("frame of 101 bytes, over the limit of 100")) {
             try Self.parse(Array(Self.frame(0x82, Array(repeating: 0, count: 101)).prefix(2)), limit: 100)
         }
         let huge: [UInt8] = [0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 1]
-        #expect(throws: WebSocketFrameError.protocolError("64-bit length with its top bit set")) { try Self.parse(huge) }
+        #expect(throws: WebSocketFailure.protocolError("64-bit length with its top bit set")) { try Self.parse(huge) }
     }
 
     @Test func theLengthIsCheckedBeforeThePayloadArrives() {
         // A header announcing 2 MiB is refused at once, not buffered.
         let header: [UInt8] = [0x82, 0xFF, 0, 0, 0, 0, 0, 0x20, 0, 0]
-        #expect(throws: WebSocketFrameError.payloadTooLarge(2 << 20)) { try Self.parse(header, limit: 1 << 20) }
+        #expect(throws: WebSocketFailure.messageTooBig("frame of 2097152 bytes, over the limit of 1048576")) { try Self.parse(header, limit: 1 << 20) }
     }
 
     @Test(arguments: Array(0...17) + [1024, 1027])

@@ -136,6 +136,25 @@ import Testing
         return (h, ws, sid)
     }
 
+    /// The table both endpoints are held to (the client's suite sends the
+    /// same input to the client and expects the same codes).
+    @Test(arguments: WebSocketBadInput.all)
+    func refusedWithTheCodeTheClientUses(input: WebSocketBadInput) throws {
+        let h = EmbeddedHarness {
+            $0.maxHttpBufferSize = WebSocketBadInput.maxMessageSize
+            if input.deflate { $0.perMessageDeflate = PerMessageDeflateOptions() }
+        }
+        let (ws, _, headers) = try h.openWebSocket("EIO=4&transport=websocket", extensions: input.deflate ? "permessage-deflate" : nil)
+        #expect((headers["sec-websocket-extensions"] != nil) == input.deflate)
+        let sid = String(try h.texts(ws)[0].split(separator: "\"")[3])
+        _ = try? ws.send(frame: input.bytes(masked: true))
+        h.loop.run()
+        #expect(try h.closeCode(ws) == input.closeCode)
+        #expect(!ws.isActive)
+        #expect(h.closed[sid] == .transportError)
+        #expect(h.received[sid] == nil)
+    }
+
     @Test func unmaskedClientFrame() throws {
         let (h, ws, sid) = try session()
         try ws.send(frame: EmbeddedClient.frame(.text, Array("4x".utf8), masked: false))

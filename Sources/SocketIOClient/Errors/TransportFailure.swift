@@ -13,8 +13,10 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case webSocketFailed(String)
     /// The server's permessage-deflate answer contradicts the offer.
     case deflateNegotiation(PerMessageDeflateNegotiationError)
-    /// A compressed message did not inflate, or inflated beyond the limit.
-    case inflate(ZlibError)
+    /// The server's frames broke a rule of WebSocket (RFC 6455, RFC 7692:
+    /// framing, masking, UTF-8, size, inflation); the client sent a close
+    /// frame with the failure's code.
+    case webSocketProtocol(WebSocketFailure)
     /// The server broke the WebSocket or Engine.IO protocol.
     case protocolViolation(String)
     /// Bytes that are not Engine.IO packets.
@@ -29,7 +31,7 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .pollFailed: return "xhr poll error"
         case .postFailed: return "xhr post error"
-        case .webSocketFailed, .deflateNegotiation, .inflate: return "websocket error"
+        case .webSocketFailed, .deflateNegotiation, .webSocketProtocol: return "websocket error"
         case .protocolViolation, .decoding, .invalidHandshake: return "server error"
         case .outgoingBufferFull: return "outgoing buffer full"
         }
@@ -41,7 +43,7 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .postFailed(let detail): return "xhr post error: \(detail)"
         case .webSocketFailed(let detail): return "websocket error: \(detail)"
         case .deflateNegotiation(let error): return "websocket error: permessage-deflate: \(error)"
-        case .inflate(let error): return "websocket error: inflate: \(error)"
+        case .webSocketProtocol(let failure): return "websocket error: \(failure.reason) (closed with \(failure.closeCode))"
         case .protocolViolation(let detail): return "protocol violation: \(detail)"
         case .decoding(let error): return "undecodable Engine.IO packet: \(error)"
         case .invalidHandshake(let detail): return "invalid handshake: \(detail)"

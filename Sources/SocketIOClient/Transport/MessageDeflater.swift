@@ -1,3 +1,4 @@
+import EngineIOCore
 import NIOCore
 import NIOPosix
 import ZlibCompression
@@ -15,17 +16,18 @@ import ZlibCompression
 ///   otherwise the connection gets its own, allocated on the first
 ///   compressed message.
 ///
+/// The connection's message assembler inflates through it
+/// (``WebSocketMessageInflater``), with the assembler's size limit.
+///
 /// Loop-confined, like the connection's handler.
-final class MessageDeflater {
+final class MessageDeflater: WebSocketMessageInflater {
     let agreement: PerMessageDeflateAgreement
     let threshold: Int
-    let maxMessageBytes: Int
     private var ownInflater: PerMessageDeflateDecompressor?
 
-    init(agreement: PerMessageDeflateAgreement, threshold: Int, maxMessageBytes: Int) {
+    init(agreement: PerMessageDeflateAgreement, threshold: Int) {
         self.agreement = agreement
         self.threshold = threshold
-        self.maxMessageBytes = maxMessageBytes
     }
 
     /// Whether a message of `length` bytes, allowed to be compressed, is
@@ -40,8 +42,8 @@ final class MessageDeflater {
         return try ThreadDeflateState.current.compressor(windowBits: windowBits).compress(message)
     }
 
-    /// The inflated message, never larger than the limit.
-    func decompress(_ payload: ByteBuffer) throws(ZlibError) -> ByteBuffer {
+    /// The inflated message, never larger than `maximumSize`.
+    func decompress(_ payload: ByteBuffer, maximumSize: Int) throws(ZlibError) -> ByteBuffer {
         let inflater: PerMessageDeflateDecompressor
         if agreement.serverToClient.noContextTakeover {
             inflater = ThreadDeflateState.current.sharedInflater
@@ -51,7 +53,17 @@ final class MessageDeflater {
             inflater = PerMessageDeflateDecompressor(parameters: agreement.serverToClient)
             ownInflater = inflater
         }
-        return try inflater.decompress(payload, maximumSize: maxMessageBytes)
+        return try inflater.decompress(payload, maximumSize: maximumSize)
+    }
+
+    /// ``decompress(_:maximumSize:)`` with zlib's errors as the failures
+    /// they close the connection with.
+    func inflate(_ payload: ByteBuffer, maximumSize: Int) throws(WebSocketFailure) -> ByteBuffer {
+        do {
+            return try decompress(payload, maximumSize: maximumSize)
+        } catch {
+            throw WebSocketFailure(closeCode: error.webSocketCloseCode, reason: "inflate: \(error)")
+        }
     }
 }
 

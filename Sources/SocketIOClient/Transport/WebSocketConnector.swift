@@ -1,14 +1,13 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOWebSocket
 import ZlibCompression
 
-/// Opens a WebSocket to the Engine.IO endpoint with NIO's client upgrader:
-/// TCP connect, the upgrade request (with the permessage-deflate offer and
-/// the extra headers), validation of `Sec-WebSocket-Accept` (by NIO) and of
-/// the server's extension answer (here), then a ``WebSocketFrameHandler``
-/// at the end of the pipeline.
+/// Opens a WebSocket to the Engine.IO endpoint with NIO's typed HTTP client
+/// upgrade: TCP connect, the upgrade request (with the permessage-deflate
+/// offer and the extra headers), validation of `Sec-WebSocket-Accept`
+/// (``WebSocketClientUpgrader``) and of the server's extension answer
+/// (here), then a ``WebSocketFrameHandler``, alone on the pipeline.
 enum WebSocketConnector {
     /// The upgraded connection.
     struct Upgraded: Sendable {
@@ -50,17 +49,12 @@ enum WebSocketConnector {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let upgrader = NIOTypedWebSocketClientUpgrader<Outcome>(
-                        maxFrameSize: min(maxMessageBytes, Int(UInt32.max)),
-                        enableAutomaticErrorHandling: false
-                    ) { channel, response in
+                    let upgrader = WebSocketClientUpgrader<Outcome> { channel, response in
                         channel.eventLoop.makeCompletedFuture {
                             let agreement = try negotiate(offer: offer, response: response)
-                            let deflater = agreement.map {
-                                MessageDeflater(agreement: $0, threshold: threshold, maxMessageBytes: maxMessageBytes)
-                            }
+                            let deflater = agreement.map { MessageDeflater(agreement: $0, threshold: threshold) }
                             let handler = WebSocketFrameHandler(
-                                transport: owner.value,
+                                delegate: owner.value,
                                 deflater: deflater,
                                 maxMessageBytes: maxMessageBytes
                             )

@@ -1,36 +1,48 @@
 import EngineIOCore
 import NIOCore
-import NIOWebSocket
 
-/// The end of an upgraded WebSocket pipeline: reassembles fragmented
-/// messages, inflates compressed ones, answers pings and close frames, and
-/// writes the client's masked frames.
+/// What a ``WebSocketFrameHandler`` reports to: the ``WebSocketTransport``
+/// (a recorder in tests).
+protocol WebSocketFrameHandlerDelegate: AnyObject {
+    /// A whole text message (valid UTF-8).
+    func received(text: ByteBuffer)
+    /// A whole binary message.
+    func received(binary: ByteBuffer)
+    /// The connection takes writes again.
+    func handlerDidBecomeWritable()
+    /// The connection ended.
+    func handlerDidClose()
+    /// The server broke the protocol; the handler has sent the close frame
+    /// and is closing the connection.
+    func handlerDidFail(_ failure: TransportFailure)
+}
+
+/// The end of an upgraded WebSocket pipeline (and its only handler): bytes
+/// in, turned into messages by the ``WebSocketMessageAssembler`` the
+/// server uses too (role `.client`: framing, masking, RSV bits, sizes,
+/// UTF-8, inflation, close payloads); pings and close frames answered;
+/// the client's masked frames out (``WebSocketFrameWriter``).
 ///
-/// Messages go to the owning ``WebSocketTransport``; protocol violations
-/// (reserved bits, a compressed frame without the extension, invalid UTF-8,
-/// a message over the size limit) fail the connection.
+/// Messages go to the delegate. A failure sends a close frame with its
+/// code (RFC 6455 §7.1.7), as the server does for the same input, then
+/// closes the connection.
 final class WebSocketFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
-    private struct PartialMessage {
-        var opcode: WebSocketOpcode
-        var compressed: Bool
-        var data: ByteBuffer
-    }
-
-    private weak var transport: WebSocketTransport?
+    private weak var delegate: (any WebSocketFrameHandlerDelegate)?
     private let deflater: MessageDeflater?
-    private let maxMessageBytes: Int
+    private var assembler: WebSocketMessageAssembler
+    /// Bytes of a frame not complete yet.
+    private var unparsed: ByteBuffer?
     private var context: ChannelHandlerContext?
-    private var partial: PartialMessage?
     private var closeSent = false
     private var random = FastRandom()
 
-    init(transport: WebSocketTransport, deflater: MessageDeflater?, maxMessageBytes: Int) {
-        self.transport = transport
+    init(delegate: any WebSocketFrameHandlerDelegate, deflater: MessageDeflater?, maxMessageBytes: Int) {
+        self.delegate = delegate
         self.deflater = deflater
-        self.maxMessageBytes = maxMessageBytes
+        self.assembler = WebSocketMessageAssembler(role: .client, maxMessageSize: maxMessageBytes, inflater: deflater)
     }
 
     var isWritable: Bool {
@@ -49,71 +61,57 @@ final class WebSocketFrameHandler: ChannelInboundHandler, RemovableChannelHandle
     // MARK: - Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard !frame.rsv2, !frame.rsv3 else { return violation("reserved bits set") }
-        switch frame.opcode {
-        case .text, .binary:
-            guard partial == nil else { return violation("a new message started inside a fragmented one") }
-            guard !frame.rsv1 || deflater != nil else { return violation("compressed frame without permessage-deflate") }
-            if frame.fin {
-                deliver(opcode: frame.opcode, compressed: frame.rsv1, data: frame.unmaskedData)
-            } else {
-                partial = PartialMessage(opcode: frame.opcode, compressed: frame.rsv1, data: frame.unmaskedData)
+        guard !closeSent else { return }
+        var bytes = unwrapInboundIn(data)
+        if var waiting = unparsed {
+            unparsed = nil
+            waiting.writeBuffer(&bytes)
+            bytes = waiting
+        }
+        do throws(WebSocketFailure) {
+            while !closeSent, let output = try assembler.next(in: &bytes) {
+                handle(output, context: context)
             }
-        case .continuation:
-            guard var message = partial, !frame.rsv1 else { return violation("unexpected continuation frame") }
-            partial = nil
-            var more = frame.unmaskedData
-            guard message.data.readableBytes + more.readableBytes <= maxMessageBytes else {
-                return violation("message larger than \(maxMessageBytes) bytes")
-            }
-            message.data.writeBuffer(&more)
-            if frame.fin {
-                deliver(opcode: message.opcode, compressed: message.compressed, data: message.data)
-            } else {
-                partial = message
-            }
-        case .ping:
-            write(opcode: .pong, data: frame.unmaskedData, compressed: false)
-            context.flush()
-        case .pong:
-            return
-        case .connectionClose:
-            closeAndEcho(frame.unmaskedData)
-        default:
-            violation("unknown opcode \(frame.opcode)")
+        } catch {
+            return fail(error)
+        }
+        if bytes.readableBytes > 0 && !closeSent {
+            bytes.discardReadBytes()
+            unparsed = bytes
         }
     }
 
-    private func deliver(opcode: WebSocketOpcode, compressed: Bool, data: ByteBuffer) {
-        var message = data
-        if compressed, let deflater {
-            do {
-                message = try deflater.decompress(data)
-            } catch {
-                return failConnection(.inflate(error))
-            }
-        }
-        if opcode == .text {
-            guard UTF8Validation.isValid(message) else { return violation("invalid UTF-8 in a text message") }
-            transport?.received(text: message)
-        } else {
-            transport?.received(binary: message)
+    private func handle(_ output: WebSocketMessageAssembler.Output, context: ChannelHandlerContext) {
+        switch output {
+        case .text(let message):
+            delegate?.received(text: message)
+        case .binary(let message):
+            delegate?.received(binary: message)
+        case .ping(let payload):
+            write(opcode: .pong, payload: payload, compressed: false)
+            context.flush()
+        case .pong:
+            return
+        case .close(let close):
+            closeAndEcho(close.code)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        transport?.handlerDidClose()
+        delegate?.handlerDidClose()
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { transport?.handlerDidBecomeWritable() }
+        if context.channel.isWritable { delegate?.handlerDidBecomeWritable() }
         context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failConnection(.webSocketFailed("\(error)"))
+        // I/O errors (frame errors never get here: they are handled where
+        // the bytes are read).
+        delegate?.handlerDidFail(.webSocketFailed("\(error)"))
+        context.close(promise: nil)
     }
 
     // MARK: - Writing
@@ -136,13 +134,13 @@ final class WebSocketFrameHandler: ChannelInboundHandler, RemovableChannelHandle
                 payload = deflated
                 compressed = true
             }
-            write(opcode: packet.isBinary ? .binary : .text, data: payload, compressed: compressed)
+            write(opcode: packet.isBinary ? .binary : .text, payload: payload, compressed: compressed)
         }
         context.flush()
     }
 
     /// Sends a close frame (1000, normal closure) and closes the connection
-    /// once it is written.
+    /// once it is written; called again, closes at once.
     func close() {
         guard let context else { return }
         guard !closeSent else {
@@ -150,43 +148,50 @@ final class WebSocketFrameHandler: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         closeSent = true
-        var payload = context.channel.allocator.buffer(capacity: 2)
-        payload.writeInteger(UInt16(1000))
-        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(using: &random), data: payload)
+        let frame = WebSocketFrameWriter.closeFrame(code: 1000, maskKey: nextMaskKey())
         context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
 
-    private func write(opcode: WebSocketOpcode, data: ByteBuffer, compressed: Bool) {
+    private func write(opcode: WebSocketFrameOpcode, payload: ByteBuffer, compressed: Bool) {
         guard let context else { return }
-        let frame = WebSocketFrame(fin: true, rsv1: compressed, opcode: opcode, maskKey: .random(using: &random), data: data)
+        let frame = WebSocketFrameWriter.frame(opcode: opcode, payload: payload, compressed: compressed, maskKey: nextMaskKey())
         context.write(wrapOutboundOut(frame), promise: nil)
     }
 
-    /// Answers the server's close frame with the same status, then closes.
-    private func closeAndEcho(_ payload: ByteBuffer) {
+    private func nextMaskKey() -> UInt32 {
+        UInt32(truncatingIfNeeded: random.next())
+    }
+
+    /// Answers the server's close frame with the same status (none for
+    /// none), then closes.
+    private func closeAndEcho(_ code: UInt16?) {
         guard let context else { return }
         guard !closeSent else {
             context.close(promise: nil)
             return
         }
         closeSent = true
-        let status = payload.getSlice(at: payload.readerIndex, length: min(2, payload.readableBytes)) ?? ByteBuffer()
-        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(using: &random), data: status)
+        var status = ByteBuffer()
+        if let code { status.writeInteger(code) }
+        let frame = WebSocketFrameWriter.frame(opcode: .close, payload: status, maskKey: nextMaskKey())
         context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
 
-    private func violation(_ reason: String) {
-        failConnection(.protocolViolation(reason))
-    }
-
-    private func failConnection(_ failure: TransportFailure) {
-        partial = nil
-        transport?.handlerDidFail(failure)
-        context?.close(promise: nil)
+    /// Fails the connection (RFC 6455 §7.1.7): the close frame with the
+    /// failure's code first, then the delegate hears of it (its own close
+    /// then finds the close frame sent), then the connection closes.
+    private func fail(_ failure: WebSocketFailure) {
+        guard let context else { return }
+        closeSent = true
+        unparsed = nil
+        let frame = WebSocketFrameWriter.closeFrame(code: failure.closeCode, maskKey: nextMaskKey())
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        delegate?.handlerDidFail(.webSocketProtocol(failure))
+        context.close(promise: nil)
     }
 }
 

@@ -7,7 +7,7 @@ import NIOCore
 /// Loop-confined. Writable while the channel is (NIO's write-buffer water
 /// marks): when the server reads slowly, packets wait in the session's
 /// bounded buffer instead of piling up in the channel.
-final class WebSocketTransport: EngineTransport {
+final class WebSocketTransport: EngineTransport, WebSocketFrameHandlerDelegate {
     private enum State { case idle, connecting, open, closed }
 
     let kind = ClientTransport.websocket

@@ -1,3 +1,4 @@
+import EngineIOCore
 import NIOCore
 @testable import SocketIOClient
 import Testing
@@ -15,7 +16,7 @@ struct MessageDeflaterTests {
 
     @Test("what the client compresses, a server inflates; only from the threshold, only when allowed")
     func compressOutgoing() throws {
-        let deflater = MessageDeflater(agreement: agreement(serverNoContextTakeover: true), threshold: 1024, maxMessageBytes: 1 << 20)
+        let deflater = MessageDeflater(agreement: agreement(serverNoContextTakeover: true), threshold: 1024)
         #expect(!deflater.shouldCompress(length: 1023, allowed: true))
         #expect(!deflater.shouldCompress(length: 4096, allowed: false))
         #expect(deflater.shouldCompress(length: 1024, allowed: true))
@@ -30,13 +31,22 @@ struct MessageDeflaterTests {
 
     @Test("server messages inflate, with context kept or not, and never beyond the limit", arguments: [true, false])
     func inflateIncoming(serverNoContextTakeover: Bool) throws {
-        let deflater = MessageDeflater(agreement: agreement(serverNoContextTakeover: serverNoContextTakeover), threshold: 1024, maxMessageBytes: 10_000)
+        let deflater = MessageDeflater(agreement: agreement(serverNoContextTakeover: serverNoContextTakeover), threshold: 1024)
         let server = PerMessageDeflateCompressor(configuration: .init(windowBits: 15, noContextTakeover: serverNoContextTakeover))
         let small = ByteBuffer(string: String(repeating: "abc", count: 1000))
         for _ in 0..<2 {
-            #expect(try deflater.decompress(try server.compress(small)) == small)
+            #expect(try deflater.decompress(try server.compress(small), maximumSize: 10_000) == small)
         }
         let bomb = try PerMessageDeflateCompressor().compress(ByteBuffer(repeating: 0, count: 1_000_000))
-        #expect(throws: ZlibError.self) { try deflater.decompress(bomb) }
+        #expect(throws: ZlibError.sizeLimitExceeded(limit: 10_000)) { try deflater.decompress(bomb, maximumSize: 10_000) }
+        // As the message assembler sees them: with their close codes.
+        for (payload, code) in [(bomb, UInt16(1009)), (ByteBuffer(bytes: [0xFF, 0xFF, 0xFF]), 1007)] {
+            do {
+                _ = try deflater.inflate(payload, maximumSize: 10_000)
+                Issue.record("inflated")
+            } catch {
+                #expect(error.closeCode == code)
+            }
+        }
     }
 }
