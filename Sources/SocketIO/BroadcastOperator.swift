@@ -28,15 +28,15 @@ public struct BroadcastOperator: Sendable {
     }
 
     /// Adds target rooms.
-    public func to(_ rooms: Room...) -> BroadcastOperator { to(rooms) }
+    public func to(_ rooms: RoomName...) -> BroadcastOperator { to(rooms) }
     /// Adds target rooms.
-    public func to(_ rooms: [Room]) -> BroadcastOperator { with { $0.rooms.formUnion(rooms) } }
-    /// Adds target rooms (alias of ``to(_:)-(Room...)``).
-    public func `in`(_ rooms: Room...) -> BroadcastOperator { to(rooms) }
+    public func to(_ rooms: [RoomName]) -> BroadcastOperator { with { $0.rooms.formUnion(rooms) } }
+    /// Adds target rooms (alias of ``to(_:)-(RoomName...)``).
+    public func `in`(_ rooms: RoomName...) -> BroadcastOperator { to(rooms) }
     /// Excludes the sockets in `rooms`.
-    public func except(_ rooms: Room...) -> BroadcastOperator { except(rooms) }
+    public func except(_ rooms: RoomName...) -> BroadcastOperator { except(rooms) }
     /// Excludes the sockets in `rooms`.
-    public func except(_ rooms: [Room]) -> BroadcastOperator { with { $0.except.formUnion(rooms) } }
+    public func except(_ rooms: [RoomName]) -> BroadcastOperator { with { $0.except.formUnion(rooms) } }
     /// Drops the packet for clients that are not ready, never queues it.
     public var volatile: BroadcastOperator { with { $0.flags.volatile = true } }
     /// Only this server's clients.
@@ -98,13 +98,13 @@ public struct BroadcastOperator: Sendable {
     }
 
     /// Makes the matching sockets join `rooms`.
-    public func socketsJoin(_ rooms: Room...) { socketsJoin(rooms) }
+    public func socketsJoin(_ rooms: RoomName...) { socketsJoin(rooms) }
     /// Makes the matching sockets join `rooms`.
-    public func socketsJoin(_ rooms: [Room]) { namespace.adapter.addSockets(options, rooms: rooms) }
+    public func socketsJoin(_ rooms: [RoomName]) { namespace.adapter.addSockets(options, rooms: rooms) }
     /// Makes the matching sockets leave `rooms`.
-    public func socketsLeave(_ rooms: Room...) { socketsLeave(rooms) }
+    public func socketsLeave(_ rooms: RoomName...) { socketsLeave(rooms) }
     /// Makes the matching sockets leave `rooms`.
-    public func socketsLeave(_ rooms: [Room]) { namespace.adapter.delSockets(options, rooms: rooms) }
+    public func socketsLeave(_ rooms: [RoomName]) { namespace.adapter.delSockets(options, rooms: rooms) }
     /// Disconnects the matching sockets (`close` closes their connections).
     public func disconnectSockets(close: Bool = false) { namespace.adapter.disconnectSockets(options, close: close) }
 }

@@ -19,7 +19,7 @@ public struct RemoteSocket: Sendable {
     /// The handshake, as JSON.
     public let handshake: JSONValue
     /// Rooms when the snapshot was taken.
-    public let rooms: [Room]
+    public let rooms: [RoomName]
     /// Per-socket data when the snapshot was taken.
     public let data: JSONValue
     /// Its namespace.
@@ -50,9 +50,9 @@ public struct RemoteSocket: Sendable {
     }
 
     /// Joins rooms.
-    public func join(_ rooms: Room...) { only.socketsJoin(rooms) }
+    public func join(_ rooms: RoomName...) { only.socketsJoin(rooms) }
     /// Leaves rooms.
-    public func leave(_ rooms: Room...) { only.socketsLeave(rooms) }
+    public func leave(_ rooms: RoomName...) { only.socketsLeave(rooms) }
     /// Disconnects it (`close` closes its whole connection).
     public func disconnect(close: Bool = false) { only.disconnectSockets(close: close) }
 }

@@ -90,11 +90,11 @@ public final class SocketIONamespace: Sendable {
     public var broadcastOperator: BroadcastOperator { BroadcastOperator(namespace: self) }
 
     /// Targets sockets in `rooms`.
-    public func to(_ rooms: Room...) -> BroadcastOperator { broadcastOperator.to(rooms) }
+    public func to(_ rooms: RoomName...) -> BroadcastOperator { broadcastOperator.to(rooms) }
     /// Targets sockets in `rooms` (alias of ``to(_:)``).
-    public func `in`(_ rooms: Room...) -> BroadcastOperator { broadcastOperator.to(rooms) }
+    public func `in`(_ rooms: RoomName...) -> BroadcastOperator { broadcastOperator.to(rooms) }
     /// Excludes sockets in `rooms`.
-    public func except(_ rooms: Room...) -> BroadcastOperator { broadcastOperator.except(rooms) }
+    public func except(_ rooms: RoomName...) -> BroadcastOperator { broadcastOperator.except(rooms) }
     /// Drops the packet for clients that are not ready.
     public var volatile: BroadcastOperator { broadcastOperator.volatile }
     /// Only this server's clients.
@@ -116,10 +116,10 @@ public final class SocketIONamespace: Sendable {
     public func fetchSockets() async throws -> [RemoteSocket] { try await broadcastOperator.fetchSockets() }
 
     /// Makes every socket join `rooms`.
-    public func socketsJoin(_ rooms: Room...) { broadcastOperator.socketsJoin(rooms) }
+    public func socketsJoin(_ rooms: RoomName...) { broadcastOperator.socketsJoin(rooms) }
 
     /// Makes every socket leave `rooms`.
-    public func socketsLeave(_ rooms: Room...) { broadcastOperator.socketsLeave(rooms) }
+    public func socketsLeave(_ rooms: RoomName...) { broadcastOperator.socketsLeave(rooms) }
 
     /// Disconnects every socket.
     public func disconnectSockets(close: Bool = false) { broadcastOperator.disconnectSockets(close: close) }

@@ -133,7 +133,7 @@ public final class SocketIOServer: Sendable {
     public func onConnection(_ handler: @escaping @Sendable (SocketIOSocket) -> Void) { sockets.onConnection(handler) }
 
     /// A broadcast to the main namespace's sockets in `rooms`.
-    public func to(_ rooms: Room...) -> BroadcastOperator { sockets.broadcastOperator.to(rooms) }
+    public func to(_ rooms: RoomName...) -> BroadcastOperator { sockets.broadcastOperator.to(rooms) }
 
     /// Sends an event to every socket of the main namespace.
     public func emit(_ event: String, _ arguments: JSONValue...) { sockets.broadcastOperator.emit(event, arguments: arguments) }

@@ -52,11 +52,11 @@ extension SocketIOSocket {
     }
 
     /// A broadcast to `rooms`, this socket excluded.
-    public func to(_ rooms: Room...) -> BroadcastOperator { broadcast.to(rooms) }
+    public func to(_ rooms: RoomName...) -> BroadcastOperator { broadcast.to(rooms) }
     /// A broadcast to `rooms`, this socket excluded (alias of ``to(_:)``).
-    public func `in`(_ rooms: Room...) -> BroadcastOperator { broadcast.to(rooms) }
+    public func `in`(_ rooms: RoomName...) -> BroadcastOperator { broadcast.to(rooms) }
     /// A broadcast to every socket of the namespace but those in `rooms` and this one.
-    public func except(_ rooms: Room...) -> BroadcastOperator { broadcast.except(rooms) }
+    public func except(_ rooms: RoomName...) -> BroadcastOperator { broadcast.except(rooms) }
     /// A broadcast to every other socket of the namespace.
     public var broadcast: BroadcastOperator { namespace.broadcastOperator.except(id) }
 

@@ -43,9 +43,9 @@ public final class SocketIOSocket {
     /// ```
     public var attachment: AnyObject?
     /// Rooms, the socket's own id first (empty once disconnected).
-    public var rooms: [Room] { isConnected ? [id] + joinedRooms : [] }
+    public var rooms: [RoomName] { isConnected ? [id] + joinedRooms : [] }
     /// Rooms besides the socket's own (which is implicit: nothing stored).
-    private var joinedRooms: [Room] = []
+    private var joinedRooms: [RoomName] = []
     /// True between joining and leaving the namespace.
     public private(set) var isConnected = false
     /// True when this socket got its session back by connection state recovery.
@@ -158,12 +158,12 @@ public final class SocketIOSocket {
     // MARK: - Rooms
 
     /// Joins rooms (idempotent).
-    public func join(_ rooms: Room...) { join(rooms) }
+    public func join(_ rooms: RoomName...) { join(rooms) }
 
     /// Joins rooms (idempotent).
-    public func join(_ newRooms: [Room]) {
+    public func join(_ newRooms: [RoomName]) {
         guard isConnected else { return }
-        var added: [Room] = []
+        var added: [RoomName] = []
         for room in newRooms where room != id && !joinedRooms.contains(room) {
             joinedRooms.append(room)
             added.append(room)
@@ -172,7 +172,7 @@ public final class SocketIOSocket {
     }
 
     /// Leaves a room.
-    public func leave(_ room: Room) {
+    public func leave(_ room: RoomName) {
         guard isConnected, let index = joinedRooms.firstIndex(of: room) else { return }
         joinedRooms.remove(at: index)
         namespace.adapter.del(id, room: room, on: eventLoop)
@@ -198,9 +198,9 @@ extension SocketIOSocket: AdapterSocket {
         })
     }
 
-    public func joinFromAdapter(_ rooms: [Room]) { join(rooms) }
+    public func joinFromAdapter(_ rooms: [RoomName]) { join(rooms) }
 
-    public func leaveFromAdapter(_ rooms: [Room]) { rooms.forEach { leave($0) } }
+    public func leaveFromAdapter(_ rooms: [RoomName]) { rooms.forEach { leave($0) } }
 
     public func disconnectFromAdapter(close: Bool) { disconnect(close: close) }
 }

@@ -12,8 +12,8 @@ final class AdapterShard: @unchecked Sendable {
     /// Each room's members, with the sockets themselves: a broadcast to a
     /// room walks this table and never hashes an id (that lookup, with its
     /// cold string and bucket, was a sizeable part of a delivery's CPU).
-    private var members: [Room: [SocketID: any AdapterSocket]] = [:]
-    private var roomsOf: [SocketID: Set<Room>] = [:]
+    private var members: [RoomName: [SocketID: any AdapterSocket]] = [:]
+    private var roomsOf: [SocketID: Set<RoomName>] = [:]
     /// Recovered sockets and the last stored broadcast their recovery
     /// already gave them: a live delivery of one up to it is skipped (it was
     /// on its way when the session was restored). Kept until the socket
@@ -32,7 +32,7 @@ final class AdapterShard: @unchecked Sendable {
     /// A socket's own room (its id) is not stored: `sockets` already finds
     /// it, which saves two small sets per connection. A socket that is not
     /// registered joins nothing (it could never be reached).
-    func add(_ id: SocketID, rooms: [Room]) {
+    func add(_ id: SocketID, rooms: [RoomName]) {
         eventLoop.assertInEventLoop()
         guard let socket = sockets[id] else { return }
         for room in rooms where room != id {
@@ -41,7 +41,7 @@ final class AdapterShard: @unchecked Sendable {
         }
     }
 
-    func del(_ id: SocketID, room: Room) {
+    func del(_ id: SocketID, room: RoomName) {
         eventLoop.assertInEventLoop()
         roomsOf[id]?.remove(room)
         if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
@@ -128,7 +128,7 @@ final class AdapterShard: @unchecked Sendable {
     }
 
     /// The ids of local sockets in any of `rooms` (all when empty).
-    func ids(in rooms: Set<Room>) -> Set<SocketID> {
+    func ids(in rooms: Set<RoomName>) -> Set<SocketID> {
         eventLoop.assertInEventLoop()
         if rooms.isEmpty { return Set(sockets.keys) }
         var result = Set<SocketID>()

@@ -21,10 +21,10 @@ public protocol AdapterSocket: AnyObject {
     func snapshot() -> SocketSnapshot
 
     /// Joins rooms on behalf of `socketsJoin`.
-    func joinFromAdapter(_ rooms: [Room])
+    func joinFromAdapter(_ rooms: [RoomName])
 
     /// Leaves rooms on behalf of `socketsLeave`.
-    func leaveFromAdapter(_ rooms: [Room])
+    func leaveFromAdapter(_ rooms: [RoomName])
 
     /// Disconnects on behalf of `disconnectSockets`.
     func disconnectFromAdapter(close: Bool)

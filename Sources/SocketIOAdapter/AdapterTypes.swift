@@ -1,12 +1,14 @@
 public import NIOCore
 public import SocketIOCore
 
-/// A Socket.IO socket id (20 URL-safe characters; the first names the
-/// event loop that owns the socket).
+/// A Socket.IO socket id (15 URL-safe characters, see `SessionID` in
+/// EngineIOCore; the first names the event loop that owns the socket).
 public typealias SocketID = String
 
-/// A room name. Every socket is in the room named by its own id.
-public typealias Room = String
+/// A room name. Every socket is in the room named by its own id. (Named
+/// apart from the room engine's `Room`, an authoritative room, which an
+/// application often imports beside this.)
+public typealias RoomName = String
 
 /// How a broadcast is delivered: the flags of Socket.IO's broadcast operator.
 public struct BroadcastFlags: Sendable, Hashable {
@@ -32,21 +34,21 @@ public struct BroadcastFlags: Sendable, Hashable {
 /// empty), minus those in any of `except`.
 public struct BroadcastOptions: Sendable, Hashable {
     /// Target rooms; empty means every socket of the namespace.
-    public var rooms: Set<Room>
+    public var rooms: Set<RoomName>
     /// Rooms whose sockets are excluded (a socket id excludes that socket).
-    public var except: Set<Room>
+    public var except: Set<RoomName>
     /// Delivery flags.
     public var flags: BroadcastFlags
 
     /// Options for a broadcast.
-    public init(rooms: Set<Room> = [], except: Set<Room> = [], flags: BroadcastFlags = BroadcastFlags()) {
+    public init(rooms: Set<RoomName> = [], except: Set<RoomName> = [], flags: BroadcastFlags = BroadcastFlags()) {
         self.rooms = rooms
         self.except = except
         self.flags = flags
     }
 
     /// Whether a socket in `socketRooms` is a recipient.
-    public func matches(socketRooms: Set<Room>) -> Bool {
+    public func matches(socketRooms: Set<RoomName>) -> Bool {
         if !except.isDisjoint(with: socketRooms) { return false }
         return rooms.isEmpty || !rooms.isDisjoint(with: socketRooms)
     }
@@ -60,12 +62,12 @@ public struct SocketSnapshot: Sendable, Hashable {
     /// The handshake as JSON (headers, query, auth, address, time, ...).
     public var handshake: JSONValue
     /// Rooms, the socket's own id first.
-    public var rooms: [Room]
+    public var rooms: [RoomName]
     /// The application's per-socket data.
     public var data: JSONValue
 
     /// A snapshot.
-    public init(id: SocketID, handshake: JSONValue, rooms: [Room], data: JSONValue) {
+    public init(id: SocketID, handshake: JSONValue, rooms: [RoomName], data: JSONValue) {
         self.id = id
         self.handshake = handshake
         self.rooms = rooms
@@ -81,12 +83,12 @@ public struct PersistedSession: Sendable, Hashable {
     /// The private session id the client presents to recover.
     public var pid: String
     /// Rooms (the socket's own id included).
-    public var rooms: [Room]
+    public var rooms: [RoomName]
     /// The application's per-socket data.
     public var data: JSONValue
 
     /// A session.
-    public init(id: SocketID, pid: String, rooms: [Room], data: JSONValue) {
+    public init(id: SocketID, pid: String, rooms: [RoomName], data: JSONValue) {
         self.id = id
         self.pid = pid
         self.rooms = rooms

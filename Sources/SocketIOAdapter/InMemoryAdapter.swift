@@ -30,11 +30,11 @@ public final class InMemoryAdapter: SocketIOAdapter {
         shard(for: loop).register(socket)
     }
 
-    public func addAll(_ id: SocketID, rooms: [Room], on loop: any EventLoop) {
+    public func addAll(_ id: SocketID, rooms: [RoomName], on loop: any EventLoop) {
         shard(for: loop).add(id, rooms: rooms)
     }
 
-    public func del(_ id: SocketID, room: Room, on loop: any EventLoop) {
+    public func del(_ id: SocketID, room: RoomName, on loop: any EventLoop) {
         shard(for: loop).del(id, room: room)
     }
 
@@ -110,7 +110,7 @@ public final class InMemoryAdapter: SocketIOAdapter {
         gather(on: loop) { shard in shard.recipients(options).map { $0.snapshot() } }.map { $0.flatMap { $0 } }
     }
 
-    public func addSockets(_ options: BroadcastOptions, rooms: [Room]) {
+    public func addSockets(_ options: BroadcastOptions, rooms: [RoomName]) {
         for shard in shards {
             shard.run { shard in
                 for socket in shard.recipients(options) { socket.joinFromAdapter(rooms) }
@@ -118,7 +118,7 @@ public final class InMemoryAdapter: SocketIOAdapter {
         }
     }
 
-    public func delSockets(_ options: BroadcastOptions, rooms: [Room]) {
+    public func delSockets(_ options: BroadcastOptions, rooms: [RoomName]) {
         for shard in shards {
             shard.run { shard in
                 for socket in shard.recipients(options) { socket.leaveFromAdapter(rooms) }
@@ -134,7 +134,7 @@ public final class InMemoryAdapter: SocketIOAdapter {
         }
     }
 
-    public func sockets(in rooms: Set<Room>, on loop: any EventLoop) -> EventLoopFuture<Set<SocketID>> {
+    public func sockets(in rooms: Set<RoomName>, on loop: any EventLoop) -> EventLoopFuture<Set<SocketID>> {
         gather(on: loop) { shard in shard.ids(in: rooms) }.map { $0.reduce(into: Set()) { $0.formUnion($1) } }
     }
 

@@ -16,9 +16,9 @@ public protocol SocketIOAdapter: Sendable {
     /// Adds a connected socket to the index of its loop.
     func register(_ socket: any AdapterSocket, on loop: any EventLoop)
     /// Adds a socket to rooms.
-    func addAll(_ id: SocketID, rooms: [Room], on loop: any EventLoop)
+    func addAll(_ id: SocketID, rooms: [RoomName], on loop: any EventLoop)
     /// Removes a socket from a room.
-    func del(_ id: SocketID, room: Room, on loop: any EventLoop)
+    func del(_ id: SocketID, room: RoomName, on loop: any EventLoop)
     /// Removes a socket from every room and from the index.
     func delAll(_ id: SocketID, on loop: any EventLoop)
     /// Sends `packet` to every matching socket.
@@ -34,13 +34,13 @@ public protocol SocketIOAdapter: Sendable {
     /// The matching sockets, as snapshots.
     func fetchSockets(_ options: BroadcastOptions, on loop: any EventLoop) -> EventLoopFuture<[SocketSnapshot]>
     /// Makes the matching sockets join `rooms`.
-    func addSockets(_ options: BroadcastOptions, rooms: [Room])
+    func addSockets(_ options: BroadcastOptions, rooms: [RoomName])
     /// Makes the matching sockets leave `rooms`.
-    func delSockets(_ options: BroadcastOptions, rooms: [Room])
+    func delSockets(_ options: BroadcastOptions, rooms: [RoomName])
     /// Disconnects the matching sockets.
     func disconnectSockets(_ options: BroadcastOptions, close: Bool)
     /// The ids of the sockets in any of `rooms` (all when empty).
-    func sockets(in rooms: Set<Room>, on loop: any EventLoop) -> EventLoopFuture<Set<SocketID>>
+    func sockets(in rooms: Set<RoomName>, on loop: any EventLoop) -> EventLoopFuture<Set<SocketID>>
     /// An event for the other servers of a cluster (the in-memory adapter has none).
     func serverSideEmit(_ packet: SocketIOPacket)
     /// Keeps a disconnected socket's session for connection state recovery.
