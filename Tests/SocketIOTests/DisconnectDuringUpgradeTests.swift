@@ -1,0 +1,59 @@
+import NIOCore
+import Testing
+import HuddleTestSupport
+import SocketIO
+import SocketIOCore
+
+/// `disconnect(close: true)` while the client upgrades from polling: the
+/// client must get the DISCONNECT packet on whichever transport it goes on
+/// with (then sees "io server disconnect" and does not reconnect), never
+/// only a closed transport (then it would see "transport close" and
+/// reconnect). Driven step by step, one connection per request.
+@Suite struct DisconnectDuringUpgradeTests {
+    func harness() -> SocketIOHarness {
+        let h = SocketIOHarness()
+        let log = h.log
+        h.io.onConnection { socket in
+            socket.onDisconnect { reason in log.add("disconnect \(reason.rawValue)") }
+            socket.on("close-me") { _ in socket.disconnect(close: true) }
+        }
+        return h
+    }
+
+    /// A polling client joined to `/` whose probe WebSocket got `3probe`.
+    func upgrading(_ h: SocketIOHarness) throws -> (sid: String, ws: EmbeddedClient) {
+        let (_, sid) = try h.pollingClient()
+        let ws = try EmbeddedClient(loop: h.loop, endpoints: [h.io.engine])
+        #expect(try ws.upgrade("/socket.io/?EIO=4&transport=websocket&sid=\(sid)").status == 101)
+        try ws.send(text: "2probe")
+        #expect(try ws.texts() == ["3probe"])
+        return (sid, ws)
+    }
+
+    func request(_ h: SocketIOHarness, _ method: String, _ sid: String, body: String = "") throws -> EmbeddedClient.Response? {
+        let client = try EmbeddedClient(loop: h.loop, endpoints: [h.io.engine])
+        try client.request(method, "/socket.io/?EIO=4&transport=polling&sid=\(sid)", body: body)
+        return try client.response()
+    }
+
+    @Test func theClientsUpgradeGetsTheDisconnectPacketOverTheWebSocket() throws {
+        let h = harness()
+        let (sid, ws) = try upgrading(h)
+        #expect(try request(h, "POST", sid, body: #"42["close-me"]"#)?.status == 200)
+        #expect(h.log.entries == ["disconnect server namespace disconnect"])
+        try ws.send(text: "5")
+        let frames = try ws.frames()
+        #expect(frames.map { $0.opcode == 8 ? "close" : String(buffer: $0.payload) } == ["41", "close"])
+        #expect(!ws.isActive)
+    }
+
+    @Test func afterTheUpgradeTheDisconnectPacketGoesOverTheWebSocket() throws {
+        let h = harness()
+        let (sid, ws) = try upgrading(h)
+        try ws.send(text: "5")
+        #expect(try ws.frames().isEmpty, "no noop on the new WebSocket")
+        try ws.send(text: #"42["close-me"]"#)
+        #expect(try ws.frames().map { $0.opcode == 8 ? "close" : String(buffer: $0.payload) } == ["41", "close"])
+        #expect(try request(h, "GET", sid)?.status == 400)
+    }
+}
