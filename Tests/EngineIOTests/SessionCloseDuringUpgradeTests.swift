@@ -192,3 +192,63 @@ import Testing
         #expect(echo.body == "4" + text)
     }
 }
+
+/// A server close over polling with packets still owed: the packets go in
+/// one response, the close packet in the next (never `packets<RS>1` in one
+/// payload: the official Socket.IO client would then report "transport
+/// close" before it handles the DISCONNECT; see
+/// SessionStateMachineLastPacketsApartFromCloseTests). These fail on the
+/// code as written at the time (one combined payload): the behaviour
+/// believed right.
+@Suite struct ServerCloseLastPacketsApartFromCloseTests {
+    let t = SessionCloseDuringUpgradeTests()
+
+    @Test func aHeldGETGetsTheLastPacketsAndTheNextGETTheClose() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let held = try h.connection()
+        try h.send(held, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        let socket = try #require(h.sockets[sid])
+        socket.send(text: "bye")
+        socket.close()
+        #expect(h.closed[sid] == .forcedClose)
+        #expect(try h.response(held)?.body == "4bye")
+        #expect(try t.get(h, sid)?.body == "1")
+        #expect(try t.get(h, sid)?.status == 400)
+    }
+
+    @Test func betweenProbeAndUpgradeTheNextGETGetsTheLastPacketsAndTheOneAfterTheClose() throws {
+        let h = EmbeddedHarness()
+        let (sid, ws, socket) = try t.upgradingSession(h)
+        socket.send(text: "bye")
+        socket.close()
+        // The client gives up the upgrade and polls instead.
+        let answer = try #require(try t.get(h, sid))
+        #expect(answer.status == 200)
+        #expect(answer.body == "4bye")
+        #expect(try t.get(h, sid)?.body == "1")
+        #expect(try h.closeCode(ws) == 1000, "the probe is closed with the session")
+        #expect(!ws.isActive)
+        #expect(try t.get(h, sid)?.status == 400)
+    }
+
+    @Test func aGETHeldDuringTheUpgradeGetsTheLastPacketsAndTheUpgradeCompletingClosesTheWebSocket() throws {
+        let h = EmbeddedHarness()
+        let sid = try h.openPolling()
+        let (ws, _, _) = try h.openWebSocket("EIO=4&transport=websocket&sid=\(sid)")
+        let held = try h.connection()
+        try h.send(held, "GET", "EIO=4&transport=polling&sid=\(sid)")
+        #expect(try h.response(held) == nil, "no 2probe yet: the GET is held")
+        let socket = try #require(h.sockets[sid])
+        socket.send(text: "bye")
+        socket.close()
+        #expect(try h.response(held)?.body == "4bye")
+        #expect(ws.isActive, "the client may still complete the upgrade")
+        try h.sendFrame(ws, text: "2probe")
+        #expect(try h.texts(ws) == ["3probe"])
+        try h.sendFrame(ws, text: "5")
+        #expect(try h.frames(ws).map(\.opcode) == [8])
+        #expect(!ws.isActive)
+        #expect(try t.get(h, sid)?.status == 400)
+    }
+}

@@ -166,6 +166,53 @@ struct LoopbackEcho {
         #expect(wrong.isEmpty, "\(wrong.count) wrong answers in \(rounds) rounds: \(wrong.prefix(10))")
     }
 
+    /// As above, but the GET goes on a connection already open (as a
+    /// client's keep-alive pool does: the official suite's `fetch` after
+    /// `socket.send("5")`), written in the same turn right after `2probe`
+    /// and `5`. The session's loop reads the GET while the other loop is
+    /// still reading the `5`: "in the order they were read" does not order
+    /// them, and the GET is answered 200 `6`. The reference server, on one
+    /// thread, reads them in the order they arrived: the `5` first.
+    ///
+    /// Fails on the code as written at the time (a noop at once to a GET
+    /// after `3probe`): the behaviour believed right.
+    @Test func aGETOnAnOpenConnectionWrittenRightAfterTheUpgradePacketIsRefused() async throws {
+        let rounds = 50
+        var wrong: [String] = []
+        try await LoopbackEcho.with { server in
+            for round in 0..<rounds {
+                let sid = try await server.handshake()
+                let (ws, opened) = try await RawConnection.webSocket(
+                    port: server.port, path: server.path("transport=websocket&sid=\(sid)"), group: server.clients
+                )
+                guard opened.status == 101 else {
+                    wrong.append("round \(round): the probe got \(opened.status)")
+                    continue
+                }
+                let get = try await server.connect()
+                let query = server.path("transport=polling&sid=\(sid)")
+                try await server.together {
+                    ws.sendText("2probe")
+                    ws.sendText("5")
+                    get.write(RawConnection.request("GET", query))
+                }
+                let getAnswer = try await get.response("the GET's answer")
+                let first = try await ws.frame("3probe")
+                ws.sendText("4hello")
+                let second = try await ws.frame("the echo")
+                if getAnswer.status != 400 {
+                    wrong.append("round \(round): GET after 5 got \(getAnswer.status) \(getAnswer.body)")
+                }
+                if first != .text("3probe") || second != .text("4hello") {
+                    wrong.append("round \(round): the WebSocket read \(first), \(second)")
+                }
+                await ws.close()
+                await get.close()
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) wrong answers in \(rounds) rounds: \(wrong.prefix(10))")
+    }
+
     /// A WebSocket for a session already upgraded: accepted (101), then
     /// closed with 1008; the session goes on on its WebSocket.
     @Test func aWebSocketForAnUpgradedSessionIsAcceptedThenClosed() async throws {
