@@ -12,6 +12,8 @@ final class EmbeddedHarness {
     let server: EngineIOServer
     var received: [String: [EngineIOMessage]] = [:]
     var closed: [String: EngineIOCloseReason] = [:]
+    /// Every session opened, by sid (kept after it closes).
+    var sockets: [String: EngineIOSocket] = [:]
 
     init(configure: (inout EngineIOConfiguration) -> Void = { _ in }) {
         var configuration = EngineIOConfiguration(path: "/engine.io/")
@@ -27,6 +29,7 @@ final class EmbeddedHarness {
 
     func connected(_ socket: EngineIOSocket) {
         let id = socket.id
+        sockets[id] = socket
         socket.onMessage = { [unowned self, unowned socket] message in
             received[id, default: []].append(message)
             switch message {

@@ -143,6 +143,76 @@ def test_official_bundle_against_the_conformance_server(conformance, chrome, tra
     assert out["privateAuth"] == {"token": "secret"}
 
 
+# ---- (a2) the server disconnects the client around the upgrade -----------------
+
+# `disconnect-me` makes the server call disconnect(close: true): the client
+# must see "io server disconnect" (the DISCONNECT packet reached it, over
+# polling or over the WebSocket it was upgrading to) and must not reconnect;
+# "transport close" would mean it only saw the transport end, and it would
+# reconnect after reconnectionDelay. The page waits a bounded window after
+# the disconnect (3 x reconnectionDelay) for a reconnection that must not come.
+DISCONNECT_ME = r"""
+const [url, when, delay] = arguments;
+window.result = null;
+const run = async () => {
+  const socket = io(url, { forceNew: true, reconnectionDelay: delay, reconnectionDelayMax: delay,
+                           randomizationFactor: 0 });
+  const events = [];
+  window.progress = events;
+  socket.io.on('reconnect_attempt', () => events.push('reconnect_attempt'));
+  socket.on('connect', () => events.push('connect'));
+  socket.on('connect_error', (e) => events.push('connect_error ' + e.message));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const engine = socket.io.engine;
+  if (when === 'after-upgrade' && engine.transport.name !== 'websocket') {
+    await new Promise((resolve) => engine.once('upgrade', resolve));
+  }
+  const sentOn = engine.transport.name + (engine.upgrading ? ' (upgrading)' : '');
+  events.push('emit on ' + sentOn);
+  socket.on('disconnect', (reason) => events.push('disconnect ' + reason));
+  const disconnected = new Promise((resolve) => socket.once('disconnect', (reason) => {
+    resolve({ reason, transport: engine.transport.name });
+  }));
+  socket.emit('disconnect-me');
+  const out = await disconnected;
+  await new Promise((resolve) => setTimeout(resolve, 3 * delay));
+  out.sentOn = sentOn;
+  out.events = events;
+  out.active = socket.active;
+  socket.close();
+  return out;
+};
+run().then((out) => { window.result = { ok: true, out }; }, (error) => { window.result = { ok: false, error: String(error) }; });
+"""
+
+DISCONNECT_ROUNDS = int(os.environ.get("HUDDLE_DISCONNECT_ROUNDS", "5"))
+
+
+@pytest.mark.parametrize("when", ["right-after-connect", "after-upgrade"])
+def test_disconnect_me_is_an_io_server_disconnect_without_reconnection(conformance, chrome, when):
+    chrome.get(conformance.url + "/blank")
+    chrome.execute_script(BUNDLE.read_text())
+    outcomes = []
+    for _ in range(DISCONNECT_ROUNDS):
+        chrome.execute_script(DISCONNECT_ME, conformance.url, when, 100)
+        try:
+            result = wait(chrome, "the disconnect-me script", "window.result")
+        except AssertionError as error:
+            progress = chrome.execute_script("return window.progress")
+            raise AssertionError(f"{error}; the page saw: {progress}; rounds before: {outcomes}") from error
+        assert result["ok"], result
+        outcomes.append(result["out"])
+    wrong = [out for out in outcomes
+             if out["reason"] != "io server disconnect" or out["active"] or "reconnect_attempt" in out["events"]
+             or out["events"].count("connect") != 1]
+    counts = {}
+    for out in outcomes:
+        key = f"{out['reason']} (sent on {out['sentOn']}, received on {out['transport']}, events {out['events']})"
+        counts[key] = counts.get(key, 0) + 1
+    print(f"disconnect-me {when}: {counts}")
+    assert not wrong, f"{len(wrong)} of {len(outcomes)} rounds wrong: {counts}"
+
+
 # ---- (b) the demo page ----------------------------------------------------------
 
 @pytest.fixture
