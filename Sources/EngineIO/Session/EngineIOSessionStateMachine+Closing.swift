@@ -8,10 +8,11 @@ extension EngineIOSessionStateMachine {
     ///   probe is closed; with no GET held, the session drains so that a GET
     ///   in flight still gets its noop.
     /// - The server closes (`forcedClose`, `serverShuttingDown`): the client
-    ///   gets what was still queued for it (a Socket.IO DISCONNECT, say) and
-    ///   then the close packet: in the held GET at once, or else the session
-    ///   drains (see ``State/draining``): its next GET, or the upgrade in
-    ///   progress completing, delivers them.
+    ///   gets what was still queued for it (a Socket.IO DISCONNECT, say),
+    ///   then the close packet in a response of its own: a held GET takes
+    ///   the packets at once (or the close, when nothing is queued), and the
+    ///   session drains (see ``State/draining``): its next GETs, or the
+    ///   upgrade in progress completing, deliver the rest.
     /// - Any failure: a held GET gets what was queued and the close packet;
     ///   without one, the client finds the session gone.
     /// - On WebSocket: the connection closes (with 1000, or no close frame
@@ -41,13 +42,23 @@ extension EngineIOSessionStateMachine {
                 return actions + [.startDraining(clientClosed: true)]
             }
             actions.append(.answer(held, .noop))
+        } else if reason == .forcedClose || reason == .serverShuttingDown {
+            // What the client is still owed goes first, the close after it,
+            // in a later response (see ``pollArrived(_:)``'s draining case).
+            guard let held = queue.heldPoll else {
+                state = .draining(Draining(packets: queue.packets, probe: probe))
+                return [.startDraining(clientClosed: false)]
+            }
+            guard queue.packets.isEmpty else {
+                let payload = queue.takePayload()
+                state = .draining(Draining(packets: [], probe: probe))
+                return [.answer(held, .payload(payload)), .startDraining(clientClosed: false)]
+            }
+            actions.append(.answer(held, .payload(Self.closePayload)))
         } else if let held = queue.heldPoll {
             var payload = queue.takePayload()
             EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
             actions.append(.answer(held, .payload(payload)))
-        } else if reason == .forcedClose || reason == .serverShuttingDown {
-            state = .draining(Draining(packets: queue.packets, probe: probe))
-            return [.startDraining(clientClosed: false)]
         }
         if let probe { actions += [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)] }
         return actions

@@ -90,14 +90,13 @@ extension EngineIOSessionStateMachine {
             let actions: [Action]
             if !queue.packets.isEmpty {
                 actions = [.answer(poll, .payload(queue.takePayload()))]
-            } else if probe.answered {
-                // The probe went through: release the GET at once so the
-                // client can pause polling (the reference holds it and sends
-                // a noop within 100 ms; the client cannot tell the difference).
-                actions = [.answer(poll, .noop)]
             } else {
+                // Held, as always; once the probe went through, a noop
+                // releases it shortly (see ``probeNoopDue()``) unless the `5`
+                // comes first, which refuses it: a GET that races the `5`
+                // is taken after it, whichever loop read it first.
                 queue.heldPoll = poll
-                actions = []
+                actions = probe.answered ? [.startProbeNoopTimer] : []
             }
             state = .upgrading(queue, probe: probe)
             return actions
@@ -105,15 +104,18 @@ extension EngineIOSessionStateMachine {
             // The session left polling: its requests are refused (the session goes on).
             return [.answer(poll, .error(.badRequest))]
         case .draining(var draining):
-            state = .closed
-            var actions: [Action]
-            if draining.clientClosed {
-                actions = [.answer(poll, .noop)]
-            } else {
-                var payload = Self.payload(of: &draining)
-                EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
-                actions = [.answer(poll, .payload(payload))]
+            if !draining.clientClosed, !draining.packets.isEmpty {
+                // The last packets, and the close in the next GET: never in
+                // one payload, where the official client handles the close
+                // before the packets (it defers a payload's packets by a
+                // microtask) and reports "transport close" before an
+                // "io server disconnect"; the reference keeps them apart too.
+                let payload = Self.payload(of: &draining)
+                state = .draining(draining)
+                return [.answer(poll, .payload(payload))]
             }
+            state = .closed
+            var actions: [Action] = [.answer(poll, draining.clientClosed ? .noop : .payload(Self.closePayload))]
             if let probe = draining.probe {
                 actions += [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)]
             }
@@ -151,6 +153,9 @@ extension EngineIOSessionStateMachine {
             return true
         } ?? false
     }
+
+    /// A payload of the close packet alone.
+    static var closePayload: ByteBuffer { EngineIOPayload.encode([EngineIOPacket(type: .close)]) }
 
     static func payload(of draining: inout Draining) -> ByteBuffer {
         var body = ByteBuffer()

@@ -4,8 +4,9 @@ import EngineIOCore
 /// The switch from polling to WebSocket (Engine.IO v4):
 /// 1. the client opens a WebSocket with the session's sid and sends `2probe`;
 /// 2. the server answers `3probe` on it (the connection does, at once: see
-///    ``EngineIOWebSocketHandler``) and releases any held GET with a noop,
-///    while packets still go out by polling;
+///    ``EngineIOWebSocketHandler``) and releases a held GET with a noop
+///    shortly after (the reference checks every 100 ms), while packets still
+///    go out by polling;
 /// 3. the client sends `5` (upgrade): from then on everything goes over the
 ///    WebSocket, starting with what polling had not delivered, so nothing is
 ///    lost or reordered; polling requests for the sid are refused.
@@ -38,13 +39,10 @@ extension EngineIOSessionStateMachine {
             if isProbePing {
                 // The connection answered `3probe` itself, at once.
                 probe.answered = true
-                var actions: [Action] = []
-                if let held = queue.heldPoll {
-                    queue.heldPoll = nil
-                    actions.append(.answer(held, .noop))
-                }
                 state = .upgrading(queue, probe: probe)
-                return actions
+                // A held GET is released by a noop shortly (the client waits
+                // for it to pause polling), unless the `5` comes first.
+                return queue.heldPoll == nil ? [] : [.startProbeNoopTimer]
             }
             guard packet.type == .upgrade else {
                 // Anything else on a probing transport aborts the upgrade.
@@ -53,7 +51,10 @@ extension EngineIOSessionStateMachine {
             }
             var actions: [Action] = [.cancelUpgradeTimer]
             if let held = queue.heldPoll {
-                actions.append(.answer(held, .noop))
+                // A GET still held when the `5` is taken came after it (a
+                // client pauses polling, its GET answered, before it sends
+                // `5`): refused, like every polling request after the upgrade.
+                actions.append(.answer(held, .error(.badRequest)))
             }
             while let waiting = queue.packets.popFirst() {
                 actions.append(.write(waiting, to: probe.socket))
@@ -80,6 +81,18 @@ extension EngineIOSessionStateMachine {
         case .polling, .websocket, .closed:
             return []
         }
+    }
+
+    /// The noop that releases a GET held after the probe went through is
+    /// due (the reference's check every 100 ms does the same): the client
+    /// can then pause polling and send `5`.
+    mutating func probeNoopDue() -> [Action] {
+        guard case .upgrading(var queue, let probe) = state, let held = queue.heldPoll else { return [] }
+        state = .closed
+        queue.heldPoll = nil
+        let answer: PollAnswer = queue.packets.isEmpty ? .noop : .payload(queue.takePayload())
+        state = .upgrading(queue, probe: probe)
+        return [.answer(held, answer)]
     }
 
     /// The client did not complete the upgrade in time: drop the probe; the

@@ -127,6 +127,11 @@ struct EngineIOSessionStateMachine<WebSocket: EngineIOSessionTransport, Poll: En
         case startUpgradeTimer
         /// Disarm the upgrade timeout.
         case cancelUpgradeTimer
+        /// Arm the timer that releases a GET held during the probe with a
+        /// noop (``probeNoopDue()``), unless it is armed already. Never
+        /// disarmed: when it fires after the probe ended, it finds nothing
+        /// to do.
+        case startProbeNoopTimer
         /// The probe became the session's transport.
         case becameWebSocket(WebSocket)
         /// The session now only owes its client its last packets (or, when

@@ -11,6 +11,10 @@ extension EngineIOSocket {
     /// such race and keeps the memory of closed sessions small.
     static let clientCloseGrace = TimeAmount.seconds(1)
 
+    /// How long a GET held during the probe waits for the `5` before a noop
+    /// releases it (the reference's check interval).
+    static let probeNoopDelay = TimeAmount.milliseconds(100)
+
     /// A GET for this session.
     func handlePoll(_ reply: PollReply) {
         applyHeartbeatDeadline()
@@ -103,6 +107,12 @@ extension EngineIOSocket {
                 upgradeTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.upgradeTimeout) { [self] in
                     upgradeTimer = nil
                     perform(state.upgradeTimedOut())
+                }
+            case .startProbeNoopTimer:
+                guard probeNoopTimer == nil else { continue }
+                probeNoopTimer = eventLoop.assumeIsolated().scheduleTask(in: Self.probeNoopDelay) { [self] in
+                    probeNoopTimer = nil
+                    perform(state.probeNoopDue())
                 }
             case .cancelUpgradeTimer:
                 upgradeTimer?.cancel()

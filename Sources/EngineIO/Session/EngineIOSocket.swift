@@ -64,6 +64,8 @@ public final class EngineIOSocket {
     }()
     /// The upgrade timeout, armed while a probe is open.
     var upgradeTimer: Scheduled<Void>?
+    /// The release of a GET held during the probe (see ``EngineIOSessionStateMachine/probeNoopDue()``).
+    var probeNoopTimer: Scheduled<Void>?
     /// The end of draining, armed while the session drains.
     var drainTimer: Scheduled<Void>?
 

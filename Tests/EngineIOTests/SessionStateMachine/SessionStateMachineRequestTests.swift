@@ -49,12 +49,27 @@ import Testing
         #expect(describe(machine.pollArrived(FakePoll("get2"))) == ["answer get2 payload 4b"])
     }
 
-    @Test func upgradingOnceTheProbeIsAnsweredAGETGetsANoopAtOnce() {
+    @Test func upgradingOnceTheProbeIsAnsweredAGETIsHeldThenReleasedWithANoop() {
         let probe = FakeWebSocket("probe")
         var machine = upgradingMachine(probe: probe)
         #expect(describe(machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))) == "upgrade []")
-        #expect(describe(machine.pollArrived(FakePoll("get"))) == ["answer get noop"])
+        #expect(describe(machine.pollArrived(FakePoll("get"))) == ["start probe noop timer"])
+        #expect(describe(machine) == "upgrading queue [] bytes 0 held get probe probe answered true")
+        #expect(describe(machine.probeNoopDue()) == ["answer get noop"])
         #expect(describe(machine) == "upgrading queue [] bytes 0 held none probe probe answered true")
+        #expect(machine.probeNoopDue().isEmpty, "a late timer finds nothing to do")
+    }
+
+    @Test func upgradingAGETHeldWhenTheUpgradeCompletesIsRefused() {
+        // It raced the `5` (a client pauses polling before it sends `5`):
+        // taken after it, like any polling request after the upgrade.
+        let probe = FakeWebSocket("probe")
+        var machine = upgradingMachine(probe: probe)
+        _ = machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))
+        _ = machine.pollArrived(FakePoll("get"))
+        #expect(describe(machine.received(packet(.upgrade), from: .webSocket(probe.connection)))
+            == "upgrade [\"cancel upgrade timer\", \"answer get error badRequest\", \"became websocket probe\"]")
+        #expect(machine.probeNoopDue().isEmpty)
     }
 
     @Test func onWebSocketAGETIsRefusedAndTheSessionGoesOn() {

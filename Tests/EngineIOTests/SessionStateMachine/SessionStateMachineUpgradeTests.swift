@@ -39,15 +39,18 @@ import Testing
         #expect(describe(closed) == "closed")
     }
 
-    @Test func theProbePingReleasesAHeldGETWithANoop() {
+    @Test func theProbePingReleasesAHeldGETWithANoopShortlyAfter() {
         let probe = FakeWebSocket("probe")
         var machine = upgradingMachine(probe: probe)
         _ = machine.pollArrived(FakePoll("get"))
-        // `3probe` is written by the connection itself: the machine writes nothing on the probe.
-        #expect(describe(machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))) == "upgrade [\"answer get noop\"]")
+        // `3probe` is written by the connection itself: the machine writes
+        // nothing on the probe; the held GET waits for the noop timer.
+        #expect(describe(machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))) == "upgrade [\"start probe noop timer\"]")
+        #expect(describe(machine) == "upgrading queue [] bytes 0 held get probe probe answered true")
+        // A second probe ping is harmless (the timer is armed once).
+        #expect(describe(machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))) == "upgrade [\"start probe noop timer\"]")
+        #expect(describe(machine.probeNoopDue()) == ["answer get noop"])
         #expect(describe(machine) == "upgrading queue [] bytes 0 held none probe probe answered true")
-        // A second probe ping is harmless.
-        #expect(describe(machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))) == "upgrade []")
     }
 
     @Test func upgradeMovesQueuedPacketsOntoTheWebSocketInOrder() {
@@ -74,13 +77,15 @@ import Testing
         #expect(describe(machine.received(packet(.message, "x"), from: .polling)) == "ignore")
     }
 
-    @Test func upgradeWithAGETStillHeldAnswersItWithANoopFirst() {
+    @Test func upgradeWithAGETStillHeldRefusesIt() {
+        // A client pauses polling (its GET answered) before it sends `5`: a
+        // GET still held raced the `5` and is taken after it.
         let probe = FakeWebSocket("probe")
         var machine = upgradingMachine(probe: probe)
         _ = machine.pollArrived(FakePoll("get"))
         _ = machine.send(message("a"), volatile: false)  // answer due at the end of the turn
         #expect(describe(machine.received(packet(.upgrade), from: .webSocket(probe.connection))) == """
-            upgrade ["cancel upgrade timer", "answer get noop", "write 4a on probe", "became websocket probe"]
+            upgrade ["cancel upgrade timer", "answer get error badRequest", "write 4a on probe", "became websocket probe"]
             """)
         #expect(machine.answerHeldPoll() == nil, "the end-of-turn answer finds no queue")
     }

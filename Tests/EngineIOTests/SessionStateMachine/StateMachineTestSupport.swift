@@ -74,6 +74,7 @@ func describe(_ action: Machine.Action) -> String {
     case .closeWebSocket(let socket, let code): "close \(socket.name) \(code.map { String($0) } ?? "without close frame")"
     case .startUpgradeTimer: "start upgrade timer"
     case .cancelUpgradeTimer: "cancel upgrade timer"
+    case .startProbeNoopTimer: "start probe noop timer"
     case .becameWebSocket(let socket): "became websocket \(socket.name)"
     case .startDraining(let clientClosed): "start draining clientClosed=\(clientClosed)"
     case .finishDraining: "finish draining"
