@@ -71,7 +71,12 @@ extension EngineIOSocket {
         case .deliver(let message):
             if let delegate { delegate.engineSocket(self, received: message) } else { onMessage?(message) }
         case .pong:
-            apply(heartbeat.pongReceived(now: eventLoop.now))
+            // Taken when it is read: a pong read after its deadline comes too
+            // late, even if the timer (which may run a little late) has not
+            // fired yet; the reference's timers run first too.
+            let now = eventLoop.now
+            if heartbeat.hasTimedOut(at: now) { return close(reason: .pingTimeout) }
+            apply(heartbeat.pongReceived(now: now))
         case .close(let reason):
             close(reason: reason)
         case .ignore:
