@@ -153,8 +153,23 @@ func docExample10(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 306
+// docs/client.md, line 287
 func docExample11(socket: Socket) async throws {
+    do {
+        let answers = try await withThrowingTaskGroup(of: [JSONValue].self) { group in
+            for word in ["one", "two"] {
+                group.addTask { try await socket.timeout(.seconds(2)).emitWithAck("echo", word) }
+            }
+            return try await group.reduce(into: [JSONValue]()) { $0 += $1 }
+        }
+        print(answers)
+    } catch let error as SocketIOClientError {
+        print("one of them failed:", error.code)
+    }
+}
+
+// docs/client.md, line 322
+func docExample12(socket: Socket) async throws {
     var options = ClientOptions()
     options.reconnectionDelay = .milliseconds(500)
     options.reconnectionDelayMax = .seconds(10)
@@ -164,8 +179,8 @@ func docExample11(socket: Socket) async throws {
     bot.onConnect { print("connected; recovered:", bot.recovered) }
 }
 
-// docs/client.md, line 321
-func docExample12(socket: Socket) async throws {
+// docs/client.md, line 337
+func docExample13(socket: Socket) async throws {
     for await activity in socket.activity() {
         switch activity {
         case .connect(let recovered): print("connected, recovered:", recovered)

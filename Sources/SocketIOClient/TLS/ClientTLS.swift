@@ -77,6 +77,9 @@ enum TLSFailureDetail {
     static func reason(of error: any Error) -> String? {
         switch error {
         case let error as NIOSSLExtraError:
+            if "\(error)".contains("failedToValidateHostname") {
+                return "the server's certificate is not for this host (or tls.serverName): \(error)"
+            }
             return "\(error)"
         case let error as NIOSSLError:
             switch error {
@@ -99,6 +102,9 @@ enum TLSFailureDetail {
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the server's certificate was not accepted (not issued by a trusted root, expired, or not for this host): \(text)"
+        }
+        if text.contains("CERTIFICATE_REQUIRED") {
+            return "the server requires a client certificate (tls.clientCertificate): \(text)"
         }
         return "handshake failed: \(text)"
     }

@@ -144,7 +144,7 @@ struct PublicAPITests {
         separate.forceNew = false
         separate.multiplex = false
         #expect(try io(server.url, options: separate).manager !== main.manager)
-        #expect(throws: SocketIOClientError.self) { try io("https://127.0.0.1:1") }
+        #expect(throws: SocketIOClientError.self) { try io("ftp://127.0.0.1:1") }
 
         let mainSeen = Recorder(recording: main)
         let customSeen = Recorder(recording: custom)

@@ -86,6 +86,7 @@ struct TLSTests {
         let byAddress = try io("https://127.0.0.1:\(server.port)", options: Self.options(mode, trusting: pki.caPEM))
         let error = try await Self.connectError(byAddress)
         #expect(error.code == .tlsFailed, "\(error)")
+        #expect(error.message.contains("not for this host"), "\(error)")
 
         var other = Self.options(mode, trusting: pki.caPEM)
         other.tls.serverName = "huddle.example"
