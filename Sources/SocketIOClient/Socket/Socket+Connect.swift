@@ -87,7 +87,11 @@ extension SocketCore {
             }
         }
         connectWaiters[id] = waiter
-        connect()
+        // An attempt already under way (handshake, CONNECT sent, auth
+        // provider running, reconnection timer) is waited for, not doubled:
+        // a second CONNECT for the namespace would confuse the server.
+        let attemptUnderWay = isActive && manager.map { $0.readyState != .closed || $0.isReconnecting } == true
+        if !attemptUnderWay { connect() }
         return id
     }
 
