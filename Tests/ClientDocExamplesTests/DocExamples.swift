@@ -5,8 +5,7 @@
 import Foundation
 import SocketIOClient
 
-// docs/client.md, line 13
-/// The shapes of the chat the examples below talk to.
+// docs/client.md, line 33
 struct Guess: Codable, Sendable {
     var word: String
     var sketch: Data            // binary: sent as a Socket.IO attachment
@@ -16,7 +15,7 @@ struct Score: Codable, Sendable {
     var points: Int
 }
 
-// docs/client.md, line 28
+// docs/client.md, line 12
 func docExample1(socket: Socket) async throws {
     let socket = try io("https://chat.example.com")         // namespace "/"
     socket.on("chat") { event in print(event.arguments) }
@@ -26,7 +25,7 @@ func docExample1(socket: Socket) async throws {
     print(score.points)
 }
 
-// docs/client.md, line 88
+// docs/client.md, line 90
 func docExample2(socket: Socket) async throws {
     let lobby = try io("https://chat.example.com/lobby")    // namespace "/lobby"
     lobby.onDisconnect { reason in print("left:", reason.rawValue) }
@@ -38,7 +37,7 @@ func docExample2(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 111
+// docs/client.md, line 113
 func docExample3(socket: Socket) async throws {
     socket.on("chat") { event in
         print(event.name, event.arguments)                   // [JSONValue], binary as .binary
@@ -48,7 +47,7 @@ func docExample3(socket: Socket) async throws {
     socket.onConnectError { error in print(error.code, error.message) }
 }
 
-// docs/client.md, line 130
+// docs/client.md, line 132
 func docExample4(socket: Socket) async throws {
     let name = "ada"
     socket.emit("join", name)                                // Swift values
@@ -58,7 +57,7 @@ func docExample4(socket: Socket) async throws {
     socket.compress(false).emit("blob", Data(count: 4096))   // no permessage-deflate for this one
 }
 
-// docs/client.md, line 144
+// docs/client.md, line 146
 func docExample5(socket: Socket) async throws {
     // async: the answer's arguments, or a thrown SocketIOClientError
     let reply = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
@@ -78,7 +77,7 @@ func docExample5(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 172
+// docs/client.md, line 174
 func docExample6(socket: Socket) async throws {
     let guess = Guess(word: "swift", sketch: Data([0x89, 0x50, 0x4e, 0x47]))
     let score = try await socket.timeout(.seconds(2)).volatile.emitWithAck("guess", guess, as: Score.self)
@@ -95,7 +94,7 @@ func docExample6(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 194
+// docs/client.md, line 196
 func docExample7(socket: Socket) async throws {
     let png = Data([0x89, 0x50, 0x4e, 0x47])
     socket.emit("upload", "logo.png", png)                   // one binary attachment
@@ -108,7 +107,7 @@ func docExample7(socket: Socket) async throws {
     print(thumbnail.count)
 }
 
-// docs/client.md, line 216
+// docs/client.md, line 218
 func docExample8(socket: Socket) async throws {
     var options = ClientOptions()
     options.auth = ["token": "expired"]
@@ -125,7 +124,7 @@ func docExample8(socket: Socket) async throws {
     chat.auth = .provider { ["token": .string(try await fetchToken())] }
 }
 
-// docs/client.md, line 242
+// docs/client.md, line 244
 func docExample9(socket: Socket) async throws {
     var options = ClientOptions()
     let production = try io("https://chat.example.com", options: options)
@@ -139,7 +138,7 @@ func docExample9(socket: Socket) async throws {
     internalChat.emit("hello")
 }
 
-// docs/client.md, line 272
+// docs/client.md, line 274
 func docExample10(socket: Socket) async throws {
     do {
         let answer = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
@@ -153,7 +152,7 @@ func docExample10(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 287
+// docs/client.md, line 289
 func docExample11(socket: Socket) async throws {
     do {
         let answers = try await withThrowingTaskGroup(of: [JSONValue].self) { group in
@@ -168,7 +167,7 @@ func docExample11(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 322
+// docs/client.md, line 324
 func docExample12(socket: Socket) async throws {
     var options = ClientOptions()
     options.reconnectionDelay = .milliseconds(500)
@@ -179,7 +178,7 @@ func docExample12(socket: Socket) async throws {
     bot.onConnect { print("connected; recovered:", bot.recovered) }
 }
 
-// docs/client.md, line 337
+// docs/client.md, line 339
 func docExample13(socket: Socket) async throws {
     for await activity in socket.activity() {
         switch activity {

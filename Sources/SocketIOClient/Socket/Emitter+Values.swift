@@ -58,7 +58,7 @@ extension Emitter {
     /// let score = try await socket.timeout(.seconds(2)).emitWithAck("guess", Guess(word: "swift"), as: Score.self)
     /// ```
     ///
-    /// - Throws: ``SocketIOClientError``, as ``emitWithAck(_:_:)-(String,repeat each Argument)``;
+    /// - Throws: ``SocketIOClientError``, as the untyped `emitWithAck`;
     ///   `codingFailed` also when the answer does not decode.
     @_disfavoredOverload
     public func emitWithAck<Answer: Decodable, each Argument: Encodable>(
@@ -71,7 +71,7 @@ extension Emitter {
     }
 
     /// Sends `value`, encoded, as the event's single argument; the same as
-    /// ``emit(_:_:)-(String,repeat each Argument)`` with one value, but an
+    /// `emit(_:_:)` with one value, but an
     /// encoding failure is thrown.
     ///
     /// - Throws: ``SocketIOClientError`` (`codingFailed`).

@@ -28,7 +28,7 @@ public struct Emitter: Sendable {
         self.timeout(TimeAmount(timeout))
     }
 
-    /// ``timeout(_:)-(Duration)`` with NIO's `TimeAmount`, for code that
+    /// `timeout(_:)` with NIO's `TimeAmount` instead of a `Duration`, for code that
     /// already works in NIO's units.
     public func timeout(_ timeout: TimeAmount) -> Emitter {
         var copy = self
@@ -85,7 +85,7 @@ public struct Emitter: Sendable {
     /// Sends the event and waits for the server's answer (or the timeout,
     /// or the disconnection).
     ///
-    /// - Throws: ``SocketIOClientError``, as ``emitWithAck(_:_:)-(String,JSONValue...)``.
+    /// - Throws: ``SocketIOClientError``, as the variadic `emitWithAck`.
     public func emitWithAck(_ event: String, arguments: [JSONValue]) async throws -> [JSONValue] {
         try await awaitAck(event, arguments: arguments)
     }

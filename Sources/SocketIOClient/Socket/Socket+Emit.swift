@@ -19,7 +19,7 @@ extension Socket {
         plain.timeout(timeout)
     }
 
-    /// ``timeout(_:)-(Duration)`` with NIO's `TimeAmount`.
+    /// `timeout(_:)` with NIO's `TimeAmount` instead of a `Duration`.
     public func timeout(_ timeout: TimeAmount) -> Emitter {
         plain.timeout(timeout)
     }
