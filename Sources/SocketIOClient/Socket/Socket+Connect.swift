@@ -28,8 +28,10 @@ extension Socket {
     ///   outcome; the manager's `timeout` bounds each handshake). The
     ///   attempt itself goes on after this timeout.
     /// - Throws: ``SocketIOClientError`` (`connectTimeout` when `timeout`
-    ///   passed first, `disconnected` when ``disconnect()`` was called
-    ///   meanwhile), or `CancellationError` when the task was cancelled.
+    ///   passed first, `disconnected` when ``disconnect()`` or
+    ///   `manager.close()` was called meanwhile, `connectionFailed` when the
+    ///   connection was lost and `reconnection` is off), or
+    ///   `CancellationError` when the task was cancelled.
     public func connect(timeout: Duration? = nil) async throws {
         let promise = core.eventLoop.makePromise(of: Void.self)
         let waiter = ConnectWaiterHandle(core: core)

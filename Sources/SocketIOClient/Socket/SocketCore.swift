@@ -48,7 +48,7 @@ final class SocketCore {
     private var authTask: Task<Void, Never>?
     private var connectAttempt: UInt64 = 0
     /// Callers of `try await socket.connect()`, by id, told of the next
-    /// outcome (see SocketCore+Waiting).
+    /// outcome (see Socket+Connect).
     var connectWaiters: [UInt64: ConnectWaiter] = [:]
     var nextWaiterID: UInt64 = 0
 
@@ -168,6 +168,13 @@ final class SocketCore {
         authTask?.cancel()
         authTask = nil
         onClose(SocketDisconnectReason(reason))
+        // No attempt follows a close by the client, or any close without
+        // reconnection: a waiting connect() must not wait for one.
+        if reason == .forcedClose {
+            resolveConnectWaiters(.failure(.socketDisconnected))
+        } else if manager?.options.reconnection == false {
+            resolveConnectWaiters(.failure(SocketIOClientError(code: .connectionFailed, message: reason.rawValue)))
+        }
     }
 
     /// The manager could not open (or its connection failed).

@@ -45,6 +45,28 @@ struct AwaitedConnectTests {
         await loop.shutdownGracefully()
     }
 
+    @Test("manager.close() ends a waiting connect() with disconnected; so does a lost connection without reconnection")
+    func closeEndsTheWait() async throws {
+        let loop = NIOAsyncTestingEventLoop()
+        let engines = FakeEngines()
+        let manager = try manager(loop, engines)
+        let socket = manager.socket("/")
+        let waiting = Task { try await socket.connect() }
+        try await waiters(socket, loop, count: 1)
+        try await loop.executeInContext { engines.last.succeedOpen() }
+        manager.close()
+        await #expect(throws: SocketIOClientError(code: .disconnected, message: "socket has been disconnected")) { try await waiting.value }
+
+        let plain = try self.manager(loop, engines, reconnection: false)
+        let other = plain.socket("/")
+        let lost = Task { try await other.connect() }
+        try await waiters(other, loop, count: 1)
+        try await loop.executeInContext { engines.last.succeedOpen() }
+        try await loop.executeInContext { engines.last.drop(.transportClose) }
+        await #expect(throws: SocketIOClientError(code: .connectionFailed, message: "transport close")) { try await lost.value }
+        await loop.shutdownGracefully()
+    }
+
     @Test("an active socket whose manager gave up is opened again by connect()")
     func reopensAfterAFailureWithoutReconnection() async throws {
         let loop = NIOAsyncTestingEventLoop()
