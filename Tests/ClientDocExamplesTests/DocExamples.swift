@@ -5,7 +5,7 @@
 import Foundation
 import SocketIOClient
 
-// docs/client.md, line 33
+// docs/client.md, under "SocketIOClient: the Swift Socket.IO client"
 struct Guess: Codable, Sendable {
     var word: String
     var sketch: Data            // binary: sent as a Socket.IO attachment
@@ -15,7 +15,7 @@ struct Score: Codable, Sendable {
     var points: Int
 }
 
-// docs/client.md, line 12
+// docs/client.md, under "SocketIOClient: the Swift Socket.IO client"
 func docExample1(socket: Socket) async throws {
     let socket = try io("https://chat.example.com")         // namespace "/"
     socket.on("chat") { event in print(event.arguments) }
@@ -25,7 +25,7 @@ func docExample1(socket: Socket) async throws {
     print(score.points)
 }
 
-// docs/client.md, line 90
+// docs/client.md, under "Connecting"
 func docExample2(socket: Socket) async throws {
     let lobby = try io("https://chat.example.com/lobby")    // namespace "/lobby"
     lobby.onDisconnect { reason in print("left:", reason.rawValue) }
@@ -37,7 +37,7 @@ func docExample2(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 113
+// docs/client.md, under "Listening"
 func docExample3(socket: Socket) async throws {
     socket.on("chat") { event in
         print(event.name, event.arguments)                   // [JSONValue], binary as .binary
@@ -47,7 +47,7 @@ func docExample3(socket: Socket) async throws {
     socket.onConnectError { error in print(error.code, error.message) }
 }
 
-// docs/client.md, line 132
+// docs/client.md, under "Emitting"
 func docExample4(socket: Socket) async throws {
     let name = "ada"
     socket.emit("join", name)                                // Swift values
@@ -57,7 +57,7 @@ func docExample4(socket: Socket) async throws {
     socket.compress(false).emit("blob", Data(count: 4096))   // no permessage-deflate for this one
 }
 
-// docs/client.md, line 146
+// docs/client.md, under "Acknowledgements"
 func docExample5(socket: Socket) async throws {
     // async: the answer's arguments, or a thrown SocketIOClientError
     let reply = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
@@ -77,7 +77,7 @@ func docExample5(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 174
+// docs/client.md, under "Codable"
 func docExample6(socket: Socket) async throws {
     let guess = Guess(word: "swift", sketch: Data([0x89, 0x50, 0x4e, 0x47]))
     let score = try await socket.timeout(.seconds(2)).volatile.emitWithAck("guess", guess, as: Score.self)
@@ -94,7 +94,7 @@ func docExample6(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 196
+// docs/client.md, under "Binary data"
 func docExample7(socket: Socket) async throws {
     let png = Data([0x89, 0x50, 0x4e, 0x47])
     socket.emit("upload", "logo.png", png)                   // one binary attachment
@@ -107,7 +107,7 @@ func docExample7(socket: Socket) async throws {
     print(thumbnail.count)
 }
 
-// docs/client.md, line 218
+// docs/client.md, under "Credentials, and retrying with new ones"
 func docExample8(socket: Socket) async throws {
     var options = ClientOptions()
     options.auth = ["token": "expired"]
@@ -124,7 +124,7 @@ func docExample8(socket: Socket) async throws {
     chat.auth = .provider { ["token": .string(try await fetchToken())] }
 }
 
-// docs/client.md, line 244
+// docs/client.md, under "TLS"
 func docExample9(socket: Socket) async throws {
     var options = ClientOptions()
     let production = try io("https://chat.example.com", options: options)
@@ -138,7 +138,7 @@ func docExample9(socket: Socket) async throws {
     internalChat.emit("hello")
 }
 
-// docs/client.md, line 274
+// docs/client.md, under "Errors"
 func docExample10(socket: Socket) async throws {
     do {
         let answer = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
@@ -152,7 +152,7 @@ func docExample10(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 289
+// docs/client.md, under "Errors"
 func docExample11(socket: Socket) async throws {
     do {
         let answers = try await withThrowingTaskGroup(of: [JSONValue].self) { group in
@@ -167,7 +167,7 @@ func docExample11(socket: Socket) async throws {
     }
 }
 
-// docs/client.md, line 324
+// docs/client.md, under "Reconnection"
 func docExample12(socket: Socket) async throws {
     var options = ClientOptions()
     options.reconnectionDelay = .milliseconds(500)
@@ -178,7 +178,7 @@ func docExample12(socket: Socket) async throws {
     bot.onConnect { print("connected; recovered:", bot.recovered) }
 }
 
-// docs/client.md, line 339
+// docs/client.md, under "Structured concurrency and namespaces"
 func docExample13(socket: Socket) async throws {
     for await activity in socket.activity() {
         switch activity {
