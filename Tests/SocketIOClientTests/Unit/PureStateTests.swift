@@ -179,6 +179,18 @@ struct URLAndBatchingTests {
         #expect(throws: SocketIOClientError.self) { try ServerURL(parsing: "http://h:99999") }
     }
 
+    @Test("TLS options: the default is the system trust store with full verification and no client certificate")
+    func tlsDefaults() throws {
+        let resolved = try TLSOptions().resolvedConfiguration()
+        #expect(resolved.trustRoots == .default)
+        #expect(resolved.certificateVerification == .fullVerification)
+        #expect(resolved.certificateChain.isEmpty)
+        var relaxed = TLSOptions()
+        relaxed.verification = .noHostnameVerification
+        #expect(try relaxed.resolvedConfiguration().certificateVerification == .noHostnameVerification)
+        #expect(try ClientTLS.make(for: ServerURL(parsing: "http://h"), options: TLSOptions()) == nil)
+    }
+
     @Test("polling batches respect the server's maxPayload, binary counted as base64")
     func batches() {
         var buffer = WriteBuffer(byteLimit: 1 << 20)
