@@ -65,16 +65,19 @@ struct EngineSessionConfiguration: Sendable {
     var maxIncomingMessageBytes: Int
     var maxPendingOutgoingBytes: Int
     var logger: Logger
+    /// TLS for every connection of the session (https/wss), nil for plain.
+    var tls: ClientTLS?
 
-    init(url: ServerURL, options: ClientOptions, startWithWebSocket: Bool) {
+    init(url: ServerURL, options: ClientOptions, startWithWebSocket: Bool, tls: ClientTLS? = nil) {
         self.url = url
+        self.tls = tls
         path = options.path.hasSuffix("/") ? options.path : options.path + "/"
         query = url.query.merging(options.query) { _, option in option }
         extraHeaders = options.extraHeaders
         transports = options.transports.isEmpty ? [.polling, .websocket] : options.transports
         upgrade = options.upgrade
         self.startWithWebSocket = startWithWebSocket
-        connectTimeout = options.timeout
+        connectTimeout = TimeAmount(options.timeout)
         perMessageDeflate = options.perMessageDeflate
         maxIncomingMessageBytes = options.maxIncomingMessageBytes
         maxPendingOutgoingBytes = options.maxPendingOutgoingBytes

@@ -1,6 +1,14 @@
 public import SocketIOCore
 
-/// The one error type of the client's public API.
+/// The one error type of the client's public API: every `throws` of the
+/// client throws it (catch it with `catch let error as SocketIOClientError`),
+/// every ack callback and `connect_error` listener receives it.
+///
+/// The functions are declared with plain `throws`, not
+/// `throws(SocketIOClientError)`: typed throws are not inferred through
+/// closures (a call wrapped in `map` or in your own retry helper comes out
+/// as `any Error`), so one `catch let error as SocketIOClientError` works
+/// the same everywhere instead of compiling in some places only.
 ///
 /// Small on purpose: a ``code`` to switch on, the ``message`` the JavaScript
 /// client would give (so logs read the same across languages), and for a
@@ -17,8 +25,8 @@ public import SocketIOCore
 public struct SocketIOClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, broadly.
     public enum Code: String, Sendable, Hashable {
-        /// The URL cannot be used (bad syntax, or `https`/`wss`, which this
-        /// client does not speak).
+        /// The URL cannot be used (bad syntax, or a scheme other than
+        /// `http`, `https`, `ws`, `wss`).
         case invalidURL
         /// The server refused the namespace (CONNECT_ERROR): ``message`` and
         /// ``data`` are the server's.
@@ -26,8 +34,15 @@ public struct SocketIOClientError: Error, Sendable, Hashable, CustomStringConver
         /// The connection could not be opened or was lost (transport error,
         /// refused upgrade, bad handshake).
         case connectionFailed
-        /// The Engine.IO handshake did not complete within `timeout`.
+        /// The Engine.IO handshake did not complete within `timeout`, or an
+        /// awaited ``Socket/connect(timeout:)`` did not within its own.
         case connectTimeout
+        /// TLS failed: the server's certificate was not accepted (not
+        /// issued by a trusted root, expired, not for this host), the
+        /// handshake was refused, or a certificate or key of
+        /// ``TLSOptions`` does not load. Retrying does not help until the
+        /// server or the options change.
+        case tlsFailed
         /// An ack did not arrive within the emit's timeout.
         case ackTimeout
         /// The socket disconnected while an ack was awaited, or a volatile

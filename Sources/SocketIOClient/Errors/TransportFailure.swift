@@ -25,6 +25,15 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidHandshake(String)
     /// More than `maxPendingOutgoingBytes` waited for the transport.
     case outgoingBufferFull(Int)
+    /// The TLS handshake failed (untrusted or misnamed certificate).
+    case tls(String)
+
+    /// `tls` when `error` is a TLS handshake failure, else `otherwise`.
+    static func classify(_ error: any Error, otherwise: (String) -> TransportFailure) -> TransportFailure {
+        if let failure = error as? TransportFailure { return failure }
+        if let reason = TLSFailureDetail.reason(of: error) { return .tls(reason) }
+        return otherwise("\(error)")
+    }
 
     /// The JavaScript client's message for the same situation.
     var publicMessage: String {
@@ -34,6 +43,7 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .webSocketFailed, .deflateNegotiation, .webSocketProtocol: return "websocket error"
         case .protocolViolation, .decoding, .invalidHandshake: return "server error"
         case .outgoingBufferFull: return "outgoing buffer full"
+        case .tls: return "tls error"
         }
     }
 
@@ -48,6 +58,7 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .decoding(let error): return "undecodable Engine.IO packet: \(error)"
         case .invalidHandshake(let detail): return "invalid handshake: \(detail)"
         case .outgoingBufferFull(let limit): return "more than \(limit) bytes waiting to be sent"
+        case .tls(let reason): return "tls error: \(reason)"
         }
     }
 
@@ -56,6 +67,7 @@ enum TransportFailure: Error, Sendable, Hashable, CustomStringConvertible {
     var publicError: SocketIOClientError {
         let detail = description
         let message = detail.hasPrefix(publicMessage) ? detail : "\(publicMessage) (\(detail))"
+        if case .tls = self { return SocketIOClientError(code: .tlsFailed, message: message) }
         return SocketIOClientError(code: .connectionFailed, message: message)
     }
 }

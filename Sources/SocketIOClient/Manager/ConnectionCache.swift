@@ -6,6 +6,9 @@ import Synchronization
 /// `multiplex` is off, or the namespace already has a socket on the shared
 /// manager (a second `io("http://host/chat")` gets its own connection).
 ///
+/// - Throws: ``SocketIOClientError``: `invalidURL`, or `tlsFailed` when a
+///   certificate or key of ``ClientOptions/tls`` does not load.
+///
 /// ```swift
 /// let main = try io("http://127.0.0.1:3000")          // namespace "/"
 /// let chat = try io("http://127.0.0.1:3000/chat")     // same connection
@@ -14,11 +17,12 @@ import Synchronization
 ///
 /// The cache holds managers weakly: once nothing references a manager, the
 /// next call makes a new one.
-public func io(_ url: String, options: ClientOptions = ClientOptions()) throws(SocketIOClientError) -> Socket {
+public func io(_ url: String, options: ClientOptions = ClientOptions()) throws -> Socket {
     let parsed = try ServerURL(parsing: url)
     let key = parsed.serverID + "|" + options.path
-    let manager = ConnectionCache.shared.manager(for: key, namespace: parsed.namespace, options: options) {
-        Manager(serverURL: parsed, options: options) { configuration, loop in
+    let manager = try ConnectionCache.shared.manager(for: key, namespace: parsed.namespace, options: options) { () throws(SocketIOClientError) in
+        let tls = try ClientTLS.make(for: parsed, options: options.tls)
+        return Manager(serverURL: parsed, options: options, tls: tls) { configuration, loop in
             EngineSession(configuration: configuration, loop: loop)
         }
     }
@@ -39,16 +43,16 @@ final class ConnectionCache: Sendable {
         for key: String,
         namespace: String,
         options: ClientOptions,
-        make: () -> Manager
-    ) -> Manager {
-        managers.withLock { managers in
+        make: () throws(SocketIOClientError) -> Manager
+    ) throws(SocketIOClientError) -> Manager {
+        try managers.withLock { managers throws(SocketIOClientError) in
             let cached = managers[key]?.manager
             let sameNamespace = cached?.hasSocket(namespace) ?? false
             if options.forceNew || !options.multiplex || sameNamespace {
-                return make()
+                return try make()
             }
             if let cached { return cached }
-            let made = make()
+            let made = try make()
             managers[key] = WeakManager(manager: made)
             return made
         }

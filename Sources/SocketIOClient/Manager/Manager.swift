@@ -32,18 +32,23 @@ public final class Manager: Sendable {
     /// existing socket shows the same state.
     private let sockets = Mutex<[String: SocketHandleSlot]>([:])
 
-    /// A manager for the server at `url` (`http://host:port`; a path in it
-    /// is ignored here, see ``io(_:options:)`` for namespaces in URLs).
-    /// With `autoConnect` (the default) it starts connecting at once.
-    public convenience init(url: String, options: ClientOptions = ClientOptions()) throws(SocketIOClientError) {
+    /// A manager for the server at `url` (`http://host:port`, or
+    /// `https://` for TLS; a path in it is ignored here, see
+    /// ``io(_:options:)`` for namespaces in URLs). With `autoConnect` (the
+    /// default) it starts connecting at once.
+    ///
+    /// - Throws: ``SocketIOClientError``: `invalidURL`, or `tlsFailed` when
+    ///   a certificate or key of ``ClientOptions/tls`` does not load.
+    public convenience init(url: String, options: ClientOptions = ClientOptions()) throws {
         let parsed = try ServerURL(parsing: url)
-        self.init(serverURL: parsed, options: options) { configuration, loop in
+        let tls = try ClientTLS.make(for: parsed, options: options.tls)
+        self.init(serverURL: parsed, options: options, tls: tls) { configuration, loop in
             EngineSession(configuration: configuration, loop: loop)
         }
     }
 
     /// A manager whose Engine.IO sessions come from `makeEngine` (tests).
-    init(serverURL: ServerURL, options: ClientOptions, makeEngine: @escaping EngineFactory) {
+    init(serverURL: ServerURL, options: ClientOptions, tls: ClientTLS? = nil, makeEngine: @escaping EngineFactory) {
         self.url = serverURL.serverID
         self.options = options
         let loop = options.eventLoopGroup.next()
@@ -53,7 +58,7 @@ public final class Manager: Sendable {
         let core = self.core
         let autoConnect = options.autoConnect
         let install: @Sendable () -> Void = {
-            let manager = ManagerCore(loop: loop, url: serverURL, options: options, status: status, makeEngine: makeEngine)
+            let manager = ManagerCore(loop: loop, url: serverURL, options: options, tls: tls, status: status, makeEngine: makeEngine)
             core.install(manager)
             if autoConnect { manager.open() }
         }
@@ -76,15 +81,15 @@ public final class Manager: Sendable {
     /// With `autoConnect` it connects unless it already is active.
     public func socket(_ namespace: String = "/", options socketOptions: SocketOptions? = nil) -> Socket {
         let name = namespace.hasPrefix("/") ? namespace : "/" + namespace
+        let resolved = socketOptions ?? options.socketOptions
         let (socket, isNew) = sockets.withLock { sockets -> (Socket, Bool) in
             if let existing = sockets[name]?.socket { return (existing, false) }
-            let status = sockets[name]?.status ?? StatusBox(SocketStatus())
+            let status = sockets[name]?.status ?? StatusBox(SocketStatus(auth: resolved.auth))
             let made = Socket(manager: self, namespace: name, status: status)
             sockets[name] = SocketHandleSlot(socket: made, status: status)
             return (made, true)
         }
         if isNew {
-            let resolved = socketOptions ?? options.socketOptions
             let ref = socket.core
             let status = socket.status
             core.run { manager in

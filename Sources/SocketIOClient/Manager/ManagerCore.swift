@@ -21,6 +21,8 @@ final class ManagerCore {
     let options: ClientOptions
     let logger: Logger
     let status: StatusBox<ManagerStatus>
+    /// TLS of every session (https/wss URLs), made once.
+    let tls: ClientTLS?
     private let makeEngine: EngineFactory
 
     private(set) var readyState = ReadyState.closed
@@ -44,14 +46,26 @@ final class ManagerCore {
     var anyListeners = ListenerStore<ManagerEvent>()
     var streams: [ListenerToken: AsyncStream<ManagerEvent>.Continuation] = [:]
 
-    init(loop: any EventLoop, url: ServerURL, options: ClientOptions, status: StatusBox<ManagerStatus>, makeEngine: @escaping EngineFactory) {
+    init(
+        loop: any EventLoop,
+        url: ServerURL,
+        options: ClientOptions,
+        tls: ClientTLS?,
+        status: StatusBox<ManagerStatus>,
+        makeEngine: @escaping EngineFactory
+    ) {
         self.loop = loop
+        self.tls = tls
         self.url = url
         self.options = options
         self.logger = options.logger
         self.status = status
         self.makeEngine = makeEngine
-        self.backoff = Backoff(min: options.reconnectionDelay, max: options.reconnectionDelayMax, jitter: options.randomizationFactor)
+        self.backoff = Backoff(
+            min: TimeAmount(options.reconnectionDelay),
+            max: TimeAmount(options.reconnectionDelayMax),
+            jitter: options.randomizationFactor
+        )
     }
 
     var isEngineWritable: Bool { engine?.isWritable ?? false }
@@ -66,7 +80,8 @@ final class ManagerCore {
         let configuration = EngineSessionConfiguration(
             url: url,
             options: options,
-            startWithWebSocket: options.rememberUpgrade && webSocketSucceeded
+            startWithWebSocket: options.rememberUpgrade && webSocketSucceeded,
+            tls: tls
         )
         let engine = makeEngine(configuration, loop)
         self.engine = engine
@@ -75,7 +90,7 @@ final class ManagerCore {
         openResult = result
         engine.delegate = self
         if options.timeout > .zero {
-            openTimer = loop.assumeIsolated().scheduleTask(in: options.timeout) { [self] in
+            openTimer = loop.assumeIsolated().scheduleTask(in: TimeAmount(options.timeout)) { [self] in
                 openTimer = nil
                 guard self.engine === engine, readyState == .opening else { return }
                 openFailed(.handshakeTimedOut)

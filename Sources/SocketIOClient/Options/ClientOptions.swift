@@ -6,7 +6,8 @@ public import Logging
 /// through ``io(_:options:)`` are configured with. The names and defaults are
 /// the JavaScript client's (`ManagerOptions & SocketOptions`), so a setting
 /// documented for `socket.io-client` means the same here; durations are
-/// `TimeAmount`s where JavaScript takes milliseconds.
+/// Swift `Duration`s (`.seconds(2)`, `.milliseconds(500)`) where JavaScript
+/// takes milliseconds.
 ///
 /// ```swift
 /// var options = ClientOptions()
@@ -15,7 +16,7 @@ public import Logging
 /// options.reconnectionDelayMax = .seconds(10)
 /// options.ackTimeout = .seconds(5)
 /// options.retries = 3
-/// let socket = try io("http://127.0.0.1:3000/chat", options: options)
+/// let socket = try io("https://chat.example.com/chat", options: options)
 /// ```
 ///
 /// Options added for Swift (no JavaScript counterpart) say so and exist to
@@ -48,7 +49,7 @@ public struct ClientOptions: Sendable {
 
     /// How long the Engine.IO handshake may take before the attempt fails
     /// with "timeout" (20 s).
-    public var timeout: TimeAmount = .milliseconds(20_000)
+    public var timeout: Duration = .milliseconds(20_000)
     /// Open the connection (and connect each socket) as soon as it is made
     /// (true); false waits for `open()` / `connect()`.
     public var autoConnect = true
@@ -58,9 +59,9 @@ public struct ClientOptions: Sendable {
     public var reconnectionAttempts = Int.max
     /// First delay before a reconnection attempt (1 s); it doubles at each
     /// attempt, with jitter.
-    public var reconnectionDelay: TimeAmount = .milliseconds(1000)
+    public var reconnectionDelay: Duration = .milliseconds(1000)
     /// The largest delay between two attempts (5 s).
-    public var reconnectionDelayMax: TimeAmount = .milliseconds(5000)
+    public var reconnectionDelayMax: Duration = .milliseconds(5000)
     /// Jitter: each delay is moved up or down by up to this fraction of
     /// itself (0.5), so that clients dropped together do not all come back
     /// in the same millisecond.
@@ -73,12 +74,24 @@ public struct ClientOptions: Sendable {
 
     // MARK: Socket
 
-    /// Auth of the sockets made by ``io(_:options:)`` (see ``SocketOptions``).
+    /// Auth of the sockets made by ``io(_:options:)`` (see ``SocketOptions``);
+    /// ``Socket/auth`` changes it for later connections.
     public var auth: SocketAuth?
-    /// Default ack timeout of those sockets (see ``SocketOptions``).
-    public var ackTimeout: TimeAmount?
+    /// The default ack timeout of every socket made from these options: each
+    /// emit that expects an ack fails with
+    /// ``SocketIOClientError/Code/ackTimeout`` after it, unless the emit sets
+    /// its own with `timeout(_:)` (nil: no timeout; see ``SocketOptions``).
+    public var ackTimeout: Duration?
     /// Retries of those sockets (see ``SocketOptions``).
     public var retries = 0
+
+    // MARK: TLS
+
+    /// Swift addition (JavaScript leaves TLS to the platform). How an
+    /// `https://` or `wss://` server is verified, and the client certificate
+    /// to present: the system's trust store by default. Not used for
+    /// `http://` and `ws://` URLs.
+    public var tls = TLSOptions()
 
     // MARK: Swift additions
 

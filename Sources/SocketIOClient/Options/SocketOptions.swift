@@ -1,4 +1,3 @@
-public import NIOCore
 public import SocketIOCore
 
 /// The credentials a socket sends in its CONNECT packet, read by the server
@@ -34,10 +33,12 @@ public struct SocketOptions: Sendable {
     /// Sent in the CONNECT packet; nil sends a CONNECT without payload (the
     /// server then sees `{}`).
     public var auth: SocketAuth?
-    /// Default acknowledgement timeout of every emit that expects an ack;
-    /// `timeout(_:)` on one emit overrides it. Nil: wait until the ack
-    /// arrives or the socket disconnects.
-    public var ackTimeout: TimeAmount?
+    /// The socket's default acknowledgement timeout: every emit that
+    /// expects an ack (`emit(..., ack:)`, `emitWithAck`) fails with
+    /// ``SocketIOClientError/Code/ackTimeout`` when the answer takes longer;
+    /// `timeout(_:)` on one emit overrides it. Nil (the default): wait until
+    /// the ack arrives or the socket disconnects.
+    public var ackTimeout: Duration?
     /// How many times an emit is sent again when its ack does not arrive
     /// in time (0: never). With retries, emits go through a queue that keeps
     /// their order and has one packet in flight at a time, and each emit
@@ -46,9 +47,28 @@ public struct SocketOptions: Sendable {
 
     /// Options with the JavaScript client's defaults (no auth, no ack
     /// timeout, no retries) unless given.
-    public init(auth: SocketAuth? = nil, ackTimeout: TimeAmount? = nil, retries: Int = 0) {
+    public init(auth: SocketAuth? = nil, ackTimeout: Duration? = nil, retries: Int = 0) {
         self.auth = auth
         self.ackTimeout = ackTimeout
         self.retries = retries
+    }
+}
+
+extension SocketAuth {
+    /// An `Encodable` value as the auth object; it must encode to an object
+    /// (a struct or a dictionary).
+    ///
+    /// ```swift
+    /// struct Credentials: Codable { var token: String }
+    /// socket.auth = try .encoding(Credentials(token: freshToken))
+    /// ```
+    ///
+    /// - Throws: ``SocketIOClientError`` (`codingFailed`) when the value
+    ///   does not encode, or not to an object.
+    public static func encoding(_ value: some Encodable) throws -> SocketAuth {
+        guard case .object(let object) = try ArgumentEncoding.encode(value) else {
+            throw SocketIOClientError(code: .codingFailed, message: "auth must encode to an object, not \(type(of: value))")
+        }
+        return .object(object)
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// ```swift
 /// socket.on("question") { event in
-///     let text: String = try! event.argument(0)
+///     let text = (try? event.argument(0, as: String.self)) ?? "?"
 ///     event.ack?("answer to \(text)")
 /// }
 /// ```
@@ -27,16 +27,19 @@ public struct ReceivedEvent: Sendable {
         self.ack = ack
     }
 
-    /// Decodes argument `index` with `JSONValueDecoder`.
-    public func argument<T: Decodable>(_ index: Int = 0, as type: T.Type = T.self) throws(SocketIOClientError) -> T {
-        guard arguments.indices.contains(index) else {
-            throw SocketIOClientError(code: .codingFailed, message: "\(name) has no argument \(index)")
-        }
-        do {
-            return try JSONValueDecoder().decode(T.self, from: arguments[index])
-        } catch {
-            throw .coding(error)
-        }
+    /// Decodes argument `index` (the first by default) as `T` with
+    /// `JSONValueDecoder`: your Codable structs, `String`, numbers, `Data`
+    /// for a binary argument (at any depth inside a struct too).
+    ///
+    /// ```swift
+    /// let chat = try event.argument(0, as: Chat.self)
+    /// let bytes: Data = try event.argument(1)
+    /// ```
+    ///
+    /// - Throws: ``SocketIOClientError`` (`codingFailed`) when there is no
+    ///   such argument or it does not decode.
+    public func argument<T: Decodable>(_ index: Int = 0, as type: T.Type = T.self) throws -> T {
+        try ArgumentEncoding.decode(T.self, at: index, of: arguments, name: name)
     }
 }
 
@@ -69,9 +72,25 @@ public struct Acknowledgement: Sendable {
     /// Whether the answer was already given.
     public var isSent: Bool { state.isSet }
 
-    /// Sends the answer.
+    /// Sends the answer (JSON values).
     public func callAsFunction(_ arguments: JSONValue...) {
         send(arguments)
+    }
+
+    /// Sends the answer: Swift values (anything `Encodable`, `Data` as
+    /// binary). If one does not encode, nothing is sent and the failure is
+    /// logged (the server's ack then times out); ``send(encoding:)``
+    /// throws it instead.
+    @_disfavoredOverload
+    public func callAsFunction<each Argument: Encodable>(_ arguments: repeat each Argument) {
+        do {
+            send(try ArgumentEncoding.encode(repeat each arguments))
+        } catch {
+            let socket = self.socket
+            socket.eventLoop.execute {
+                socket.value.logger.error("ack not sent: its arguments do not encode", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Sends the answer.
@@ -90,14 +109,10 @@ public struct Acknowledgement: Sendable {
     }
 
     /// Sends one `Encodable` value as the answer.
-    public func send(encoding value: some Encodable) throws(SocketIOClientError) {
-        let encoded: JSONValue
-        do {
-            encoded = try JSONValueEncoder().encode(value)
-        } catch {
-            throw .coding(error)
-        }
-        send([encoded])
+    ///
+    /// - Throws: ``SocketIOClientError`` (`codingFailed`); nothing is sent then.
+    public func send(encoding value: some Encodable) throws {
+        send([try ArgumentEncoding.encode(value)])
     }
 }
 

@@ -1,7 +1,8 @@
 import SocketIOCore
 
-// Typed events: Codable values in and out, through JSONValueEncoder and
-// JSONValueDecoder (so ByteBuffer-valued properties stay binary attachments).
+// Typed events: Codable values in, through JSONValueDecoder (so `Data` and
+// `ByteBuffer` properties receive binary attachments). Typed emits are in
+// Emitter+Values.
 
 extension Socket {
     /// Calls `handler` with the first argument of every event named `event`,
@@ -28,25 +29,6 @@ extension Socket {
         }
     }
 
-    /// Sends `value`, encoded, as the event's single argument.
-    public func emit(_ event: String, encoding value: some Encodable) throws(SocketIOClientError) {
-        emit(event, arguments: [try Self.encode(value)])
-    }
-
-    /// Sends `value` and decodes the first argument of the server's answer.
-    ///
-    /// ```swift
-    /// let score = try await socket.emitWithAck("guess", encoding: Guess(word: "swift"), decoding: Score.self)
-    /// ```
-    public func emitWithAck<Answer: Decodable>(
-        _ event: String,
-        encoding value: some Encodable,
-        decoding answer: Answer.Type
-    ) async throws(SocketIOClientError) -> Answer {
-        let arguments = try await emitWithAck(event, arguments: [try Self.encode(value)])
-        return try ReceivedEvent(name: event, arguments: arguments).argument(0, as: Answer.self)
-    }
-
     /// The first argument of every event named `event`, decoded, as an
     /// `AsyncSequence`; it throws at the first argument that does not
     /// decode, and otherwise ends like ``activity(bufferingLimit:)``.
@@ -60,13 +42,5 @@ extension Socket {
         bufferingLimit: Int = 1024
     ) -> TypedEventStream<T> {
         TypedEventStream(name: event, activity: activity(bufferingLimit: bufferingLimit))
-    }
-
-    static func encode(_ value: some Encodable) throws(SocketIOClientError) -> JSONValue {
-        do {
-            return try JSONValueEncoder().encode(value)
-        } catch {
-            throw .coding(error)
-        }
     }
 }

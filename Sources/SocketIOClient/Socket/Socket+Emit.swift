@@ -1,123 +1,167 @@
 public import NIOCore
 public import SocketIOCore
 
-/// The result an emit's acknowledgement callback receives: the server's
-/// answer, or why there is none (timeout, disconnection, full buffer).
-public typealias AckResult = Result<[JSONValue], SocketIOClientError>
-
-/// An emit with flags, the JavaScript client's chainable modifiers:
-/// `socket.timeout(ms)`, `socket.volatile`, `socket.compress(false)`.
-///
-/// ```swift
-/// socket.volatile.emit("cursor", ["x": 10, "y": 20])       // dropped while disconnected
-/// socket.compress(false).emit("blob", .binary(bytes))
-/// let answer = try await socket.timeout(.seconds(1)).emitWithAck("question", "ping")
-/// ```
-public struct Emitter: Sendable {
-    let socket: Socket
-    var flags: EmitFlags
-
-    /// Fail the ack with ``SocketIOClientError/Code/ackTimeout`` if the
-    /// server does not answer within `timeout`.
-    public func timeout(_ timeout: TimeAmount) -> Emitter {
-        var copy = self
-        copy.flags.timeout = timeout
-        return copy
-    }
-
-    /// Drop the event unless the socket is connected and the transport can
-    /// send it right now (for data that is stale once late).
-    public var volatile: Emitter {
-        var copy = self
-        copy.flags.volatile = true
-        return copy
-    }
-
-    /// Allow (true, the default) or forbid permessage-deflate for this event.
-    public func compress(_ compress: Bool) -> Emitter {
-        var copy = self
-        copy.flags.compress = compress
-        return copy
-    }
-
-    /// Sends the event.
-    public func emit(_ event: String, _ arguments: JSONValue...) {
-        emit(event, arguments: arguments, ack: nil)
-    }
-
-    /// Sends the event; `ack` (called on the manager's loop) receives the
-    /// server's answer.
-    public func emit(_ event: String, arguments: [JSONValue], ack: (@Sendable (AckResult) -> Void)? = nil) {
-        let flags = self.flags
-        socket.core.run { core in
-            core.emit(event, arguments, flags: flags, ack: ack.map { handler in { handler($0) } })
-        }
-    }
-
-    /// Sends the event and waits for the server's answer.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws(SocketIOClientError) -> [JSONValue] {
-        try await emitWithAck(event, arguments: arguments)
-    }
-
-    /// Sends the event and waits for the server's answer (or the timeout,
-    /// or the disconnection).
-    public func emitWithAck(_ event: String, arguments: [JSONValue]) async throws(SocketIOClientError) -> [JSONValue] {
-        let promise = socket.core.eventLoop.makePromise(of: [JSONValue].self)
-        emit(event, arguments: arguments) { result in promise.completeWith(result.mapError { $0 as any Error }) }
-        do {
-            return try await promise.futureResult.get()
-        } catch let error as SocketIOClientError {
-            throw error
-        } catch {
-            throw SocketIOClientError(code: .disconnected, message: "\(error)")
-        }
-    }
-}
+// Emitting from a socket: every form of ``Emitter`` without flags, and the
+// flags that start a chain (`socket.timeout(...).volatile.emit(...)`).
 
 extension Socket {
+    /// An emitter without flags.
+    private var plain: Emitter { Emitter(socket: self, flags: EmitFlags()) }
+
+    // MARK: - Flags
+
     /// An emit with an ack timeout (see ``Emitter``).
+    ///
+    /// ```swift
+    /// let answer = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
+    /// ```
+    public func timeout(_ timeout: Duration) -> Emitter {
+        plain.timeout(timeout)
+    }
+
+    /// `timeout(_:)` with NIO's `TimeAmount` instead of a `Duration`.
     public func timeout(_ timeout: TimeAmount) -> Emitter {
-        Emitter(socket: self, flags: EmitFlags(timeout: timeout))
+        plain.timeout(timeout)
     }
 
     /// A volatile emit (see ``Emitter``).
     public var volatile: Emitter {
-        Emitter(socket: self, flags: EmitFlags(volatile: true))
+        plain.volatile
     }
 
     /// An emit with compression allowed or not (see ``Emitter``).
     public func compress(_ compress: Bool) -> Emitter {
-        Emitter(socket: self, flags: EmitFlags(compress: compress))
+        plain.compress(compress)
     }
 
-    /// Sends an event with JSON (and binary, at any depth) arguments.
-    /// While disconnected it is buffered and sent on (re)connection.
+    // MARK: - JSON values
+
+    /// Sends an event with JSON arguments (binary at any depth). While
+    /// disconnected it is buffered and sent on (re)connection.
     ///
     /// ```swift
-    /// socket.emit("chat", "hello", ["room": "lobby"], .binary(ByteBuffer(bytes: [1, 2, 3])))
+    /// socket.emit("chat", "hello", ["room": "lobby", "urgent": true], .data(thumbnail))
     /// ```
     public func emit(_ event: String, _ arguments: JSONValue...) {
-        Emitter(socket: self, flags: EmitFlags()).emit(event, arguments: arguments, ack: nil)
+        plain.emit(event, arguments: arguments, ack: nil)
     }
 
     /// Sends an event; `ack` receives the server's answer (or the failure:
-    /// `ackTimeout` with ``SocketOptions/ackTimeout``, `disconnected`).
+    /// `ackTimeout` after ``SocketOptions/ackTimeout``, `disconnected`).
+    ///
+    /// ```swift
+    /// socket.emit("echo", "ping", ["n": 1]) { result in print(result) }
+    /// ```
+    public func emit(_ event: String, _ arguments: JSONValue..., ack: @escaping @Sendable (AckResult) -> Void) {
+        plain.emit(event, arguments: arguments, ack: ack)
+    }
+
+    /// Sends an event with an array of arguments; `ack` receives the
+    /// server's answer (or the failure).
     public func emit(_ event: String, arguments: [JSONValue], ack: (@Sendable (AckResult) -> Void)? = nil) {
-        Emitter(socket: self, flags: EmitFlags()).emit(event, arguments: arguments, ack: ack)
+        plain.emit(event, arguments: arguments, ack: ack)
     }
 
     /// Sends an event and waits for the server's answer.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws(SocketIOClientError) -> [JSONValue] {
-        try await Emitter(socket: self, flags: EmitFlags()).emitWithAck(event, arguments: arguments)
+    ///
+    /// - Throws: ``SocketIOClientError``.
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
+        try await plain.emitWithAck(event, arguments: arguments)
     }
 
     /// Sends an event and waits for the server's answer.
-    public func emitWithAck(_ event: String, arguments: [JSONValue]) async throws(SocketIOClientError) -> [JSONValue] {
-        try await Emitter(socket: self, flags: EmitFlags()).emitWithAck(event, arguments: arguments)
+    ///
+    /// - Throws: ``SocketIOClientError``.
+    public func emitWithAck(_ event: String, arguments: [JSONValue]) async throws -> [JSONValue] {
+        try await plain.emitWithAck(event, arguments: arguments)
     }
+
+    // MARK: - Swift values
+
+    /// Sends an event with Swift values (anything `Encodable`: strings,
+    /// numbers, your Codable structs, `Data` at any depth).
+    ///
+    /// ```swift
+    /// socket.emit("move", player.id, Position(x: 3, y: 4))
+    /// socket.emit("upload", fileName, bytes)        // bytes: Data, sent as binary
+    /// ```
+    @_disfavoredOverload
+    public func emit<each Argument: Encodable>(_ event: String, _ arguments: repeat each Argument) {
+        plain.emit(event, repeat each arguments)
+    }
+
+    /// Sends an event with Swift values; `ack` receives the server's answer.
+    ///
+    /// ```swift
+    /// socket.emit("add", 1, 2) { result in
+    ///     if case .success(let answer) = result { print(answer) }
+    /// }
+    /// ```
+    @_disfavoredOverload
+    public func emit<each Argument: Encodable>(
+        _ event: String,
+        _ arguments: repeat each Argument,
+        ack: @escaping @Sendable (AckResult) -> Void
+    ) {
+        plain.emit(event, repeat each arguments, ack: ack)
+    }
+
+    /// Sends an event with Swift values and waits for the server's answer.
+    ///
+    /// - Throws: ``SocketIOClientError``.
+    @_disfavoredOverload
+    public func emitWithAck<each Argument: Encodable>(_ event: String, _ arguments: repeat each Argument) async throws -> [JSONValue] {
+        try await plain.emitWithAck(event, repeat each arguments)
+    }
+
+    /// Sends an event with Swift values and decodes the first argument of
+    /// the answer.
+    ///
+    /// ```swift
+    /// let score = try await socket.emitWithAck("guess", Guess(word: "swift"), as: Score.self)
+    /// let bytes: Data = try await socket.emitWithAck("thumbnail", "a.png")
+    /// ```
+    ///
+    /// - Throws: ``SocketIOClientError``.
+    @_disfavoredOverload
+    public func emitWithAck<Answer: Decodable, each Argument: Encodable>(
+        _ event: String,
+        _ arguments: repeat each Argument,
+        as answer: Answer.Type = Answer.self
+    ) async throws -> Answer {
+        try await plain.emitWithAck(event, repeat each arguments, as: Answer.self)
+    }
+
+    /// Sends `value` as the event's single argument; an encoding failure
+    /// is thrown.
+    ///
+    /// - Throws: ``SocketIOClientError`` (`codingFailed`).
+    public func emit(_ event: String, encoding value: some Encodable) throws {
+        try plain.emit(event, encoding: value)
+    }
+
+    /// Sends `value` and decodes the first argument of the server's answer
+    /// (the same as ``emitWithAck(_:_:as:)`` with one value).
+    ///
+    /// - Throws: ``SocketIOClientError``.
+    public func emitWithAck<Answer: Decodable>(
+        _ event: String,
+        encoding value: some Encodable,
+        decoding answer: Answer.Type
+    ) async throws -> Answer {
+        try await plain.emitWithAck(event, value, as: Answer.self)
+    }
+
+    // MARK: - send
 
     /// `emit("message", ...)`, as JavaScript's `socket.send`.
     public func send(_ arguments: JSONValue...) {
-        emit("message", arguments: arguments)
+        plain.emit("message", arguments: arguments, ack: nil)
+    }
+
+    /// `emit("message", ...)` with Swift values.
+    @_disfavoredOverload
+    public func send<each Argument: Encodable>(_ arguments: repeat each Argument) {
+        plain.emit("message", repeat each arguments)
     }
 }

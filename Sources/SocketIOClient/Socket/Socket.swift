@@ -3,15 +3,16 @@
 ///
 /// ```swift
 /// let socket = try io("http://127.0.0.1:3000")
-/// socket.onConnect { print("connected as", socket.id ?? "?") }
 /// socket.on("chat") { event in print(event.arguments) }
+/// try await socket.connect()                       // returns once connected
 /// socket.emit("chat", "hello")
 /// let reply = try await socket.timeout(.seconds(2)).emitWithAck("echo", "ping")
 /// ```
 ///
 /// Connection and reconnection follow the manager: after a lost connection
 /// the socket connects again by itself; after ``disconnect()`` (or a server
-/// disconnection) it stays disconnected until ``connect()``.
+/// disconnection, or a refusal) it stays disconnected until ``connect()``
+/// or ``open()``.
 ///
 /// A `Sendable` handle, usable from any thread or task. Listeners run on
 /// the manager's event loop, in the order events arrived; a listener must
@@ -46,12 +47,36 @@ public final class Socket: Sendable {
     /// missed meanwhile delivered.
     public var recovered: Bool { status.value.recovered }
 
+    /// What the socket sends in its next CONNECT packets (the server's
+    /// `socket.handshake.auth`): set it to retry with new credentials after
+    /// a refusal, or to change them for the next reconnection. Starts as
+    /// the options' ``SocketOptions/auth``; a connection already
+    /// established is not affected.
+    ///
+    /// ```swift
+    /// socket.auth = ["token": .string(try await refreshToken())]
+    /// try await socket.connect()
+    /// ```
+    public var auth: SocketAuth? {
+        get { status.value.auth }
+        set { status.update { $0.auth = newValue } }
+    }
+
     // MARK: - Connecting
 
-    /// Joins the namespace (opening the manager's connection if needed).
-    /// Not needed with `autoConnect`; needed again after ``disconnect()``,
-    /// a server disconnection or a refusal.
+    /// Joins the namespace (opening the manager's connection if needed),
+    /// without waiting: the outcome is reported to ``onConnect(_:)`` or
+    /// ``onConnectError(_:)``. Not needed with `autoConnect`; needed again
+    /// after ``disconnect()``, a server disconnection or a refusal. In
+    /// `async` code `connect()` means ``connect(timeout:)``, which waits;
+    /// ``open()`` is this one under another name.
     public func connect() {
+        core.run { $0.connect() }
+    }
+
+    /// ``connect()`` under the name JavaScript also gives it: joins without
+    /// waiting (from `async` code too, where `connect()` waits).
+    public func open() {
         core.run { $0.connect() }
     }
 

@@ -52,7 +52,9 @@ public struct TypedEventStream<Element: Decodable & Sendable>: AsyncSequence, Se
         var base: AsyncStream<SocketActivity>.Iterator
 
         /// The next decoded argument, nil when the activity ends.
-        public mutating func next() async throws(SocketIOClientError) -> Element? {
+        ///
+        /// - Throws: ``SocketIOClientError`` (`codingFailed`).
+        public mutating func next() async throws -> Element? {
             while let element = await base.next() {
                 guard case .event(let received) = element, received.name == name else { continue }
                 return try received.argument(0, as: Element.self)

@@ -53,7 +53,7 @@ extension SocketCore {
             let id = nextAckID
             nextAckID &+= 1
             packet.ackID = id
-            register(ack, id: id, timeout: flags.timeout ?? options.ackTimeout)
+            register(ack, id: id, timeout: flags.timeout ?? options.ackTimeout.map(TimeAmount.init))
         }
         if flags.volatile {
             guard isConnected, manager?.isEngineWritable == true else {

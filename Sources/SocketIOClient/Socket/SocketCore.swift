@@ -47,6 +47,10 @@ final class SocketCore {
     /// the socket disconnects or the connection closes.
     private var authTask: Task<Void, Never>?
     private var connectAttempt: UInt64 = 0
+    /// Callers of `try await socket.connect()`, by id, told of the next
+    /// outcome (see Socket+Connect).
+    var connectWaiters: [UInt64: ConnectWaiter] = [:]
+    var nextWaiterID: UInt64 = 0
 
     init(manager: ManagerCore, namespace: String, options: SocketOptions, status: StatusBox<SocketStatus>) {
         self.manager = manager
@@ -78,7 +82,7 @@ final class SocketCore {
         connectAttempt &+= 1
         authTask?.cancel()
         authTask = nil
-        switch options.auth {
+        switch status.value.auth {
         case nil:
             sendConnect(auth: nil)
         case .object(let object)?:
@@ -130,6 +134,7 @@ final class SocketCore {
         }
         logger.debug("socket connected", metadata: ["nsp": "\(namespace)", "id": "\(id)", "recovered": "\(recovered)"])
         emitBuffered()
+        resolveConnectWaiters(.success(()))
         listeners.connect.dequeueForFiring().callListeners(with: ())
         publish(.connect(recovered: recovered))
         drainQueue(force: true)
@@ -143,6 +148,7 @@ final class SocketCore {
         if wasConnected { manager?.send(.disconnect(namespace: namespace), compress: true) }
         destroy()
         if wasConnected { onClose(.ioClientDisconnect) }
+        resolveConnectWaiters(.failure(.socketDisconnected))
         finishStreams()
     }
 
@@ -162,6 +168,13 @@ final class SocketCore {
         authTask?.cancel()
         authTask = nil
         onClose(SocketDisconnectReason(reason))
+        // No attempt follows a close by the client, or any close without
+        // reconnection: a waiting connect() must not wait for one.
+        if reason == .forcedClose {
+            resolveConnectWaiters(.failure(.socketDisconnected))
+        } else if manager?.options.reconnection == false {
+            resolveConnectWaiters(.failure(SocketIOClientError(code: .connectionFailed, message: reason.rawValue)))
+        }
     }
 
     /// The manager could not open (or its connection failed).
@@ -189,6 +202,7 @@ final class SocketCore {
 
     func reportConnectError(_ error: SocketIOClientError) {
         logger.debug("socket connect_error", metadata: ["nsp": "\(namespace)", "error": "\(error)"])
+        resolveConnectWaiters(.failure(error))
         listeners.connectError.dequeueForFiring().callListeners(with: error)
         publish(.connectError(error))
     }
@@ -220,12 +234,14 @@ final class SocketCore {
     }
 }
 
-/// What any thread may read about a socket without hopping.
+/// What any thread may read about a socket without hopping, and the one
+/// setting any thread may change (`auth`, read by the core at each CONNECT).
 struct SocketStatus: Sendable {
     var id: String?
     var isConnected = false
     var isActive = false
     var recovered = false
+    var auth: SocketAuth?
 }
 
 /// What an auth provider threw, as text (errors need not be `Sendable`).

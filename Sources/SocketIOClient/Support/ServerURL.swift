@@ -1,15 +1,17 @@
 /// A server address as ``io(_:options:)`` and ``Manager`` accept it:
-/// `http://host[:port][/namespace][?query]` (or `ws://`), parsed without
-/// Foundation.
+/// `http://host[:port][/namespace][?query]` (or `ws://`; `https://` and
+/// `wss://` for TLS), parsed without Foundation.
 ///
 /// The path is the *namespace*, as in the JavaScript client
 /// (`io("http://localhost:3000/admin")` joins `/admin`); the Engine.IO path
-/// is an option. TLS (`https`, `wss`) is refused: this package has no TLS
-/// dependency.
+/// is an option. `ws` and `http` mean the same server (both transports are
+/// used either way), as do `wss` and `https`.
 struct ServerURL: Sendable, Hashable {
     /// Host name or IP address (IPv6 without brackets).
     var host: String
     var port: Int
+    /// TLS (`https`, `wss`): both transports run over TLS.
+    var isSecure: Bool
     /// The namespace named by the path (`/` when there is none).
     var namespace: String
     /// Query pairs of the URL, sent with every request.
@@ -22,10 +24,11 @@ struct ServerURL: Sendable, Hashable {
         guard let schemeEnd = text.firstRange(of: "://") else { throw invalid("no scheme (use http:// or ws://)") }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         switch scheme {
-        case "http", "ws": break
-        case "https", "wss": throw invalid("TLS is not supported by this client")
-        default: throw invalid("unsupported scheme \(scheme)")
+        case "http", "ws": isSecure = false
+        case "https", "wss": isSecure = true
+        default: throw invalid("unsupported scheme \(scheme) (use http, https, ws or wss)")
         }
+        let defaultPort = isSecure ? 443 : 80
         var rest = text[schemeEnd.upperBound...]
         var queryText: Substring = ""
         if let question = rest.firstIndex(of: "?") {
@@ -48,15 +51,15 @@ struct ServerURL: Sendable, Hashable {
             guard let close = authority.firstIndex(of: "]") else { throw invalid("unterminated IPv6 address") }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
-            guard let number = Self.port(after, default: 80) else { throw invalid("bad port") }
+            guard let number = Self.port(after, default: defaultPort) else { throw invalid("bad port") }
             port = number
         } else if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
-            guard let number = Self.port(authority[colon...], default: 80) else { throw invalid("bad port") }
+            guard let number = Self.port(authority[colon...], default: defaultPort) else { throw invalid("bad port") }
             port = number
         } else {
             host = String(authority)
-            port = 80
+            port = defaultPort
         }
         guard !host.isEmpty else { throw invalid("no host") }
         var query: [String: String] = [:]
@@ -75,15 +78,23 @@ struct ServerURL: Sendable, Hashable {
     }
 
     /// The `Host` header: the host, bracketed when IPv6, with the port
-    /// unless it is 80.
+    /// unless it is the scheme's default (80, or 443 with TLS).
     var hostHeader: String {
         let name = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? name : "\(name):\(port)"
+        return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
     /// What identifies the server for connection sharing (the JavaScript
     /// client's `url.id`).
-    var serverID: String { "http://\(hostHeader)" }
+    var serverID: String { (isSecure ? "https://" : "http://") + hostHeader }
+
+    /// Whether the host is an IP address literal (no name resolution; no
+    /// SNI, whose names must be host names).
+    var hostIsIPAddress: Bool {
+        if host.contains(":") { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in UInt8(part) != nil }
+    }
 }
 
 /// `encodeURIComponent` and its inverse, for query strings.

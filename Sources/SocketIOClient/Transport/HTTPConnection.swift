@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One keep-alive HTTP/1.1 connection to the server, one request at a time,
-/// opened on first use and again after the server closes it.
+/// One keep-alive HTTP/1.1 connection to the server (over TLS for https),
+/// one request at a time, opened on first use and again after the server
+/// closes it.
 ///
 /// A polling transport keeps two: one for the long-poll GET, one for POSTs,
 /// so a write never waits behind a held poll (browsers get the same from
@@ -22,17 +23,19 @@ final class HTTPConnection {
     private let url: ServerURL
     private let connectTimeout: TimeAmount
     private let maxResponseBytes: Int
+    private let tls: ClientTLS?
     private var channel: (any Channel)?
     private var isConnecting = false
     private var isClosed = false
     private var queue = Deque<Request>()
     private var inFlight: Request?
 
-    init(loop: any EventLoop, url: ServerURL, connectTimeout: TimeAmount, maxResponseBytes: Int) {
+    init(loop: any EventLoop, url: ServerURL, connectTimeout: TimeAmount, maxResponseBytes: Int, tls: ClientTLS?) {
         self.loop = loop
         self.url = url
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
     }
 
     /// Sends a request after those already queued; the future holds the
@@ -80,11 +83,13 @@ final class HTTPConnection {
         channel = nil
         let receiver = NIOLoopBound(self, eventLoop: loop)
         let maxBytes = maxResponseBytes
+        let tls = self.tls
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try tls?.addHandler(to: channel)
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: maxBytes))
                     try channel.pipeline.syncOperations.addHandler(HTTPResponseReceiver(connection: receiver.value))

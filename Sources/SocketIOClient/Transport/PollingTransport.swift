@@ -28,8 +28,10 @@ final class PollingTransport: EngineTransport {
         self.configuration = configuration
         self.loop = loop
         let limit = configuration.maxIncomingMessageBytes
-        poller = HTTPConnection(loop: loop, url: configuration.url, connectTimeout: configuration.connectTimeout, maxResponseBytes: limit)
-        writer = HTTPConnection(loop: loop, url: configuration.url, connectTimeout: configuration.connectTimeout, maxResponseBytes: 64 << 10)
+        let url = configuration.url
+        let timeout = configuration.connectTimeout
+        poller = HTTPConnection(loop: loop, url: url, connectTimeout: timeout, maxResponseBytes: limit, tls: configuration.tls)
+        writer = HTTPConnection(loop: loop, url: url, connectTimeout: timeout, maxResponseBytes: 64 << 10, tls: configuration.tls)
     }
 
     var isWritable: Bool {
@@ -53,7 +55,7 @@ final class PollingTransport: EngineTransport {
             isPosting = false
             switch result {
             case .failure(let error):
-                fail((error as? TransportFailure) ?? .postFailed("\(error)"))
+                fail(.classify(error, otherwise: TransportFailure.postFailed))
             case .success:
                 if state == .pausing { checkPaused() }
                 delegate?.transportDidDrain(self)
@@ -109,7 +111,7 @@ final class PollingTransport: EngineTransport {
             isPolling = false
             switch result {
             case .failure(let error):
-                fail(.pollFailed("\(error)"))
+                fail(.classify(error, otherwise: TransportFailure.pollFailed))
             case .success(let response):
                 received(response)
             }
@@ -161,7 +163,7 @@ final class PollingTransport: EngineTransport {
                 throw TransportFailure.postFailed("HTTP \(response.head.status.code)")
             }
         }.flatMapErrorThrowing { error in
-            throw (error as? TransportFailure) ?? TransportFailure.postFailed("\(error)")
+            throw TransportFailure.classify(error, otherwise: TransportFailure.postFailed)
         }.assumeIsolated()
     }
 

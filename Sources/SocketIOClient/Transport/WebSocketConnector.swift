@@ -4,7 +4,8 @@ import NIOPosix
 import ZlibCompression
 
 /// Opens a WebSocket to the Engine.IO endpoint with NIO's typed HTTP client
-/// upgrade: TCP connect, the upgrade request (with the permessage-deflate
+/// upgrade: TCP connect, TLS for wss (the session's ``ClientTLS``), the
+/// upgrade request (with the permessage-deflate
 /// offer and the extra headers), validation of `Sec-WebSocket-Accept`
 /// (``WebSocketClientUpgrader``) and of the server's extension answer
 /// (here), then a ``WebSocketFrameHandler``, alone on the pipeline.
@@ -44,11 +45,18 @@ enum WebSocketConnector {
         let maxMessageBytes = configuration.maxIncomingMessageBytes
         let threshold = configuration.perMessageDeflate?.threshold ?? .max
         let requestHead = head
+        let tls = configuration.tls
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try tls.addHandler(to: channel)
+                        // A failed handshake must reach the caller as
+                        // itself, not as a connection closed mid-upgrade.
+                        try channel.pipeline.syncOperations.addHandler(UpgradeErrorReporter(outcome: outcome))
+                    }
                     let upgrader = WebSocketClientUpgrader<Outcome> { channel, response in
                         channel.eventLoop.makeCompletedFuture {
                             let agreement = try negotiate(offer: offer, response: response)
@@ -89,6 +97,24 @@ enum WebSocketConnector {
             }
         }
         return outcome.promise.futureResult
+    }
+
+    /// Settles the upgrade with the first error seen on the connection
+    /// (a TLS handshake failure) and passes it on; once the upgrade has
+    /// settled, errors only pass through.
+    private final class UpgradeErrorReporter: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+
+        private let outcome: Settlement
+
+        init(outcome: Settlement) {
+            self.outcome = outcome
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            outcome.settle(.failure(error))
+            context.fireErrorCaught(error)
+        }
     }
 
     /// Completes the promise with the first result only: the connect, the

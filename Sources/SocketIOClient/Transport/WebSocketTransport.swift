@@ -49,7 +49,7 @@ final class WebSocketTransport: EngineTransport, WebSocketFrameHandlerDelegate {
                     channel.close(promise: nil)
                     fail(.webSocketFailed("the server refused the upgrade"))
                 case .failure(let error):
-                    fail((error as? TransportFailure) ?? .webSocketFailed("\(error)"))
+                    fail(.classify(error, otherwise: TransportFailure.webSocketFailed))
                 }
             }
     }

@@ -17,7 +17,7 @@ struct ManagerOptionsTests {
         let events = Recorder(recording: manager)
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await seen.connected()
         #expect(try await events.next(.upgrade) == .upgrade(.websocket))
 
@@ -43,7 +43,7 @@ struct ManagerOptionsTests {
         let socket = try io(server.url, options: options)
         defer { socket.disconnect() }
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await seen.connected()
         #expect(try await seen.event("auth").arguments == [["token": 1]])
         try await server.stop()
@@ -62,7 +62,7 @@ struct ManagerOptionsTests {
         options.auth = .provider { throw Expired() }
         let socket = try io(server.url, options: options)
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         #expect(try await seen.connectError().code == .authFailed)
         #expect(!socket.isActive)
         try await server.stop()
@@ -82,7 +82,7 @@ struct ManagerOptionsTests {
         let events = Recorder(recording: manager)
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await seen.connected()
         for _ in 0..<2 { #expect(try await events.next(.ping) == .ping) }
         #expect(socket.isConnected)  // the pongs kept the session alive

@@ -9,7 +9,7 @@ struct MisbehavingServerTests {
         let manager = try Manager(url: server.url, options: .testing(mode))
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         return (manager, socket, seen)
     }
 

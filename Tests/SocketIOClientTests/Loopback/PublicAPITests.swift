@@ -19,7 +19,7 @@ struct PublicAPITests {
         let server = try await InProcessServer.start()
         let socket = try io(server.url, options: .testing(.websocket))
         let activity = socket.activity()
-        socket.connect()
+        socket.open()
         var names: [String] = []
         for await element in activity {
             switch element {
@@ -51,7 +51,7 @@ struct PublicAPITests {
         for await _ in activity { count += 1 }
         #expect(count == 0)
 
-        socket.connect()
+        socket.open()
         var names: [ManagerEvent.Name] = []
         for await event in managerEvents {
             names.append(event.name)
@@ -70,7 +70,7 @@ struct PublicAPITests {
         let chats = socket.events(named: "message-back", as: Chat.self)
         let typed = Recorder<Chat>()
         socket.on("echo", as: Chat.self) { chat, _ in typed.append(chat) }
-        socket.connect()
+        socket.open()
         let chat = Chat(user: "ann", text: "hi", attachment: ByteBuffer(bytes: [9, 8, 7]))
         try socket.emit("message", encoding: chat)
         var iterator = chats.makeAsyncIterator()
@@ -95,7 +95,7 @@ struct PublicAPITests {
         socket.onAnyOutgoing { log.append("out:\($0.name)") }
         socket.volatile.emit("message", "dropped: not connected")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await seen.connected()
 
         socket.emit("message", 1)
@@ -121,7 +121,7 @@ struct PublicAPITests {
         })
         let socket = try io(server.url, options: .testing(.websocket))
         defer { socket.disconnect() }
-        socket.connect()
+        socket.open()
         #expect(try await socket.emitWithAck("ask", "unanswered") == [["error": "timeout"]])
         await #expect(throws: SocketIOClientError(code: .ackTimeout, message: "operation has timed out")) {
             try await socket.timeout(.milliseconds(100)).emitWithAck("never-acked")
@@ -144,12 +144,12 @@ struct PublicAPITests {
         separate.forceNew = false
         separate.multiplex = false
         #expect(try io(server.url, options: separate).manager !== main.manager)
-        #expect(throws: SocketIOClientError.self) { try io("https://127.0.0.1:1") }
+        #expect(throws: SocketIOClientError.self) { try io("ftp://127.0.0.1:1") }
 
         let mainSeen = Recorder(recording: main)
         let customSeen = Recorder(recording: custom)
-        custom.connect()
-        main.connect()
+        custom.open()
+        main.open()
         try await customSeen.connected()
         try await mainSeen.connected()
         #expect(try await customSeen.event("auth").arguments == [[:]])
@@ -167,7 +167,7 @@ struct PublicAPITests {
             let socket = try io(url, options: .testing(.websocket))
             defer { socket.disconnect() }
             let seen = Recorder(recording: socket)
-            socket.connect()
+            socket.open()
             try await seen.connected()
             socket.emit("message", .string(big))
             #expect(try await seen.event("message-back").arguments == [.string(big)])

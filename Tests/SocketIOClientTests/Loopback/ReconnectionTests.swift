@@ -15,7 +15,7 @@ struct ReconnectionTests {
         let managerEvents = Recorder(recording: manager)
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await seen.connected()
         let firstID = socket.id
 
@@ -47,7 +47,7 @@ struct ReconnectionTests {
         defer { manager.close() }
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         #expect(try await seen.connected() == false)
         #expect(!socket.recovered)
         let id = socket.id
@@ -93,7 +93,7 @@ struct RetryDeliveryTests {
         let socket = try io(server.url, options: options)
         defer { socket.disconnect() }
         let results = Recorder<AckResult>()
-        socket.connect()
+        socket.open()
         for number in 1...4 {
             socket.emit("lossy", arguments: [.int(Int64(number))]) { results.append($0) }
         }

@@ -55,7 +55,7 @@ struct RecoveryUnderFaultsTests {
                     socket.emit("join", arguments: ["stream"]) { _ in joined.tick() }
                 }
             }
-            socket.connect()
+            socket.open()
             sockets.append(socket)
         }
         defer { for socket in sockets { socket.manager.close() } }

@@ -59,7 +59,7 @@ enum ClientLoad {
             for _ in 0..<count {
                 let socket = try Manager(url: url, options: options).socket("/")
                 socket.once("auth") { _ in countdown.tick() }
-                socket.connect()
+                socket.open()
                 sockets.append(socket)
             }
             connected += await countdown.wait(limit: .seconds(60))

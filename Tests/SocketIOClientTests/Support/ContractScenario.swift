@@ -13,7 +13,7 @@ enum ContractScenario {
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
         socket.on("question") { event in event.ack?("answer", event.arguments.first ?? nil) }
-        socket.connect()
+        socket.open()
 
         try await seen.connected()
         #expect(socket.id != nil)
@@ -54,7 +54,7 @@ enum ContractScenario {
         defer { other.close() }
         let otherSocket = other.socket("/")
         let otherSeen = Recorder(recording: otherSocket)
-        otherSocket.connect()
+        otherSocket.open()
         try await otherSeen.connected()
         otherSocket.emit("broadcast", "to all", .binary(bytes))
         #expect(try await seen.event("broadcast").arguments == ["to all", .binary(bytes)])
@@ -64,7 +64,7 @@ enum ContractScenario {
         // Multiplexed namespaces on the same connection.
         let custom = manager.socket("/custom", options: SocketOptions(auth: ["user": "ann"]))
         let customSeen = Recorder(recording: custom)
-        custom.connect()
+        custom.open()
         try await customSeen.connected()
         #expect(try await customSeen.event("auth").arguments == [["user": "ann"]])
         #expect(custom.manager === manager)
@@ -72,7 +72,7 @@ enum ContractScenario {
         // /private refuses without the token, with the server's message and data.
         let refused = manager.socket("/private")
         let refusedSeen = Recorder(recording: refused)
-        refused.connect()
+        refused.open()
         let error = try await refusedSeen.connectError()
         #expect(error.code == .refused)
         #expect(error.message == "unauthorized")
@@ -82,7 +82,7 @@ enum ContractScenario {
         // /private admits the token, and answers like `/`.
         let admitted = other.socket("/private", options: SocketOptions(auth: ["token": "secret"]))
         let admittedSeen = Recorder(recording: admitted)
-        admitted.connect()
+        admitted.open()
         try await admittedSeen.connected()
         #expect(try await admittedSeen.event("auth").arguments == [["token": "secret"]])
         #expect(try await admitted.emitWithAck("echo", "private") == ["private"])

@@ -80,7 +80,7 @@ struct ManagerScheduleTests {
         let manager = Manager(serverURL: try ServerURL(parsing: "http://fake"), options: options, makeEngine: engines.factory)
         let socket = manager.socket("/")
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await loop.executeInContext { engines.last.succeedOpen() }
         #expect(try await loop.executeInContext { engines.last.sentText } == ["0"])
         try await loop.executeInContext { engines.last.deliver(#"0{"sid":"one"}"#) }

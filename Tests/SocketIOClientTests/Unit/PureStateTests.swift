@@ -155,7 +155,7 @@ struct UpgradeStateMachineTests {
 
 @Suite("URLs and batching")
 struct URLAndBatchingTests {
-    @Test("server URLs: host, port, namespace, query; TLS refused")
+    @Test("server URLs: host, port, namespace, query; https and wss are TLS on 443 by default")
     func urls() throws {
         let url = try ServerURL(parsing: "http://example.com:3000/chat/?token=a%20b&x")
         #expect(url.host == "example.com")
@@ -165,9 +165,30 @@ struct URLAndBatchingTests {
         #expect(url.hostHeader == "example.com:3000")
         #expect(try ServerURL(parsing: "ws://[::1]").hostHeader == "[::1]")
         #expect(try ServerURL(parsing: "http://h").namespace == "/")
-        #expect(throws: SocketIOClientError.self) { try ServerURL(parsing: "https://h") }
+        #expect(!url.isSecure)
+        let secure = try ServerURL(parsing: "https://h/admin")
+        #expect(secure.isSecure && secure.port == 443 && secure.hostHeader == "h" && secure.namespace == "/admin")
+        #expect(secure.serverID == "https://h")
+        #expect(try ServerURL(parsing: "wss://h:8443").hostHeader == "h:8443")
+        #expect(try ServerURL(parsing: "https://h:80").hostHeader == "h:80")
+        #expect(try ServerURL(parsing: "https://127.0.0.1").hostIsIPAddress)
+        #expect(try ServerURL(parsing: "https://[::1]:3000").hostIsIPAddress)
+        #expect(try !ServerURL(parsing: "https://localhost").hostIsIPAddress)
+        #expect(throws: SocketIOClientError.self) { try ServerURL(parsing: "ftp://h") }
         #expect(throws: SocketIOClientError.self) { try ServerURL(parsing: "h:3000") }
         #expect(throws: SocketIOClientError.self) { try ServerURL(parsing: "http://h:99999") }
+    }
+
+    @Test("TLS options: the default is the system trust store with full verification and no client certificate")
+    func tlsDefaults() throws {
+        let resolved = try TLSOptions().resolvedConfiguration()
+        #expect(resolved.trustRoots == .default)
+        #expect(resolved.certificateVerification == .fullVerification)
+        #expect(resolved.certificateChain.isEmpty)
+        var relaxed = TLSOptions()
+        relaxed.verification = .noHostnameVerification
+        #expect(try relaxed.resolvedConfiguration().certificateVerification == .noHostnameVerification)
+        #expect(try ClientTLS.make(for: ServerURL(parsing: "http://h"), options: TLSOptions()) == nil)
     }
 
     @Test("polling batches respect the server's maxPayload, binary counted as base64")

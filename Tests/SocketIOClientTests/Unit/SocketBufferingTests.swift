@@ -22,7 +22,7 @@ struct SocketBufferingTests {
         let manager = Manager(serverURL: try ServerURL(parsing: "http://fake"), options: clientOptions, makeEngine: engines.factory)
         let socket = manager.socket("/", options: socketOptions)
         let seen = Recorder(recording: socket)
-        socket.connect()
+        socket.open()
         try await loop.executeInContext { engines.last.succeedOpen() }
         try await loop.executeInContext { engines.last.deliver(connectAnswer) }
         try await seen.connected()
@@ -47,7 +47,7 @@ struct SocketBufferingTests {
         #expect((try? failure.get()) == nil)
         if case .failure(let error) = failure { #expect(error.code == .bufferFull) }
 
-        socket.connect()
+        socket.open()
         try await loop.executeInContext { engines.last.succeedOpen() }
         #expect(try await loop.executeInContext { engines.last.sentText } == ["0"])
         try await loop.executeInContext { engines.last.deliver(#"0{"sid":"s1"}"#) }
