@@ -42,9 +42,7 @@ extension EngineIOSessionStateMachine {
             }
             actions.append(.answer(held, .noop))
         } else if let held = queue.heldPoll {
-            var payload = queue.takePayload()
-            EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
-            actions.append(.answer(held, .payload(payload)))
+            actions.append(.answer(held, .payload(queue.takePayload(as: pollingFormat, closing: true))))
         } else if reason == .forcedClose || reason == .serverShuttingDown {
             state = .draining(Draining(packets: queue.packets, probe: probe))
             return [.startDraining(clientClosed: false)]
