@@ -49,6 +49,14 @@ import SocketIOCore
         #expect(try client.texts() == [#"43/custom,5["a"]"#])
     }
 
+    @Test func aCONNECTWithoutTheCommaAsPythonSocketIO4SendsIt() throws {
+        let h = harness()
+        let (client, _) = try v2Client(h)
+        _ = try client.texts()
+        try client.send(text: "40/custom?n=1")
+        #expect(try client.texts() == ["40/custom,", #"42/custom,["auth",{"n":"1"}]"#])
+    }
+
     @Test func aMiddlewareRefusalIsItsDataOrItsMessage() throws {
         let h = harness()
         h.io.of("/private").use { socket, next in
