@@ -5,7 +5,9 @@ import EngineIOCore
 /// (``EngineIOHeartbeat``), the client in v3 (``EngineIOClientPingHeartbeat``).
 /// The session forwards what happens; each value decides for its revision.
 enum EngineIOSessionHeartbeat: Sendable, Hashable {
+    /// v4: the server pings, the client answers.
     case serverPings(EngineIOHeartbeat)
+    /// v3: the client pings, the server answers.
     case clientPings(EngineIOClientPingHeartbeat)
 
     /// The heartbeat of `version` with these durations.
@@ -24,10 +26,12 @@ enum EngineIOSessionHeartbeat: Sendable, Hashable {
         }
     }
 
+    /// The session opened at `now`.
     mutating func start(now: NIODeadline) -> EngineIOHeartbeat.Action {
         update { $0.start(now: now) } client: { $0.start(now: now) }
     }
 
+    /// A timer of `generation` fired at `now`.
     mutating func timerFired(generation: UInt32, now: NIODeadline) -> EngineIOHeartbeat.Action {
         update { $0.timerFired(generation: generation, now: now) } client: { $0.timerFired(generation: generation, now: now) }
     }
@@ -42,6 +46,7 @@ enum EngineIOSessionHeartbeat: Sendable, Hashable {
         update { _ in .none } client: { $0.pingReceived(now: now) }
     }
 
+    /// Whether the session's deadline has passed at `now` with no sign of life.
     func hasTimedOut(at now: NIODeadline) -> Bool {
         switch self {
         case .serverPings(let heartbeat): heartbeat.hasTimedOut(at: now)
