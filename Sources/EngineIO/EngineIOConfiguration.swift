@@ -44,6 +44,17 @@ public struct EngineIOConfiguration: Sendable {
     public var httpCompression: HTTPCompressionOptions? = HTTPCompressionOptions()
     /// WebSocket permessage-deflate; off by default as in the reference server.
     public var perMessageDeflate: PerMessageDeflateOptions?
+    /// Whether Engine.IO v3 clients (socket.io-client 2.x, python-engineio
+    /// 3.x) may connect; off by default, as in the reference server. Off, a
+    /// handshake whose `EIO` is not `4` gets "Unsupported protocol version"
+    /// (code 5). On, such a session speaks v3: the client pings and the
+    /// server answers, closing the session after pingInterval + pingTimeout
+    /// without a ping; polling payloads are length-prefixed (binary ones as
+    /// `b4<base64>`, or the binary payload form for clients that did not ask
+    /// for base64 with `b64`); a binary WebSocket message starts with its
+    /// type byte. Over it, Socket.IO speaks its v4 revision (see
+    /// `SocketIOServer`). JSONP polling (`j`) is not served.
+    public var allowEIO3 = false
     /// Packets a single POST body may carry; beyond it the body is refused
     /// (400) and the session closed. Official clients batch everything queued,
     /// so the bound is generous.

@@ -36,7 +36,9 @@ extension EngineIOServer {
         let shard = shard(for: loop)
         let sid = shard.makeSessionID()
         let open = handshake(upgrades: pollingUpgrades, sid: sid).packet
-        let socket = EngineIOSocket.polling(id: sid, request: request, server: self, shard: shard, open: open)
+        let query = request.query
+        let format = EngineIOPollingFormat(version: EngineIOProtocolVersion(eio: query["EIO"]), base64: query["b64"])
+        let socket = EngineIOSocket.polling(id: sid, request: request, server: self, shard: shard, open: open, format: format)
         shard.insert(socket)
         logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "polling"])
         onConnection(socket)

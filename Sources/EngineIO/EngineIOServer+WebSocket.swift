@@ -70,12 +70,18 @@ extension EngineIOServer {
     func installWebSocket(on channel: any Channel, uri: String, headers: HTTPHeaders) throws {
         let agreement = compression.negotiateDeflate(offer: headers[canonicalForm: "sec-websocket-extensions"].map(String.init))
         let deflate = agreement.map { WebSocketDeflateState(agreement: $0) }
-        let handler = EngineIOWebSocketHandler(server: self, shard: shard(for: channel.eventLoop), deflate: deflate)
-        try channel.pipeline.syncOperations.addHandler(handler)
         let request = EngineIORequest(method: .GET, uri: uri, headers: headers, remoteAddress: channel.remoteAddress)
-        webSocketOpened(
-            request: request,
-            output: WebSocketOutput(channel: channel, handler: handler, sendsCompressed: deflate?.sendsCompressed ?? false)
+        let query = request.query
+        // The connection's own revision, as the reference reads it per
+        // transport; v3 only where it is allowed (the handshake or the
+        // session's probe check refuses a mismatch).
+        let version = configuration.allowEIO3 ? EngineIOProtocolVersion(eio: query["EIO"]) : .v4
+        let handler = EngineIOWebSocketHandler(server: self, shard: shard(for: channel.eventLoop), deflate: deflate, version: version)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let output = WebSocketOutput(
+            channel: channel, handler: handler, sendsCompressed: deflate?.sendsCompressed ?? false,
+            version: version, base64Binary: query["b64"] != nil
         )
+        webSocketOpened(request: request, output: output)
     }
 }

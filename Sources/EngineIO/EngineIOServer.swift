@@ -3,7 +3,8 @@ import NIOHTTP1
 public import Logging
 public import EngineIOCore
 
-/// An Engine.IO v4 endpoint: the session table (one shard per event loop),
+/// An Engine.IO v4 endpoint (and v3, with
+/// ``EngineIOConfiguration/allowEIO3``): the session table (one shard per event loop),
 /// handshakes, and the routing of polling requests and WebSockets to their
 /// sessions. Mount it on an ``HTTPServer`` (several endpoints can share one
 /// port, each on its own path).
@@ -113,7 +114,7 @@ public final class EngineIOServer: Sendable {
             return nil
         }
         guard request.method == .GET else { return .badHandshakeMethod }
-        guard query["EIO"] == "4" else { return .unsupportedProtocolVersion }
+        guard query["EIO"] == "4" || configuration.allowEIO3 else { return .unsupportedProtocolVersion }
         if transport == .websocket && !isUpgrade { return .badRequest }
         return nil
     }
@@ -127,6 +128,8 @@ public final class EngineIOServer: Sendable {
         }
     }
 
+    /// The OPEN packet's fields. v3 sessions get the same JSON, `maxPayload`
+    /// included, as the reference sends them (v3 clients ignore it).
     func handshake(upgrades: [String], sid: String) -> EngineIOHandshake {
         EngineIOHandshake(
             sid: sid,
@@ -142,8 +145,8 @@ public final class EngineIOServer: Sendable {
     }
 
     /// A payload response, compressed when the client accepts it and the body is large enough.
-    func pollingResponse(payload: ByteBuffer, for reply: PollReply) -> HTTPResponse {
-        var response = HTTPResponse.payload(payload)
+    func pollingResponse(_ payload: EngineIOPollingBody, for reply: PollReply) -> HTTPResponse {
+        var response = payload.isBinary ? HTTPResponse.binaryPayload(payload.bytes) : HTTPResponse.payload(payload.bytes)
         compression.compressIfWorthIt(&response, requestHeaders: reply.requestHeaders)
         return response
     }

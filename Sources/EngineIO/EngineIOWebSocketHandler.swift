@@ -56,9 +56,14 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     private var bytesWhileUnwritable = 0
     /// The channel's writability, as last reported (read on every write).
     private(set) var isWritable = true
-    init(server: EngineIOServer, shard: SessionShard, deflate: WebSocketDeflateState?) {
+    /// The connection speaks Engine.IO v3: a binary message starts with its
+    /// type byte, and a text one may be `b4<base64>`.
+    private let isV3: Bool
+
+    init(server: EngineIOServer, shard: SessionShard, deflate: WebSocketDeflateState?, version: EngineIOProtocolVersion = .v4) {
         self.server = server
         self.shard = shard
+        self.isV3 = version == .v3
         self.assembler = WebSocketMessageAssembler(
             role: .server,
             maxMessageSize: server.configuration.maxHttpBufferSize,
@@ -212,10 +217,18 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             do {
                 deliver(try EngineIOPacket.decodeText(data))
             } catch {
-                parseError()
+                // v3 also sends binary as `b4<base64>` to a `b64` server:
+                // tried only where v4 fails, so v4 pays nothing for it.
+                guard isV3, let packet = try? EngineIOPayloadV3.decodePacket(data) else { return parseError() }
+                deliver(packet)
             }
         case .binary(let data):
-            deliver(.binary(data))
+            guard isV3 else { return deliver(.binary(data)) }
+            do {
+                deliver(try EngineIOPayloadV3.decodeBinaryPacket(data))
+            } catch {
+                parseError()
+            }
         }
     }
 

@@ -40,6 +40,13 @@ public struct HTTPResponse: Sendable {
         return HTTPResponse(status: .ok, headers: headers, body: body)
     }
 
+    /// A v3 binary polling payload (`application/octet-stream`).
+    static func binaryPayload(_ body: ByteBuffer) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/octet-stream")
+        return HTTPResponse(status: .ok, headers: headers, body: body)
+    }
+
     /// The answer to a POST that was taken.
     static var ok: HTTPResponse {
         var headers = HTTPHeaders()
@@ -59,5 +66,10 @@ struct PollReply: Sendable {
 
     func respond(_ response: HTTPResponse) {
         send(response)
+    }
+
+    /// The request's body is `application/octet-stream` (a v3 binary payload).
+    var isOctetStream: Bool {
+        requestHeaders.first(name: "content-type")?.lowercased().hasPrefix("application/octet-stream") ?? false
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import EngineIOCore
 
 /// A session's handle on a WebSocket connection, usable from the session's
 /// loop even when the connection lives on another loop (a polling session
@@ -12,15 +13,31 @@ struct WebSocketOutput: @unchecked Sendable {
     private let handler: EngineIOWebSocketHandler
     /// Whether compressed frames may be sent on this connection.
     let sendsCompressed: Bool
+    /// The protocol revision the connection speaks (its request's `EIO`,
+    /// when the server allows v3; v4 otherwise).
+    let version: EngineIOProtocolVersion
+    /// True when a packet's prepared frame (``EngineIOOutboundPacket/frame``)
+    /// is what this connection gets: no compression, and v4 (in v3 a binary
+    /// message is framed with its type byte in front). The one check of the
+    /// write path; everything else is decided off it.
+    let usesPreparedFrames: Bool
+    /// A v3 client that asked for base64 (`b64`): binary messages go as text.
+    private let base64Binary: Bool
     /// Set once the output belongs to a session on the connection's own loop
     /// (see ``boundToSession(on:)``): writes then go straight to the handler,
     /// without asking the channel for its loop on every frame.
     private(set) var sessionSharesLoop = false
 
-    init(channel: any Channel, handler: EngineIOWebSocketHandler, sendsCompressed: Bool) {
+    init(
+        channel: any Channel, handler: EngineIOWebSocketHandler, sendsCompressed: Bool,
+        version: EngineIOProtocolVersion = .v4, base64Binary: Bool = false
+    ) {
         self.channel = channel
         self.handler = handler
         self.sendsCompressed = sendsCompressed
+        self.version = version
+        self.base64Binary = version == .v3 && base64Binary
+        self.usesPreparedFrames = !sendsCompressed && version == .v4
     }
 
     /// The connection, which tells this WebSocket apart from a session's others.
@@ -61,13 +78,22 @@ struct WebSocketOutput: @unchecked Sendable {
         }
     }
 
-    /// Writes the packet's compressed frame when it has one and deflate was agreed.
+    /// Writes the packet's frame: the prepared one, or the compressed one
+    /// when it has one and deflate was agreed, or its v3 framing.
     func write(_ packet: EngineIOOutboundPacket, delayedFlush: Bool = false, flush: Bool = true) {
-        if sendsCompressed, let compressed = packet.compressedFrame {
-            write(compressed, delayedFlush: delayedFlush, flush: flush)
-        } else {
-            write(packet.frame, delayedFlush: delayedFlush, flush: flush)
+        write(usesPreparedFrames ? packet.frame : frame(of: packet), delayedFlush: delayedFlush, flush: flush)
+    }
+
+    /// The frame this connection gets for `packet` when the prepared one
+    /// may not do.
+    private func frame(of packet: EngineIOOutboundPacket) -> ByteBuffer {
+        if version == .v3 && packet.packet.isBinary {
+            // Not compressed: the compressed frame holds the v4 payload, and
+            // compressing is optional per message.
+            return WebSocketFrameWriter.v3BinaryMessageFrame(packet.packet.data, base64: base64Binary)
         }
+        if sendsCompressed, let compressed = packet.compressedFrame { return compressed }
+        return packet.frame
     }
 
     /// Sends a close frame (unless `code` is nil) and closes the connection.

@@ -108,4 +108,8 @@ public enum EngineIODecodingError: Error, Sendable, Hashable {
     case invalidUTF8
     /// More packets in one polling payload than the server accepts.
     case tooManyPackets(limit: Int)
+    /// An Engine.IO v3 payload whose length prefix is not a decimal number
+    /// (or is missing its end), or names more than what follows, or ends in
+    /// the middle of a character.
+    case invalidLength
 }

@@ -13,6 +13,11 @@ final class SocketIOConnection {
     let server: SocketIOServer
     /// The request that opened the connection, shared by its sockets.
     let request: SharedRequest
+    /// A Socket.IO v2 client (Engine.IO v3 under it), which speaks revision
+    /// 4 of the Socket.IO protocol: it is connected to `/` without asking,
+    /// names other namespaces with a query string instead of an auth
+    /// payload, and gets CONNECT answers without a payload.
+    let isV2Client: Bool
     private var decoder: PacketDecoding
     /// The sockets, one per namespace joined (a few at most: a list), each
     /// with its namespace's name: finding the socket of a packet reads only
@@ -34,6 +39,7 @@ final class SocketIOConnection {
         self.engine = engine
         self.server = server
         self.request = SharedRequest(engine.request)
+        self.isV2Client = engine.protocolVersion == .v3
         self.decoder = PacketDecoding(configuration: server.configuration)
     }
 
@@ -48,6 +54,11 @@ final class SocketIOConnection {
             in: server.configuration.connectTimeout,
             handler: ConnectTimeout(token: connection.token)
         )
+        if connection.isV2Client {
+            // A v2 client never sends CONNECT for `/`: the reference server
+            // connects it at once, with an empty auth.
+            connection.connect(to: SocketIOPacket.mainNamespace, auth: .object([:]))
+        }
     }
 
     /// No namespace was joined in time: close.
@@ -71,6 +82,9 @@ final class SocketIOConnection {
         }
         guard let packet = decoded else { return }
         switch packet.type {
+        case .connect where isV2Client:
+            let (name, auth) = Self.v2Namespace(packet.namespace)
+            connect(to: name, auth: auth)
         case .connect:
             connect(to: packet.namespace, auth: packet.data ?? .object([:]))
         case .connectError:
@@ -80,6 +94,16 @@ final class SocketIOConnection {
             // as the reference server does.
             socket(in: packet.namespace)?.receive(packet)
         }
+    }
+
+    /// A v2 client's CONNECT names `/nsp?x=y`: the namespace is the path,
+    /// the auth the query's parameters (`{"x":"y"}`; the last of a repeated
+    /// name, as the reference's `Object.fromEntries` keeps it).
+    static func v2Namespace(_ named: String) -> (name: String, auth: JSONValue) {
+        guard let question = named.firstIndex(of: "?") else { return (named, .object([:])) }
+        var auth = JSONObject()
+        for (key, value) in QueryString(uri: named).pairs { auth[key] = .string(value) }
+        return (String(named[..<question]), .object(auth))
     }
 
     /// The socket joined to `namespace`, if any.
@@ -93,11 +117,11 @@ final class SocketIOConnection {
     private func connect(to name: String, auth: JSONValue) {
         guard socket(in: name) == nil, !connecting.contains(name) else { return }
         guard joined.count + connecting.count < server.configuration.maxNamespacesPerConnection else {
-            refuse(name, SocketIOConnectError("Too many namespaces"))
+            refuse(name, SocketIOConnectError("Too many namespaces"), byMiddleware: false)
             return
         }
         guard let namespace = server.namespace(for: name, auth: auth) else {
-            refuse(name, SocketIOConnectError("Invalid namespace"))
+            refuse(name, SocketIOConnectError("Invalid namespace"), byMiddleware: false)
             return
         }
         connecting.append(name)
@@ -120,7 +144,7 @@ final class SocketIOConnection {
             connecting.removeAll { $0 == namespace.name }
             guard !closed else { return }
             if let error {
-                refuse(namespace.name, error)
+                refuse(namespace.name, error, byMiddleware: true)
                 return
             }
             joined.append((namespace.name, socket))
@@ -144,8 +168,12 @@ final class SocketIOConnection {
         }
     }
 
-    private func refuse(_ name: String, _ error: SocketIOConnectError) {
-        send(.connectError(message: error.message, data: error.data, namespace: name))
+    /// Refuses a CONNECT. A v2 client refused by a middleware gets the
+    /// reference's v2 form (see ``SocketIOConnectError/packet(namespace:v2Form:)``);
+    /// the server's own refusals keep `{"message":...}` for every client, as
+    /// the reference's do.
+    private func refuse(_ name: String, _ error: SocketIOConnectError, byMiddleware: Bool) {
+        send(error.packet(namespace: name, v2Form: byMiddleware && isV2Client))
     }
 
     // MARK: - Output

@@ -23,11 +23,23 @@ public struct SocketIOConnectError: Error, Sendable, Hashable {
         self.data = data
     }
 
-    /// The CONNECT_ERROR payload: `{"message":..., "data":...}`.
-    var payload: JSONValue {
-        var object: JSONObject = ["message": .string(message)]
-        if let data { object["data"] = data }
-        return .object(object)
+    /// The CONNECT_ERROR packet refusing `namespace`: `{"message":..., "data":...}`.
+    ///
+    /// - Parameter v2Form: the refusal of a middleware, for a Socket.IO v2
+    ///   client (Engine.IO v3): the reference then sends `err.data ||
+    ///   err.message`, the data alone when JavaScript deems it true (not
+    ///   null, false, 0 or ""), else the message as a string. Data the packet
+    ///   codec cannot carry there (an array, a number, `true`) falls back to
+    ///   the message.
+    func packet(namespace: String, v2Form: Bool) -> SocketIOPacket {
+        guard v2Form else { return .connectError(message: message, data: data, namespace: namespace) }
+        let payload: JSONValue
+        switch data {
+        case .object(let object)?: payload = .object(object)
+        case .string(let text)? where !text.isEmpty: payload = .string(text)
+        default: payload = .string(message)
+        }
+        return SocketIOPacket(type: .connectError, namespace: namespace, data: payload)
     }
 }
 

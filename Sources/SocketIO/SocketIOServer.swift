@@ -8,6 +8,15 @@ import NIOConcurrencyHelpers
 /// A Socket.IO v5 server: namespaces, rooms, acks, broadcasts and
 /// middlewares over an Engine.IO v4 endpoint (path `/socket.io/`).
 ///
+/// With `configuration.engine.allowEIO3`, Socket.IO v2 clients
+/// (socket.io-client 2.x, python-socketio 4.x) connect too, over Engine.IO
+/// v3, speaking the protocol's revision 4 as the reference server does for
+/// them: they are connected to `/` at once (no CONNECT from them), name other
+/// namespaces with a query string (`/nsp?token=x`, which becomes the auth),
+/// get CONNECT answers without a payload, socket ids derived from the
+/// session id, and a middleware's refusal as its data (or message) alone.
+/// Events, acks and binary attachments are the same for both.
+///
 /// ```swift
 /// let group = MultiThreadedEventLoopGroup.singleton
 /// let io = SocketIOServer(group: group)

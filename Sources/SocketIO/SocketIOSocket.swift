@@ -22,7 +22,9 @@ import Logging
 /// }
 /// ```
 public final class SocketIOSocket {
-    /// Socket id (different from the Engine.IO session id, as in the reference).
+    /// Socket id (different from the Engine.IO session id, as in the
+    /// reference; for a Socket.IO v2 client, derived from it as the
+    /// reference derives it: the session id in `/`, `<namespace>#<sid>` elsewhere).
     public let id: SocketID
     /// The namespace joined.
     public let namespace: SocketIONamespace
@@ -85,6 +87,13 @@ public final class SocketIOSocket {
             data = session.data
             recovered = true
             joinedRooms = session.rooms.filter { $0 != session.id }
+        } else if connection.isV2Client {
+            // The reference's ids for v2 clients, which compute the same
+            // themselves: the Engine.IO id for `/`, `<namespace>#<id>` else.
+            // No recovery: a v2 client never gets (or sends) a pid.
+            id = namespace.name == SocketIOPacket.mainNamespace ? connection.engine.id : namespace.name + "#" + connection.engine.id
+            pid = nil
+            recovered = false
         } else {
             id = SessionID.make(shard: shard, using: &rng)
             pid = connection.server.configuration.connectionStateRecovery == nil ? nil : SessionID.make(shard: shard, using: &rng)
@@ -108,9 +117,13 @@ public final class SocketIOSocket {
         let restored = joinedRooms
         joinedRooms = []
         join(restored)
-        var payload: JSONObject = ["sid": .string(id)]
-        if let pid { payload["pid"] = .string(pid) }
-        connection.send(.connect(namespace: namespace.name, data: payload))
+        if connection.isV2Client {
+            connection.send(.connect(namespace: namespace.name))
+        } else {
+            var payload: JSONObject = ["sid": .string(id)]
+            if let pid { payload["pid"] = .string(pid) }
+            connection.send(.connect(namespace: namespace.name, data: payload))
+        }
         for packet in missed {
             connection.write(connection.server.encoding.encode(packet, compress: true), volatile: false)
         }

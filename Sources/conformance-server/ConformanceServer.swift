@@ -28,6 +28,8 @@ struct ConformanceServer: AsyncParsableCommand {
     var broadcastFlushDelay = 0
     @Option(help: "Socket.IO packet format of /socket.io/: default or msgpack (socket.io-msgpack-parser).")
     var parser = SocketIOParser.default.rawValue
+    @Flag(help: "Also accept Engine.IO v3 clients (Socket.IO v2: socket.io-client 2.x, python-socketio 4.x) on both endpoints.")
+    var allowEio3 = false
 
     func validate() throws {
         guard SocketIOParser(rawValue: parser) != nil else {
@@ -61,6 +63,7 @@ struct ConformanceServer: AsyncParsableCommand {
         configuration.cors = CORSPolicy(origin: .reflect, credentials: true)
         if perMessageDeflate { configuration.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024) }
         configuration.broadcastFlushDelay = .milliseconds(Int64(broadcastFlushDelay))
+        configuration.allowEIO3 = allowEio3
         return configuration
     }
 }

@@ -22,6 +22,8 @@ public final class EmbeddedClient {
         public var body: String
         /// Headers, names lowercased.
         public var headers: [String: String]
+        /// The body's bytes (for binary bodies, which `body` cannot show).
+        public var bytes: [UInt8] = []
     }
 
     /// A server frame: opcode, payload, RSV1.
@@ -54,11 +56,18 @@ public final class EmbeddedClient {
 
     /// Sends an HTTP/1.1 request.
     public func request(_ method: String, _ target: String, body: String = "", headers: [String] = []) throws {
+        try request(method, target, bytes: Array(body.utf8), headers: headers)
+    }
+
+    /// Sends an HTTP/1.1 request with a body of any bytes.
+    public func request(_ method: String, _ target: String, bytes body: [UInt8], headers: [String] = []) throws {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: x\r\n"
         for header in headers { text += header + "\r\n" }
-        if method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
-        text += "\r\n" + body
-        try channel.writeInbound(ByteBuffer(string: text))
+        if method == "POST" { text += "Content-Length: \(body.count)\r\n" }
+        text += "\r\n"
+        var bytes = ByteBuffer(string: text)
+        bytes.writeBytes(body)
+        try channel.writeInbound(bytes)
         loop.run()
     }
 
@@ -91,7 +100,8 @@ public final class EmbeddedClient {
         let length = status == 101 ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         let stop = min(view.count, end + 4 + length)
         if view.count > stop { leftover = ByteBuffer(bytes: view[stop...]) }
-        return Response(status: status, body: String(decoding: view[(end + 4)..<stop], as: UTF8.self), headers: headers)
+        let body = Array(view[(end + 4)..<stop])
+        return Response(status: status, body: String(decoding: body, as: UTF8.self), headers: headers, bytes: body)
     }
 
     /// Performs a WebSocket upgrade; returns the HTTP answer (101 on success).

@@ -50,15 +50,13 @@ extension EngineIOSessionStateMachine {
                 return [.startDraining(clientClosed: false)]
             }
             guard queue.packets.isEmpty else {
-                let payload = queue.takePayload()
+                let payload = queue.takePayload(as: pollingFormat)
                 state = .draining(Draining(packets: [], probe: probe))
                 return [.answer(held, .payload(payload)), .startDraining(clientClosed: false)]
             }
-            actions.append(.answer(held, .payload(Self.closePayload)))
+            actions.append(.answer(held, .payload(closePayload)))
         } else if let held = queue.heldPoll {
-            var payload = queue.takePayload()
-            EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: payload.readableBytes == 0, to: &payload)
-            actions.append(.answer(held, .payload(payload)))
+            actions.append(.answer(held, .payload(queue.takePayload(as: pollingFormat, closing: true))))
         }
         if let probe { actions += [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)] }
         return actions

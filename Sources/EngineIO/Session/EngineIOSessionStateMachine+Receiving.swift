@@ -14,8 +14,10 @@ extension EngineIOSessionStateMachine {
     enum ReceiveAction {
         /// Hand the message to the application.
         case deliver(EngineIOMessage)
-        /// A pong: tell the heartbeat.
+        /// A pong (v4): tell the heartbeat.
         case pong
+        /// A client ping (v3): tell the heartbeat and answer with a pong.
+        case ping
         /// Close the session for this reason.
         case close(EngineIOCloseReason)
         /// Nothing (a packet of a transport that is no longer the session's,
@@ -30,13 +32,13 @@ extension EngineIOSessionStateMachine {
         switch origin {
         case .polling:
             switch state {
-            case .polling, .upgrading: return Self.meaning(of: packet)
+            case .polling, .upgrading: return meaning(of: packet)
             case .websocket, .draining, .closed: return .ignore
             }
         case .webSocket(let connection):
             switch state {
             case .websocket(let socket):
-                return socket.connection == connection ? Self.meaning(of: packet) : .ignore
+                return socket.connection == connection ? meaning(of: packet) : .ignore
             case .upgrading(_, let probe) where probe.socket.connection == connection:
                 return .upgrade(probeReceived(packet))
             case .draining(let draining) where draining.probe?.connection == connection:
@@ -48,18 +50,20 @@ extension EngineIOSessionStateMachine {
     }
 
     /// What a packet on the session's active transport means.
-    private static func meaning(of packet: EngineIOPacket) -> ReceiveAction {
+    private func meaning(of packet: EngineIOPacket) -> ReceiveAction {
         switch packet.type {
         case .message:
             return .deliver(packet.isBinary ? .binary(packet.data) : .text(packet.data))
         case .pong:
-            return .pong
+            // v3 heartbeats go from client to server: a client pong is a
+            // protocol error ("invalid heartbeat direction" in the reference).
+            return version == .v4 ? .pong : .close(.transportError)
         case .close:
             return .close(.transportClose)
         case .ping:
             // v4 heartbeats go from server to client: a client ping is a
-            // protocol error ("invalid heartbeat direction" in the reference).
-            return .close(.transportError)
+            // protocol error, as above.
+            return version == .v3 ? .ping : .close(.transportError)
         case .open, .upgrade, .noop:
             return .ignore
         }
@@ -77,7 +81,7 @@ extension EngineIOSessionStateMachine {
             state = .closed
             let actions: [Action]
             if !queue.packets.isEmpty {
-                actions = [.answer(poll, .payload(queue.takePayload()))]
+                actions = [.answer(poll, .payload(queue.takePayload(as: pollingFormat)))]
             } else {
                 queue.heldPoll = poll
                 actions = []
@@ -89,7 +93,7 @@ extension EngineIOSessionStateMachine {
             state = .closed
             let actions: [Action]
             if !queue.packets.isEmpty {
-                actions = [.answer(poll, .payload(queue.takePayload()))]
+                actions = [.answer(poll, .payload(queue.takePayload(as: pollingFormat)))]
             } else {
                 // Held, as always; once the probe went through, a noop
                 // releases it shortly (see ``probeNoopDue()``) unless the `5`
@@ -110,12 +114,14 @@ extension EngineIOSessionStateMachine {
                 // before the packets (it defers a payload's packets by a
                 // microtask) and reports "transport close" before an
                 // "io server disconnect"; the reference keeps them apart too.
-                let payload = Self.payload(of: &draining)
+                let bytes = draining.packets.reduce(0) { $0 + $1.packet.data.readableBytes }
+                let payload = Self.payload(of: draining.packets, bytes: bytes, as: pollingFormat, closing: false)
+                draining.packets.removeAll()
                 state = .draining(draining)
                 return [.answer(poll, .payload(payload))]
             }
             state = .closed
-            var actions: [Action] = [.answer(poll, draining.clientClosed ? .noop : .payload(Self.closePayload))]
+            var actions: [Action] = [.answer(poll, draining.clientClosed ? .noop : .payload(closePayload))]
             if let probe = draining.probe {
                 actions += [.cancelUpgradeTimer, .closeWebSocket(probe, code: 1000)]
             }
@@ -154,16 +160,8 @@ extension EngineIOSessionStateMachine {
         } ?? false
     }
 
-    /// A payload of the close packet alone.
-    static var closePayload: ByteBuffer { EngineIOPayload.encode([EngineIOPacket(type: .close)]) }
-
-    static func payload(of draining: inout Draining) -> ByteBuffer {
-        var body = ByteBuffer()
-        var first = true
-        while let packet = draining.packets.popFirst() {
-            EngineIOPayload.append(packet.packet, isFirst: first, to: &body)
-            first = false
-        }
-        return body
+    /// A payload of the close packet alone, in the session's format.
+    var closePayload: EngineIOPollingBody {
+        Self.payload(of: [], bytes: 0, as: pollingFormat, closing: true)
     }
 }

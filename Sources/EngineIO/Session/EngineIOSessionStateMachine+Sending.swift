@@ -50,12 +50,13 @@ extension EngineIOSessionStateMachine {
     /// The end of the turn after ``send(_:volatile:)`` said
     /// `answerHeldPollSoon`: the held GET with everything queued, if both
     /// are still there.
-    mutating func answerHeldPoll() -> (Poll, ByteBuffer)? {
-        withPollingQueue { queue -> (Poll, ByteBuffer)? in
+    mutating func answerHeldPoll() -> (Poll, EngineIOPollingBody)? {
+        let format = pollingFormat
+        return withPollingQueue { queue -> (Poll, EngineIOPollingBody)? in
             queue.flushScheduled = false
             guard let poll = queue.heldPoll, !queue.packets.isEmpty else { return nil }
             queue.heldPoll = nil
-            return (poll, queue.takePayload())
+            return (poll, queue.takePayload(as: format))
         } ?? nil
     }
 }

@@ -90,7 +90,7 @@ extension EngineIOSessionStateMachine {
         guard case .upgrading(var queue, let probe) = state, let held = queue.heldPoll else { return [] }
         state = .closed
         queue.heldPoll = nil
-        let answer: PollAnswer = queue.packets.isEmpty ? .noop : .payload(queue.takePayload())
+        let answer: PollAnswer = queue.packets.isEmpty ? .noop : .payload(queue.takePayload(as: pollingFormat))
         state = .upgrading(queue, probe: probe)
         return [.answer(held, answer)]
     }

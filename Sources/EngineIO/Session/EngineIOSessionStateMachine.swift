@@ -71,18 +71,36 @@ struct EngineIOSessionStateMachine<WebSocket: EngineIOSessionTransport, Poll: En
             bytes += packet.packet.data.readableBytes
         }
 
-        /// Every queued packet as one polling payload, then an empty queue.
-        mutating func takePayload() -> ByteBuffer {
-            var body = ByteBuffer()
-            body.reserveCapacity(bytes + packets.count * 2)
-            var first = true
-            while let packet = packets.popFirst() {
-                EngineIOPayload.append(packet.packet, isFirst: first, to: &body)
-                first = false
+        /// Every queued packet as one polling payload in `format`, then an
+        /// empty queue; `closing` adds the close packet at the end.
+        mutating func takePayload(as format: EngineIOPollingFormat, closing: Bool = false) -> EngineIOPollingBody {
+            defer {
+                packets.removeAll(keepingCapacity: true)
+                bytes = 0
             }
-            bytes = 0
-            return body
+            return EngineIOSessionStateMachine.payload(of: packets, bytes: bytes, as: format, closing: closing)
         }
+    }
+
+    /// `packets` (`bytes` of data in all) as one polling payload in
+    /// `format`; `closing` adds the close packet at the end.
+    static func payload(
+        of packets: Deque<EngineIOOutboundPacket>, bytes: Int, as format: EngineIOPollingFormat, closing: Bool
+    ) -> EngineIOPollingBody {
+        guard case .v4 = format else {
+            var all = packets.map(\.packet)
+            if closing { all.append(EngineIOPacket(type: .close)) }
+            return format.encode(all)
+        }
+        var body = ByteBuffer()
+        body.reserveCapacity(bytes + packets.count * 2 + (closing ? 2 : 0))
+        var first = true
+        for packet in packets {
+            EngineIOPayload.append(packet.packet, isFirst: first, to: &body)
+            first = false
+        }
+        if closing { EngineIOPayload.append(EngineIOPacket(type: .close), isFirst: first, to: &body) }
+        return EngineIOPollingBody(bytes: body, isBinary: false)
     }
 
     /// A WebSocket with the session's id, opened to take over from polling.
@@ -106,8 +124,8 @@ struct EngineIOSessionStateMachine<WebSocket: EngineIOSessionTransport, Poll: En
     /// What an answer to a polling request says.
     enum PollAnswer {
         /// 200 with this payload.
-        case payload(ByteBuffer)
-        /// 200 with a noop (`6`): releases a GET so the client can go on.
+        case payload(EngineIOPollingBody)
+        /// 200 with a noop (`6`, in v3 `1:6`): releases a GET so the client can go on.
         case noop
         /// 200 `ok`: a POST was taken.
         case ok
@@ -148,19 +166,27 @@ struct EngineIOSessionStateMachine<WebSocket: EngineIOSessionTransport, Poll: En
     var state: State
     /// The bound of the polling backlog (see ``EngineIOConfiguration/effectiveMaxBufferedBytes``).
     let maxBufferedBytes: Int
+    /// The protocol revision: who pings (the client in v3, the server in v4).
+    let version: EngineIOProtocolVersion
+    /// How polling bodies are framed (chosen at the handshake).
+    let pollingFormat: EngineIOPollingFormat
 
     /// A session opened by a polling handshake: the OPEN packet waits for the handshake GET.
-    init(pollingWithOpen open: EngineIOOutboundPacket, maxBufferedBytes: Int) {
+    init(pollingWithOpen open: EngineIOOutboundPacket, maxBufferedBytes: Int, format: EngineIOPollingFormat = .v4) {
         var queue = PollingQueue()
         queue.append(open)
         self.state = .polling(queue)
         self.maxBufferedBytes = maxBufferedBytes
+        self.pollingFormat = format
+        self.version = format.version
     }
 
     /// A session opened directly over `socket` (its OPEN packet is written by the caller).
-    init(webSocket socket: WebSocket, maxBufferedBytes: Int) {
+    init(webSocket socket: WebSocket, maxBufferedBytes: Int, version: EngineIOProtocolVersion = .v4) {
         self.state = .websocket(socket)
         self.maxBufferedBytes = maxBufferedBytes
+        self.version = version
+        self.pollingFormat = EngineIOPollingFormat(version: version, base64: nil)
     }
 
     /// True until the session closes (a draining session is closed for the application).

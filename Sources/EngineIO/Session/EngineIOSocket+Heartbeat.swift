@@ -1,10 +1,11 @@
 import NIOCore
 import EngineIOCore
 
-/// The heartbeat's timer: ``EngineIOHeartbeat`` decides, this arms NIO
-/// callbacks and sends the pings.
+/// The heartbeat's timer: ``EngineIOSessionHeartbeat`` decides, this arms
+/// NIO callbacks and sends the pings (v4).
 extension EngineIOSocket {
-    /// Starts the heartbeat: a ping after pingInterval.
+    /// Starts the heartbeat: a ping after pingInterval (v4), or a deadline
+    /// for the client's first ping (v3).
     func startHeartbeat() {
         apply(heartbeat.start(now: eventLoop.now))
     }

@@ -21,7 +21,7 @@ extension EngineIOSocket {
     @discardableResult
     public func send(_ packets: [EngineIOOutboundPacket], volatile: Bool, broadcast: Bool = false) -> Bool {
         eventLoop.assertInEventLoop()
-        if packets.count > 1, let websocket = state.webSocket, !websocket.sendsCompressed, let frames = Self.framesTogether(packets) {
+        if packets.count > 1, let websocket = state.webSocket, websocket.usesPreparedFrames, let frames = Self.framesTogether(packets) {
             if volatile && !websocket.isWritable { return false }
             websocket.write(frames, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
             return true
@@ -34,8 +34,9 @@ extension EngineIOSocket {
     }
 
     /// Sends a message packet followed by one binary message (a Socket.IO
-    /// event with one attachment: every room delta). Over a WebSocket
-    /// without compression both frames are written straight into one buffer:
+    /// event with one attachment: every room delta). Over a WebSocket that
+    /// takes prepared frames (v4, no compression) both frames are written
+    /// straight into one buffer:
     /// no packet, frame or list is built for the attachment.
     ///
     /// - Parameter compress: whether the binary message may be compressed
@@ -46,7 +47,7 @@ extension EngineIOSocket {
         eventLoop.assertInEventLoop()
         let length = attachment.readableBytes
         let total = packet.frame.readableBytes + WebSocketFrameWriter.headerLength(payloadLength: length) + length
-        if total <= Self.framesTogetherLimit, let websocket = state.webSocket, !websocket.sendsCompressed {
+        if total <= Self.framesTogetherLimit, let websocket = state.webSocket, websocket.usesPreparedFrames {
             if volatile && !websocket.isWritable { return false }
             var frames = ByteBuffer()
             frames.reserveCapacity(total)

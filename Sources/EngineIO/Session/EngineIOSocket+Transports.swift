@@ -30,7 +30,9 @@ extension EngineIOSocket {
         }
         let packets: [EngineIOPacket]
         do {
-            packets = try EngineIOPayload.decode(body, maxPackets: configuration.maxPacketsPerPayload)
+            packets = try state.pollingFormat.decode(
+                body, octetStream: reply.isOctetStream, maxPackets: configuration.maxPacketsPerPayload
+            )
         } catch {
             reply.respond(.error(.badRequest))
             close(reason: .parseError)
@@ -57,7 +59,9 @@ extension EngineIOSocket {
     /// closed when the session cannot upgrade now.
     func attachProbe(_ output: WebSocketOutput) {
         let bound = output.boundToSession(on: eventLoop)
-        guard canStartUpgrade else {
+        // A probe must speak the session's revision: its frames are read
+        // and written by it.
+        guard canStartUpgrade, output.version == state.version else {
             perform([.closeWebSocket(bound, code: 1008)])
             return
         }
@@ -71,12 +75,17 @@ extension EngineIOSocket {
         case .deliver(let message):
             if let delegate { delegate.engineSocket(self, received: message) } else { onMessage?(message) }
         case .pong:
-            // Taken when it is read: a pong read after its deadline comes too
-            // late, even if the timer (which may run a little late) has not
-            // fired yet; the reference's timers run first too.
+            // Taken when it is read: a heartbeat read after its deadline
+            // comes too late, even if the timer (which may run a little
+            // late) has not fired yet; the reference's timers run first too.
             let now = eventLoop.now
             if heartbeat.hasTimedOut(at: now) { return close(reason: .pingTimeout) }
             apply(heartbeat.pongReceived(now: now))
+        case .ping:
+            let now = eventLoop.now
+            if heartbeat.hasTimedOut(at: now) { return close(reason: .pingTimeout) }
+            apply(heartbeat.pingReceived(now: now))
+            sendControl(EngineIOPacket(type: .pong))
         case .close(let reason):
             close(reason: reason)
         case .ignore:
@@ -147,10 +156,18 @@ extension EngineIOSocket {
 
     private func response(to answer: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.PollAnswer, for poll: PollReply) -> HTTPResponse {
         switch answer {
-        case .payload(let payload): server.pollingResponse(payload: payload, for: poll)
-        case .noop: .payload(ByteBuffer(string: "6"))
+        case .payload(let payload): server.pollingResponse(payload, for: poll)
+        case .noop: server.pollingResponse(Self.noopBody(state.pollingFormat), for: poll)
         case .ok: .ok
         case .error(let error): .error(error)
+        }
+    }
+
+    /// A payload of one noop: `6` in v4, `1:6` in v3.
+    private static func noopBody(_ format: EngineIOPollingFormat) -> EngineIOPollingBody {
+        switch format {
+        case .v4: EngineIOPollingBody(bytes: ByteBuffer(string: "6"), isBinary: false)
+        case .v3: format.encode([EngineIOPacket(type: .noop)])
         }
     }
 }

@@ -39,6 +39,11 @@ public final class EngineIOSocket {
     /// closes (then released, which breaks the cycle with its owner).
     public var delegate: (any EngineIOSocketDelegate)?
 
+    /// The protocol revision the client speaks: v3 only where the server
+    /// allows it (``EngineIOConfiguration/allowEIO3``). Socket.IO reads it
+    /// to speak the matching Socket.IO revision (v4 over Engine.IO v3).
+    public var protocolVersion: EngineIOProtocolVersion { state.version }
+
     /// The transport in use.
     public var transport: EngineIOTransportKind {
         state.webSocket == nil ? .polling : .websocket
@@ -51,8 +56,9 @@ public final class EngineIOSocket {
     let shard: SessionShard
     /// Where the session is: transports, queue, draining.
     var state: EngineIOSessionStateMachine<WebSocketOutput, PollReply>
-    /// When to ping and when a pong is due.
-    var heartbeat: EngineIOHeartbeat
+    /// When to ping and when a pong is due (v4), or when a client ping is
+    /// due (v3).
+    var heartbeat: EngineIOSessionHeartbeat
     /// The armed heartbeat timer.
     var heartbeatTimer: NIOScheduledCallback?
     /// The heartbeat timer's way back to the session (cleared on close,
@@ -85,17 +91,21 @@ public final class EngineIOSocket {
         self.server = server
         self.shard = shard
         self.state = state
-        self.heartbeat = EngineIOHeartbeat(
+        self.heartbeat = EngineIOSessionHeartbeat(
+            version: state.version,
             pingInterval: server.configuration.pingInterval,
             pingTimeout: server.configuration.pingTimeout
         )
     }
 
     /// A session opened by a polling handshake; its OPEN packet waits for the handshake GET.
-    static func polling(id: String, request: EngineIORequest, server: EngineIOServer, shard: SessionShard, open: EngineIOPacket) -> EngineIOSocket {
+    static func polling(
+        id: String, request: EngineIORequest, server: EngineIOServer, shard: SessionShard, open: EngineIOPacket, format: EngineIOPollingFormat
+    ) -> EngineIOSocket {
         let state = EngineIOSessionStateMachine<WebSocketOutput, PollReply>(
             pollingWithOpen: EngineIOOutboundPacket(packet: open),
-            maxBufferedBytes: server.configuration.effectiveMaxBufferedBytes
+            maxBufferedBytes: server.configuration.effectiveMaxBufferedBytes,
+            format: format
         )
         return EngineIOSocket(id: id, request: request, server: server, shard: shard, state: state)
     }
@@ -104,7 +114,8 @@ public final class EngineIOSocket {
     static func webSocket(id: String, request: EngineIORequest, server: EngineIOServer, shard: SessionShard, output: WebSocketOutput) -> EngineIOSocket {
         let state = EngineIOSessionStateMachine<WebSocketOutput, PollReply>(
             webSocket: output.boundToSession(on: shard.eventLoop),
-            maxBufferedBytes: server.configuration.effectiveMaxBufferedBytes
+            maxBufferedBytes: server.configuration.effectiveMaxBufferedBytes,
+            version: output.version
         )
         return EngineIOSocket(id: id, request: request, server: server, shard: shard, state: state)
     }
@@ -163,7 +174,7 @@ public final class EngineIOSocket {
         send(server.outboundPacket(.binary(binary), compress: compress))
     }
 
-    /// Sends a control packet (a ping) on the active transport, never dropped.
+    /// Sends a control packet (a ping, or a v3 pong) on the active transport, never dropped.
     func sendControl(_ packet: EngineIOPacket) {
         let outbound = EngineIOOutboundPacket(packet: packet)
         switch state.sendControl(outbound) {
@@ -180,7 +191,7 @@ public final class EngineIOSocket {
         // give the session a side table and slow every retain of it.)
         eventLoop.assumeIsolated().execute { [self] in
             guard let (poll, payload) = state.answerHeldPoll() else { return }
-            poll.respond(server.pollingResponse(payload: payload, for: poll))
+            poll.respond(server.pollingResponse(payload, for: poll))
         }
     }
 

@@ -46,7 +46,7 @@ import Testing
         let answered = machine.answerHeldPoll()
         let (poll, payload) = try #require(answered)
         #expect(poll.name == "get")
-        #expect(String(buffer: payload) == "4a\(RS)4b\(RS)4c")
+        #expect(String(buffer: payload.bytes) == "4a\(RS)4b\(RS)4c")
         #expect(describe(machine) == "polling queue [] bytes 0 held none")
         #expect(machine.answerHeldPoll() == nil)
         // The next GET is held again, and the next packet asks for an answer again.
@@ -54,7 +54,7 @@ import Testing
         #expect(describe(machine.send(message("d"), volatile: false)) == "queued answerHeldPollSoon=true")
         let second = machine.answerHeldPoll()
         #expect(second?.0.name == "get2")
-        #expect(second.map { String(buffer: $0.1) } == "4d")
+        #expect(second.map { String(buffer: $0.1.bytes) } == "4d")
     }
 
     @Test func theEndOfTurnAnswerFindsNothingWhenTheGETWasTakenMeanwhile() {
@@ -113,7 +113,7 @@ import Testing
         var machine = pollingMachine()
         _ = machine.pollArrived(FakePoll("get"))
         #expect(describe(machine.sendControl(EngineIOOutboundPacket(packet: packet(.ping)))) == "queued answerHeldPollSoon=true")
-        #expect(machine.answerHeldPoll().map { String(buffer: $0.1) } == "2")
+        #expect(machine.answerHeldPoll().map { String(buffer: $0.1.bytes) } == "2")
     }
 
     @Test func nothingIsSentOnceClosedOrDraining() {

@@ -60,7 +60,7 @@ func text(of packet: EngineIOPacket) -> String {
 
 func describe(_ answer: Machine.PollAnswer) -> String {
     switch answer {
-    case .payload(let body): "payload \(String(buffer: body))"
+    case .payload(let body): "payload \(String(buffer: body.bytes))"
     case .noop: "noop"
     case .ok: "ok"
     case .error(let error): "error \(error)"
@@ -91,6 +91,7 @@ func describe(_ action: Machine.ReceiveAction) -> String {
     case .deliver(.text(let text)): "deliver text \(String(buffer: text))"
     case .deliver(.binary(let bytes)): "deliver binary \(Array(bytes.readableBytesView))"
     case .pong: "pong"
+    case .ping: "ping"
     case .close(let reason): "close session \(reason.rawValue)"
     case .ignore: "ignore"
     case .upgrade(let actions): "upgrade \(describe(actions))"
