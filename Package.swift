@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
+        .library(name: "WhiteboardRoom", targets: ["WhiteboardRoom"]),
+        .library(name: "ArenaRoom", targets: ["ArenaRoom"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
@@ -103,10 +105,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "WhiteboardRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
+        .target(name: "ArenaRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
         .target(
             name: "RoomEngineSocketIO",
             dependencies: [
-                "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +119,7 @@ let package = Package(
         .target(
             name: "SnapshotStore",
             dependencies: [
-                "RoomEngine", "CZlib",
+                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "huddle",
             dependencies: [
-                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -196,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "RoomEngineSocketIOTests",
             dependencies: [
-                "RoomEngineSocketIO", "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -205,14 +209,14 @@ let package = Package(
         .testTarget(
             name: "SnapshotStoreTests",
             dependencies: [
-                "SnapshotStore", "RoomEngine",
+                "SnapshotStore", "RoomEngine", "WhiteboardRoom", "ArenaRoom",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "RoomEngineTests",
-            dependencies: ["RoomEngine", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

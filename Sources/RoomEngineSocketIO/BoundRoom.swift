@@ -1,6 +1,8 @@
+import ArenaRoom
 import Logging
 import NIOCore
 public import RoomEngine
+import WhiteboardRoom
 
 /// A live room as the binding drives it, whatever its logic: the
 /// ``RoomHandle`` the directory keeps, plus what sessions need to route

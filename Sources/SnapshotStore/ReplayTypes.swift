@@ -1,4 +1,6 @@
+import ArenaRoom
 public import RoomEngine
+import WhiteboardRoom
 
 /// A room being re-simulated chunk by chunk from a stored recording.
 ///

@@ -1,3 +1,4 @@
+import ArenaRoom
 import ArgumentParser
 import Foundation
 import Logging
@@ -5,6 +6,7 @@ import NIOCore
 import NIOPosix
 import RoomEngine
 import SnapshotStore
+import WhiteboardRoom
 
 /// `huddle sessions synthesize` (hidden): records synthetic sessions through
 /// the real ``SnapshotRecorder``, for benchmarks and end-to-end tests.

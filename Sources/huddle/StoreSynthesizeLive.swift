@@ -1,9 +1,11 @@
+import ArenaRoom
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
 import SnapshotStore
+import WhiteboardRoom
 
 extension StoreSynthesize {
     /// Runs `rooms` RoomRunners in real time for `seconds`, bots enqueueing

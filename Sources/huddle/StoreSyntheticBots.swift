@@ -1,4 +1,6 @@
+import ArenaRoom
 import RoomEngine
+import WhiteboardRoom
 
 /// Deterministic synthetic players for `huddle sessions synthesize`: what a
 /// room of people drawing (whiteboard) or running around (arena) sends.

@@ -2,6 +2,7 @@ import Foundation
 import RoomEngine
 @testable import SnapshotStore
 import Testing
+import WhiteboardRoom
 
 @Suite("Recorder policies: overflow, crashes, retention, one writer, concurrent readers")
 struct RecorderPolicyTests {

@@ -3,6 +3,7 @@ import RoomEngine
 @testable import SnapshotStore
 import Synchronization
 import Testing
+import WhiteboardRoom
 
 @Suite("Recording a room into SQLite and reading it back")
 struct RecordingRoundTripTests {

@@ -3,6 +3,7 @@ import NIOCore
 import RoomEngine
 @testable import SnapshotStore
 import Testing
+import WhiteboardRoom
 
 /// A store path in a fresh temporary directory, removed with its side files.
 final class TemporaryStore: Sendable {

@@ -235,11 +235,6 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         timer = loop.schedule(at: deadline) { self.runTick(dueAt: deadline) }
     }
 
-    // Pre-specialized for the built-in kinds: the tick is the hot path, and
-    // unspecialized generic code pays for metadata lookups and witness calls
-    // on every input and delta. Other logics run the generic version.
-    @_specialize(where Logic == WhiteboardLogic)
-    @_specialize(where Logic == ArenaLogic)
     private func runTick(dueAt deadline: NIODeadline) {
         precondition(loop.inLoop)
         guard phase == .running else { return }

@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// What an arena client can send.
 ///
 /// ```text

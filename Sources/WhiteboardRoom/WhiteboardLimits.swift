@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// The fixed limits of a whiteboard room, all enforced with an error rather
 /// than by dropping data (documented in `docs/room-engine.md`).
 public enum WhiteboardLimits {

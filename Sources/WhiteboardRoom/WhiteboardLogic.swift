@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// The rules of a collaborative whiteboard room.
 ///
 /// Members get the lowest free slot and a palette colour on join; cursors

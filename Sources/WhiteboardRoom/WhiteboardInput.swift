@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// What a whiteboard client can send. Decoding validates every field, so a
 /// value of this type is always in range; whether it fits the current board
 /// (does the stroke exist, is there room for another shape) is decided by

@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// One arena player: where it is (raw fixed-point), where it wants to go,
 /// and its score.
 public struct ArenaPlayer: Equatable, Sendable, BinaryCodable {

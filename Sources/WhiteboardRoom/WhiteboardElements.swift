@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// A point on the whiteboard canvas (0…4095 on both axes).
 ///
 /// Encoded as two little-endian `UInt16`s, so a run of points is a compact

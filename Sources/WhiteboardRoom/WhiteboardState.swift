@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// One member of a whiteboard: its slot (the id its cursor streams under),
 /// its assigned colour and its cursor, if it has moved it yet.
 public struct WhiteboardMember: Equatable, Sendable, BinaryCodable {

@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// A reliable change to a whiteboard document, broadcast to every member in
 /// sequence. Clients apply them with ``WhiteboardState/apply(_:)``, the same
 /// function the server uses, so a snapshot plus the later operations always

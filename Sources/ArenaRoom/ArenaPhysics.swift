@@ -1,3 +1,5 @@
+import RoomEngine
+
 /// Deterministic arena movement and collisions, all in integer fixed-point.
 ///
 /// Order of one physics step (documented in `docs/room-engine.md`):

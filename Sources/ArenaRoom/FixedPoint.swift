@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// Integer fixed-point arithmetic for the arena, so physics is bit-identical
 /// on every CPU and compiler.
 ///

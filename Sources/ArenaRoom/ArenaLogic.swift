@@ -1,3 +1,5 @@
+public import RoomEngine
+
 /// The rules of a small real-time arena: players steer with coalesced
 /// direction inputs, the server moves them with integer physics
 /// (``ArenaPhysics``), and pickups spawned from the room's PRNG raise the
