@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
         .library(name: "WhiteboardRoom", targets: ["WhiteboardRoom"]),
         .library(name: "ArenaRoom", targets: ["ArenaRoom"]),
+        .library(name: "HuddleRooms", targets: ["HuddleRooms"]),
+        .library(name: "RoomEngineSocketIO", targets: ["RoomEngineSocketIO"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
@@ -107,10 +109,11 @@ let package = Package(
         ),
         .target(name: "WhiteboardRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
         .target(name: "ArenaRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
+        .target(name: "HuddleRooms", dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom"], swiftSettings: strict),
         .target(
             name: "RoomEngineSocketIO",
             dependencies: [
-                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,7 +122,7 @@ let package = Package(
         .target(
             name: "SnapshotStore",
             dependencies: [
-                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "CZlib",
+                "RoomEngine", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "huddle",
             dependencies: [
-                "RoomEngine", "WhiteboardRoom", "ArenaRoom", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "HuddleRooms", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -161,6 +164,10 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: strict
         ),
+        // The custom room kind of docs/room-kinds.md: defined outside the
+        // engine, used by the tests to prove a kind registered once works in
+        // every layer.
+        .target(name: "CounterRoom", dependencies: ["RoomEngine"], path: "Tests/CounterRoom", swiftSettings: strict),
         .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
         .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
         .testTarget(
@@ -200,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "RoomEngineSocketIOTests",
             dependencies: [
-                "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "HuddleRooms", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -209,14 +216,14 @@ let package = Package(
         .testTarget(
             name: "SnapshotStoreTests",
             dependencies: [
-                "SnapshotStore", "RoomEngine", "WhiteboardRoom", "ArenaRoom",
+                "SnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "RoomEngineTests",
-            dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom", "CounterRoom", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

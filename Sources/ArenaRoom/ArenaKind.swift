@@ -9,3 +9,15 @@ extension RoomKind {
     /// ```
     public static let arena: RoomKind = "arena"
 }
+
+extension RoomKindEntry {
+    /// The arena as a catalog registers it: ``ArenaLogic`` (8 pickups) with
+    /// ``ArenaBots`` for synthetic recordings.
+    ///
+    /// ```swift
+    /// let kinds: RoomKindCatalog = [.arena]
+    /// ```
+    public static let arena = RoomKindEntry(ArenaLogic()) { members, seed in
+        ArenaBots(members: members, seed: seed)
+    }
+}

@@ -1,6 +1,4 @@
-import ArenaRoom
-public import RoomEngine
-import WhiteboardRoom
+import RoomEngine
 
 /// A room being re-simulated chunk by chunk from a stored recording.
 ///
@@ -106,68 +104,12 @@ public struct ReplayStep: Sendable {
     /// (long values are cut at 120 characters).
     public var inputDescriptions: [String]
 
-    init<Logic: RoomLogic>(_ entry: TimelineEntry, logic: Logic) {
+    init(_ entry: TimelineEntry, kind: RoomKindEntry) {
         self.entry = entry
         if case .tick(let stored) = entry {
-            inputDescriptions = stored.tick.inputs.map { InputText.describe($0.bytes, logic: logic) }
+            inputDescriptions = stored.tick.inputs.map { kind.describeInput($0.bytes) }
         } else {
             inputDescriptions = []
         }
-    }
-}
-
-/// Human-readable inputs.
-package enum InputText {
-    /// The decoded input, or its hex bytes when it does not decode.
-    package static func describe<Logic: RoomLogic>(_ bytes: [UInt8], logic: Logic) -> String {
-        let text: String
-        do {
-            text = String(describing: try Logic.Input(decoding: bytes))
-        } catch {
-            text = "undecodable " + bytes.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
-        }
-        return text.count > 120 ? String(text.prefix(117)) + "..." : text
-    }
-}
-
-
-/// The room logics this build can re-simulate, by kind and version.
-///
-/// A recording names its kind and logic version; a replay needs exactly that
-/// logic, because another version may legitimately compute other states
-/// from the same inputs. The catalog is where a new kind (or a kept old
-/// version) is registered for the tools.
-///
-/// ```swift
-/// let catalog = LogicCatalog.standard            // whiteboard v1, arena v1
-/// let logic = try catalog.logic(kind: "arena", version: 1)
-/// ```
-public struct LogicCatalog: Sendable {
-    /// The registered logics.
-    public let logics: [any RoomLogic]
-
-    /// A catalog of these logics.
-    public init(_ logics: [any RoomLogic]) {
-        self.logics = logics
-    }
-
-    /// Every logic Huddle ships: ``WhiteboardLogic`` and ``ArenaLogic``.
-    public static let standard = LogicCatalog([WhiteboardLogic(), ArenaLogic()])
-
-    /// The logic for `kind` at `version`, or
-    /// ``SnapshotStoreError/unsupportedLogic(kind:version:available:)``.
-    public func logic(kind: RoomKind, version: UInt32) throws(SnapshotStoreError) -> any RoomLogic {
-        if let logic = logics.first(where: { $0.kind == kind && $0.logicVersion == version }) { return logic }
-        throw .unsupportedLogic(kind: kind, version: version, available: versions(of: kind))
-    }
-
-    /// The versions registered for `kind`, ascending.
-    public func versions(of kind: RoomKind) -> [UInt32] {
-        logics.filter { $0.kind == kind }.map(\.logicVersion).sorted()
-    }
-
-    /// The tick rate of `kind` (from its newest registered logic), if known.
-    public func ticksPerSecond(of kind: RoomKind) -> Int? {
-        logics.filter { $0.kind == kind }.max { $0.logicVersion < $1.logicVersion }?.rules.ticksPerSecond
     }
 }

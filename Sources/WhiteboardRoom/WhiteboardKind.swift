@@ -9,3 +9,15 @@ extension RoomKind {
     /// ```
     public static let whiteboard: RoomKind = "whiteboard"
 }
+
+extension RoomKindEntry {
+    /// The whiteboard as a catalog registers it: ``WhiteboardLogic`` with
+    /// ``WhiteboardBots`` for synthetic recordings.
+    ///
+    /// ```swift
+    /// let kinds: RoomKindCatalog = [.whiteboard]
+    /// ```
+    public static let whiteboard = RoomKindEntry(WhiteboardLogic()) { members, seed in
+        WhiteboardBots(members: members, seed: seed)
+    }
+}

@@ -47,18 +47,14 @@ enum ExportJSON {
         var at: String
         var inputs: [Input]
 
-        init(_ stored: StoredTick, logic: (any RoomLogic)?) {
+        init(_ stored: StoredTick, kind: RoomKindEntry?) {
             tick = stored.tick.tick
             hash = Hex.hash(stored.tick.stateHash)
             at = CLITime.iso(stored.recordedAt)
             inputs = stored.tick.inputs.map { input in
                 Input(member: input.member.rawValue, sequence: input.sequence, bytes: Data(input.bytes).base64EncodedString(),
-                      input: logic.map { Self.describe(input.bytes, $0) })
+                      input: kind?.describeInput(input.bytes))
             }
-        }
-
-        private static func describe(_ bytes: [UInt8], _ logic: some RoomLogic) -> String {
-            InputText.describe(bytes, logic: logic)
         }
     }
 

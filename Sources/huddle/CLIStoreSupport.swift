@@ -169,8 +169,8 @@ struct SessionArgument: ParsableArguments {
 
 extension SessionSummary {
     /// The recording's length in game time, when the kind's rate is known.
-    func logicalDuration(_ catalog: LogicCatalog) -> Int64? {
-        guard let rate = catalog.ticksPerSecond(of: kind), rate > 0 else { return nil }
+    func logicalDuration(_ kinds: RoomKindCatalog) -> Int64? {
+        guard let rate = kinds.entry(for: kind)?.rules.ticksPerSecond, rate > 0 else { return nil }
         return Int64(lastTick - startTick) * 1_000_000 / Int64(rate)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuddleRooms
 import RoomEngine
 import SnapshotStore
 
@@ -53,7 +54,7 @@ struct Export: AsyncParsableCommand {
             try writer.write(ExportJSON.Session(summary))
             if let every = UInt64(states) {
                 var after = summary.startTick
-                try SessionReplayer(store: store).states(summary.id, every: every) { snapshot in
+                try SessionReplayer(store: store, kinds: .builtIn).states(summary.id, every: every) { snapshot in
                     do {
                         try exportTimeline(store, summary, after: after, through: snapshot.tick, snapshots: [:], writer)
                         try writer.write(ExportJSON.State(snapshot, type: "state"))
@@ -84,7 +85,7 @@ struct Export: AsyncParsableCommand {
         _ store: SessionStore, _ summary: SessionSummary, after: UInt64, through: UInt64,
         snapshots: [UInt64: RoomSnapshot], _ writer: LineWriter, trailing: Bool = false
     ) throws {
-        let logic = try? LogicCatalog.standard.logic(kind: summary.kind, version: summary.logicVersion)
+        let kind = RoomKindCatalog.builtIn.entry(for: summary.kind, version: summary.logicVersion)
         var low = after
         repeat {
             let high = min(low + 4_096, through)
@@ -94,7 +95,7 @@ struct Export: AsyncParsableCommand {
                 case .membership(let event):
                     try writer.write(ExportJSON.Membership(event))
                 case .tick(let stored):
-                    try writer.write(ExportJSON.Tick(stored, logic: logic))
+                    try writer.write(ExportJSON.Tick(stored, kind: kind))
                     if let snapshot = snapshots[stored.tick.tick] { try writer.write(ExportJSON.State(snapshot, type: "snapshot")) }
                 }
             }

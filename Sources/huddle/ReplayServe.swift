@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngineIO
 import Foundation
+import HuddleRooms
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -36,7 +37,7 @@ struct ReplayServe {
     func run() async throws {
         let logger = Logger(label: "huddle.replay")
         let summary = try store.summary(of: session)
-        let logic = try LogicCatalog.standard.logic(kind: summary.kind, version: summary.logicVersion)
+        let logic = try SessionReplayer(store: store, kinds: .builtIn).entry(recording: summary).logic
         let first = summary.startTick + 1
         let last = min(to ?? summary.verifiableEnd, summary.verifiableEnd)
         guard last >= first else {
@@ -46,7 +47,7 @@ struct ReplayServe {
         guard start >= first, start <= last else {
             throw ValidationError("--from \(start) is outside the replayable ticks \(first)…\(last) of session \(summary.id)")
         }
-        let rate = LogicCatalog.standard.ticksPerSecond(of: summary.kind) ?? 20
+        let rate = logic.rules.ticksPerSecond
 
         let group = MultiThreadedEventLoopGroup.singleton
         let loop = group.next()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuddleRooms
 import RoomEngine
 import SnapshotStore
 
@@ -75,9 +76,9 @@ struct ReplaySession: AsyncParsableCommand {
             if let from, from > end {
                 throw ValidationError("--from \(from) is past the last replayable tick \(end) of session \(summary.id)")
             }
-            let rate = LogicCatalog.standard.ticksPerSecond(of: summary.kind) ?? 20
+            let rate = RoomKindCatalog.builtIn.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
             let pacer = Pacer(tickSeconds: speed.map { 1 / (Double(rate) * $0) })
-            let replayer = SessionReplayer(store: store)
+            let replayer = SessionReplayer(store: store, kinds: .builtIn)
             let report = try replayer.replay(summary.id, from: from, through: to) { step in
                 pacer.wait(for: step.entry)
                 if let line = line(for: step) { print(line) }

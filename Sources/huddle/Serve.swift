@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngineIO
 import Foundation
+import HuddleRooms
 import Logging
 import NIOCore
 import NIOPosix
@@ -50,7 +51,7 @@ struct Serve: AsyncParsableCommand {
         var options = RoomServiceConfiguration()
         options.roomCapacity = roomCapacity
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
-        let rooms = RoomService(server: io, group: group, configuration: options, recorder: recorder, logger: logger)
+        let rooms = RoomService(server: io, group: group, kinds: .builtIn, configuration: options, recorder: recorder, logger: logger)
 
         let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group)
         let boundPort = http.port ?? port

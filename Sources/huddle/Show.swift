@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuddleRooms
 import RoomEngine
 import SnapshotStore
 
@@ -17,9 +18,10 @@ struct Show: AsyncParsableCommand {
         try await CLIExit.run {
             let store = try self.store.open()
             let summary = try store.summary(of: session.session)
-            let catalog = LogicCatalog.standard
-            printSummary(summary, catalog: catalog)
-            let rates = try InputRates.measure(store, summary, ticksPerSecond: catalog.ticksPerSecond(of: summary.kind) ?? 20)
+            let kinds = RoomKindCatalog.builtIn
+            printSummary(summary, kinds: kinds)
+            let rate = kinds.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
+            let rates = try InputRates.measure(store, summary, ticksPerSecond: rate)
             try printMembers(store, summary, rates: rates)
             print("")
             print("inputs per second: \(format(rates.averagePerSecond)) average, \(rates.peakPerSecond) in the busiest second (from tick \(rates.peakStartTick))")
@@ -27,8 +29,8 @@ struct Show: AsyncParsableCommand {
         }
     }
 
-    private func printSummary(_ summary: SessionSummary, catalog: LogicCatalog) {
-        let versions = catalog.versions(of: summary.kind)
+    private func printSummary(_ summary: SessionSummary, kinds: RoomKindCatalog) {
+        let versions = kinds.versions(of: summary.kind)
         let support = versions.contains(summary.logicVersion) ? "replayable" : "NOT in this build (has \(versions))"
         var lines: [(String, String)] = [
             ("session", summary.id.description),
@@ -40,7 +42,7 @@ struct Show: AsyncParsableCommand {
             ("started", CLITime.timestamp(summary.startedAt)),
             ("ended", summary.endedAt.map(CLITime.timestamp) ?? "-"),
             ("duration", CLITime.duration(microseconds: summary.durationMicroseconds) + " wall clock"
-                + (summary.logicalDuration(catalog).map { ", " + CLITime.duration(microseconds: $0) + " of ticks" } ?? "")),
+                + (summary.logicalDuration(kinds).map { ", " + CLITime.duration(microseconds: $0) + " of ticks" } ?? "")),
             ("ticks", "\(summary.startTick + 1)…\(summary.lastTick) (\(summary.tickCount) stored)"),
             ("inputs", String(summary.inputCount)),
         ]

@@ -1,12 +1,11 @@
-import ArenaRoom
 import ArgumentParser
 import Foundation
+import HuddleRooms
 import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
 import SnapshotStore
-import WhiteboardRoom
 
 /// `huddle sessions synthesize` (hidden): records synthetic sessions through
 /// the real ``SnapshotRecorder``, for benchmarks and end-to-end tests.
@@ -29,7 +28,7 @@ struct StoreSynthesize: AsyncParsableCommand {
 
     var db: String { sessions.store.db }
 
-    @Option(name: .customLong("room-kind"), help: "Room kind: whiteboard or arena.")
+    @Option(name: .customLong("room-kind"), help: "Room kind (one with synthetic members: whiteboard, arena).")
     var roomKindName = "whiteboard"
 
     @Option(help: "Rooms to record.")
@@ -66,7 +65,9 @@ struct StoreSynthesize: AsyncParsableCommand {
     var durability = "full"
 
     func validate() throws {
-        guard roomKindName == "whiteboard" || roomKindName == "arena" else { throw ValidationError("--room-kind is whiteboard or arena") }
+        guard RoomKindCatalog.builtIn.entry(for: roomKind)?.syntheticMembers != nil else {
+            throw ValidationError("--room-kind is a kind with synthetic members")
+        }
         guard durability == "full" || durability == "normal" else { throw ValidationError("--durability is full or normal") }
         guard rooms > 0, members >= 0, ticks > 0, snapshotInterval > 0, queueCapacity > 0, commitIntervalMs > 0 else {
             throw ValidationError("counts must be positive")
@@ -87,7 +88,8 @@ struct StoreSynthesize: AsyncParsableCommand {
             if live {
                 try await runLive(recorder)
             } else {
-                for index in 0..<rooms { runOffline(room: index, recorder) }
+                let entry = try kindEntry()
+                for index in 0..<rooms { offline(entry, entry.logic, room: index, recorder) }
             }
             recorder.close()
             let stats = recorder.statistics
@@ -101,23 +103,29 @@ struct StoreSynthesize: AsyncParsableCommand {
         (0..<members).map { MemberID("bot-\(room)-\($0)") }
     }
 
-    private func runOffline(room index: Int, _ recorder: SnapshotRecorder) {
-        if roomKind == .arena {
-            offline(Room(id: RoomID("synthetic-\(index)"), logic: ArenaLogic(), seed: seed &+ UInt64(index)), index, recorder)
-        } else {
-            offline(Room(id: RoomID("synthetic-\(index)"), logic: WhiteboardLogic(), seed: seed &+ UInt64(index)), index, recorder)
+    /// The catalog entry of `--room-kind` and its synthetic members.
+    func kindEntry() throws -> RoomKindEntry {
+        guard let entry = RoomKindCatalog.builtIn.entry(for: roomKind), entry.syntheticMembers != nil else {
+            throw ValidationError("--room-kind is a kind with synthetic members")
         }
+        return entry
     }
 
-    private func offline<Logic: RoomLogic>(_ room: Room<Logic>, _ index: Int, _ recorder: SnapshotRecorder) {
-        var room = room
+    /// The synthetic members of room `index`.
+    func bots(_ entry: RoomKindEntry, room index: Int) -> any SyntheticMembers {
+        guard let make = entry.syntheticMembers else { preconditionFailure("checked by kindEntry()") }
+        return make(memberIDs(index), seed &+ UInt64(index))
+    }
+
+    private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: SnapshotRecorder) {
+        var room = Room(id: RoomID("synthetic-\(index)"), logic: logic, config: entry.config, seed: seed &+ UInt64(index))
         recorder.sessionStarted(RecordedSession(roomID: room.id, kind: room.logic.kind, logicVersion: room.logic.logicVersion,
                                                 seed: room.seed, config: room.config))
-        let ids = memberIDs(index)
+        var bots = bots(entry, room: index)
+        let ids = bots.members
         for member in ids where (try? room.join(member)) != nil {
             recorder.memberJoined(member, metadata: ["bot": "true"], room: room.id, afterTick: room.tick)
         }
-        var bots = SyntheticBots(kind: room.logic.kind, members: ids, seed: seed &+ UInt64(index))
         for _ in 0..<ticks {
             for (member, bytes) in bots.inputs(forTick: room.tick + 1) { _ = try? room.enqueue(bytes, from: member) }
             let advance = room.advance()

@@ -1,29 +1,22 @@
-import ArenaRoom
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
 import SnapshotStore
-import WhiteboardRoom
 
 extension StoreSynthesize {
-    /// Runs `rooms` RoomRunners in real time for `seconds`, bots enqueueing
-    /// on each room's loop, all recorded by `recorder`.
+    /// Runs `rooms` rooms in real time for `seconds`, bots enqueueing on
+    /// each room's loop, all recorded by `recorder`.
     func runLive(_ recorder: SnapshotRecorder) async throws {
+        let entry = try kindEntry()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        var handles: [any LiveRoom] = []
+        var handles: [LiveRoom] = []
         for index in 0..<rooms {
-            let loop = group.next()
-            let id = RoomID("live-\(index)")
-            let bots = SyntheticBots(kind: roomKind, members: memberIDs(index), seed: seed &+ UInt64(index))
-            if roomKind == .arena {
-                handles.append(try await LiveRunner.start(Room(id: id, logic: ArenaLogic(), seed: seed &+ UInt64(index)),
-                                                          loop: loop, bots: bots, recorder: recorder, snapshotInterval: snapshotInterval))
-            } else {
-                handles.append(try await LiveRunner.start(Room(id: id, logic: WhiteboardLogic(), seed: seed &+ UInt64(index)),
-                                                          loop: loop, bots: bots, recorder: recorder, snapshotInterval: snapshotInterval))
-            }
+            handles.append(try await LiveRoom.start(
+                entry, id: RoomID("live-\(index)"), seed: seed &+ UInt64(index), loop: group.next(),
+                bots: bots(entry, room: index), recorder: recorder, snapshotInterval: snapshotInterval
+            ))
         }
         recorder.flush()   // the sessions are in the store when the line below appears
         print("recording \(rooms) rooms into \(db) (pid \(getpid()))")
@@ -43,50 +36,45 @@ extension StoreSynthesize {
     }
 }
 
-/// A running synthetic room, whatever its logic.
-protocol LiveRoom: Sendable {
-    /// Stops the bots and the room; returns its last tick and its jitter.
-    func stop() async -> (UInt64, TickJitter)
-}
-
-/// A RoomRunner plus the bots that feed it on its loop.
-struct LiveRunner<Logic: RoomLogic>: LiveRoom {
-    let runner: RoomRunner<Logic>
+/// A running synthetic room of any kind, plus the bots that feed it on its loop.
+struct LiveRoom: Sendable {
+    let room: any RunningRoom
     let task: RepeatedTask
 
     static func start(
-        _ room: Room<Logic>, loop: any EventLoop, bots: SyntheticBots, recorder: SnapshotRecorder, snapshotInterval: UInt64
-    ) async throws -> LiveRunner {
+        _ entry: RoomKindEntry, id: RoomID, seed: UInt64, loop: any EventLoop, bots: any SyntheticMembers,
+        recorder: SnapshotRecorder, snapshotInterval: UInt64
+    ) async throws -> LiveRoom {
         var logger = Logger(label: "huddle.room-runner")
         logger.logLevel = .error   // skipped ticks are counted and printed at the end instead
-        let runner = RoomRunner(room: room, loop: EventLoopRoomLoop(loop), sink: ClosureRoomOutputSink { _ in },
-                                recorder: recorder, snapshotInterval: snapshotInterval, logger: logger)
-        runner.start()
-        for member in bots.members { try await runner.join(member, metadata: ["bot": "true"]) }
+        let room = entry.startRoom(id: id, seed: seed, loop: EventLoopRoomLoop(loop), sink: ClosureRoomOutputSink { _ in },
+                                   recorder: recorder, snapshotInterval: snapshotInterval, logger: logger)
+        for member in bots.members { try await room.join(member, metadata: ["bot": "true"]) }
         let state = LoopBound(bots)
-        let interval = TimeAmount.nanoseconds(room.logic.rules.tickIntervalNanoseconds)
+        let interval = TimeAmount.nanoseconds(entry.rules.tickIntervalNanoseconds)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             state.tick += 1
             for (member, bytes) in state.bots.inputs(forTick: state.tick) {
-                runner.enqueue(bytes, from: member) { _ in }
+                room.enqueue(bytes, from: member, acknowledging: nil) { _ in }
             }
         }
-        return LiveRunner(runner: runner, task: task)
+        return LiveRoom(room: room, task: task)
     }
 
+    /// Stops the bots and the room; returns its last tick and its jitter.
     func stop() async -> (UInt64, TickJitter) {
         task.cancel()
-        await runner.close()
+        await room.close()
         return await withCheckedContinuation { continuation in
-            runner.inspect({ room, jitter in (room.tick, jitter) }) { continuation.resume(returning: $0) }
+            room.inspectSnapshot { snapshot, jitter in continuation.resume(returning: (snapshot.tick, jitter)) }
         }
     }
 }
 
 /// The bots' state; touched only on the room's loop (its single owner).
 final class LoopBound: @unchecked Sendable {
-    var bots: SyntheticBots
+    var bots: any SyntheticMembers
     var tick: UInt64 = 0
 
-    init(_ bots: SyntheticBots) { self.bots = bots }
+    init(_ bots: any SyntheticMembers) { self.bots = bots }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HuddleRooms
 import RoomEngine
 import SnapshotStore
 import Synchronization
@@ -44,7 +45,7 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         try await CLIExit.run {
             let store = try self.store.open()
-            let replayer = SessionReplayer(store: store)
+            let replayer = SessionReplayer(store: store, kinds: .builtIn)
             let ids: [SessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [SessionID(id ?? 0)]
             if all, ids.isEmpty { return print("no sessions in \(self.store.db)") }
             var worst: Int32 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
 @testable import SnapshotStore
 import Testing
@@ -50,7 +51,7 @@ struct RecorderPolicyTests {
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == 19 && summary.lastTick == 18 && summary.droppedEvents == 32)
         #expect(summary.status == .ended && summary.final?.tick == 50)
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.lastTick == 18 && report.verifiedTicks == 18 && !report.isComplete && !report.finalHashChecked)
     }
 
@@ -75,7 +76,7 @@ struct RecorderPolicyTests {
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == nil && summary.lastTick == 5 && summary.droppedEvents == 0)
         #expect(try reader.snapshots(of: summary.id).isEmpty)
-        #expect(try SessionReplayer(store: reader).verify(summary.id).isComplete)
+        #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id).isComplete)
     }
 
     @Test("a recorder that dies mid-session leaves a session that is incomplete and verifiable to its last commit")
@@ -100,7 +101,7 @@ struct RecorderPolicyTests {
         summary = try reader.onlySession()
         #expect(summary.status == .incomplete && summary.endedAt == summary.lastTickAt && summary.final == nil)
 
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.lastTick == 250 && report.finalStateHash == committedHash && report.snapshotsChecked == 2)
         let catchUp = try reader.catchUp(session: summary.id)
         #expect(try catchUp.restore(logic: WhiteboardLogic()).stateHash == committedHash)
@@ -140,7 +141,7 @@ struct RecorderPolicyTests {
         reader = try SessionStore.open(path: store.path)
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["new-2", "new-1"])
         #expect(try reader.info().ticks == 60)
-        #expect(try SessionReplayer(store: reader).verify(reader.sessions()[0].id).isComplete)
+        #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(reader.sessions()[0].id).isComplete)
     }
 
     @Test("retention also runs periodically while the recorder writes, removing ticks in steps")
@@ -193,7 +194,7 @@ struct RecorderPolicyTests {
                 let reader = try SessionStore.open(path: path)
                 let summary = try reader.onlySession()
                 #expect(summary.status == .live)
-                let report = try SessionReplayer(store: reader).verify(summary.id)
+                let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
                 #expect(report.lastTick >= summary.lastTick)
                 _ = try reader.catchUp(session: summary.id).restore(logic: WhiteboardLogic())
                 seen.append(summary.lastTick)
@@ -209,6 +210,6 @@ struct RecorderPolicyTests {
         #expect(seen == seen.sorted() && seen.first ?? 0 >= 20)
         await room.stop()
         recorder.close()
-        #expect(try SessionReplayer(store: SessionStore.open(path: store.path)).verify(1).isComplete)
+        #expect(try SessionReplayer(store: SessionStore.open(path: store.path), kinds: .builtIn).verify(1).isComplete)
     }
 }

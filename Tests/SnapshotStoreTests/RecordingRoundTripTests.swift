@@ -1,4 +1,5 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
 @testable import SnapshotStore
 import Synchronization
@@ -62,7 +63,7 @@ struct RecordingRoundTripTests {
     func verifies() async throws {
         let store = TemporaryStore()
         _ = try await record(store, ticks: 700, snapshotInterval: 150)
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), chunkTicks: 97)
+        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 97)
         let calls = Mutex<[UInt64]>([])
         let report = try replayer.verify(1) { done, total in
             #expect(total == 700)
@@ -90,7 +91,7 @@ struct RecordingRoundTripTests {
         #expect(try reader.snapshots(of: summary.id).last?.tick == 300)
         #expect(try reader.events(of: summary.id, after: 0, through: 300, includeTrailing: true) == tee.events)
         #expect(tee.events.last.map { if case .left = $0 { true } else { false } } == true)
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.finalHashChecked && report.snapshotsChecked == 3 && report.lastTick == 300)
     }
 
@@ -98,7 +99,7 @@ struct RecordingRoundTripTests {
     func replayRange() async throws {
         let store = TemporaryStore()
         let (tee, _) = try await record(store, ticks: 420)
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path))
+        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), kinds: .builtIn)
         var visited: [RecordedEvent] = []
         let report = try replayer.replay(1, from: 230, through: 260, visitChunkTicks: 7) { step in
             visited.append(step.entry.recordedEvent)

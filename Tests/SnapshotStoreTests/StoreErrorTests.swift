@@ -1,4 +1,5 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
 @testable import SnapshotStore
 import Testing
@@ -77,7 +78,7 @@ struct StoreErrorTests {
         write(bytes, to: store.path)
         let outcome = Result { () throws(SnapshotStoreError) in
             let reader = try SessionStore.open(path: store.path)
-            for session in try reader.sessions() { _ = try SessionReplayer(store: reader).verify(session.id) }
+            for session in try reader.sessions() { _ = try SessionReplayer(store: reader, kinds: .builtIn).verify(session.id) }
         }
         guard case .failure(let error) = outcome else {
             Issue.record("a damaged file read without error")
@@ -94,7 +95,7 @@ struct StoreErrorTests {
         let store = try await recordedStore(ticks: 5)
         let reader = try SessionStore.open(path: store.path)
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.summary(of: 99) }
-        #expect(throws: SnapshotStoreError.unknownSession(99)) { try SessionReplayer(store: reader).verify(99) }
+        #expect(throws: SnapshotStoreError.unknownSession(99)) { try SessionReplayer(store: reader, kinds: .builtIn).verify(99) }
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.catchUp(session: 99) }
     }
 
@@ -106,7 +107,7 @@ struct StoreErrorTests {
         recorder.tickCompleted(RecordedTick(roomID: "future", tick: 1, inputs: [], stateHash: 1))
         recorder.sessionStarted(RecordedSession(roomID: "chess", kind: "chess", logicVersion: 1, seed: 1, config: RoomConfig()))
         recorder.close()
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path))
+        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), kinds: .builtIn)
         #expect(throws: SnapshotStoreError.unsupportedLogic(kind: .whiteboard, version: 99, available: [1])) {
             try replayer.verify(1)
         }
@@ -119,7 +120,7 @@ struct StoreErrorTests {
     func divergence() async throws {
         let store = try await recordedStore()
         try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET state_hash = state_hash + 1 WHERE tick IN (123, 200)")
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), chunkTicks: 50)
+        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 50)
         #expect {
             try replayer.verify(1)
         } throws: { error in
@@ -140,7 +141,7 @@ struct StoreErrorTests {
         let store = try await recordedStore()
         try StoreDatabase.executeForTesting(path: store.path, sql: "DELETE FROM tick WHERE tick = 150")
         let reader = try SessionStore.open(path: store.path)
-        #expect(throws: SnapshotStoreError.self) { try SessionReplayer(store: reader).verify(1) }
+        #expect(throws: SnapshotStoreError.self) { try SessionReplayer(store: reader, kinds: .builtIn).verify(1) }
         try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET inputs = x'05' WHERE tick = 20")
         #expect(throws: SnapshotStoreError.corruptRecord(session: 1, detail: "tick row: truncated")) {
             try reader.ticks(of: 1, in: 1...30)

@@ -33,7 +33,7 @@ public import NIOCore
 /// try await runner.join("alice", metadata: [:])
 /// runner.enqueue(bytes, from: "alice") { result in /* receipt or RoomError */ }
 /// ```
-public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable {
+public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendable {
     /// The room's identifier.
     public let id: RoomID
     /// The room's kind.
@@ -42,6 +42,8 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
     public let loop: any RoomLoop
     /// The fixed tick interval (from the kind's ``RoomRules``).
     public let tickInterval: TimeAmount
+    /// Capacity, tick rate and input limits (the logic's ``RoomLogic/rules``).
+    public let rules: RoomRules
 
     private let sink: any RoomOutputSink
     private let recorder: (any RoomRecorder)?
@@ -75,6 +77,7 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         self.kind = room.logic.kind
         self.loop = loop
         self.tickInterval = .nanoseconds(room.logic.rules.tickIntervalNanoseconds)
+        self.rules = room.logic.rules
         self.sink = sink
         self.recorder = recorder
         self.snapshotInterval = snapshotInterval
@@ -202,6 +205,11 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         completion: @escaping @Sendable (Value) -> Void
     ) {
         loop.execute { completion(body(self.room, self.jitter)) }
+    }
+
+    /// The room's snapshot and the jitter measurement, read on the loop.
+    public func inspectSnapshot(completion: @escaping @Sendable (RoomSnapshot, TickJitter) -> Void) {
+        inspect({ room, jitter in (room.snapshot(), jitter) }, completion: { completion($0.0, $0.1) })
     }
 
     // MARK: RoomHandle
