@@ -23,9 +23,13 @@ public import NIOCore
 /// leave, every tick's input batch and state hash, and a snapshot every
 /// `snapshotInterval` ticks — plain values, handed over on the loop.
 ///
+/// The tick path is `@inlinable`: started from a ``RoomKindEntry`` (built
+/// in the kind's own module), the whole tick is compiled for the concrete
+/// logic. A runner made and started directly runs the generic code.
+///
 /// ```swift
 /// let runner = RoomRunner(
-///     room: Room(id: "board-1", logic: WhiteboardLogic(), seed: 42),
+///     room: Room(id: "counter-1", logic: CounterLogic(), seed: 42),
 ///     loop: EventLoopRoomLoop(group.next()),
 ///     sink: binding
 /// )
@@ -45,19 +49,19 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     /// Capacity, tick rate and input limits (the logic's ``RoomLogic/rules``).
     public let rules: RoomRules
 
-    private let sink: any RoomOutputSink
-    private let recorder: (any RoomRecorder)?
-    private let snapshotInterval: UInt64
-    private let logger: Logger
-    private let inbox: RoomInbox
+    @usableFromInline let sink: any RoomOutputSink
+    @usableFromInline let recorder: (any RoomRecorder)?
+    @usableFromInline let snapshotInterval: UInt64
+    @usableFromInline let logger: Logger
+    @usableFromInline let inbox: RoomInbox
 
-    private enum Phase { case idle, running, stopped }
+    @usableFromInline enum Phase { case idle, running, stopped }
 
     // Loop-owned state.
-    private var room: Room<Logic>
-    private var phase = Phase.idle
-    private var timer: (any RoomLoopTimer)?
-    private var jitter = TickJitter()
+    @usableFromInline var room: Room<Logic>
+    @usableFromInline var phase = Phase.idle
+    @usableFromInline var timer: (any RoomLoopTimer)?
+    @usableFromInline var jitter = TickJitter()
 
     /// Creates a runner; nothing happens until ``start()``.
     ///
@@ -94,6 +98,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
 
     /// Starts ticking: records the session and schedules the first tick one
     /// interval from now.
+    @inlinable
     public func start() {
         loop.execute {
             guard self.phase == .idle else { return }
@@ -239,11 +244,13 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
 
     // MARK: Ticking (on the loop)
 
-    private func scheduleTick(at deadline: NIODeadline) {
+    @inlinable
+    func scheduleTick(at deadline: NIODeadline) {
         timer = loop.schedule(at: deadline) { self.runTick(dueAt: deadline) }
     }
 
-    private func runTick(dueAt deadline: NIODeadline) {
+    @inlinable
+    func runTick(dueAt deadline: NIODeadline) {
         precondition(loop.inLoop)
         guard phase == .running else { return }
         let firedAt = loop.now()
@@ -273,7 +280,8 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
 
     /// Applies what was posted since the last tick: acknowledgements first
     /// (this tick's deltas use them), then the inputs in posting order.
-    private func takePosted() {
+    @inlinable
+    func takePosted() {
         let posted = inbox.drain()
         for (member, acknowledgement) in posted.acknowledgements {
             do throws(RoomError) {
