@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "HuddleRooms", targets: ["HuddleRooms"]),
         .library(name: "RoomEngineSocketIO", targets: ["RoomEngineSocketIO"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
+        .library(name: "SQLiteSnapshotStore", targets: ["SQLiteSnapshotStore"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
     ],
@@ -121,10 +122,14 @@ let package = Package(
         ),
         .target(
             name: "SnapshotStore",
+            dependencies: ["RoomEngine", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SQLiteSnapshotStore",
             dependencies: [
-                "RoomEngine", "CZlib",
+                "SnapshotStore", "RoomEngine", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -132,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "huddle",
             dependencies: [
-                "RoomEngine", "HuddleRooms", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "HuddleRooms", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -216,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "SnapshotStoreTests",
             dependencies: [
-                "SnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
+                "SnapshotStore", "SQLiteSnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict

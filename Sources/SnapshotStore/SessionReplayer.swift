@@ -10,13 +10,13 @@ public import RoomEngine
 /// trustworthy tick.
 ///
 /// ```swift
-/// let replayer = SessionReplayer(store: try SessionStore.open(path: "huddle.sqlite"), kinds: .builtIn)
+/// let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: "huddle.sqlite"), kinds: .builtIn)
 /// let report = try replayer.verify(42) { done, total in showProgress(done, total) }
 /// print("verified ticks \(report.firstTick)…\(report.lastTick)")
 /// ```
 public struct SessionReplayer: Sendable {
     /// Where recordings come from.
-    public let store: SessionStore
+    public let store: any SessionStore
     /// The kinds replays may use: a recording replays with the entry of its
     /// kind at its logic version.
     public let kinds: RoomKindCatalog
@@ -24,7 +24,7 @@ public struct SessionReplayer: Sendable {
     public var chunkTicks: UInt64
 
     /// Creates a replayer.
-    public init(store: SessionStore, kinds: RoomKindCatalog, chunkTicks: UInt64 = 4_096) {
+    public init(store: any SessionStore, kinds: RoomKindCatalog, chunkTicks: UInt64 = 4_096) {
         self.store = store
         self.kinds = kinds
         self.chunkTicks = max(chunkTicks, 1)
@@ -44,7 +44,7 @@ public struct SessionReplayer: Sendable {
     ///   naming the first tick that differs, ``SnapshotStoreError/unsupportedLogic(kind:version:available:)``,
     ///   or a store error.
     public func verify(
-        _ id: SessionID, progress: @Sendable (_ done: UInt64, _ total: UInt64) -> Void = { _, _ in }
+        _ id: RecordedSessionID, progress: @Sendable (_ done: UInt64, _ total: UInt64) -> Void = { _, _ in }
     ) throws(SnapshotStoreError) -> VerificationReport {
         let summary = try store.summary(of: id)
         return try verify(summary, logic: try entry(recording: summary).logic, progress: progress)
@@ -68,7 +68,7 @@ public struct SessionReplayer: Sendable {
     /// divergence is thrown. Bounds default to the session's first and last
     /// trustworthy ticks and are clamped to them.
     public func replay(
-        _ id: SessionID, from: UInt64? = nil, through: UInt64? = nil, visitChunkTicks: UInt64 = 64,
+        _ id: RecordedSessionID, from: UInt64? = nil, through: UInt64? = nil, visitChunkTicks: UInt64 = 64,
         visit: (ReplayStep) -> Void
     ) throws(SnapshotStoreError) -> ReplayReport {
         let summary = try store.summary(of: id)
@@ -115,7 +115,7 @@ public struct SessionReplayer: Sendable {
     /// Re-simulates the session from its start and hands over the room's
     /// snapshot every `every` ticks and at the last trustworthy tick.
     public func states(
-        _ id: SessionID, every: UInt64, visit: (RoomSnapshot) -> Void
+        _ id: RecordedSessionID, every: UInt64, visit: (RoomSnapshot) -> Void
     ) throws(SnapshotStoreError) {
         let summary = try store.summary(of: id)
         try states(summary, logic: try entry(recording: summary).logic, every: max(every, 1), visit: visit)
@@ -144,7 +144,7 @@ public struct SessionReplayer: Sendable {
     }
 
     /// The one mapping from replay errors to store errors.
-    static func map(_ error: RoomError, session: SessionID, fallbackTick: UInt64) -> SnapshotStoreError {
+    static func map(_ error: RoomError, session: RecordedSessionID, fallbackTick: UInt64) -> SnapshotStoreError {
         switch error {
         case .replayDiverged(let tick, let expected, let found):
             .diverged(session: session, tick: tick, expected: expected, found: found)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RoomEngine
+import SQLiteSnapshotStore
 import SnapshotStore
 
 /// `--db PATH`, shared by every command that reads a session store.
@@ -9,8 +10,8 @@ struct StoreOptions: ParsableArguments {
     var db = "huddle.sqlite"
 
     /// Opens the store read-only.
-    func open() throws(SnapshotStoreError) -> SessionStore {
-        try SessionStore.open(path: db)
+    func open() throws(SnapshotStoreError) -> any SessionStore {
+        try SQLiteSessionStore.open(path: db)
     }
 }
 
@@ -160,7 +161,7 @@ struct SessionArgument: ParsableArguments {
     @Argument(help: ArgumentHelp("The session id (see `huddle sessions`).", valueName: "id"))
     var id: Int64
 
-    var session: SessionID { SessionID(id) }
+    var session: RecordedSessionID { RecordedSessionID(id) }
 
     func validate() throws {
         guard id > 0 else { throw ValidationError("a session id is a positive number") }

@@ -82,7 +82,7 @@ struct Export: AsyncParsableCommand {
 
     /// Writes the timeline between two ticks, 4,096 ticks per read.
     private func exportTimeline(
-        _ store: SessionStore, _ summary: SessionSummary, after: UInt64, through: UInt64,
+        _ store: any SessionStore, _ summary: SessionSummary, after: UInt64, through: UInt64,
         snapshots: [UInt64: RoomSnapshot], _ writer: LineWriter, trailing: Bool = false
     ) throws {
         let kind = RoomKindCatalog.builtIn.entry(for: summary.kind, version: summary.logicVersion)

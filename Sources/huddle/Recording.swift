@@ -1,9 +1,10 @@
 import ArgumentParser
 import Logging
 import RoomEngine
+import SQLiteSnapshotStore
 import SnapshotStore
 
-/// How `huddle serve` gets its recorder: the SQLite ``SnapshotRecorder``
+/// How `huddle serve` gets its recorder: the SQLite ``SQLiteSessionRecorder``
 /// on the `--db` file, handed to every `RoomRunner`.
 ///
 /// ```swift
@@ -19,7 +20,7 @@ enum RecordingSetup {
     /// - Throws: ``SnapshotStoreError`` (another recorder holds the file, it
     ///   is not a Huddle store, …); `Serve` should report it and exit.
     static func open(path: String) throws -> (any RoomRecorder)? {
-        try open(path: path, retention: SnapshotRecorder.Options().retention)
+        try open(path: path, retention: RecorderOptions().retention)
     }
 
     /// ``open(path:)`` with an explicit retention, such as
@@ -27,10 +28,10 @@ enum RecordingSetup {
     static func open(
         path: String, retention: RetentionPolicy, logger: Logger = Logger(label: "huddle.snapshot-store")
     ) throws -> (any RoomRecorder)? {
-        var recorderOptions = SnapshotRecorder.Options()
+        var recorderOptions = RecorderOptions()
         recorderOptions.retention = retention
         recorderOptions.logger = logger
-        return try SnapshotRecorder.open(path: path, options: recorderOptions)
+        return try SQLiteSessionRecorder.open(path: path, options: recorderOptions)
     }
 
     /// Commits what the recorder still holds and releases the file. Call it
@@ -38,7 +39,7 @@ enum RecordingSetup {
     /// at most the last ~50 ms are lost and the next start marks the open
     /// sessions incomplete.
     static func close(_ recorder: (any RoomRecorder)?) {
-        (recorder as? SnapshotRecorder)?.close()
+        (recorder as? SQLiteSessionRecorder)?.close()
     }
 }
 

@@ -24,8 +24,8 @@ struct ReplayServe {
     /// The namespace viewers connect to.
     static let namespace = "/replay"
 
-    var store: SessionStore
-    var session: SessionID
+    var store: any SessionStore
+    var session: RecordedSessionID
     var host: String
     var port: Int
     var speed: Double

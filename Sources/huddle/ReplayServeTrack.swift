@@ -38,11 +38,11 @@ protocol ReplayServeTrack: AnyObject {
 
 /// Makes the track for a session with the logic the catalog names for it.
 enum ReplayServeTracks {
-    static func make(store: SessionStore, summary: SessionSummary, logic: any RoomLogic) -> any ReplayServeTrack {
+    static func make(store: any SessionStore, summary: SessionSummary, logic: any RoomLogic) -> any ReplayServeTrack {
         open(store: store, summary: summary, logic: logic)
     }
 
-    private static func open<Logic: RoomLogic>(store: SessionStore, summary: SessionSummary, logic: Logic) -> any ReplayServeTrack {
+    private static func open<Logic: RoomLogic>(store: any SessionStore, summary: SessionSummary, logic: Logic) -> any ReplayServeTrack {
         ReplayServeRoomTrack(store: store, summary: summary, logic: logic)
     }
 }
@@ -50,7 +50,7 @@ enum ReplayServeTracks {
 /// ``ReplayServeTrack`` for one logic: the room and a read-ahead buffer of
 /// the recording after its tick (a few hundred ticks at a time).
 final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
-    private let store: SessionStore
+    private let store: any SessionStore
     private let summary: SessionSummary
     private let logic: Logic
     private var room: Room<Logic>
@@ -60,7 +60,7 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
     private let readAhead: UInt64 = 256
     private let seekChunk: UInt64 = 4_096
 
-    init(store: SessionStore, summary: SessionSummary, logic: Logic) {
+    init(store: any SessionStore, summary: SessionSummary, logic: Logic) {
         self.store = store
         self.summary = summary
         self.logic = logic

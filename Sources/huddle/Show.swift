@@ -56,7 +56,7 @@ struct Show: AsyncParsableCommand {
         for (key, value) in lines { print(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value) }
     }
 
-    private func printMembers(_ store: SessionStore, _ summary: SessionSummary, rates: InputRates) throws(SnapshotStoreError) {
+    private func printMembers(_ store: any SessionStore, _ summary: SessionSummary, rates: InputRates) throws(SnapshotStoreError) {
         let membership = try store.membership(of: summary.id)
         var order: [MemberID] = []
         var spans: [MemberID: [String]] = [:]
@@ -103,7 +103,7 @@ struct InputRates {
     var peakPerSecond = 0
     var peakStartTick: UInt64 = 0
 
-    static func measure(_ store: SessionStore, _ summary: SessionSummary, ticksPerSecond: Int) throws(SnapshotStoreError) -> InputRates {
+    static func measure(_ store: any SessionStore, _ summary: SessionSummary, ticksPerSecond: Int) throws(SnapshotStoreError) -> InputRates {
         var rates = InputRates()
         let rate = UInt64(max(ticksPerSecond, 1))
         var bucketStart = summary.startTick + 1

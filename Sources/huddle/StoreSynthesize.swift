@@ -5,10 +5,11 @@ import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
+import SQLiteSnapshotStore
 import SnapshotStore
 
 /// `huddle sessions synthesize` (hidden): records synthetic sessions through
-/// the real ``SnapshotRecorder``, for benchmarks and end-to-end tests.
+/// the real ``SQLiteSessionRecorder``, for benchmarks and end-to-end tests.
 ///
 /// Offline (default): drives `Room`s directly, as fast as they compute,
 /// calling the recorder exactly as a ``RoomRunner`` does (the writer is
@@ -76,7 +77,7 @@ struct StoreSynthesize: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIExit.run {
-            var options = SnapshotRecorder.Options()
+            var options = RecorderOptions()
             options.queueCapacity = queueCapacity
             options.commitInterval = .milliseconds(commitIntervalMs)
             options.fsyncEveryCommit = durability == "full"
@@ -84,7 +85,7 @@ struct StoreSynthesize: AsyncParsableCommand {
             var logger = Logger(label: "huddle.synthesize")
             logger.logLevel = .warning
             options.logger = logger
-            let recorder = try SnapshotRecorder.open(path: db, options: options)
+            let recorder = try SQLiteSessionRecorder.open(path: db, options: options)
             if live {
                 try await runLive(recorder)
             } else {
@@ -117,7 +118,7 @@ struct StoreSynthesize: AsyncParsableCommand {
         return make(memberIDs(index), seed &+ UInt64(index))
     }
 
-    private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: SnapshotRecorder) {
+    private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: SQLiteSessionRecorder) {
         var room = Room(id: RoomID("synthetic-\(index)"), logic: logic, config: entry.config, seed: seed &+ UInt64(index))
         recorder.sessionStarted(RecordedSession(roomID: room.id, kind: room.logic.kind, logicVersion: room.logic.logicVersion,
                                                 seed: room.seed, config: room.config))

@@ -3,12 +3,13 @@ import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
+import SQLiteSnapshotStore
 import SnapshotStore
 
 extension StoreSynthesize {
     /// Runs `rooms` rooms in real time for `seconds`, bots enqueueing on
     /// each room's loop, all recorded by `recorder`.
-    func runLive(_ recorder: SnapshotRecorder) async throws {
+    func runLive(_ recorder: SQLiteSessionRecorder) async throws {
         let entry = try kindEntry()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var handles: [LiveRoom] = []
@@ -43,7 +44,7 @@ struct LiveRoom: Sendable {
 
     static func start(
         _ entry: RoomKindEntry, id: RoomID, seed: UInt64, loop: any EventLoop, bots: any SyntheticMembers,
-        recorder: SnapshotRecorder, snapshotInterval: UInt64
+        recorder: SQLiteSessionRecorder, snapshotInterval: UInt64
     ) async throws -> LiveRoom {
         var logger = Logger(label: "huddle.room-runner")
         logger.logLevel = .error   // skipped ticks are counted and printed at the end instead

@@ -46,7 +46,7 @@ struct Verify: AsyncParsableCommand {
         try await CLIExit.run {
             let store = try self.store.open()
             let replayer = SessionReplayer(store: store, kinds: .builtIn)
-            let ids: [SessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [SessionID(id ?? 0)]
+            let ids: [RecordedSessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [RecordedSessionID(id ?? 0)]
             if all, ids.isEmpty { return print("no sessions in \(self.store.db)") }
             var worst: Int32 = 0
             for id in ids {
@@ -65,7 +65,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     /// Verifies one session and prints its line; returns the exit code it earns.
-    private func verify(_ id: SessionID, _ replayer: SessionReplayer) throws(SnapshotStoreError) -> Int32 {
+    private func verify(_ id: RecordedSessionID, _ replayer: SessionReplayer) throws(SnapshotStoreError) -> Int32 {
         let bar = ProgressBar(label: "session \(id)", enabled: progress || CLIOutput.stderrIsTerminal)
         let started = ContinuousClock.now
         let report: VerificationReport

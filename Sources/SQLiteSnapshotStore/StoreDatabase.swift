@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RoomEngine
+import SnapshotStore
 
 /// Opens store files for the recorder (read-write, created and migrated) and
 /// for the tools (read-only, refused unless it is a current Huddle store),
@@ -128,16 +129,6 @@ enum StoreDatabase {
                 path: path, reason: "older schema: open it once with `huddle serve --db` to migrate"
             )
         }
-    }
-}
-
-/// Wall-clock microseconds since 1970.
-enum WallClock {
-    /// Now.
-    static func now() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SnapshotStore
 
 /// The one-recorder-per-store lock: an exclusive `flock` on `<store>-lock`,
 /// held for the recorder's lifetime.

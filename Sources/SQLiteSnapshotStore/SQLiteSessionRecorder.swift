@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
-public import Logging
+import Logging
 public import RoomEngine
+public import SnapshotStore
 import Synchronization
 
-/// The SQLite ``RoomRecorder``: records every room session into a store
+/// The SQLite ``SessionRecorder``: records every room session into a store
 /// file without ever slowing a tick down.
 ///
 /// The ``RoomRunner`` calls the recorder on the room's event loop. Each call
 /// only stamps the wall-clock time and appends to a bounded in-memory queue
 /// (a lock held for an append, no I/O); one writer thread drains the queue
 /// and commits one transaction per batch: when the oldest queued event is
-/// ``Options/commitInterval`` old (50 ms), or ``Options/batchEvents`` events
+/// ``RecorderOptions/commitInterval`` old (50 ms), or ``RecorderOptions/batchEvents`` events
 /// wait, whichever comes first. A tick is therefore durable at most about
 /// 50 ms plus one commit after it ran (measured p95 in docs/snapshot-store.md).
 ///
@@ -25,54 +26,16 @@ import Synchronization
 /// applies the retention policy, which the writer re-applies periodically.
 ///
 /// ```swift
-/// let recorder = try SnapshotRecorder.open(path: "huddle.sqlite")
+/// let recorder = try SQLiteSessionRecorder.open(path: "huddle.sqlite")
 /// let runner = RoomRunner(room: room, loop: loop, sink: sink, recorder: recorder, snapshotInterval: 600)
 /// // …
 /// recorder.close()   // commits what is queued, stops the writer, releases the file
 /// ```
-public final class SnapshotRecorder: RoomRecorder, Sendable {
-    /// Tuning of a recorder.
-    public struct Options: Sendable {
-        /// The longest an event waits in the queue before its batch commits.
-        public var commitInterval: Duration = .milliseconds(50)
-        /// A batch commits as soon as this many events wait.
-        public var batchEvents = 4_096
-        /// Events the queue holds at most (about 6 s of 500 rooms at 20 Hz).
-        public var queueCapacity = 65_536
-        /// Approximate bytes the queue holds at most (inputs and snapshots).
-        public var queueByteCapacity = 64 << 20
-        /// What is kept.
-        public var retention = RetentionPolicy(maxAgeDays: 14, maxSessions: 10_000)
-        /// How often retention runs after startup.
-        public var retentionInterval: Duration = .seconds(600)
-        /// `true`: every commit is fsynced (`synchronous = FULL`); `false`:
-        /// commits survive a process crash but not a power loss.
-        public var fsyncEveryCommit = true
-        /// Where the recorder logs.
-        public var logger = Logger(label: "huddle.snapshot-store")
-        /// Wall clock in microseconds since 1970 (injectable for retention tests).
-        public var clock: @Sendable () -> Int64 = { WallClock.now() }
-
-        /// The defaults above.
-        public init() {}
-    }
-
-    /// Counters since the recorder opened.
-    public struct Statistics: Equatable, Sendable {
-        /// Events queued.
-        public var accepted: Int
-        /// Events dropped by the overflow policy (or after close).
-        public var dropped: Int
-        /// Of those, snapshots (which leave the recording complete).
-        public var droppedSnapshots: Int
-        /// Sessions marked with a gap.
-        public var gaps: Int
-        /// The deepest the queue has been.
-        public var maxQueueDepth: Int
-    }
-
+public final class SQLiteSessionRecorder: SessionRecorder {
     /// The store file.
     public let path: String
+    /// The store file.
+    public var location: String { path }
     private let queue: RecorderQueue
     private let writer: RecorderWriter
     private let lock: RecorderLock
@@ -86,7 +49,7 @@ public final class SnapshotRecorder: RoomRecorder, Sendable {
     /// - Throws: ``SnapshotStoreError/storeInUse(path:)`` when another
     ///   recorder holds the file, ``SnapshotStoreError/notAStore(path:reason:)``
     ///   for a foreign or non-SQLite file, or an I/O error.
-    public static func open(path: String, options: Options = Options()) throws(SnapshotStoreError) -> SnapshotRecorder {
+    public static func open(path: String, options: RecorderOptions = RecorderOptions()) throws(SnapshotStoreError) -> SQLiteSessionRecorder {
         let lock = try RecorderLock(store: path)
         do {
             let database = try StoreDatabase.openForWriting(path: path, durability: options.fsyncEveryCommit ? .full : .normal)
@@ -105,14 +68,14 @@ public final class SnapshotRecorder: RoomRecorder, Sendable {
                 }
                 try retention.runToCompletion(database)
             }
-            return SnapshotRecorder(path: path, database: database, retention: retention, lock: lock, options: options)
+            return SQLiteSessionRecorder(path: path, database: database, retention: retention, lock: lock, options: options)
         } catch {
             lock.release()
             throw error
         }
     }
 
-    private init(path: String, database: DatabaseQueue, retention: Retention, lock: RecorderLock, options: Options) {
+    private init(path: String, database: DatabaseQueue, retention: Retention, lock: RecorderLock, options: RecorderOptions) {
         self.path = path
         self.lock = lock
         self.clock = options.clock
@@ -185,9 +148,9 @@ public final class SnapshotRecorder: RoomRecorder, Sendable {
     }
 
     /// The overflow and queue counters.
-    public var statistics: Statistics {
+    public var statistics: RecorderStatistics {
         let counters = queue.statistics
-        return Statistics(accepted: counters.accepted, dropped: counters.dropped, droppedSnapshots: counters.droppedSnapshots,
+        return RecorderStatistics(accepted: counters.accepted, dropped: counters.dropped, droppedSnapshots: counters.droppedSnapshots,
                           gaps: counters.gaps, maxQueueDepth: counters.maxDepth)
     }
 

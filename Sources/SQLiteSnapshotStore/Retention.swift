@@ -1,28 +1,6 @@
 import GRDB
 import Logging
-
-/// How long recordings are kept: the sessions of the last N days, at most
-/// N sessions, or both (a session goes when either limit is passed). Live
-/// sessions are never removed.
-///
-/// ```swift
-/// let policy = RetentionPolicy(maxAgeDays: 14, maxSessions: 10_000)
-/// ```
-public struct RetentionPolicy: Equatable, Sendable {
-    /// Sessions that ended more than this many days ago are removed.
-    public var maxAgeDays: Int?
-    /// Only the newest this many sessions are kept.
-    public var maxSessions: Int?
-
-    /// Creates a policy; `nil` disables that limit.
-    public init(maxAgeDays: Int? = nil, maxSessions: Int? = nil) {
-        self.maxAgeDays = maxAgeDays
-        self.maxSessions = maxSessions
-    }
-
-    /// Keeps everything.
-    public static let keepEverything = RetentionPolicy()
-}
+import SnapshotStore
 
 /// Applies a ``RetentionPolicy`` on the writer's connection, in small steps.
 ///

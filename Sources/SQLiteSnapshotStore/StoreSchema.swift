@@ -1,4 +1,5 @@
 import GRDB
+import SnapshotStore
 
 /// The store's schema, as GRDB migrations from the first version on.
 ///

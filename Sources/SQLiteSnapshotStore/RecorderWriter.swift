@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import RoomEngine
+import SnapshotStore
 
 /// The recorder's single writer: drains ``RecorderQueue`` in batches and
 /// commits each batch in one transaction.

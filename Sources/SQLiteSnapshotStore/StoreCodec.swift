@@ -1,5 +1,6 @@
 import CZlib
 import RoomEngine
+import SnapshotStore
 
 /// The byte layouts of the store's blobs.
 ///

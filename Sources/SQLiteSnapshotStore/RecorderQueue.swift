@@ -1,5 +1,6 @@
 import Foundation
 import RoomEngine
+import SnapshotStore
 
 /// One thing the recorder was told, stamped with the wall-clock time (µs).
 enum RecorderEvent: Sendable {
