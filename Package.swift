@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "RoomEngineSocketIO", targets: ["RoomEngineSocketIO"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .library(name: "SQLiteSnapshotStore", targets: ["SQLiteSnapshotStore"]),
+        .library(name: "HuddleCLI", targets: ["HuddleCLI"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
     ],
@@ -134,10 +135,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "huddle",
+        .target(
+            name: "HuddleCLI",
             dependencies: [
-                "RoomEngine", "HuddleRooms", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -146,6 +147,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(name: "huddle", dependencies: ["HuddleCLI", "HuddleRooms"], swiftSettings: strict),
         .executableTarget(
             name: "conformance-server",
             dependencies: [
@@ -223,6 +225,15 @@ let package = Package(
             dependencies: [
                 "SnapshotStore", "SQLiteSnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HuddleCLITests",
+            dependencies: [
+                "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
+                "SQLiteSnapshotStore", "SocketIO",
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HuddleRooms
 import RoomEngine
 import SnapshotStore
 
@@ -16,20 +15,21 @@ struct Show: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIExit.run {
+            let context = CLIContext.current
             let store = try self.store.open()
             let summary = try store.summary(of: session.session)
-            let kinds = RoomKindCatalog.builtIn
-            printSummary(summary, kinds: kinds)
-            let rate = kinds.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
+            printSummary(summary, kinds: context.kinds, to: context.output)
+            // A kind this program lacks is still shown, with a nominal rate.
+            let rate = context.kinds.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
             let rates = try InputRates.measure(store, summary, ticksPerSecond: rate)
-            try printMembers(store, summary, rates: rates)
-            print("")
-            print("inputs per second: \(format(rates.averagePerSecond)) average, \(rates.peakPerSecond) in the busiest second (from tick \(rates.peakStartTick))")
-            try printSnapshots(store.snapshots(of: summary.id))
+            try printMembers(store, summary, rates: rates, to: context.output)
+            context.output.result("")
+            context.output.result("inputs per second: \(format(rates.averagePerSecond)) average, \(rates.peakPerSecond) in the busiest second (from tick \(rates.peakStartTick))")
+            printSnapshots(try store.snapshots(of: summary.id), to: context.output)
         }
     }
 
-    private func printSummary(_ summary: SessionSummary, kinds: RoomKindCatalog) {
+    private func printSummary(_ summary: SessionSummary, kinds: RoomKindCatalog, to output: CommandOutput) {
         let versions = kinds.versions(of: summary.kind)
         let support = versions.contains(summary.logicVersion) ? "replayable" : "NOT in this build (has \(versions))"
         var lines: [(String, String)] = [
@@ -53,10 +53,12 @@ struct Show: AsyncParsableCommand {
         if summary.status == .incomplete {
             lines.append(("note", "the recorder stopped without an end; the recording is valid up to tick \(summary.lastTick)"))
         }
-        for (key, value) in lines { print(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value) }
+        for (key, value) in lines { output.result(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value) }
     }
 
-    private func printMembers(_ store: any SessionStore, _ summary: SessionSummary, rates: InputRates) throws(SnapshotStoreError) {
+    private func printMembers(
+        _ store: any SessionStore, _ summary: SessionSummary, rates: InputRates, to output: CommandOutput
+    ) throws(SnapshotStoreError) {
         let membership = try store.membership(of: summary.id)
         var order: [MemberID] = []
         var spans: [MemberID: [String]] = [:]
@@ -73,65 +75,24 @@ struct Show: AsyncParsableCommand {
             spans[event.member] = list
         }
         for member in rates.perMember.keys.sorted() where spans[member] == nil { order.append(member) }
-        print("")
-        print("members (\(order.count)):")
-        guard !order.isEmpty else { return print("  (none)") }
-        print(CLIOutput.table(["  MEMBER", "PRESENT (after tick)", "INPUTS", "PER SECOND"], order.map { member in
+        output.result("")
+        output.result("members (\(order.count)):")
+        guard !order.isEmpty else { return output.result("  (none)") }
+        output.result(CLITable.render(["  MEMBER", "PRESENT (after tick)", "INPUTS", "PER SECOND"], order.map { member in
             let count = rates.perMember[member] ?? 0
             return ["  " + member.rawValue, (spans[member] ?? ["before start"]).joined(separator: ", "),
                     String(count), format(rates.seconds > 0 ? Double(count) / rates.seconds : 0)]
         }))
     }
 
-    private func printSnapshots(_ snapshots: [SnapshotInfo]) {
-        print("")
-        print("snapshots (\(snapshots.count)):")
-        guard !snapshots.isEmpty else { return print("  (none)") }
-        print(CLIOutput.table(["  TICK", "HASH", "BYTES", "STORED"], snapshots.map {
+    private func printSnapshots(_ snapshots: [SnapshotInfo], to output: CommandOutput) {
+        output.result("")
+        output.result("snapshots (\(snapshots.count)):")
+        guard !snapshots.isEmpty else { return output.result("  (none)") }
+        output.result(CLITable.render(["  TICK", "HASH", "BYTES", "STORED"], snapshots.map {
             ["  \($0.tick)", Hex.hash($0.stateHash), String($0.rawBytes), String($0.storedBytes)]
         }))
     }
 
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }
-}
-
-/// Input counts over a whole session, read in chunks.
-struct InputRates {
-    var perMember: [MemberID: Int] = [:]
-    var seconds: Double = 0
-    var averagePerSecond: Double = 0
-    var peakPerSecond = 0
-    var peakStartTick: UInt64 = 0
-
-    static func measure(_ store: any SessionStore, _ summary: SessionSummary, ticksPerSecond: Int) throws(SnapshotStoreError) -> InputRates {
-        var rates = InputRates()
-        let rate = UInt64(max(ticksPerSecond, 1))
-        var bucketStart = summary.startTick + 1
-        var bucketCount = 0
-        var low = summary.startTick + 1
-        while low <= summary.lastTick {
-            let high = min(low + 9_999, summary.lastTick)
-            for stored in try store.ticks(of: summary.id, in: low...high) {
-                if stored.tick.tick >= bucketStart + rate {
-                    rates.notePeak(bucketCount, from: bucketStart)
-                    bucketStart += (stored.tick.tick - bucketStart) / rate * rate
-                    bucketCount = 0
-                }
-                bucketCount += stored.tick.inputs.count
-                for input in stored.tick.inputs { rates.perMember[input.member, default: 0] += 1 }
-            }
-            low = high + 1
-        }
-        rates.notePeak(bucketCount, from: bucketStart)
-        rates.seconds = Double(summary.lastTick - summary.startTick) / Double(rate)
-        rates.averagePerSecond = rates.seconds > 0 ? Double(summary.inputCount) / rates.seconds : 0
-        return rates
-    }
-
-    private mutating func notePeak(_ count: Int, from tick: UInt64) {
-        if count > peakPerSecond {
-            peakPerSecond = count
-            peakStartTick = tick
-        }
-    }
 }

@@ -1,22 +1,20 @@
 import ArgumentParser
 import Foundation
-import HuddleRooms
 import Logging
-import NIOCore
-import NIOPosix
 import RoomEngine
-import SQLiteSnapshotStore
 import SnapshotStore
 
 /// `huddle sessions synthesize` (hidden): records synthetic sessions through
-/// the real ``SQLiteSessionRecorder``, for benchmarks and end-to-end tests.
+/// the program's real recorder, for benchmarks and end-to-end tests, with
+/// the synthetic members of a kind of the catalog (``RoomKindEntry/syntheticMembers``).
 ///
 /// Offline (default): drives `Room`s directly, as fast as they compute,
 /// calling the recorder exactly as a ``RoomRunner`` does (the writer is
 /// flushed every 2,000 ticks so the bounded queue is not overrun, unless
-/// `--no-flush`). `--live`: real ``RoomRunner``s on NIO event loops at the
-/// kind's tick rate for `--seconds`, with the bots enqueueing on each
-/// room's loop, which is what `huddle serve` does minus the network.
+/// `--no-flush`). `--live`: real rooms started by the kind's entry on NIO
+/// event loops at the kind's tick rate for `--seconds`, with the bots
+/// enqueueing on each room's loop, which is what `huddle serve` does minus
+/// the network.
 struct StoreSynthesize: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthesize",
@@ -29,8 +27,11 @@ struct StoreSynthesize: AsyncParsableCommand {
 
     var db: String { sessions.store.db }
 
-    @Option(name: .customLong("room-kind"), help: "Room kind (one with synthetic members: whiteboard, arena).")
-    var roomKindName = "whiteboard"
+    @Option(
+        name: .customLong("room-kind"),
+        help: "A room kind with synthetic members (this program has: \(kindList(Self.synthesizableKinds)); default: the first)."
+    )
+    var roomKind: KindArgument?
 
     @Option(help: "Rooms to record.")
     var rooms = 1
@@ -63,13 +64,15 @@ struct StoreSynthesize: AsyncParsableCommand {
     var noFlush = false
 
     @Option(help: "full: fsync every commit (the recorder's default); normal: survive a crash, not a power loss.")
-    var durability = "full"
+    var durability: DurabilityArgument = .full
+
+    /// The catalog's kinds that offer synthetic members.
+    static var synthesizableKinds: [RoomKind] {
+        CLIContext.current.kinds.servedEntries.filter { $0.syntheticMembers != nil }.map(\.kind)
+    }
 
     func validate() throws {
-        guard RoomKindCatalog.builtIn.entry(for: roomKind)?.syntheticMembers != nil else {
-            throw ValidationError("--room-kind is a kind with synthetic members")
-        }
-        guard durability == "full" || durability == "normal" else { throw ValidationError("--durability is full or normal") }
+        _ = try kindEntry()
         guard rooms > 0, members >= 0, ticks > 0, snapshotInterval > 0, queueCapacity > 0, commitIntervalMs > 0 else {
             throw ValidationError("counts must be positive")
         }
@@ -77,37 +80,38 @@ struct StoreSynthesize: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIExit.run {
+            let entry = try kindEntry()
             var options = RecorderOptions()
             options.queueCapacity = queueCapacity
             options.commitInterval = .milliseconds(commitIntervalMs)
-            options.fsyncEveryCommit = durability == "full"
+            options.fsyncEveryCommit = durability == .full
             options.retention = .keepEverything
             var logger = Logger(label: "huddle.synthesize")
             logger.logLevel = .warning
             options.logger = logger
-            let recorder = try SQLiteSessionRecorder.open(path: db, options: options)
+            let recorder = try CLIContext.current.storage.openRecorder(at: db, options: options)
             if live {
-                try await runLive(recorder)
+                try await runLive(entry, recorder)
             } else {
-                let entry = try kindEntry()
                 for index in 0..<rooms { offline(entry, entry.logic, room: index, recorder) }
             }
             recorder.close()
             let stats = recorder.statistics
-            print("recorder: \(stats.accepted) events queued, \(stats.dropped) dropped, \(stats.gaps) gaps, max queue depth \(stats.maxQueueDepth)")
+            CLIContext.current.output.result(
+                "recorder: \(stats.accepted) events queued, \(stats.dropped) dropped, \(stats.gaps) gaps, max queue depth \(stats.maxQueueDepth)"
+            )
         }
     }
 
-    var roomKind: RoomKind { RoomKind(roomKindName) }
-
-    func memberIDs(_ room: Int) -> [MemberID] {
-        (0..<members).map { MemberID("bot-\(room)-\($0)") }
-    }
-
-    /// The catalog entry of `--room-kind` and its synthetic members.
+    /// The catalog entry of `--room-kind` (default: the first kind with
+    /// synthetic members), refused as a usage error when it has none.
     func kindEntry() throws -> RoomKindEntry {
-        guard let entry = RoomKindCatalog.builtIn.entry(for: roomKind), entry.syntheticMembers != nil else {
-            throw ValidationError("--room-kind is a kind with synthetic members")
+        let available = Self.synthesizableKinds
+        guard let kind = roomKind?.kind ?? available.first else {
+            throw ValidationError("no room kind of this program has synthetic members")
+        }
+        guard let entry = CLIContext.current.kinds.entry(for: kind), entry.syntheticMembers != nil else {
+            throw ValidationError("--room-kind is one of \(kindList(available)), not '\(kind)'")
         }
         return entry
     }
@@ -115,10 +119,10 @@ struct StoreSynthesize: AsyncParsableCommand {
     /// The synthetic members of room `index`.
     func bots(_ entry: RoomKindEntry, room index: Int) -> any SyntheticMembers {
         guard let make = entry.syntheticMembers else { preconditionFailure("checked by kindEntry()") }
-        return make(memberIDs(index), seed &+ UInt64(index))
+        return make((0..<members).map { MemberID("bot-\(index)-\($0)") }, seed &+ UInt64(index))
     }
 
-    private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: SQLiteSessionRecorder) {
+    private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: any SessionRecorder) {
         var room = Room(id: RoomID("synthetic-\(index)"), logic: logic, config: entry.config, seed: seed &+ UInt64(index))
         recorder.sessionStarted(RecordedSession(roomID: room.id, kind: room.logic.kind, logicVersion: room.logic.logicVersion,
                                                 seed: room.seed, config: room.config))

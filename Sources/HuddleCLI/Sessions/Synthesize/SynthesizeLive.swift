@@ -3,14 +3,13 @@ import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
-import SQLiteSnapshotStore
 import SnapshotStore
 
 extension StoreSynthesize {
     /// Runs `rooms` rooms in real time for `seconds`, bots enqueueing on
     /// each room's loop, all recorded by `recorder`.
-    func runLive(_ recorder: SQLiteSessionRecorder) async throws {
-        let entry = try kindEntry()
+    func runLive(_ entry: RoomKindEntry, _ recorder: any SessionRecorder) async throws {
+        let output = CLIContext.current.output
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var handles: [LiveRoom] = []
         for index in 0..<rooms {
@@ -20,8 +19,7 @@ extension StoreSynthesize {
             ))
         }
         recorder.flush()   // the sessions are in the store when the line below appears
-        print("recording \(rooms) rooms into \(db) (pid \(getpid()))")
-        fflush(nil)
+        output.result("recording \(rooms) rooms into \(db) (pid \(getpid()))")
         try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000)))
         var ticks: UInt64 = 0
         var worst = TimeAmount.zero
@@ -32,7 +30,7 @@ extension StoreSynthesize {
             worst = max(worst, jitter.maximumLateness)
             skipped += jitter.skippedTicks
         }
-        print("ran \(ticks) ticks in \(rooms) rooms; worst tick lateness \(Double(worst.nanoseconds) / 1e6) ms; \(skipped) ticks skipped")
+        output.result("ran \(ticks) ticks in \(rooms) rooms; worst tick lateness \(Double(worst.nanoseconds) / 1e6) ms; \(skipped) ticks skipped")
         try await group.shutdownGracefully()
     }
 }
@@ -44,7 +42,7 @@ struct LiveRoom: Sendable {
 
     static func start(
         _ entry: RoomKindEntry, id: RoomID, seed: UInt64, loop: any EventLoop, bots: any SyntheticMembers,
-        recorder: SQLiteSessionRecorder, snapshotInterval: UInt64
+        recorder: any SessionRecorder, snapshotInterval: UInt64
     ) async throws -> LiveRoom {
         var logger = Logger(label: "huddle.room-runner")
         logger.logLevel = .error   // skipped ticks are counted and printed at the end instead

@@ -1,16 +1,15 @@
 import ArgumentParser
 import EngineIO
-import Foundation
-import HuddleRooms
 import Logging
 import NIOCore
 import NIOPosix
 import RoomEngine
 import RoomEngineSocketIO
+import SnapshotStore
 import SocketIO
 
 /// `huddle serve` (the default command): the Socket.IO server with the
-/// whiteboard and arena rooms in namespace `/rooms`, the demo page from
+/// program's room kinds in namespace `/rooms`, the demo page from
 /// `Assets/`, and session recording.
 ///
 /// ```text
@@ -19,20 +18,19 @@ import SocketIO
 /// ```
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the room server and the demo page (whiteboard, arena)."
+        abstract: "Run the room server (every room kind of this program) and the demo page."
     )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind (0: any free port; the 'listening on' line tells which).") var port = 3000
     @Option(help: "The demo page's directory (default: ./Assets, else Assets in the package root).") var assets: String?
-    @Option(help: "The session recording database.") var db = "huddle.sqlite"
-    @Flag(help: "Do not record sessions.") var noRecord = false
-    @Option(help: "Members per room at most (default: each kind's capacity, whiteboard 32, arena 16).") var roomCapacity: Int?
+    @OptionGroup var recording: RecordingOptions
+    @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
     @Flag(help: "Disable WebSocket permessage-deflate (large operations and snapshots are compressed otherwise).")
     var noCompression = false
-    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Log level.") var logLevel: LogLevelArgument = .info
 
     func validate() throws {
         if let roomCapacity, roomCapacity < 1 { throw ValidationError("--room-capacity must be at least 1") }
@@ -40,8 +38,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let context = CLIContext.current
         var logger = Logger(label: "huddle")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = logLevel.level
         let group = MultiThreadedEventLoopGroup.singleton
 
         let shutdown = ShutdownSignal()
@@ -51,13 +50,15 @@ struct Serve: AsyncParsableCommand {
         var options = RoomServiceConfiguration()
         options.roomCapacity = roomCapacity
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
-        let rooms = RoomService(server: io, group: group, kinds: .builtIn, configuration: options, recorder: recorder, logger: logger)
+        let rooms = RoomService(
+            server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
+        )
 
         let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group)
         let boundPort = http.port ?? port
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
-        // The one line scripts wait for, on stdout, flushed.
-        FileHandle.standardOutput.write(Data("listening on http://\(host):\(boundPort)\n".utf8))
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kindList(context.kinds.kinds))"])
+        // The one line scripts wait for.
+        context.output.result("listening on http://\(host):\(boundPort)")
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await rooms.run() }
@@ -66,8 +67,8 @@ struct Serve: AsyncParsableCommand {
             await http.shutdown()
             tasks.cancelAll()
         }
-        // Commit what the recorder still holds, and mark the sessions ended.
-        RecordingSetup.close(recorder)
+        // Commit what the recorder still holds; the rooms' ends are recorded by now.
+        recorder?.close()
         logger.info("stopped")
     }
 
@@ -81,13 +82,9 @@ struct Serve: AsyncParsableCommand {
         return configuration
     }
 
-    private func openRecorder(logger: Logger) throws -> (any RoomRecorder)? {
-        if noRecord { return nil }
-        guard let recorder = try RecordingSetup.open(path: db) else {
-            logger.notice("session recording is not available in this build; rooms run unrecorded")
-            return nil
-        }
-        logger.info("recording sessions", metadata: ["db": "\(db)"])
+    private func openRecorder(logger: Logger) throws -> (any SessionRecorder)? {
+        guard let recorder = try recording.open(logger: logger) else { return nil }
+        logger.info("recording sessions", metadata: ["db": "\(recorder.location)"])
         return recorder
     }
 

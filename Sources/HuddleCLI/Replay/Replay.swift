@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HuddleRooms
 import RoomEngine
 import SnapshotStore
 
@@ -64,31 +63,33 @@ struct ReplaySession: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIExit.run {
+            let context = CLIContext.current
             if serve {
-                let replay = ReplayServe(store: try self.store.open(), session: session.session, host: host, port: port,
-                                         speed: speed ?? 1, from: from, to: to, assets: assets)
+                let replay = ReplayServe(store: try self.store.open(), kinds: context.kinds, session: session.session,
+                                         host: host, port: port, speed: speed ?? 1, from: from, to: to, assets: assets)
                 try await replay.run()
                 return
             }
+            let output = context.output
             let store = try self.store.open()
             let summary = try store.summary(of: session.session)
             let end = summary.verifiableEnd
             if let from, from > end {
                 throw ValidationError("--from \(from) is past the last replayable tick \(end) of session \(summary.id)")
             }
-            let rate = RoomKindCatalog.builtIn.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
+            let replayer = SessionReplayer(store: store, kinds: context.kinds)
+            let rate = try replayer.entry(recording: summary).rules.ticksPerSecond
             let pacer = Pacer(tickSeconds: speed.map { 1 / (Double(rate) * $0) })
-            let replayer = SessionReplayer(store: store, kinds: .builtIn)
             let report = try replayer.replay(summary.id, from: from, through: to) { step in
                 pacer.wait(for: step.entry)
-                if let line = line(for: step) { print(line) }
+                if let line = line(for: step) { output.result(line) }
             }
             let origin = report.baseTick == summary.startTick && report.baseTick == 0
                 ? "the session start" : "the snapshot at tick \(report.baseTick)"
-            print("replayed ticks \(report.firstTick)…\(report.lastTick) of session \(summary.id) from \(origin); "
+            output.result("replayed ticks \(report.firstTick)…\(report.lastTick) of session \(summary.id) from \(origin); "
                   + "every hash matched; state hash \(Hex.hash(report.finalStateHash))")
             if summary.status != .ended || summary.gapFromTick != nil {
-                print("note: session \(summary.id) is \(summary.statusText); the recording ends at tick \(end)")
+                output.result("note: session \(summary.id) is \(summary.statusText); the recording ends at tick \(end)")
             }
         }
     }
@@ -105,31 +106,6 @@ struct ReplaySession: AsyncParsableCommand {
                 text += "\n        \(input.member) #\(input.sequence) \(description)"
             }
             return text
-        }
-    }
-}
-
-/// Sleeps between ticks so the timeline runs at the requested speed.
-final class Pacer {
-    private let tickSeconds: Double?
-    private var start: ContinuousClock.Instant?
-    private var ticks = 0
-
-    init(tickSeconds: Double?) {
-        self.tickSeconds = tickSeconds
-    }
-
-    func wait(for entry: TimelineEntry) {
-        guard let tickSeconds, case .tick = entry else { return }
-        let start = self.start ?? ContinuousClock.now
-        self.start = start
-        let due = start + .microseconds(Int64(Double(ticks) * tickSeconds * 1_000_000))
-        ticks += 1
-        let now = ContinuousClock.now
-        if due > now {
-            let gap = due - now
-            let micros = gap.components.seconds * 1_000_000 + gap.components.attoseconds / 1_000_000_000_000
-            usleep(UInt32(clamping: micros))
         }
     }
 }

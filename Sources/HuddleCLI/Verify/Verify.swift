@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import HuddleRooms
 import RoomEngine
 import SnapshotStore
-import Synchronization
 
 /// `huddle verify ID | --all`: re-simulates sessions and compares every
 /// recorded hash; exits non-zero naming the first tick that diverges.
@@ -44,19 +42,20 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIExit.run {
+            let output = CLIContext.current.output
             let store = try self.store.open()
-            let replayer = SessionReplayer(store: store, kinds: .builtIn)
+            let replayer = SessionReplayer(store: store, kinds: CLIContext.current.kinds)
             let ids: [RecordedSessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [RecordedSessionID(id ?? 0)]
-            if all, ids.isEmpty { return print("no sessions in \(self.store.db)") }
+            if all, ids.isEmpty { return output.result("no sessions in \(self.store.db)") }
             var worst: Int32 = 0
             for id in ids {
-                let outcome = Result { () throws(SnapshotStoreError) -> Int32 in try verify(id, replayer) }
+                let outcome = Result { () throws(SnapshotStoreError) -> Int32 in try verify(id, replayer, output) }
                 switch outcome {
                 case .success(let code):
                     worst = max(worst, code)
                 case .failure(let error):
                     guard all else { throw error }
-                    CLIOutput.error(error.description)
+                    output.error(error.description)
                     worst = max(worst, CLIExit.code(for: error))
                 }
             }
@@ -65,8 +64,10 @@ struct Verify: AsyncParsableCommand {
     }
 
     /// Verifies one session and prints its line; returns the exit code it earns.
-    private func verify(_ id: RecordedSessionID, _ replayer: SessionReplayer) throws(SnapshotStoreError) -> Int32 {
-        let bar = ProgressBar(label: "session \(id)", enabled: progress || CLIOutput.stderrIsTerminal)
+    private func verify(
+        _ id: RecordedSessionID, _ replayer: SessionReplayer, _ output: CommandOutput
+    ) throws(SnapshotStoreError) -> Int32 {
+        let bar = ProgressBar(label: "session \(id)", output: output, enabled: progress || output.diagnosticsAreTerminal)
         let started = ContinuousClock.now
         let report: VerificationReport
         do {
@@ -84,7 +85,7 @@ struct Verify: AsyncParsableCommand {
             + String(format: "%.2fs", seconds)
         if let gap = summary.gapFromTick {
             line += "; GAP: the recording lost tick \(gap) and later (\(summary.droppedEvents) events dropped)"
-            print(line)
+            output.result(line)
             return CLIExit.gap
         }
         switch summary.status {
@@ -92,47 +93,7 @@ struct Verify: AsyncParsableCommand {
         case .incomplete: line += "; incomplete: the recorder stopped at tick \(summary.lastTick)"
         case .live: line += "; live: verified up to the last committed tick"
         }
-        print(line)
+        output.result(line)
         return 0
-    }
-}
-
-/// A one-line progress bar on stderr, redrawn at most 10 times a second.
-/// Verification workers call it; its state lives in a `Mutex`.
-final class ProgressBar: Sendable {
-    private struct State {
-        var lastDraw = ContinuousClock.now - .seconds(1)
-        var drawn = false
-    }
-
-    private let label: String
-    private let enabled: Bool
-    private let state = Mutex(State())
-
-    init(label: String, enabled: Bool) {
-        self.label = label
-        self.enabled = enabled
-    }
-
-    func update(_ done: UInt64, of total: UInt64) {
-        guard enabled else { return }
-        state.withLock { state in
-            guard ContinuousClock.now - state.lastDraw >= .milliseconds(100) || done == total else { return }
-            state.lastDraw = ContinuousClock.now
-            let fraction = total == 0 ? 1 : Double(done) / Double(total)
-            let width = 30
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(Int(fraction * 100))% tick \(done)/\(total)".utf8))
-            state.drawn = true
-        }
-    }
-
-    func finish() {
-        state.withLock { state in
-            guard state.drawn else { return }
-            FileHandle.standardError.write(Data("\n".utf8))
-            state.drawn = false
-        }
     }
 }

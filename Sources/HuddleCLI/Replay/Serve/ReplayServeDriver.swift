@@ -33,6 +33,7 @@ final class ReplayServeDriver {
     /// Where the track was when the worker last reported.
     private var current: ReplayServeWorker.Frame
     private let namespace: SocketIONamespace
+    private let output: CommandOutput
     private(set) var speed: Double
     /// True while paused (by a viewer, at the end, or at a divergence).
     private(set) var paused = false
@@ -46,7 +47,8 @@ final class ReplayServeDriver {
 
     init(
         loop: any EventLoop, summary: SessionSummary, tickRate: Int, firstTick: UInt64, lastTick: UInt64,
-        worker: ReplayServeWorker, at frame: ReplayServeWorker.Frame, namespace: SocketIONamespace, speed: Double
+        worker: ReplayServeWorker, at frame: ReplayServeWorker.Frame, namespace: SocketIONamespace, speed: Double,
+        output: CommandOutput
     ) {
         self.loop = loop
         self.summary = summary
@@ -56,6 +58,7 @@ final class ReplayServeDriver {
         self.worker = worker
         self.current = frame
         self.namespace = namespace
+        self.output = output
         self.speed = speed
     }
 
@@ -197,7 +200,7 @@ final class ReplayServeDriver {
             case .failure(.diverged(let tick)):
                 _ = diverged(tick)
             case .failure(.failed(let message)):
-                CLIOutput.error("replay stopped at tick \(current.tick): \(message)")
+                output.error("replay stopped at tick \(current.tick): \(message)")
                 paused = true
                 broadcastFrame()
             case .success:

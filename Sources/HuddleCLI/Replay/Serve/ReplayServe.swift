@@ -1,7 +1,6 @@
 import ArgumentParser
 import EngineIO
 import Foundation
-import HuddleRooms
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -25,6 +24,7 @@ struct ReplayServe {
     static let namespace = "/replay"
 
     var store: any SessionStore
+    var kinds: RoomKindCatalog
     var session: RecordedSessionID
     var host: String
     var port: Int
@@ -37,7 +37,8 @@ struct ReplayServe {
     func run() async throws {
         let logger = Logger(label: "huddle.replay")
         let summary = try store.summary(of: session)
-        let logic = try SessionReplayer(store: store, kinds: .builtIn).entry(recording: summary).logic
+        let output = CLIContext.current.output
+        let logic = try SessionReplayer(store: store, kinds: kinds).entry(recording: summary).logic
         let first = summary.startTick + 1
         let last = min(to ?? summary.verifiableEnd, summary.verifiableEnd)
         guard last >= first else {
@@ -63,7 +64,7 @@ struct ReplayServe {
         let driver = try await loop.submit {
             NIOLoopBound(ReplayServeDriver(
                 loop: loop, summary: summary, tickRate: rate, firstTick: first, lastTick: last,
-                worker: worker, at: frame, namespace: viewers, speed: speed
+                worker: worker, at: frame, namespace: viewers, speed: speed, output: output
             ), eventLoop: loop)
         }.get()
         ReplayServeControls.install(on: viewers, driver: driver)
@@ -83,7 +84,7 @@ struct ReplayServe {
             group: group
         )
         let boundPort = http.localAddress?.port ?? port
-        FileHandle.standardOutput.write(Data("listening on http://\(host):\(boundPort)\n".utf8))
+        output.result("listening on http://\(host):\(boundPort)")
         await shutdown.wait()
         try? await loop.submit { driver.value.stop() }.get()
         try await http.shutdown()
