@@ -76,7 +76,7 @@ public enum HuddleCommand {
 struct HuddleRoot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huddle",
-        abstract: "Huddle: authoritative rooms and live whiteboards over Socket.IO.",
+        abstract: "Huddle: authoritative rooms over Socket.IO, recorded, replayed and verified.",
         subcommands: [Serve.self, Sessions.self, Show.self, ReplaySession.self, Verify.self, Export.self],
         defaultSubcommand: Serve.self
     )

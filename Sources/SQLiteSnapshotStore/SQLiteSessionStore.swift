@@ -17,7 +17,7 @@ public import SnapshotStore
 ///
 /// ```swift
 /// let store = try SQLiteSessionStore.open(path: "huddle.sqlite")
-/// for session in try store.sessions(matching: SessionFilter(kind: "whiteboard")) {
+/// for session in try store.sessions(matching: SessionFilter(kind: "counter")) {
 ///     print(session.id, session.roomID, session.tickCount)
 /// }
 /// ```

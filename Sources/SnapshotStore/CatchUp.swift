@@ -7,7 +7,7 @@ extension SessionStore {
     ///
     /// ```swift
     /// let catchUp = try store.catchUp(room: "board-1")
-    /// let room = try catchUp.restore(logic: WhiteboardLogic())
+    /// let room = try catchUp.restore(logic: CounterLogic())
     /// send(room.snapshot())   // the joiner's starting point
     /// ```
     public func catchUp(room: RoomID) throws(SnapshotStoreError) -> CatchUp {

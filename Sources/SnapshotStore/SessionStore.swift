@@ -15,7 +15,7 @@ public import RoomEngine
 ///
 /// ```swift
 /// let store: any SessionStore = try SQLiteSessionStore.open(path: "huddle.sqlite")
-/// for session in try store.sessions(matching: SessionFilter(kind: "whiteboard")) {
+/// for session in try store.sessions(matching: SessionFilter(kind: "counter")) {
 ///     print(session.id, session.roomID, session.tickCount)
 /// }
 /// ```

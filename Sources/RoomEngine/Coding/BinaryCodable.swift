@@ -21,7 +21,7 @@ extension BinaryEncodable {
     /// The value's canonical bytes.
     ///
     /// ```swift
-    /// let bytes = WhiteboardInput.cursor(x: 10, y: 20).encodedBytes()
+    /// let bytes = CounterInput.add(2).encodedBytes()
     /// ```
     @inlinable
     public func encodedBytes() -> [UInt8] {
@@ -36,7 +36,7 @@ extension BinaryDecodable {
     /// malformed, so one value has exactly one encoding).
     ///
     /// ```swift
-    /// let input = try WhiteboardInput(decoding: bytes)
+    /// let input = try CounterInput(decoding: bytes)
     /// ```
     @inlinable
     public init(decoding bytes: [UInt8]) throws(RoomError) {

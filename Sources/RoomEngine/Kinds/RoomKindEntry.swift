@@ -88,7 +88,7 @@ public struct RoomKindEntry: Sendable {
     /// first bytes in hex when it does not decode; cut at 120 characters.
     ///
     /// ```swift
-    /// entry.describeInput([0x01, 0x0A, 0x00, 0x14, 0x00])   // "cursor(x: 10, y: 20)"
+    /// entry.describeInput([0x01, 0x02])   // "add(2)"
     /// ```
     public func describeInput(_ bytes: [UInt8]) -> String {
         Self.describeInput(bytes, of: logic)
