@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "RoomEngineSocketIO",
             dependencies: [
-                "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "SocketIO", "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
