@@ -21,7 +21,13 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
+        .library(name: "WhiteboardRoom", targets: ["WhiteboardRoom"]),
+        .library(name: "ArenaRoom", targets: ["ArenaRoom"]),
+        .library(name: "HuddleRooms", targets: ["HuddleRooms"]),
+        .library(name: "RoomEngineSocketIO", targets: ["RoomEngineSocketIO"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
+        .library(name: "SQLiteSnapshotStore", targets: ["SQLiteSnapshotStore"]),
+        .library(name: "HuddleCLI", targets: ["HuddleCLI"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
     ],
@@ -121,10 +127,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "WhiteboardRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
+        .target(name: "ArenaRoom", dependencies: ["RoomEngine"], swiftSettings: strict),
+        .target(name: "HuddleRooms", dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom"], swiftSettings: strict),
         .target(
             name: "RoomEngineSocketIO",
             dependencies: [
-                "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "SocketIO", "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,18 +141,22 @@ let package = Package(
         ),
         .target(
             name: "SnapshotStore",
+            dependencies: ["RoomEngine", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SQLiteSnapshotStore",
             dependencies: [
-                "RoomEngine", "CZlib",
+                "SnapshotStore", "RoomEngine", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "huddle",
+        .target(
+            name: "HuddleCLI",
             dependencies: [
-                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -152,6 +165,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(name: "huddle", dependencies: ["HuddleCLI", "HuddleRooms"], swiftSettings: strict),
         .executableTarget(
             name: "conformance-server",
             dependencies: [
@@ -175,6 +189,10 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: strict
         ),
+        // The custom room kind of docs/room-kinds.md: defined outside the
+        // engine, used by the tests to prove a kind registered once works in
+        // every layer.
+        .target(name: "CounterRoom", dependencies: ["RoomEngine"], path: "Tests/CounterRoom", swiftSettings: strict),
         .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
         .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
         .testTarget(
@@ -238,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "RoomEngineSocketIOTests",
             dependencies: [
-                "RoomEngineSocketIO", "RoomEngine", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "HuddleRooms", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -247,14 +265,23 @@ let package = Package(
         .testTarget(
             name: "SnapshotStoreTests",
             dependencies: [
-                "SnapshotStore", "RoomEngine",
+                "SnapshotStore", "SQLiteSnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
+            name: "HuddleCLITests",
+            dependencies: [
+                "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
+                "SQLiteSnapshotStore", "SocketIO",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RoomEngineTests",
-            dependencies: ["RoomEngine", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RoomEngine", "WhiteboardRoom", "ArenaRoom", "CounterRoom", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

@@ -18,7 +18,7 @@ public import SocketIO
 ///
 /// ```swift
 /// let io = SocketIOServer(group: group)
-/// let rooms = RoomService(server: io, group: group, recorder: recorder)
+/// let rooms = RoomService(server: io, group: group, kinds: .builtIn, recorder: recorder)
 /// let http = try await HTTPServer.start(host: "127.0.0.1", port: 3000, endpoints: [io.engine], group: group)
 /// try await withThrowingDiscardingTaskGroup { tasks in
 ///     tasks.addTask { await rooms.run() }     // until the group is cancelled
@@ -35,13 +35,15 @@ public final class RoomService: Sendable {
     private let core: ServiceCore
     private let loopStats: [(loop: any EventLoop, stats: LoopStatsBox)]
 
-    /// Binds `kinds` to the namespace ``RoomServiceConfiguration/namespace``
-    /// of `server`. Rooms tick on the loops of `group`; every room hands its
-    /// history to `recorder` when there is one.
+    /// Binds the kinds of `kinds` (the newest version of each, created with
+    /// its entry's configuration) to the namespace
+    /// ``RoomServiceConfiguration/namespace`` of `server`. Rooms tick on the
+    /// loops of `group`; every room hands its history to `recorder` when
+    /// there is one.
     public init(
         server: SocketIOServer,
         group: any EventLoopGroup,
-        kinds: [RoomKindBinding] = [.whiteboard, .arena],
+        kinds: RoomKindCatalog,
         configuration: RoomServiceConfiguration = RoomServiceConfiguration(),
         recorder: (any RoomRecorder)? = nil,
         logger: Logger = Logger(label: "huddle.rooms")
@@ -52,10 +54,10 @@ public final class RoomService: Sendable {
             loopStats.append((loop, .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop)))
         }
         let statsByLoop = loopStats
-        self.directory = RoomDirectory(registrations: kinds.map { binding in
+        self.directory = RoomDirectory(registrations: kinds.servedEntries.map { entry in
             RoomDirectory.Registration(
-                kind: binding.kind,
-                capacity: min(binding.capacity, configuration.roomCapacity ?? binding.capacity),
+                kind: entry.kind,
+                capacity: min(entry.rules.capacity, configuration.roomCapacity ?? entry.rules.capacity),
                 emptyGracePeriod: configuration.emptyGracePeriod
             ) { id in
                 let loop = group.next()
@@ -63,7 +65,7 @@ public final class RoomService: Sendable {
                     preconditionFailure("the group handed out a loop it does not iterate")
                 }
                 logger.debug("room created", metadata: ["room": "\(id)"])
-                return binding.make(RoomCreation(
+                return BoundRoom(entry, creation: RoomCreation(
                     id: id, seed: UInt64.random(in: .min ... .max), eventLoop: loop, stats: stats,
                     recorder: recorder, configuration: configuration, logger: logger
                 ))

@@ -25,7 +25,7 @@ public struct RoomServiceConfiguration: Sendable {
     /// How often empty rooms past their grace period are looked for.
     public var disposalInterval: TimeAmount = .seconds(1)
     /// Members per room at most, below the kind's own capacity; `nil` keeps
-    /// each kind's capacity (whiteboard 32, arena 16).
+    /// each kind's capacity (``RoomRules/capacity``).
     public var roomCapacity: Int?
     /// Sustained events per second one socket may send.
     public var eventsPerSecond = 200

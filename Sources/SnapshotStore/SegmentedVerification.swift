@@ -17,14 +17,14 @@ import Synchronization
 /// Ownership: the segments' shared results and progress live in one
 /// `Mutex`; everything else is immutable.
 struct SegmentedVerification<Logic: RoomLogic>: Sendable {
-    let store: SessionStore
+    let store: any SessionStore
     let summary: SessionSummary
     let logic: Logic
     let chunkTicks: UInt64
     /// Each segment: first tick (exclusive), last tick, whether a stored snapshot ends it.
     private let segments: [(from: UInt64, to: UInt64, endsOnSnapshot: Bool)]
 
-    init(store: SessionStore, summary: SessionSummary, logic: Logic, snapshotTicks: [UInt64], chunkTicks: UInt64) {
+    init(store: any SessionStore, summary: SessionSummary, logic: Logic, snapshotTicks: [UInt64], chunkTicks: UInt64) {
         self.store = store
         self.summary = summary
         self.logic = logic

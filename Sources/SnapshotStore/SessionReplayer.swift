@@ -10,22 +10,23 @@ public import RoomEngine
 /// trustworthy tick.
 ///
 /// ```swift
-/// let replayer = SessionReplayer(store: try SessionStore.open(path: "huddle.sqlite"))
+/// let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: "huddle.sqlite"), kinds: .builtIn)
 /// let report = try replayer.verify(42) { done, total in showProgress(done, total) }
 /// print("verified ticks \(report.firstTick)…\(report.lastTick)")
 /// ```
 public struct SessionReplayer: Sendable {
     /// Where recordings come from.
-    public let store: SessionStore
-    /// The logics replays may use.
-    public let catalog: LogicCatalog
+    public let store: any SessionStore
+    /// The kinds replays may use: a recording replays with the entry of its
+    /// kind at its logic version.
+    public let kinds: RoomKindCatalog
     /// Ticks re-simulated per chunk while verifying or fast-forwarding.
     public var chunkTicks: UInt64
 
     /// Creates a replayer.
-    public init(store: SessionStore, catalog: LogicCatalog = .standard, chunkTicks: UInt64 = 4_096) {
+    public init(store: any SessionStore, kinds: RoomKindCatalog, chunkTicks: UInt64 = 4_096) {
         self.store = store
-        self.catalog = catalog
+        self.kinds = kinds
         self.chunkTicks = max(chunkTicks, 1)
     }
 
@@ -43,11 +44,10 @@ public struct SessionReplayer: Sendable {
     ///   naming the first tick that differs, ``SnapshotStoreError/unsupportedLogic(kind:version:available:)``,
     ///   or a store error.
     public func verify(
-        _ id: SessionID, progress: @Sendable (_ done: UInt64, _ total: UInt64) -> Void = { _, _ in }
+        _ id: RecordedSessionID, progress: @Sendable (_ done: UInt64, _ total: UInt64) -> Void = { _, _ in }
     ) throws(SnapshotStoreError) -> VerificationReport {
         let summary = try store.summary(of: id)
-        let logic = try catalog.logic(kind: summary.kind, version: summary.logicVersion)
-        return try verify(summary, logic: logic, progress: progress)
+        return try verify(summary, logic: try entry(recording: summary).logic, progress: progress)
     }
 
     private func verify<Logic: RoomLogic>(
@@ -68,16 +68,17 @@ public struct SessionReplayer: Sendable {
     /// divergence is thrown. Bounds default to the session's first and last
     /// trustworthy ticks and are clamped to them.
     public func replay(
-        _ id: SessionID, from: UInt64? = nil, through: UInt64? = nil, visitChunkTicks: UInt64 = 64,
+        _ id: RecordedSessionID, from: UInt64? = nil, through: UInt64? = nil, visitChunkTicks: UInt64 = 64,
         visit: (ReplayStep) -> Void
     ) throws(SnapshotStoreError) -> ReplayReport {
         let summary = try store.summary(of: id)
-        let logic = try catalog.logic(kind: summary.kind, version: summary.logicVersion)
-        return try replay(summary, logic: logic, from: from, through: through, chunk: max(visitChunkTicks, 1), visit: visit)
+        let kind = try entry(recording: summary)
+        return try replay(summary, kind: kind, logic: kind.logic, from: from, through: through,
+                          chunk: max(visitChunkTicks, 1), visit: visit)
     }
 
     private func replay<Logic: RoomLogic>(
-        _ summary: SessionSummary, logic: Logic, from: UInt64?, through: UInt64?, chunk: UInt64,
+        _ summary: SessionSummary, kind: RoomKindEntry, logic: Logic, from: UInt64?, through: UInt64?, chunk: UInt64,
         visit: (ReplayStep) -> Void
     ) throws(SnapshotStoreError) -> ReplayReport {
         let end = summary.verifiableEnd
@@ -95,13 +96,13 @@ public struct SessionReplayer: Sendable {
             let trailing = target == summary.lastTick && summary.status == .ended && summary.gapFromTick == nil
             do {
                 let entries = try simulation.advance(through: target, includeTrailing: trailing)
-                for entry in entries { visit(ReplayStep(entry, logic: logic)) }
+                for entry in entries { visit(ReplayStep(entry, kind: kind)) }
                 visited += UInt64(entries.count(where: { if case .tick = $0 { true } else { false } }))
             } catch {
                 if case .diverged(_, let tick, _, _) = error {
                     for entry in simulation.lastEntries {
                         if case .tick(let stored) = entry, stored.tick.tick >= tick { break }
-                        visit(ReplayStep(entry, logic: logic))
+                        visit(ReplayStep(entry, kind: kind))
                     }
                 }
                 throw error
@@ -114,11 +115,10 @@ public struct SessionReplayer: Sendable {
     /// Re-simulates the session from its start and hands over the room's
     /// snapshot every `every` ticks and at the last trustworthy tick.
     public func states(
-        _ id: SessionID, every: UInt64, visit: (RoomSnapshot) -> Void
+        _ id: RecordedSessionID, every: UInt64, visit: (RoomSnapshot) -> Void
     ) throws(SnapshotStoreError) {
         let summary = try store.summary(of: id)
-        let logic = try catalog.logic(kind: summary.kind, version: summary.logicVersion)
-        try states(summary, logic: logic, every: max(every, 1), visit: visit)
+        try states(summary, logic: try entry(recording: summary).logic, every: max(every, 1), visit: visit)
     }
 
     private func states<Logic: RoomLogic>(
@@ -134,8 +134,17 @@ public struct SessionReplayer: Sendable {
         }
     }
 
+    /// The entry `summary` was recorded with, or
+    /// ``SnapshotStoreError/unsupportedLogic(kind:version:available:)``.
+    public func entry(recording summary: SessionSummary) throws(SnapshotStoreError) -> RoomKindEntry {
+        guard let entry = kinds.entry(for: summary.kind, version: summary.logicVersion) else {
+            throw .unsupportedLogic(kind: summary.kind, version: summary.logicVersion, available: kinds.versions(of: summary.kind))
+        }
+        return entry
+    }
+
     /// The one mapping from replay errors to store errors.
-    static func map(_ error: RoomError, session: SessionID, fallbackTick: UInt64) -> SnapshotStoreError {
+    static func map(_ error: RoomError, session: RecordedSessionID, fallbackTick: UInt64) -> SnapshotStoreError {
         switch error {
         case .replayDiverged(let tick, let expected, let found):
             .diverged(session: session, tick: tick, expected: expected, found: found)

@@ -28,17 +28,17 @@ public enum SnapshotStoreError: Error, Equatable, Sendable {
     /// Another recorder already writes into this store.
     case storeInUse(path: String)
     /// No session with this identifier exists in the store.
-    case unknownSession(SessionID)
+    case unknownSession(RecordedSessionID)
     /// The session was recorded by a room kind or logic version this build
     /// does not have; `available` lists the versions it has for that kind.
     case unsupportedLogic(kind: RoomKind, version: UInt32, available: [UInt32])
     /// A stored row does not decode (a blob, a count, a snapshot).
-    case corruptRecord(session: SessionID, detail: String)
+    case corruptRecord(session: RecordedSessionID, detail: String)
     /// Re-simulating the session did not reproduce the recorded state hash.
-    case diverged(session: SessionID, tick: UInt64, expected: UInt64, found: UInt64)
+    case diverged(session: RecordedSessionID, tick: UInt64, expected: UInt64, found: UInt64)
     /// The recording could not be re-run at `tick` (an input or join the
     /// logic refuses, a missing tick): it is not a faithful recording.
-    case replayFailed(session: SessionID, tick: UInt64, error: RoomError)
+    case replayFailed(session: RecordedSessionID, tick: UInt64, error: RoomError)
     /// Any other SQLite or file-system failure.
     case io(String)
 }

@@ -1,13 +1,11 @@
-import ArgumentParser
+import HuddleCLI
+import HuddleRooms
 
-/// The `huddle` command: the server (`serve`) and the tools that read
-/// recorded sessions (`sessions`, `show`, `replay`, `verify`, `export`).
+/// The `huddle` executable: the command line of ``HuddleCommand`` for the
+/// kinds Huddle ships. This is the one place they are handed over.
 @main
-struct Huddle: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "huddle",
-        abstract: "Huddle: authoritative rooms and live whiteboards over Socket.IO.",
-        subcommands: [Serve.self, Sessions.self, Show.self, ReplaySession.self, Verify.self, Export.self],
-        defaultSubcommand: Serve.self
-    )
+enum Huddle {
+    static func main() async {
+        await HuddleCommand.main(kinds: .builtIn)
+    }
 }

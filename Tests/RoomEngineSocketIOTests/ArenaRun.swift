@@ -1,4 +1,5 @@
 import RoomEngine
+import ArenaRoom
 
 /// A straight run that an arena player is certain to make, derived from the
 /// room's own state instead of from assumptions about the layout.

@@ -1,4 +1,5 @@
 import RoomEngine
+import ArenaRoom
 import Testing
 
 /// ``ArenaRun`` is what keeps `arenaMoves` deterministic, so its promise is

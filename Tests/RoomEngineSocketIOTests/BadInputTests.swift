@@ -1,7 +1,9 @@
+import ArenaRoom
 import NIOCore
 import RoomEngine
 import SocketIOCore
 import Testing
+import WhiteboardRoom
 
 @Suite("Bad input gets the documented error and disturbs nobody")
 struct BadInputTests {

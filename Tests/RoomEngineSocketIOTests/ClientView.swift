@@ -1,6 +1,8 @@
+import ArenaRoom
 import NIOCore
 import RoomEngine
 import SocketIOCore
+import WhiteboardRoom
 
 /// What happens to one received delta in a test client: a lossy network
 /// loses some (never applied, never acked), and acks get lost too.

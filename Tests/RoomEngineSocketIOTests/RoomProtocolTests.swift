@@ -1,7 +1,9 @@
+import ArenaRoom
 import NIOCore
 import RoomEngine
 import SocketIOCore
 import Testing
+import WhiteboardRoom
 
 @Suite("The room protocol: arena, listing, leaving, slow clients")
 struct RoomProtocolTests {

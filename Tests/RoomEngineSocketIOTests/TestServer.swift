@@ -1,4 +1,5 @@
 import EngineIO
+import HuddleRooms
 import NIOCore
 import NIOPosix
 import RoomEngine
@@ -26,7 +27,7 @@ struct TestServer {
         options.disposalInterval = .milliseconds(100)
         configure(&options)
         let io = SocketIOServer(configuration: engine, group: group)
-        let rooms = RoomService(server: io, group: group, configuration: options)
+        let rooms = RoomService(server: io, group: group, kinds: .builtIn, configuration: options)
         let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [io.engine], group: group)
         let server = TestServer(port: try #require(http.localAddress?.port), rooms: rooms, group: group)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

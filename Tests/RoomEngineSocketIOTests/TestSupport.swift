@@ -1,5 +1,6 @@
 import RoomEngine
 import SocketIOCore
+import WhiteboardRoom
 
 /// Encoded whiteboard inputs, as a client sends them.
 enum Board {

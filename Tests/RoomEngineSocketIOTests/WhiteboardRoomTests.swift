@@ -1,6 +1,7 @@
 import NIOCore
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Whiteboard rooms over Socket.IO")
 struct WhiteboardRoomTests {

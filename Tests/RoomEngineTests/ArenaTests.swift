@@ -1,3 +1,4 @@
+import ArenaRoom
 import RoomEngine
 import Testing
 

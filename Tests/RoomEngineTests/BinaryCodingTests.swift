@@ -1,5 +1,6 @@
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Binary coding, hashing and the seeded PRNG")
 struct BinaryCodingTests {

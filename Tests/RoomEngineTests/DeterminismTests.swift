@@ -1,5 +1,7 @@
+import ArenaRoom
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Determinism, snapshots and replay")
 struct DeterminismTests {

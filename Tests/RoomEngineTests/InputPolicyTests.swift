@@ -1,5 +1,6 @@
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Input classes, overflow policy and validation")
 struct InputPolicyTests {

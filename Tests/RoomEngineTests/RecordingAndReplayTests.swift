@@ -1,5 +1,6 @@
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Recorder hook and replay")
 struct RecordingAndReplayTests {

@@ -1,5 +1,7 @@
+import ArenaRoom
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Room directory")
 struct RoomDirectoryTests {

@@ -1,7 +1,9 @@
+import ArenaRoom
 import Dispatch
 import NIOCore
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 /// Wraps a manual loop and makes the next clock reading late by `lag`, to
 /// simulate an overloaded loop without sleeping.

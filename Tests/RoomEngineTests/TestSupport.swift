@@ -1,5 +1,7 @@
+import ArenaRoom
 import Foundation
 import RoomEngine
+import WhiteboardRoom
 
 /// A sink that keeps every output, safe to call from any thread.
 final class CollectingSink: RoomOutputSink, @unchecked Sendable {

@@ -1,5 +1,6 @@
 import RoomEngine
 import Testing
+import WhiteboardRoom
 
 @Suite("Whiteboard rooms")
 struct WhiteboardTests {

@@ -1,7 +1,10 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
-@testable import SnapshotStore
+@testable import SQLiteSnapshotStore
+import SnapshotStore
 import Testing
+import WhiteboardRoom
 
 @Suite("Recorder policies: overflow, crashes, retention, one writer, concurrent readers")
 struct RecorderPolicyTests {
@@ -35,7 +38,7 @@ struct RecorderPolicyTests {
     @Test("a full queue never blocks: a lost tick marks the session with a gap that verify reports")
     func overflowMarksGap() throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 20 })
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 20 })
         recorder.pauseWriterForTesting(true)
         var hand = HandRoom(recorder)   // started + joined: 2 events
         hand.tick(50)                   // ticks 1…18 fit, 19 overflows, 20…50 are dropped
@@ -45,18 +48,18 @@ struct RecorderPolicyTests {
         recorder.pauseWriterForTesting(false)
         recorder.close()
 
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == 19 && summary.lastTick == 18 && summary.droppedEvents == 32)
         #expect(summary.status == .ended && summary.final?.tick == 50)
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.lastTick == 18 && report.verifiedTicks == 18 && !report.isComplete && !report.finalHashChecked)
     }
 
     @Test("a snapshot that does not fit is dropped and counted without a gap")
     func overflowDropsSnapshot() throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 4 })
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 4 })
         recorder.pauseWriterForTesting(true)
         var hand = HandRoom(recorder)
         hand.tick(2)
@@ -70,17 +73,17 @@ struct RecorderPolicyTests {
         let droppedBefore = recorder.statistics.dropped
         recorder.tickCompleted(RecordedTick(roomID: "hand", tick: 6, inputs: [], stateHash: 0))   // after close: counted
         #expect(recorder.statistics.dropped == droppedBefore + 1)
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == nil && summary.lastTick == 5 && summary.droppedEvents == 0)
         #expect(try reader.snapshots(of: summary.id).isEmpty)
-        #expect(try SessionReplayer(store: reader).verify(summary.id).isComplete)
+        #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id).isComplete)
     }
 
     @Test("a recorder that dies mid-session leaves a session that is incomplete and verifiable to its last commit")
     func crashLeavesIncompleteSession() async throws {
         let store = TemporaryStore()
-        let first = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let first = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: first, snapshotInterval: 100)
         try await room.run(ticks: 250)
         first.flush()
@@ -89,17 +92,17 @@ struct RecorderPolicyTests {
         try await room.run(ticks: 30)       // queued, never committed
         first.abandonForTesting()           // the process "dies" here
 
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         var summary = try reader.onlySession()
         #expect(summary.status == .incomplete && summary.endedAt == nil && summary.lastTick == 250)
         #expect(!reader.hasLiveRecorder)
 
         // The next recorder marks it for good.
-        try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options()).close()
+        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options()).close()
         summary = try reader.onlySession()
         #expect(summary.status == .incomplete && summary.endedAt == summary.lastTickAt && summary.final == nil)
 
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.lastTick == 250 && report.finalStateHash == committedHash && report.snapshotsChecked == 2)
         let catchUp = try reader.catchUp(session: summary.id)
         #expect(try catchUp.restore(logic: WhiteboardLogic()).stateHash == committedHash)
@@ -110,42 +113,42 @@ struct RecorderPolicyTests {
         let store = TemporaryStore()
         let day: Int64 = 86_400_000_000
         let now = WallClock.now()
-        let old = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options { $0.clock = { now - 20 * day } })
+        let old = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.clock = { now - 20 * day } })
         for index in 0..<2 {
             var hand = HandRoom(old, id: RoomID("old-\(index)"))
             hand.tick(30)
             hand.end()
         }
         old.close()
-        let recent = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recent = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         for index in 0..<3 {
             var hand = HandRoom(recent, id: RoomID("new-\(index)"))
             hand.tick(30)
             hand.end()
         }
         recent.close()
-        #expect(try SessionStore.open(path: store.path).info().sessions == 5)
+        #expect(try SQLiteSessionStore.open(path: store.path).info().sessions == 5)
 
-        try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options {
+        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
             $0.retention = RetentionPolicy(maxAgeDays: 14)
         }).close()
-        var reader = try SessionStore.open(path: store.path)
+        var reader = try SQLiteSessionStore.open(path: store.path)
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["new-2", "new-1", "new-0"])
         #expect(try reader.info().ticks == 90)
 
-        try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options {
+        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
             $0.retention = RetentionPolicy(maxSessions: 2)
         }).close()
-        reader = try SessionStore.open(path: store.path)
+        reader = try SQLiteSessionStore.open(path: store.path)
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["new-2", "new-1"])
         #expect(try reader.info().ticks == 60)
-        #expect(try SessionReplayer(store: reader).verify(reader.sessions()[0].id).isComplete)
+        #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(reader.sessions()[0].id).isComplete)
     }
 
     @Test("retention also runs periodically while the recorder writes, removing ticks in steps")
     func periodicRetention() async throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options {
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
             $0.retention = RetentionPolicy(maxSessions: 2)
             $0.retentionInterval = .seconds(1)
         })
@@ -155,7 +158,7 @@ struct RecorderPolicyTests {
             hand.end()
         }
         recorder.flush()
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         var info = try reader.info()
         for _ in 0..<50 where info.sessions != 2 || info.ticks != 20 {
             try await Task.sleep(for: .milliseconds(100))
@@ -169,19 +172,19 @@ struct RecorderPolicyTests {
     @Test("one recorder per store; readers can tell it is alive")
     func oneWriter() throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         #expect(throws: SnapshotStoreError.storeInUse(path: store.path)) {
-            try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+            try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         }
-        #expect(try SessionStore.open(path: store.path).hasLiveRecorder)
+        #expect(try SQLiteSessionStore.open(path: store.path).hasLiveRecorder)
         recorder.close()
-        #expect(try !SessionStore.open(path: store.path).hasLiveRecorder)
+        #expect(try !SQLiteSessionStore.open(path: store.path).hasLiveRecorder)
     }
 
     @Test("readers list, verify and catch up while the recorder writes (WAL)")
     func concurrentReaders() async throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: recorder, snapshotInterval: 50)
         try await room.run(ticks: 20)
         recorder.flush()
@@ -189,10 +192,10 @@ struct RecorderPolicyTests {
         let reading = Task.detached { () throws -> [UInt64] in
             var seen: [UInt64] = []
             for _ in 0..<25 {
-                let reader = try SessionStore.open(path: path)
+                let reader = try SQLiteSessionStore.open(path: path)
                 let summary = try reader.onlySession()
                 #expect(summary.status == .live)
-                let report = try SessionReplayer(store: reader).verify(summary.id)
+                let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
                 #expect(report.lastTick >= summary.lastTick)
                 _ = try reader.catchUp(session: summary.id).restore(logic: WhiteboardLogic())
                 seen.append(summary.lastTick)
@@ -208,6 +211,6 @@ struct RecorderPolicyTests {
         #expect(seen == seen.sorted() && seen.first ?? 0 >= 20)
         await room.stop()
         recorder.close()
-        #expect(try SessionReplayer(store: SessionStore.open(path: store.path)).verify(1).isComplete)
+        #expect(try SessionReplayer(store: SQLiteSessionStore.open(path: store.path), kinds: .builtIn).verify(1).isComplete)
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
-@testable import SnapshotStore
+@testable import SQLiteSnapshotStore
+import SnapshotStore
 import Synchronization
 import Testing
+import WhiteboardRoom
 
 @Suite("Recording a room into SQLite and reading it back")
 struct RecordingRoundTripTests {
@@ -10,7 +13,7 @@ struct RecordingRoundTripTests {
     private func record(
         _ store: TemporaryStore, ticks: Int, snapshotInterval: UInt64 = 100, stop: Bool = true
     ) async throws -> (tee: TeeRecorder, hash: UInt64) {
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         let tee = TeeRecorder(recorder)
         var room = ScriptedWhiteboard(recorder: tee, snapshotInterval: snapshotInterval)
         try await room.run(ticks: ticks)
@@ -23,8 +26,8 @@ struct RecordingRoundTripTests {
     @Test("a new store is SQLite in WAL mode with the current migrations")
     func schema() async throws {
         let store = TemporaryStore()
-        try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options()).close()
-        let info = try SessionStore.open(path: store.path).info()
+        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options()).close()
+        let info = try SQLiteSessionStore.open(path: store.path).info()
         #expect(info.journalMode == "wal")
         #expect(info.migrations == StoreSchema.migrationIdentifiers)
         #expect(info.sessions == 0)
@@ -34,7 +37,7 @@ struct RecordingRoundTripTests {
     func roundTrip() async throws {
         let store = TemporaryStore()
         let (tee, hash) = try await record(store, ticks: 450)
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         let summary = try reader.onlySession()
         #expect(summary.status == .ended)
         #expect(summary.kind == .whiteboard && summary.logicVersion == 1 && summary.seed == 7)
@@ -61,7 +64,7 @@ struct RecordingRoundTripTests {
     func verifies() async throws {
         let store = TemporaryStore()
         _ = try await record(store, ticks: 700, snapshotInterval: 150)
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), chunkTicks: 97)
+        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 97)
         let calls = Mutex<[UInt64]>([])
         let report = try replayer.verify(1) { done, total in
             #expect(total == 700)
@@ -77,19 +80,19 @@ struct RecordingRoundTripTests {
     @Test("a session ending on a snapshot tick, with leaves after its last tick, verifies including its final hash")
     func endsOnSnapshotTick() async throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         let tee = TeeRecorder(recorder)
         var room = ScriptedWhiteboard(recorder: tee, snapshotInterval: 100)
         try await room.run(ticks: 300)
         try await room.leaveEveryone()
         await room.stop()
         recorder.close()
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         let summary = try reader.onlySession()
         #expect(try reader.snapshots(of: summary.id).last?.tick == 300)
         #expect(try reader.events(of: summary.id, after: 0, through: 300, includeTrailing: true) == tee.events)
         #expect(tee.events.last.map { if case .left = $0 { true } else { false } } == true)
-        let report = try SessionReplayer(store: reader).verify(summary.id)
+        let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.finalHashChecked && report.snapshotsChecked == 3 && report.lastTick == 300)
     }
 
@@ -97,7 +100,7 @@ struct RecordingRoundTripTests {
     func replayRange() async throws {
         let store = TemporaryStore()
         let (tee, _) = try await record(store, ticks: 420)
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path))
+        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn)
         var visited: [RecordedEvent] = []
         let report = try replayer.replay(1, from: 230, through: 260, visitChunkTicks: 7) { step in
             visited.append(step.entry.recordedEvent)
@@ -123,14 +126,14 @@ struct RecordingRoundTripTests {
     @Test("a late joiner is served from the store: latest snapshot plus the input tail")
     func lateJoinerCatchUp() async throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: recorder, roomID: "shared-board", snapshotInterval: 100)
         try await room.run(ticks: 345)
         recorder.flush()
         let liveHash = await room.stateHash()
 
         // Another process (the store) rebuilds the live room while it still runs.
-        let catchUp = try SessionStore.open(path: store.path).catchUp(room: "shared-board")
+        let catchUp = try SQLiteSessionStore.open(path: store.path).catchUp(room: "shared-board")
         #expect(catchUp.session.status == .live)
         #expect(catchUp.snapshot?.tick == 300)
         #expect(catchUp.tick == 345)

@@ -1,6 +1,8 @@
 import Foundation
+import HuddleRooms
 import RoomEngine
-@testable import SnapshotStore
+@testable import SQLiteSnapshotStore
+import SnapshotStore
 import Testing
 
 @Suite("Bad files and bad recordings: clear errors, never a crash")
@@ -8,7 +10,7 @@ struct StoreErrorTests {
     /// A store holding one ended, scripted whiteboard session of `ticks` ticks.
     private func recordedStore(ticks: Int = 300) async throws -> TemporaryStore {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: recorder, snapshotInterval: 100)
         try await room.run(ticks: ticks)
         await room.stop()
@@ -23,7 +25,7 @@ struct StoreErrorTests {
     @Test("a missing file is reported, and readers do not create it")
     func missing() {
         let store = TemporaryStore()
-        #expect(throws: SnapshotStoreError.storeMissing(path: store.path)) { try SessionStore.open(path: store.path) }
+        #expect(throws: SnapshotStoreError.storeMissing(path: store.path)) { try SQLiteSessionStore.open(path: store.path) }
         #expect(!FileManager.default.fileExists(atPath: store.path))
     }
 
@@ -33,14 +35,14 @@ struct StoreErrorTests {
         var generator = SystemRandomNumberGenerator()
         write((0..<8192).map { _ in UInt8.random(in: 0...255, using: &generator) }, to: store.path)
         #expect(throws: SnapshotStoreError.notAStore(path: store.path, reason: "not an SQLite database")) {
-            try SessionStore.open(path: store.path)
+            try SQLiteSessionStore.open(path: store.path)
         }
         #expect(throws: SnapshotStoreError.notAStore(path: store.path, reason: "not an SQLite database")) {
-            try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+            try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         }
         write([], to: store.path)
         #expect(throws: SnapshotStoreError.notAStore(path: store.path, reason: "an empty database")) {
-            try SessionStore.open(path: store.path)
+            try SQLiteSessionStore.open(path: store.path)
         }
     }
 
@@ -49,14 +51,14 @@ struct StoreErrorTests {
         let store = TemporaryStore()
         try StoreDatabase.executeForTesting(path: store.path, sql: "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi')")
         let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        #expect(throws: SnapshotStoreError.self) { try SessionStore.open(path: store.path) }
+        #expect(throws: SnapshotStoreError.self) { try SQLiteSessionStore.open(path: store.path) }
         #expect(throws: SnapshotStoreError.notAStore(path: store.path, reason: "an SQLite database without Huddle's marker")) {
-            try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+            try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == before)
         try StoreDatabase.executeForTesting(path: store.path, sql: "PRAGMA application_id = 42")
         #expect(throws: SnapshotStoreError.notAStore(path: store.path, reason: "application_id 42 belongs to another program")) {
-            try SessionStore.open(path: store.path)
+            try SQLiteSessionStore.open(path: store.path)
         }
     }
 
@@ -65,7 +67,7 @@ struct StoreErrorTests {
         let store = try await recordedStore(ticks: 10)
         try StoreDatabase.executeForTesting(path: store.path, sql: "INSERT INTO grdb_migrations VALUES ('v9-future')")
         #expect(throws: SnapshotStoreError.incompatibleSchema(path: store.path, reason: "written by a newer Huddle (migrations v9-future)")) {
-            try SessionStore.open(path: store.path)
+            try SQLiteSessionStore.open(path: store.path)
         }
     }
 
@@ -76,8 +78,8 @@ struct StoreErrorTests {
         for index in stride(from: 4096, to: bytes.count, by: 1) { bytes[index] = UInt8(truncatingIfNeeded: index &* 31) }
         write(bytes, to: store.path)
         let outcome = Result { () throws(SnapshotStoreError) in
-            let reader = try SessionStore.open(path: store.path)
-            for session in try reader.sessions() { _ = try SessionReplayer(store: reader).verify(session.id) }
+            let reader = try SQLiteSessionStore.open(path: store.path)
+            for session in try reader.sessions() { _ = try SessionReplayer(store: reader, kinds: .builtIn).verify(session.id) }
         }
         guard case .failure(let error) = outcome else {
             Issue.record("a damaged file read without error")
@@ -92,21 +94,21 @@ struct StoreErrorTests {
     @Test("an unknown session id is reported by every reader")
     func unknownSession() async throws {
         let store = try await recordedStore(ticks: 5)
-        let reader = try SessionStore.open(path: store.path)
+        let reader = try SQLiteSessionStore.open(path: store.path)
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.summary(of: 99) }
-        #expect(throws: SnapshotStoreError.unknownSession(99)) { try SessionReplayer(store: reader).verify(99) }
+        #expect(throws: SnapshotStoreError.unknownSession(99)) { try SessionReplayer(store: reader, kinds: .builtIn).verify(99) }
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.catchUp(session: 99) }
     }
 
     @Test("a logic version or kind this build lacks is refused before replaying")
     func unsupportedLogic() throws {
         let store = TemporaryStore()
-        let recorder = try SnapshotRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         recorder.sessionStarted(RecordedSession(roomID: "future", kind: .whiteboard, logicVersion: 99, seed: 1, config: RoomConfig()))
         recorder.tickCompleted(RecordedTick(roomID: "future", tick: 1, inputs: [], stateHash: 1))
         recorder.sessionStarted(RecordedSession(roomID: "chess", kind: "chess", logicVersion: 1, seed: 1, config: RoomConfig()))
         recorder.close()
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path))
+        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn)
         #expect(throws: SnapshotStoreError.unsupportedLogic(kind: .whiteboard, version: 99, available: [1])) {
             try replayer.verify(1)
         }
@@ -119,7 +121,7 @@ struct StoreErrorTests {
     func divergence() async throws {
         let store = try await recordedStore()
         try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET state_hash = state_hash + 1 WHERE tick IN (123, 200)")
-        let replayer = SessionReplayer(store: try SessionStore.open(path: store.path), chunkTicks: 50)
+        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 50)
         #expect {
             try replayer.verify(1)
         } throws: { error in
@@ -139,8 +141,8 @@ struct StoreErrorTests {
     func damagedRows() async throws {
         let store = try await recordedStore()
         try StoreDatabase.executeForTesting(path: store.path, sql: "DELETE FROM tick WHERE tick = 150")
-        let reader = try SessionStore.open(path: store.path)
-        #expect(throws: SnapshotStoreError.self) { try SessionReplayer(store: reader).verify(1) }
+        let reader = try SQLiteSessionStore.open(path: store.path)
+        #expect(throws: SnapshotStoreError.self) { try SessionReplayer(store: reader, kinds: .builtIn).verify(1) }
         try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET inputs = x'05' WHERE tick = 20")
         #expect(throws: SnapshotStoreError.corruptRecord(session: 1, detail: "tick row: truncated")) {
             try reader.ticks(of: 1, in: 1...30)

@@ -1,8 +1,10 @@
 import Foundation
 import NIOCore
 import RoomEngine
-@testable import SnapshotStore
+@testable import SQLiteSnapshotStore
+import SnapshotStore
 import Testing
+import WhiteboardRoom
 
 /// A store path in a fresh temporary directory, removed with its side files.
 final class TemporaryStore: Sendable {
@@ -20,8 +22,8 @@ final class TemporaryStore: Sendable {
     }
 
     /// Options suited to tests: quick commits, no retention.
-    static func options(_ configure: (inout SnapshotRecorder.Options) -> Void = { _ in }) -> SnapshotRecorder.Options {
-        var options = SnapshotRecorder.Options()
+    static func options(_ configure: (inout RecorderOptions) -> Void = { _ in }) -> RecorderOptions {
+        var options = RecorderOptions()
         options.commitInterval = .milliseconds(5)
         options.fsyncEveryCommit = false
         options.retention = .keepEverything

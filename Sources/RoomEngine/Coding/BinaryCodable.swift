@@ -21,8 +21,9 @@ extension BinaryEncodable {
     /// The value's canonical bytes.
     ///
     /// ```swift
-    /// let bytes = WhiteboardInput.cursor(x: 10, y: 20).encodedBytes()
+    /// let bytes = CounterInput.add(2).encodedBytes()
     /// ```
+    @inlinable
     public func encodedBytes() -> [UInt8] {
         var writer = BinaryWriter()
         encode(into: &writer)
@@ -35,8 +36,9 @@ extension BinaryDecodable {
     /// malformed, so one value has exactly one encoding).
     ///
     /// ```swift
-    /// let input = try WhiteboardInput(decoding: bytes)
+    /// let input = try CounterInput(decoding: bytes)
     /// ```
+    @inlinable
     public init(decoding bytes: [UInt8]) throws(RoomError) {
         var reader = BinaryReader(bytes)
         self = try Self(from: &reader)
@@ -48,11 +50,13 @@ extension BinaryDecodable {
 /// ``BinaryWriter/writeZigZag(_:)``.
 public enum ZigZag {
     /// Maps a signed value to an unsigned one so that small magnitudes stay small.
+    @inlinable
     public static func encode(_ value: Int64) -> UInt64 {
         UInt64(bitPattern: (value << 1) ^ (value >> 63))
     }
 
     /// Inverts ``encode(_:)``.
+    @inlinable
     public static func decode(_ value: UInt64) -> Int64 {
         Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
     }

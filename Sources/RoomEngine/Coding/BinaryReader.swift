@@ -10,36 +10,41 @@
 /// try reader.expectEnd()
 /// ```
 public struct BinaryReader: Sendable {
-    private let bytes: [UInt8]
+    @usableFromInline let bytes: [UInt8]
     /// The index of the next byte to read.
-    public private(set) var offset: Int
+    @inlinable public var offset: Int { position }
+    @usableFromInline var position: Int
 
     /// Creates a reader positioned at the first byte.
+    @inlinable
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        self.offset = 0
+        self.position = 0
     }
 
     /// The number of bytes not read yet.
-    public var remaining: Int { bytes.count - offset }
+    @inlinable public var remaining: Int { bytes.count - offset }
 
     /// Whether every byte has been read.
-    public var isAtEnd: Bool { offset == bytes.count }
+    @inlinable public var isAtEnd: Bool { offset == bytes.count }
 
     /// Throws unless every byte has been read: trailing garbage is malformed,
     /// so two different byte strings never decode to the same value.
+    @inlinable
     public func expectEnd() throws(RoomError) {
         guard isAtEnd else { throw .malformed("\(remaining) trailing bytes") }
     }
 
     /// Reads one byte.
+    @inlinable
     public mutating func readUInt8() throws(RoomError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated }
-        defer { offset += 1 }
+        defer { position += 1 }
         return bytes[offset]
     }
 
     /// Reads a boolean written as one byte, 0 or 1 (anything else is malformed).
+    @inlinable
     public mutating func readBool() throws(RoomError) -> Bool {
         switch try readUInt8() {
         case 0: return false
@@ -49,26 +54,31 @@ public struct BinaryReader: Sendable {
     }
 
     /// Reads 2 bytes, little-endian.
+    @inlinable
     public mutating func readUInt16() throws(RoomError) -> UInt16 {
         UInt16(truncatingIfNeeded: try readLittleEndian(byteCount: 2))
     }
 
     /// Reads 4 bytes, little-endian.
+    @inlinable
     public mutating func readUInt32() throws(RoomError) -> UInt32 {
         UInt32(truncatingIfNeeded: try readLittleEndian(byteCount: 4))
     }
 
     /// Reads 8 bytes, little-endian.
+    @inlinable
     public mutating func readUInt64() throws(RoomError) -> UInt64 {
         try readLittleEndian(byteCount: 8)
     }
 
     /// Reads a signed 32-bit value written by ``BinaryWriter/writeInt32(_:)``.
+    @inlinable
     public mutating func readInt32() throws(RoomError) -> Int32 {
         Int32(bitPattern: try readUInt32())
     }
 
     /// Reads an unsigned LEB128 varint of at most 10 bytes.
+    @inlinable
     public mutating func readVarint() throws(RoomError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -85,6 +95,7 @@ public struct BinaryReader: Sendable {
 
     /// Reads a varint and checks that it fits in `limit` (inclusive), so
     /// lengths and counts can be trusted before allocating for them.
+    @inlinable
     public mutating func readVarint(atMost limit: UInt64, _ what: String) throws(RoomError) -> UInt64 {
         let value = try readVarint()
         guard value <= limit else { throw .outOfRange("\(what) \(value) > \(limit)") }
@@ -92,23 +103,27 @@ public struct BinaryReader: Sendable {
     }
 
     /// Reads a count (varint) that must not exceed `limit`.
+    @inlinable
     public mutating func readCount(atMost limit: Int, _ what: String) throws(RoomError) -> Int {
         Int(try readVarint(atMost: UInt64(limit), what))
     }
 
     /// Reads a zigzag varint written by ``BinaryWriter/writeZigZag(_:)``.
+    @inlinable
     public mutating func readZigZag() throws(RoomError) -> Int64 {
         ZigZag.decode(try readVarint())
     }
 
     /// Reads `count` raw bytes.
+    @inlinable
     public mutating func readRaw(count: Int) throws(RoomError) -> [UInt8] {
         guard count >= 0, count <= remaining else { throw .truncated }
-        defer { offset += count }
+        defer { position += count }
         return Array(bytes[offset..<offset + count])
     }
 
     /// Reads a varint length and then that many bytes.
+    @inlinable
     public mutating func readLengthPrefixed() throws(RoomError) -> [UInt8] {
         let length = try readVarint()
         guard length <= UInt64(remaining) else { throw .truncated }
@@ -116,6 +131,7 @@ public struct BinaryReader: Sendable {
     }
 
     /// Reads a length-prefixed UTF-8 string; invalid UTF-8 is malformed.
+    @inlinable
     public mutating func readString(maxBytes: Int = 1024) throws(RoomError) -> String {
         let length = try readVarint()
         guard length <= UInt64(maxBytes) else { throw .outOfRange("string of \(length) bytes > \(maxBytes)") }
@@ -127,13 +143,14 @@ public struct BinaryReader: Sendable {
         return text
     }
 
-    private mutating func readLittleEndian(byteCount: Int) throws(RoomError) -> UInt64 {
+    @inlinable
+    mutating func readLittleEndian(byteCount: Int) throws(RoomError) -> UInt64 {
         guard byteCount <= remaining else { throw .truncated }
         var value: UInt64 = 0
         for index in 0..<byteCount {
             value |= UInt64(bytes[offset + index]) << UInt64(8 * index)
         }
-        offset += byteCount
+        position += byteCount
         return value
     }
 }

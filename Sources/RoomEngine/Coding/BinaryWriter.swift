@@ -17,86 +17,100 @@
 /// ```
 public struct BinaryWriter: Sendable {
     /// The bytes written so far.
-    public private(set) var bytes: [UInt8]
+    @inlinable public var bytes: [UInt8] { storage }
+    @usableFromInline var storage: [UInt8]
 
     /// Creates an empty writer, reserving `capacity` bytes up front.
+    @inlinable
     public init(reservingCapacity capacity: Int = 64) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = []
+        storage.reserveCapacity(capacity)
     }
 
     /// The number of bytes written so far.
-    public var count: Int { bytes.count }
+    @inlinable public var count: Int { storage.count }
 
     /// Writes one byte.
+    @inlinable
     public mutating func writeUInt8(_ value: UInt8) {
-        bytes.append(value)
+        storage.append(value)
     }
 
     /// Writes a boolean as one byte, 0 or 1.
+    @inlinable
     public mutating func writeBool(_ value: Bool) {
-        bytes.append(value ? 1 : 0)
+        storage.append(value ? 1 : 0)
     }
 
     /// Writes 2 bytes, little-endian.
+    @inlinable
     public mutating func writeUInt16(_ value: UInt16) {
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+        storage.append(UInt8(truncatingIfNeeded: value))
+        storage.append(UInt8(truncatingIfNeeded: value >> 8))
     }
 
     /// Writes 4 bytes, little-endian.
+    @inlinable
     public mutating func writeUInt32(_ value: UInt32) {
         for shift in stride(from: 0, to: 32, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+            storage.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
         }
     }
 
     /// Writes 8 bytes, little-endian.
+    @inlinable
     public mutating func writeUInt64(_ value: UInt64) {
         for shift in stride(from: 0, to: 64, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+            storage.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
         }
     }
 
     /// Writes a signed 32-bit value as 4 bytes, two's complement, little-endian.
+    @inlinable
     public mutating func writeInt32(_ value: Int32) {
         writeUInt32(UInt32(bitPattern: value))
     }
 
     /// Writes an unsigned LEB128 varint: 7 bits per byte, low bits first,
     /// high bit set on every byte but the last (1 to 10 bytes).
+    @inlinable
     public mutating func writeVarint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            storage.append(UInt8(truncatingIfNeeded: rest) | 0x80)
             rest >>= 7
         }
-        bytes.append(UInt8(rest))
+        storage.append(UInt8(rest))
     }
 
     /// Writes a signed value as a zigzag-mapped varint, so small magnitudes of
     /// either sign stay short (0 → 0, -1 → 1, 1 → 2, -2 → 3, …).
+    @inlinable
     public mutating func writeZigZag(_ value: Int64) {
         writeVarint(ZigZag.encode(value))
     }
 
     /// Writes a varint length followed by the bytes themselves.
+    @inlinable
     public mutating func writeLengthPrefixed(_ payload: [UInt8]) {
         writeVarint(UInt64(payload.count))
-        bytes.append(contentsOf: payload)
+        storage.append(contentsOf: payload)
     }
 
     /// Writes a varint byte length followed by the string's UTF-8 bytes.
+    @inlinable
     public mutating func writeString(_ value: String) {
         writeLengthPrefixed(Array(value.utf8))
     }
 
     /// Appends raw bytes with no prefix (the reader must know their length).
+    @inlinable
     public mutating func writeRaw(_ payload: [UInt8]) {
-        bytes.append(contentsOf: payload)
+        storage.append(contentsOf: payload)
     }
 
     /// The number of bytes ``writeVarint(_:)`` uses for `value`.
+    @inlinable
     public static func varintSize(_ value: UInt64) -> Int {
         var size = 1
         var rest = value >> 7

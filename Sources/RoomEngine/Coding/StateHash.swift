@@ -17,6 +17,7 @@ public enum StateHash {
     public static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     /// Hashes `bytes` with 64-bit FNV-1a.
+    @inlinable
     public static func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
         var hash = offsetBasis
         for byte in bytes {

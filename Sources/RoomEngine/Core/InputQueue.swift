@@ -13,20 +13,29 @@
 /// Every accepted input gets a room-wide arrival number; a drained batch is
 /// ordered by it, so the tick sees inputs in the order they arrived (a
 /// coalesced input takes the place of its newest arrival).
+@usableFromInline
 struct InputQueue<Input: RoomInput>: Sendable {
     /// One queued input with the exact bytes it arrived as (for recording).
+    @usableFromInline
     struct Entry: Sendable {
-        var envelope: RoomInputEnvelope<Input>
-        var bytes: [UInt8]
+        @usableFromInline var envelope: RoomInputEnvelope<Input>
+        @usableFromInline var bytes: [UInt8]
+
+        @inlinable
+        init(envelope: RoomInputEnvelope<Input>, bytes: [UInt8]) {
+            self.envelope = envelope
+            self.bytes = bytes
+        }
     }
 
-    private let roomLimit: Int
-    private let memberLimit: Int
-    private var nextSequence: UInt64
-    private var reliable: [Entry] = []
-    private var reliableCounts: [MemberID: Int] = [:]
-    private var latestVolatile: [MemberID: Entry] = [:]
+    @usableFromInline let roomLimit: Int
+    @usableFromInline let memberLimit: Int
+    @usableFromInline var nextSequence: UInt64
+    @usableFromInline var reliable: [Entry] = []
+    @usableFromInline var reliableCounts: [MemberID: Int] = [:]
+    @usableFromInline var latestVolatile: [MemberID: Entry] = [:]
 
+    @inlinable
     init(rules: RoomRules, firstSequence: UInt64 = 1) {
         roomLimit = rules.roomReliableQueueLimit
         memberLimit = rules.memberReliableQueueLimit
@@ -34,12 +43,15 @@ struct InputQueue<Input: RoomInput>: Sendable {
     }
 
     /// The number of reliable inputs waiting.
+    @inlinable
     var reliableCount: Int { reliable.count }
 
     /// The number of volatile inputs waiting (at most one per member).
+    @inlinable
     var volatileCount: Int { latestVolatile.count }
 
     /// Queues one input and returns its arrival number, or refuses it.
+    @inlinable
     mutating func enqueue(_ input: Input, bytes: [UInt8], from member: MemberID) throws(RoomError) -> UInt64 {
         switch input.inputClass {
         case .volatile:
@@ -58,6 +70,7 @@ struct InputQueue<Input: RoomInput>: Sendable {
     }
 
     /// Removes and returns every waiting input, in arrival order.
+    @inlinable
     mutating func drain() -> [Entry] {
         var batch = reliable
         batch.append(contentsOf: latestVolatile.values)
@@ -69,13 +82,15 @@ struct InputQueue<Input: RoomInput>: Sendable {
     }
 
     /// Discards what `member` queued (it left before the tick).
+    @inlinable
     mutating func discardInputs(from member: MemberID) {
         reliable.removeAll { $0.envelope.member == member }
         reliableCounts[member] = nil
         latestVolatile[member] = nil
     }
 
-    private mutating func takeSequence() -> UInt64 {
+    @inlinable
+    mutating func takeSequence() -> UInt64 {
         defer { nextSequence += 1 }
         return nextSequence
     }

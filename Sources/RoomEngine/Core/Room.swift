@@ -7,10 +7,14 @@
 /// returns what to send. Given the same seed and the same calls in the same
 /// order, two rooms produce byte-identical states.
 ///
+/// Its methods are `@inlinable`: a kind's module (where `Logic` is concrete)
+/// compiles the tick for its own types, so the hot path pays no generic
+/// dispatch (see ``RoomKindEntry``).
+///
 /// ```swift
-/// var room = Room(id: "board-1", logic: WhiteboardLogic(), seed: 42)
+/// var room = Room(id: "counter-1", logic: CounterLogic(), seed: 42)
 /// try room.join("alice")
-/// _ = try room.enqueue(WhiteboardInput.cursor(x: 10, y: 20).encodedBytes(), from: "alice")
+/// _ = try room.enqueue(CounterInput.add(2).encodedBytes(), from: "alice")
 /// let output = room.advance().output
 /// ```
 public struct Room<Logic: RoomLogic>: Sendable {
@@ -24,36 +28,42 @@ public struct Room<Logic: RoomLogic>: Sendable {
     public let config: RoomConfig
 
     /// `nil` only while a logic call owns the state.
-    private var storedState: Logic.State?
+    @usableFromInline var storedState: Logic.State?
     /// The last completed tick (0 before the first).
-    public private(set) var tick: UInt64
+    @inlinable public var tick: UInt64 { completedTick }
     /// The sequence number of the last operation produced.
-    public private(set) var operationSequence: UInt64
+    @inlinable public var operationSequence: UInt64 { lastOperationSequence }
     /// The members, in join order.
-    public private(set) var members: [MemberID]
+    @inlinable public var members: [MemberID] { memberList }
     /// Whether ``terminate()`` ran; a terminated room refuses everything.
-    public private(set) var isTerminated = false
+    @inlinable public var isTerminated: Bool { terminated }
 
-    private var queue: InputQueue<Logic.Input>
-    private var history: PositionHistory
-    private var pendingOperations: [SequencedOperation] = []
-    private var pendingSnapshots: [MemberID] = []
+    @usableFromInline var completedTick: UInt64
+    @usableFromInline var lastOperationSequence: UInt64
+    @usableFromInline var memberList: [MemberID]
+    @usableFromInline var terminated = false
+    @usableFromInline var queue: InputQueue<Logic.Input>
+    @usableFromInline var history: PositionHistory
+    @usableFromInline var pendingOperations: [SequencedOperation] = []
+    @usableFromInline var pendingSnapshots: [MemberID] = []
 
     /// Creates a fresh room with `logic.create(config:seed:)`.
+    @inlinable
     public init(id: RoomID, logic: Logic, config: RoomConfig = RoomConfig(), seed: UInt64) {
         self.id = id
         self.logic = logic
         self.seed = seed
         self.config = config
         self.storedState = logic.create(config: config, seed: seed)
-        self.tick = 0
-        self.operationSequence = 0
-        self.members = []
+        self.completedTick = 0
+        self.lastOperationSequence = 0
+        self.memberList = []
         self.queue = InputQueue(rules: logic.rules)
         self.history = PositionHistory(length: logic.rules.positionHistoryLength)
     }
 
     /// Re-creates a room from a snapshot, refusing other kinds and versions.
+    @inlinable
     public init(restoring snapshot: RoomSnapshot, logic: Logic) throws(RoomError) {
         guard snapshot.kind == logic.kind else { throw .kindMismatch(expected: logic.kind, found: snapshot.kind) }
         guard snapshot.logicVersion == logic.logicVersion else {
@@ -64,33 +74,39 @@ public struct Room<Logic: RoomLogic>: Sendable {
         self.seed = 0
         self.config = RoomConfig()
         self.storedState = try Logic.State.decodeState(snapshot.state)
-        self.tick = snapshot.tick
-        self.operationSequence = snapshot.operationSequence
-        self.members = snapshot.members
+        self.completedTick = snapshot.tick
+        self.lastOperationSequence = snapshot.operationSequence
+        self.memberList = snapshot.members
         self.queue = InputQueue(rules: logic.rules)
         self.history = PositionHistory(length: logic.rules.positionHistoryLength)
         history.record(tick: snapshot.tick, table: state.positions)
     }
 
     /// The current authoritative state.
+    @inlinable
     public var state: Logic.State {
         guard let storedState else { preconditionFailure("room state read during a logic call") }
         return storedState
     }
 
     /// FNV-1a-64 of the current state's canonical bytes.
+    @inlinable
     public var stateHash: UInt64 { state.stateHash }
 
     /// Whether `member` is in the room.
-    public func contains(_ member: MemberID) -> Bool { members.contains(member) }
+    @inlinable
+    public func contains(_ member: MemberID) -> Bool { memberList.contains(member) }
 
     /// The number of reliable inputs waiting for the next tick.
+    @inlinable
     public var queuedReliableInputs: Int { queue.reliableCount }
 
     /// The number of volatile inputs waiting (at most one per member).
+    @inlinable
     public var queuedVolatileInputs: Int { queue.volatileCount }
 
     /// A snapshot of the room as it is now.
+    @inlinable
     public func snapshot() -> RoomSnapshot {
         RoomSnapshot(
             kind: logic.kind,
@@ -98,7 +114,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
             roomID: id,
             tick: tick,
             operationSequence: operationSequence,
-            members: members,
+            members: memberList,
             state: state.encodeState()
         )
     }
@@ -107,26 +123,28 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     /// Admits `member` if there is room and the logic allows it. The joiner
     /// receives a snapshot with the next tick's output.
+    @inlinable
     public mutating func join(_ member: MemberID, metadata: [String: String] = [:]) throws(RoomError) {
         guard !isTerminated else { throw .roomClosed }
-        guard !members.contains(member) else { throw .alreadyAMember(member) }
-        guard members.count < logic.rules.capacity else { throw .roomFull(capacity: logic.rules.capacity) }
+        guard !memberList.contains(member) else { throw .alreadyAMember(member) }
+        guard memberList.count < logic.rules.capacity else { throw .roomFull(capacity: logic.rules.capacity) }
         if case .refuse(let reason) = logic.joinAttempt(state: state, member: member, metadata: metadata) {
             throw .joinRefused(reason)
         }
         let current = takeState()
         let step = logic.join(state: consume current, member: member)
         storedState = step.state
-        members.append(member)
+        memberList.append(member)
         pendingSnapshots.append(member)
         sequence(step.operations)
     }
 
     /// Removes `member`, discarding inputs it queued for the next tick.
+    @inlinable
     public mutating func leave(_ member: MemberID) throws(RoomError) {
         guard !isTerminated else { throw .roomClosed }
-        guard let index = members.firstIndex(of: member) else { throw .notAMember(member) }
-        members.remove(at: index)
+        guard let index = memberList.firstIndex(of: member) else { throw .notAMember(member) }
+        memberList.remove(at: index)
         pendingSnapshots.removeAll { $0 == member }
         queue.discardInputs(from: member)
         history.forget(member)
@@ -144,9 +162,10 @@ public struct Room<Logic: RoomLogic>: Sendable {
     /// Refused, with the room untouched, when: the sender is not a member,
     /// the bytes exceed ``RoomRules/maxInputBytes``, they do not decode (or
     /// decode to out-of-range values), or the reliable queue is full.
+    @inlinable
     public mutating func enqueue(_ bytes: [UInt8], from member: MemberID) throws(RoomError) -> UInt64 {
         guard !isTerminated else { throw .roomClosed }
-        guard members.contains(member) else { throw .notAMember(member) }
+        guard memberList.contains(member) else { throw .notAMember(member) }
         let limit = logic.rules.maxInputBytes
         guard bytes.count <= limit else { throw .inputTooLarge(size: bytes.count, limit: limit) }
         let input = try Logic.Input(decoding: bytes)
@@ -155,8 +174,9 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     /// Records that `member` applied the position delta of `tick`; its next
     /// deltas are computed against that tick's table.
+    @inlinable
     public mutating func acknowledge(tick acknowledged: UInt64, by member: MemberID) throws(RoomError) {
-        guard members.contains(member) else { throw .notAMember(member) }
+        guard memberList.contains(member) else { throw .notAMember(member) }
         try history.acknowledge(tick: acknowledged, by: member)
     }
 
@@ -164,6 +184,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     /// Runs one tick over the queued inputs and returns what to send, plus
     /// the applied batch for a recorder.
+    @inlinable
     public mutating func advance() -> RoomAdvance {
         precondition(!isTerminated, "a terminated room does not tick")
         let batch = queue.drain()
@@ -174,6 +195,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     /// Runs one tick over exactly `inputs` (a recorded batch), bypassing the
     /// queue. Used by ``RoomReplay``.
+    @inlinable
     mutating func advance(replaying inputs: [RecordedInput]) throws(RoomError) -> RoomAdvance {
         var envelopes: [RoomInputEnvelope<Logic.Input>] = []
         envelopes.reserveCapacity(inputs.count)
@@ -186,22 +208,24 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     /// Stops the room: the logic's final operations are returned and every
     /// later call is refused with ``RoomError/roomClosed``.
+    @inlinable
     public mutating func terminate() -> [SequencedOperation] {
         guard !isTerminated else { return [] }
         let current = takeState()
         let step = logic.terminate(state: consume current)
         storedState = step.state
         sequence(step.operations)
-        isTerminated = true
+        terminated = true
         defer { pendingOperations = [] }
         return pendingOperations
     }
 
-    private mutating func runTick(
+    @inlinable
+    mutating func runTick(
         _ inputs: [RoomInputEnvelope<Logic.Input>],
         recorded: [RecordedInput]
     ) -> RoomAdvance {
-        tick += 1
+        completedTick += 1
         let context = TickContext(tick: tick, tickIntervalNanoseconds: logic.rules.tickIntervalNanoseconds)
         let current = takeState()
         let step = logic.tick(state: consume current, inputs: inputs, tick: tick, context: context)
@@ -220,7 +244,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
             }
         }
         var deltas: [RecipientDelta] = []
-        for member in members where !pendingSnapshots.contains(member) {
+        for member in memberList where !pendingSnapshots.contains(member) {
             let message = history.message(for: member, currentTick: tick, current: table)
             if message.changeCount > 0 {
                 deltas.append(RecipientDelta(
@@ -241,16 +265,18 @@ public struct Room<Logic: RoomLogic>: Sendable {
         return RoomAdvance(output: output, inputs: recorded)
     }
 
-    private mutating func sequence(_ operations: [Logic.Operation]) {
+    @inlinable
+    mutating func sequence(_ operations: [Logic.Operation]) {
         for operation in operations {
-            operationSequence += 1
+            lastOperationSequence += 1
             pendingOperations.append(
                 SequencedOperation(sequence: operationSequence, tick: tick, payload: operation.encodedBytes())
             )
         }
     }
 
-    private mutating func takeState() -> Logic.State {
+    @inlinable
+    mutating func takeState() -> Logic.State {
         guard let current = storedState.take() else { preconditionFailure("room state already taken") }
         return current
     }
@@ -262,4 +288,10 @@ public struct RoomAdvance: Equatable, Sendable {
     public var output: RoomTickOutput
     /// The exact batch the tick applied, for a ``RoomRecorder``.
     public var inputs: [RecordedInput]
+
+    @inlinable
+    init(output: RoomTickOutput, inputs: [RecordedInput]) {
+        self.output = output
+        self.inputs = inputs
+    }
 }

@@ -2,10 +2,15 @@
 ///
 /// A kind names both the logic that runs a room and the pool of rooms the
 /// ``RoomDirectory`` matches players into. It is a plain string so that the
-/// network binding can take it straight from a client request.
+/// network binding can take it straight from a client request. The engine
+/// knows no kind by name: each kind's module declares its own constant
+/// (`RoomKind.whiteboard` in `WhiteboardRoom`, `RoomKind.arena` in
+/// `ArenaRoom`), and a ``RoomKindCatalog`` lists the kinds a program runs.
 ///
 /// ```swift
-/// let kind: RoomKind = "whiteboard"
+/// extension RoomKind {
+///     static let counter: RoomKind = "counter"
+/// }
 /// ```
 public struct RoomKind: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The kind's name as it appears on the wire and in recordings.
@@ -16,11 +21,6 @@ public struct RoomKind: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Creates a kind from a string literal, so call sites read `"arena"`.
     public init(stringLiteral value: String) { self.name = value }
-
-    /// The whiteboard kind served by ``WhiteboardLogic``.
-    public static let whiteboard: RoomKind = "whiteboard"
-    /// The arena kind served by ``ArenaLogic``.
-    public static let arena: RoomKind = "arena"
 
     /// The wire name, so kinds print the way clients spell them.
     public var description: String { name }

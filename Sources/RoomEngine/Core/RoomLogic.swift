@@ -74,14 +74,17 @@ public protocol RoomState: BinaryCodable, Equatable, Sendable {
 
 extension RoomState {
     /// The state's canonical bytes (see ``BinaryCodable``).
+    @inlinable
     public func encodeState() -> [UInt8] { encodedBytes() }
 
     /// Decodes a state written by ``encodeState()``.
+    @inlinable
     public static func decodeState(_ bytes: [UInt8]) throws(RoomError) -> Self {
         try Self(decoding: bytes)
     }
 
     /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``).
+    @inlinable
     public var stateHash: UInt64 { StateHash.fnv1a64(encodeState()) }
 }
 

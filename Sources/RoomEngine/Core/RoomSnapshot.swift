@@ -22,7 +22,7 @@
 ///
 /// ```swift
 /// let snapshot = try RoomSnapshot(decoding: bytes)
-/// let state = try WhiteboardState.decodeState(snapshot.state)
+/// let state = try CounterState.decodeState(snapshot.state)   // the kind's own state type
 /// ```
 public struct RoomSnapshot: Equatable, Sendable, BinaryCodable {
     /// The current snapshot format byte.

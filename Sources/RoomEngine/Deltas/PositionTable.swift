@@ -3,7 +3,7 @@
 ///
 /// Coordinates are unsigned 16-bit on purpose: whiteboard cursors live on a
 /// 0…4095 canvas and arena positions are quantized to 1/16 unit
-/// (see ``ArenaGeometry``), so both fit and both encode compactly.
+/// (see `ArenaGeometry` in ArenaRoom), so both fit and both encode compactly.
 public struct PositionEntry: Equatable, Hashable, Sendable {
     /// The entity identifier (the member's slot in both built-in kinds).
     public var id: UInt32

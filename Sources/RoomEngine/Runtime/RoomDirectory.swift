@@ -30,15 +30,13 @@ public struct RoomListing: Equatable, Sendable {
 /// so tests advance it instead of sleeping.
 ///
 /// ```swift
+/// let entry = RoomKindEntry.counter
 /// let directory = RoomDirectory(registrations: [
-///     .init(kind: .whiteboard, capacity: 32, emptyGracePeriod: .seconds(30)) { id in
-///         let runner = RoomRunner(room: Room(id: id, logic: WhiteboardLogic(), seed: seed()),
-///                                 loop: EventLoopRoomLoop(group.next()), sink: binding)
-///         runner.start()
-///         return runner
+///     .init(kind: entry.kind, capacity: entry.rules.capacity, emptyGracePeriod: .seconds(30)) { id in
+///         entry.startRoom(id: id, seed: seed(), loop: EventLoopRoomLoop(group.next()), sink: binding)
 ///     },
 /// ])
-/// let listing = try await directory.joinOrCreate(kind: .whiteboard, member: "alice")
+/// let listing = try await directory.joinOrCreate(kind: "counter", member: "alice")
 /// ```
 public actor RoomDirectory {
     /// How rooms of one kind are sized, kept and made.

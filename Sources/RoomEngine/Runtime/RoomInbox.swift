@@ -19,24 +19,28 @@ import Synchronization
 ///   member's acknowledgement is dropped (a lost acknowledgement only makes
 ///   that member's next delta larger).
 /// Once the room stopped, every post is refused with ``RoomError/roomClosed``.
+@usableFromInline
 final class RoomInbox: Sendable {
     /// One input as posted, answered when a tick takes it.
+    @usableFromInline
     struct PostedInput: Sendable {
-        var bytes: [UInt8]
-        var member: MemberID
-        var completion: @Sendable (Result<UInt64, RoomError>) -> Void
+        @usableFromInline var bytes: [UInt8]
+        @usableFromInline var member: MemberID
+        @usableFromInline var completion: @Sendable (Result<UInt64, RoomError>) -> Void
     }
 
     /// The newest acknowledgement of one member.
+    @usableFromInline
     struct PostedAcknowledgement: Sendable {
-        var tick: UInt64
-        var completion: @Sendable (Result<Void, RoomError>) -> Void
+        @usableFromInline var tick: UInt64
+        @usableFromInline var completion: @Sendable (Result<Void, RoomError>) -> Void
     }
 
     /// Everything posted since the last drain.
+    @usableFromInline
     struct Contents: Sendable {
-        var inputs: [PostedInput] = []
-        var acknowledgements: [MemberID: PostedAcknowledgement] = [:]
+        @usableFromInline var inputs: [PostedInput] = []
+        @usableFromInline var acknowledgements: [MemberID: PostedAcknowledgement] = [:]
         var isEmpty: Bool { inputs.isEmpty && acknowledgements.isEmpty }
     }
 
@@ -110,6 +114,7 @@ final class RoomInbox: Sendable {
     }
 
     /// Takes everything posted so far (called by the tick, on the room's loop).
+    @usableFromInline
     func drain() -> Contents {
         box.withLock { box in
             guard !box.contents.isEmpty else { return Contents() }

@@ -1,5 +1,6 @@
-/// The hook a session store (the planned SQLite recorder) implements to
-/// capture everything needed to replay a room tick for tick.
+/// The hook a session store implements to capture everything needed to
+/// replay a room tick for tick (`SessionRecorder` in SnapshotStore refines
+/// it; the SQLite recorder is `SQLiteSessionRecorder`).
 ///
 /// The runner calls these methods on the room's loop, right after the work
 /// they describe, handing over immutable values and nothing else; an

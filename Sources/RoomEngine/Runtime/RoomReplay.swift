@@ -7,7 +7,7 @@
 /// because the same inputs could legitimately produce different states.
 ///
 /// ```swift
-/// let room = try RoomReplay.replay(events, session: session, logic: WhiteboardLogic())
+/// let room = try RoomReplay.replay(events, session: session, logic: CounterLogic())
 /// room.stateHash   // equals the live room's final hash
 /// ```
 public enum RoomReplay {

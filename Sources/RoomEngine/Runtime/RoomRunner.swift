@@ -23,9 +23,13 @@ public import NIOCore
 /// leave, every tick's input batch and state hash, and a snapshot every
 /// `snapshotInterval` ticks — plain values, handed over on the loop.
 ///
+/// The tick path is `@inlinable`: started from a ``RoomKindEntry`` (built
+/// in the kind's own module), the whole tick is compiled for the concrete
+/// logic. A runner made and started directly runs the generic code.
+///
 /// ```swift
 /// let runner = RoomRunner(
-///     room: Room(id: "board-1", logic: WhiteboardLogic(), seed: 42),
+///     room: Room(id: "counter-1", logic: CounterLogic(), seed: 42),
 ///     loop: EventLoopRoomLoop(group.next()),
 ///     sink: binding
 /// )
@@ -33,7 +37,7 @@ public import NIOCore
 /// try await runner.join("alice", metadata: [:])
 /// runner.enqueue(bytes, from: "alice") { result in /* receipt or RoomError */ }
 /// ```
-public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable {
+public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendable {
     /// The room's identifier.
     public let id: RoomID
     /// The room's kind.
@@ -42,20 +46,22 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
     public let loop: any RoomLoop
     /// The fixed tick interval (from the kind's ``RoomRules``).
     public let tickInterval: TimeAmount
+    /// Capacity, tick rate and input limits (the logic's ``RoomLogic/rules``).
+    public let rules: RoomRules
 
-    private let sink: any RoomOutputSink
-    private let recorder: (any RoomRecorder)?
-    private let snapshotInterval: UInt64
-    private let logger: Logger
-    private let inbox: RoomInbox
+    @usableFromInline let sink: any RoomOutputSink
+    @usableFromInline let recorder: (any RoomRecorder)?
+    @usableFromInline let snapshotInterval: UInt64
+    @usableFromInline let logger: Logger
+    @usableFromInline let inbox: RoomInbox
 
-    private enum Phase { case idle, running, stopped }
+    @usableFromInline enum Phase { case idle, running, stopped }
 
     // Loop-owned state.
-    private var room: Room<Logic>
-    private var phase = Phase.idle
-    private var timer: (any RoomLoopTimer)?
-    private var jitter = TickJitter()
+    @usableFromInline var room: Room<Logic>
+    @usableFromInline var phase = Phase.idle
+    @usableFromInline var timer: (any RoomLoopTimer)?
+    @usableFromInline var jitter = TickJitter()
 
     /// Creates a runner; nothing happens until ``start()``.
     ///
@@ -75,6 +81,7 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         self.kind = room.logic.kind
         self.loop = loop
         self.tickInterval = .nanoseconds(room.logic.rules.tickIntervalNanoseconds)
+        self.rules = room.logic.rules
         self.sink = sink
         self.recorder = recorder
         self.snapshotInterval = snapshotInterval
@@ -91,6 +98,7 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
 
     /// Starts ticking: records the session and schedules the first tick one
     /// interval from now.
+    @inlinable
     public func start() {
         loop.execute {
             guard self.phase == .idle else { return }
@@ -204,6 +212,11 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
         loop.execute { completion(body(self.room, self.jitter)) }
     }
 
+    /// The room's snapshot and the jitter measurement, read on the loop.
+    public func inspectSnapshot(completion: @escaping @Sendable (RoomSnapshot, TickJitter) -> Void) {
+        inspect({ room, jitter in (room.snapshot(), jitter) }, completion: { completion($0.0, $0.1) })
+    }
+
     // MARK: RoomHandle
 
     /// Async form of ``join(_:metadata:completion:)``.
@@ -231,16 +244,13 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
 
     // MARK: Ticking (on the loop)
 
-    private func scheduleTick(at deadline: NIODeadline) {
+    @inlinable
+    func scheduleTick(at deadline: NIODeadline) {
         timer = loop.schedule(at: deadline) { self.runTick(dueAt: deadline) }
     }
 
-    // Pre-specialized for the built-in kinds: the tick is the hot path, and
-    // unspecialized generic code pays for metadata lookups and witness calls
-    // on every input and delta. Other logics run the generic version.
-    @_specialize(where Logic == WhiteboardLogic)
-    @_specialize(where Logic == ArenaLogic)
-    private func runTick(dueAt deadline: NIODeadline) {
+    @inlinable
+    func runTick(dueAt deadline: NIODeadline) {
         precondition(loop.inLoop)
         guard phase == .running else { return }
         let firedAt = loop.now()
@@ -270,7 +280,8 @@ public final class RoomRunner<Logic: RoomLogic>: RoomHandle, @unchecked Sendable
 
     /// Applies what was posted since the last tick: acknowledgements first
     /// (this tick's deltas use them), then the inputs in posting order.
-    private func takePosted() {
+    @inlinable
+    func takePosted() {
         let posted = inbox.drain()
         for (member, acknowledgement) in posted.acknowledgements {
             do throws(RoomError) {

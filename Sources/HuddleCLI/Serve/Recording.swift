@@ -1,0 +1,50 @@
+import ArgumentParser
+import Logging
+import SnapshotStore
+
+/// The recording flags of `huddle serve`: where sessions are recorded, or
+/// not, and how long they are kept.
+struct RecordingOptions: ParsableArguments {
+    @Option(help: "The session recording database.")
+    var db = "huddle.sqlite"
+
+    @Flag(help: "Do not record sessions.")
+    var noRecord = false
+
+    @Option(help: "Keep recorded sessions this many days (0: no age limit).")
+    var keepDays = 14
+
+    @Option(help: "Keep at most this many recorded sessions (0: no count limit).")
+    var keepSessions = 10_000
+
+    /// The policy these flags describe.
+    var retention: RetentionPolicy {
+        RetentionPolicy(maxAgeDays: keepDays > 0 ? keepDays : nil, maxSessions: keepSessions > 0 ? keepSessions : nil)
+    }
+
+    func validate() throws {
+        if keepDays < 0 || keepSessions < 0 { throw ValidationError("--keep-days and --keep-sessions must not be negative") }
+    }
+
+    /// Opens the recorder `huddle serve` hands every room (with the default
+    /// 50 ms commits and fsync on every commit), logging through `logger`
+    /// (so `--log-level` reaches it); `nil` with `--no-record`.
+    ///
+    /// - Throws: ``SnapshotStoreError`` (another recorder holds the store,
+    ///   it is not a Huddle store, …); `serve` reports it and exits.
+    ///
+    /// ```swift
+    /// let recorder = try recording.open(logger: logger)
+    /// // on shutdown, after the rooms stopped (their ends are then recorded):
+    /// recorder?.close()
+    /// ```
+    func open(logger: Logger) throws(SnapshotStoreError) -> (any SessionRecorder)? {
+        if noRecord { return nil }
+        var options = RecorderOptions()
+        options.retention = retention
+        var recorderLogger = logger
+        recorderLogger[metadataKey: "db"] = "\(db)"
+        options.logger = recorderLogger
+        return try CLIContext.current.storage.openRecorder(at: db, options: options)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import EngineIO
+import Logging
+import NIOCore
+import NIOPosix
+import RoomEngine
+import RoomEngineSocketIO
+import SnapshotStore
+import SocketIO
+
+/// `huddle serve` (the default command): the Socket.IO server with the
+/// program's room kinds in namespace `/rooms`, the demo page from
+/// `Assets/`, and session recording.
+///
+/// ```text
+/// huddle serve --port 0 --no-record
+/// listening on http://127.0.0.1:41523
+/// ```
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the room server (every room kind of this program) and the demo page."
+    )
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0: any free port; the 'listening on' line tells which).") var port = 3000
+    @Option(help: "The demo page's directory (default: ./Assets, else Assets in the package root).") var assets: String?
+    @OptionGroup var recording: RecordingOptions
+    @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
+    @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
+    @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
+    @Flag(help: "Disable WebSocket permessage-deflate (large operations and snapshots are compressed otherwise).")
+    var noCompression = false
+    @Option(help: "Log level.") var logLevel: LogLevelArgument = .info
+
+    func validate() throws {
+        if let roomCapacity, roomCapacity < 1 { throw ValidationError("--room-capacity must be at least 1") }
+        if emptyGracePeriod < 0 { throw ValidationError("--empty-grace-period must not be negative") }
+    }
+
+    func run() async throws {
+        let context = CLIContext.current
+        var logger = Logger(label: "huddle")
+        logger.logLevel = logLevel.level
+        let group = MultiThreadedEventLoopGroup.singleton
+
+        let shutdown = ShutdownSignal()
+        let recorder = try openRecorder(logger: logger)
+        let assets = try loadAssets(logger: logger)
+        let io = SocketIOServer(configuration: socketIOConfiguration(), group: group, logger: logger)
+        var options = RoomServiceConfiguration()
+        options.roomCapacity = roomCapacity
+        options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
+        let rooms = RoomService(
+            server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
+        )
+
+        let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group)
+        let boundPort = http.port ?? port
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kindList(context.kinds.kinds))"])
+        // The one line scripts wait for.
+        context.output.result("listening on http://\(host):\(boundPort)")
+
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await rooms.run() }
+            await shutdown.wait()
+            logger.info("shutting down")
+            await http.shutdown()
+            tasks.cancelAll()
+        }
+        // Commit what the recorder still holds; the rooms' ends are recorded by now.
+        recorder?.close()
+        logger.info("stopped")
+    }
+
+    private func socketIOConfiguration() -> SocketIOConfiguration {
+        var configuration = SocketIOConfiguration()
+        configuration.engine.maxHttpBufferSize = maxPayload
+        configuration.engine.cors = CORSPolicy(origin: .reflect, credentials: true)
+        if !noCompression {
+            configuration.engine.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024)
+        }
+        return configuration
+    }
+
+    private func openRecorder(logger: Logger) throws -> (any SessionRecorder)? {
+        guard let recorder = try recording.open(logger: logger) else { return nil }
+        logger.info("recording sessions", metadata: ["db": "\(recorder.location)"])
+        return recorder
+    }
+
+    private func loadAssets(logger: Logger) throws -> ServeAssets? {
+        guard let directory = ServeAssets.locate(explicit: assets) else {
+            logger.warning("no Assets directory found; the demo page is not served (use --assets PATH)")
+            return nil
+        }
+        let loaded = try ServeAssets(directory: directory)
+        if loaded.clientBundle == nil {
+            logger.notice("no \(ServeAssets.bundlePath) under the assets; the page loads the client from the CDN (Tools/browser-setup fetches it)")
+        }
+        logger.info("serving the demo page", metadata: ["assets": "\(directory.path)"])
+        return loaded
+    }
+}

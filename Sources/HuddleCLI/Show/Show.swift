@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import RoomEngine
+import SnapshotStore
+
+/// `huddle show ID`: one session's summary, members, input rates and snapshots.
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one recorded session: summary, members, inputs per second, snapshots.",
+        discussion: "Example: huddle show 12 --db huddle.sqlite"
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var session: SessionArgument
+
+    func run() async throws {
+        try await CLIExit.run {
+            let context = CLIContext.current
+            let store = try self.store.open()
+            let summary = try store.summary(of: session.session)
+            printSummary(summary, kinds: context.kinds, to: context.output)
+            // A kind this program lacks is still shown, with a nominal rate.
+            let rate = context.kinds.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
+            let rates = try InputRates.measure(store, summary, ticksPerSecond: rate)
+            try printMembers(store, summary, rates: rates, to: context.output)
+            context.output.result("")
+            context.output.result("inputs per second: \(format(rates.averagePerSecond)) average, \(rates.peakPerSecond) in the busiest second (from tick \(rates.peakStartTick))")
+            printSnapshots(try store.snapshots(of: summary.id), to: context.output)
+        }
+    }
+
+    private func printSummary(_ summary: SessionSummary, kinds: RoomKindCatalog, to output: CommandOutput) {
+        let versions = kinds.versions(of: summary.kind)
+        let support = versions.contains(summary.logicVersion) ? "replayable" : "NOT in this build (has \(versions))"
+        var lines: [(String, String)] = [
+            ("session", summary.id.description),
+            ("room", "\(summary.roomID) (\(summary.kind), logic v\(summary.logicVersion), \(support))"),
+            ("seed", String(summary.seed)),
+            ("config", summary.config.parameters.isEmpty ? "(none)"
+                : summary.config.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+            ("status", summary.statusText),
+            ("started", CLITime.timestamp(summary.startedAt)),
+            ("ended", summary.endedAt.map(CLITime.timestamp) ?? "-"),
+            ("duration", CLITime.duration(microseconds: summary.durationMicroseconds) + " wall clock"
+                + (summary.logicalDuration(kinds).map { ", " + CLITime.duration(microseconds: $0) + " of ticks" } ?? "")),
+            ("ticks", "\(summary.startTick + 1)…\(summary.lastTick) (\(summary.tickCount) stored)"),
+            ("inputs", String(summary.inputCount)),
+        ]
+        if let final = summary.final { lines.append(("final", "tick \(final.tick), hash \(Hex.hash(final.stateHash))")) }
+        if let gap = summary.gapFromTick {
+            lines.append(("gap", "recording lost from tick \(gap) on (\(summary.droppedEvents) events dropped)"))
+        }
+        if summary.status == .incomplete {
+            lines.append(("note", "the recorder stopped without an end; the recording is valid up to tick \(summary.lastTick)"))
+        }
+        for (key, value) in lines { output.result(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value) }
+    }
+
+    private func printMembers(
+        _ store: any SessionStore, _ summary: SessionSummary, rates: InputRates, to output: CommandOutput
+    ) throws(SnapshotStoreError) {
+        let membership = try store.membership(of: summary.id)
+        var order: [MemberID] = []
+        var spans: [MemberID: [String]] = [:]
+        for event in membership {
+            if spans[event.member] == nil { order.append(event.member) }
+            var list = spans[event.member] ?? []
+            if event.joined {
+                list.append("\(event.afterTick)…")
+            } else if let last = list.last, last.hasSuffix("…") {
+                list[list.count - 1] = last + "\(event.afterTick)"
+            } else {
+                list.append("…\(event.afterTick)")
+            }
+            spans[event.member] = list
+        }
+        for member in rates.perMember.keys.sorted() where spans[member] == nil { order.append(member) }
+        output.result("")
+        output.result("members (\(order.count)):")
+        guard !order.isEmpty else { return output.result("  (none)") }
+        output.result(CLITable.render(["  MEMBER", "PRESENT (after tick)", "INPUTS", "PER SECOND"], order.map { member in
+            let count = rates.perMember[member] ?? 0
+            return ["  " + member.rawValue, (spans[member] ?? ["before start"]).joined(separator: ", "),
+                    String(count), format(rates.seconds > 0 ? Double(count) / rates.seconds : 0)]
+        }))
+    }
+
+    private func printSnapshots(_ snapshots: [SnapshotInfo], to output: CommandOutput) {
+        output.result("")
+        output.result("snapshots (\(snapshots.count)):")
+        guard !snapshots.isEmpty else { return output.result("  (none)") }
+        output.result(CLITable.render(["  TICK", "HASH", "BYTES", "STORED"], snapshots.map {
+            ["  \($0.tick)", Hex.hash($0.stateHash), String($0.rawBytes), String($0.storedBytes)]
+        }))
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}

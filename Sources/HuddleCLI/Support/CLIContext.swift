@@ -1,0 +1,18 @@
+import RoomEngine
+import SnapshotStore
+import SQLiteSnapshotStore
+
+/// What every command works with, handed in by ``HuddleCommand``: the room
+/// kinds, the storage `--db` opens, and where output goes. A task-local,
+/// because ArgumentParser creates the commands itself.
+struct CLIContext: Sendable {
+    /// The room kinds of this program.
+    var kinds: RoomKindCatalog
+    /// Where sessions are kept.
+    var storage: any SessionStorage
+    /// Where results and diagnostics go.
+    var output: CommandOutput
+
+    /// The context of the running command (empty outside ``HuddleCommand/run(_:kinds:storage:output:)``).
+    @TaskLocal static var current = CLIContext(kinds: [], storage: .sqlite, output: .standard)
+}

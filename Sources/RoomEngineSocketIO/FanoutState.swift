@@ -1,0 +1,217 @@
+import Logging
+import NIOCore
+import RoomEngine
+
+/// The fan-out's members and what each is owed, owned by the room's loop:
+/// one ``FanoutMember`` per member, in one map.
+///
+/// It holds its room only for a member whose session attached before its
+/// snapshot came (to name the room in the join answer), and lets go when
+/// the answer goes out, the member leaves or the room stops: the room owns
+/// the fan-out, never the other way round.
+final class FanoutState {
+    /// Operation batches kept for a member not attached yet. Attachment
+    /// follows admission within a directory round trip, so this is never
+    /// reached in practice; past it the join fails with `serverBusy`.
+    static let parkLimit = 64
+
+    private let room: RoomID
+    private let stats: LoopStatsBox
+    private let logger: Logger
+    private var members: [MemberID: FanoutMember] = [:]
+    /// Input answers waiting over all members (the tick skips them at zero).
+    private var awaitingAnswers = 0
+
+    init(room: RoomID, stats: LoopStatsBox, logger: Logger) {
+        self.room = room
+        self.stats = stats
+        self.logger = logger
+    }
+
+    // MARK: Membership
+
+    func admitted(_ member: MemberID) {
+        stats.value.members += 1
+        members[member] = FanoutMember()
+    }
+
+    func departed(_ member: MemberID) {
+        stats.value.members -= 1
+        guard let gone = members.removeValue(forKey: member) else { return }
+        awaitingAnswers -= gone.awaitingAnswers.count
+        guard let endpoint = gone.endpoint else { return }
+        var outbox = Outbox()
+        for (receipt, token) in gone.awaitingAnswers {
+            outbox.add(.reply(token: token, RoomWireError(.notAMember(member)).json(receipt: receipt)), to: endpoint)
+        }
+        outbox.add(.left(room), to: endpoint)
+        outbox.flush()
+    }
+
+    func attach(_ member: MemberID, endpoint: MemberEndpoint, room handle: any RoomEndpoint) {
+        guard let current = members[member] else {
+            // Left (or the room stopped) before the service attached it.
+            endpoint.deliver(.joinFailed(RoomWireError(.roomClosed), admittedTo: nil))
+            return
+        }
+        switch current.stage {
+        case .admitted:
+            members[member]?.stage = .attached(endpoint, room: handle)
+        case .parked(let snapshot, let tick, let operations):
+            var outbox = Outbox()
+            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot, tick: tick)), to: endpoint)
+            for delivery in operations { outbox.add(delivery, to: endpoint) }
+            outbox.flush()
+            members[member]?.stage = .joined(endpoint)
+        case .overflowed:
+            members[member] = nil
+            endpoint.deliver(.joinFailed(.serverBusy, admittedTo: room))
+        case .attached, .joined:
+            logger.debug("member attached twice; the first session keeps it", metadata: ["member": "\(member)"])
+        }
+    }
+
+    // MARK: Inputs
+
+    func inputQueued(from member: MemberID, token: UInt32?, result: Result<UInt64, RoomError>) {
+        switch result {
+        case .success(let receipt):
+            stats.value.inputsAccepted += 1
+            guard let token, members[member] != nil else { return }
+            members[member]?.awaitingAnswers.append((receipt, token))
+            awaitingAnswers += 1
+        case .failure(let error):
+            stats.value.inputsRefused += 1
+            guard let endpoint = members[member]?.endpoint else { return }
+            let wire = RoomWireError(error)
+            if let token {
+                endpoint.deliver(.reply(token: token, wire.json()))
+            } else {
+                endpoint.deliver(.error(wire, event: RoomWire.Event.input, receipt: nil))
+            }
+        }
+    }
+
+    func report(_ error: RoomWireError, to member: MemberID, event: String) {
+        members[member]?.endpoint?.deliver(.error(error, event: event, receipt: nil))
+    }
+
+    // MARK: Ticks
+
+    func deliver(_ output: RoomTickOutput) {
+        var outbox = Outbox()
+        var joiners: Set<MemberID> = []
+        if let picture = output.snapshots.first?.snapshot {
+            // Every joiner of one tick gets the same picture: encode it once.
+            let snapshot = ByteBuffer(bytes: picture.encodedBytes())
+            for recipient in output.snapshots.map(\.recipient) {
+                joiners.insert(recipient)
+                deliverSnapshot(snapshot, tick: output.tick, to: recipient, outbox: &outbox)
+            }
+        }
+        if !output.operations.isEmpty {
+            deliverOperations(output.operations, skipping: joiners, outbox: &outbox)
+        }
+        if awaitingAnswers > 0 || !output.rejections.isEmpty {
+            answerInputs(output, outbox: &outbox)
+        }
+        for delta in output.deltas {
+            guard let endpoint = members[delta.recipient]?.endpoint else { continue }
+            stats.value.recordDelta(bytes: delta.bytes.count, changes: delta.changeCount, isFull: delta.isFull)
+            outbox.add(.delta(room, tick: output.tick, ByteBuffer(bytes: delta.bytes)), to: endpoint)
+        }
+        outbox.flush()
+    }
+
+    func stop(finalOperations: [SequencedOperation]) {
+        stats.value.rooms -= 1
+        stats.value.members -= members.count
+        var outbox = Outbox()
+        if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }
+        for member in members.values {
+            guard let endpoint = member.endpoint else { continue }
+            for (receipt, token) in member.awaitingAnswers {
+                outbox.add(.reply(token: token, RoomWireError(.roomClosed).json(receipt: receipt)), to: endpoint)
+            }
+            outbox.add(.closed(room), to: endpoint)
+        }
+        members = [:]
+        awaitingAnswers = 0
+        outbox.flush()
+    }
+
+    private func deliverSnapshot(_ snapshot: ByteBuffer, tick: UInt64, to member: MemberID, outbox: inout Outbox) {
+        switch members[member]?.stage {
+        case .admitted:
+            members[member]?.stage = .parked(snapshot: snapshot, tick: tick, operations: [])
+        case .attached(let endpoint, let handle):
+            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot, tick: tick)), to: endpoint)
+            members[member]?.stage = .joined(endpoint)  // the room is no longer held
+        case .parked, .joined, .overflowed, nil:
+            break
+        }
+    }
+
+    private func deliverOperations(_ operations: [SequencedOperation], skipping joiners: Set<MemberID>, outbox: inout Outbox) {
+        var writer = BinaryWriter(reservingCapacity: operations.reduce(0) { $0 + $1.payload.count + 8 })
+        for operation in operations { operation.encode(into: &writer) }
+        let batch = ByteBuffer(bytes: writer.bytes)
+        var recipients = 0
+        var overflowing: [MemberID] = []
+        for index in members.values.indices where !joiners.contains(members.keys[index]) {
+            switch members.values[index].stage {
+            case .joined(let endpoint):
+                outbox.add(.operations(room, batch), to: endpoint)
+                recipients += 1
+            case .parked(let snapshot, let tick, var parked):
+                guard parked.count < FanoutState.parkLimit else {
+                    overflowing.append(members.keys[index])
+                    continue
+                }
+                members.values[index].stage = .admitted  // no second copy of `parked` while appending
+                parked.append(.operations(room, batch))
+                members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
+            case .admitted, .attached, .overflowed:
+                break  // no snapshot yet: operations are owed from the snapshot on
+            }
+        }
+        for member in overflowing {
+            logger.warning("member not attached in time; its join fails", metadata: ["member": "\(member)"])
+            awaitingAnswers -= members[member]?.awaitingAnswers.count ?? 0
+            members[member] = FanoutMember(stage: .overflowed)
+        }
+        stats.value.recordOperations(bytes: batch.readableBytes, recipients: recipients)
+    }
+
+    private func answerInputs(_ output: RoomTickOutput, outbox: inout Outbox) {
+        var refused: [MemberID: [UInt64: RoomError]] = [:]
+        for rejection in output.rejections {
+            refused[rejection.member, default: [:]][rejection.sequence] = rejection.error
+        }
+        stats.value.inputsRefused += UInt64(output.rejections.count)
+        // Every input queued before this tick was drained by it: answer them all.
+        if awaitingAnswers > 0 {
+            for index in members.values.indices where !members.values[index].awaitingAnswers.isEmpty {
+                let member = members.keys[index]
+                if let endpoint = members.values[index].endpoint {
+                    for (receipt, token) in members.values[index].awaitingAnswers {
+                        if let error = refused[member]?.removeValue(forKey: receipt) {
+                            outbox.add(.reply(token: token, RoomWireError(error).json(receipt: receipt)), to: endpoint)
+                        } else {
+                            outbox.add(.reply(token: token, RoomWire.applied(receipt: receipt, tick: output.tick)), to: endpoint)
+                        }
+                    }
+                }
+                members.values[index].awaitingAnswers.removeAll(keepingCapacity: true)
+            }
+            awaitingAnswers = 0
+        }
+        // Refusals of inputs sent without an ack go out as `room-error`.
+        for (member, errors) in refused {
+            guard let endpoint = members[member]?.endpoint else { continue }
+            for (receipt, error) in errors.sorted(by: { $0.key < $1.key }) {
+                outbox.add(.error(RoomWireError(error), event: RoomWire.Event.input, receipt: receipt), to: endpoint)
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import RoomEngine
+
+/// A room being re-simulated chunk by chunk from a stored recording.
+///
+/// Each chunk goes through ``RoomReplay`` from the previous chunk's
+/// snapshot, so hashes are checked by the engine itself.
+struct Simulation<Logic: RoomLogic> {
+    let store: any SessionStore
+    let summary: SessionSummary
+    let logic: Logic
+    private(set) var room: Room<Logic>
+    /// The entries of the last chunk (kept to report a divergence precisely).
+    private(set) var lastEntries: [TimelineEntry] = []
+
+    /// Starts from `base`, or from the session's seed when `base` is nil.
+    init(store: any SessionStore, summary: SessionSummary, logic: Logic, base: RoomSnapshot?) throws(SnapshotStoreError) {
+        self.store = store
+        self.summary = summary
+        self.logic = logic
+        if let base {
+            do {
+                room = try Room(restoring: base, logic: logic)
+            } catch {
+                throw SessionReplayer.map(error, session: summary.id, fallbackTick: base.tick)
+            }
+        } else {
+            guard summary.startTick == 0 else {
+                throw .corruptRecord(session: summary.id, detail: "starts at tick \(summary.startTick) without a snapshot")
+            }
+            let session = summary.recordedSession
+            room = Room(id: session.roomID, logic: logic, config: session.config, seed: session.seed)
+        }
+    }
+
+    var tick: UInt64 { room.tick }
+
+    /// Replays the recording up to `target`, returning what was applied.
+    mutating func advance(through target: UInt64, includeTrailing: Bool = false) throws(SnapshotStoreError) -> [TimelineEntry] {
+        let entries = try store.timeline(of: summary.id, after: room.tick, through: target, includeTrailing: includeTrailing)
+        lastEntries = entries
+        do {
+            room = try RoomReplay.replay(entries.map(\.recordedEvent), from: room.snapshot(), logic: logic)
+        } catch {
+            throw SessionReplayer.map(error, session: summary.id, fallbackTick: room.tick + 1)
+        }
+        guard room.tick == target else {
+            throw .corruptRecord(session: summary.id, detail: "tick \(room.tick + 1) is missing from the store")
+        }
+        return entries
+    }
+}
