@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "SocketIOCore", targets: ["SocketIOCore"]),
         .library(name: "MessagePack", targets: ["MessagePack"]),
         .library(name: "SocketIOMessagePack", targets: ["SocketIOMessagePack"]),
+        .library(name: "ZlibCompression", targets: ["ZlibCompression"]),
+        .library(name: "SocketIOAdapter", targets: ["SocketIOAdapter"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
