@@ -28,16 +28,17 @@ protocol EngineIOSessionTransport {
 /// - `polling`: packets wait in a queue for the client's GET; at most one
 ///   GET is held open at a time.
 /// - `upgrading`: polling goes on while a WebSocket with the session's id
-///   is probed (`2probe` -> `3probe`); a GET held during the probe is
-///   released with a noop so the client can pause polling; `5` on the probe
-///   moves everything still queued onto the WebSocket, in order.
+///   is probed (`2probe` -> `3probe`); a GET held once the probe went
+///   through is released with a noop shortly after (so the client can pause
+///   polling), or refused if the `5` comes first; `5` on the probe moves
+///   everything still queued onto the WebSocket, in order.
 /// - `websocket`: packets go straight to the one WebSocket.
 /// - `draining`: the session is closed (the application sees it closed at
 ///   once) but its client is still owed something. When the server closed
-///   it: the last packets (a Socket.IO DISCONNECT, typically) and the close,
-///   which wait for the client's next GET, or for the upgrade to complete
-///   (then they go over the WebSocket), as the reference server's `close()`
-///   waits for its buffer to drain. When the client closed it (a `1` in a
+///   it: the last packets (a Socket.IO DISCONNECT, typically) and then the
+///   close in a response of its own, which wait for the client's next GETs,
+///   or for the upgrade to complete (then they go over the WebSocket), as
+///   the reference server's `close()` waits for its buffer to drain. When the client closed it (a `1` in a
 ///   POST) while no GET was held: the noop that releases a GET the client
 ///   sent before its close but that was read after it (two connections,
 ///   two event loops: nothing orders them). Bounded in time by the
