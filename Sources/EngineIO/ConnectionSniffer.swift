@@ -18,9 +18,23 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
     private let router: HTTPRouter
     private var received: ByteBuffer?
     private var deciding = false
+    /// The connection's deadlines (the first request's head must come in time).
+    private let watch: ConnectionWatch?
 
-    init(router: HTTPRouter) {
+    init(router: HTTPRouter, watch: ConnectionWatch?) {
         self.router = router
+        self.watch = watch
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        // A connection that sends nothing, or a head that never completes,
+        // gets a 408 and is closed at the header timeout.
+        watch?.onExpiry = { [context] _ in HTTPTimeoutAnswer.send(on: context) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        watch?.stopWatching()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -73,6 +87,7 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         context.flush()  // a probe of a polling session writes nothing now
+        watch?.stopWatching()  // the session's own bounds apply from now on
         var rest = received
         received = nil
         rest?.moveReaderIndex(forwardBy: headLength)
@@ -90,7 +105,7 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
     /// Hands the connection to NIO's HTTP stack, replaying what was read.
     private func useHTTPPipeline(context: ChannelHandlerContext) {
         do {
-            try HTTPServer.configureHTTP(channel: context.channel, router: router)
+            try HTTPServer.configureHTTP(channel: context.channel, router: router, watch: watch)
         } catch {
             context.close(promise: nil)
             return

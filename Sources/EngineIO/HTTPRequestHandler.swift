@@ -23,17 +23,31 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let router: HTTPRouter
     private var state = State.idle
     private var context: ChannelHandlerContext?
+    /// The connection's deadlines (none for an application's own bootstrap).
+    private let watch: ConnectionWatch?
 
-    init(router: HTTPRouter) {
+    init(router: HTTPRouter, watch: ConnectionWatch?) {
         self.router = router
+        self.watch = watch
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        watch?.onExpiry = { requestInProgress in bound.value.timedOut(requestInProgress: requestInProgress) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        // Removed when a WebSocket upgrade completes: the session's own
+        // bounds apply from then on.
+        watch?.stopWatching()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            watch?.headReceived()
             let endpoint = router.endpoint(for: head.uri)
             let limit = endpoint?.configuration.maxHttpBufferSize ?? Self.fallbackBodyLimit
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
@@ -54,6 +68,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .receiving(head: head, endpoint: endpoint, body: body, limit: limit)
         case .end:
             guard case .receiving(let head, let endpoint, let body, _) = state else { return }
+            watch?.requestReceived()
             state = .waiting(head: head, endpoint: endpoint)
             dispatch(head: head, endpoint: endpoint, body: body, context: context)
         }
@@ -130,10 +145,31 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             done.assumeIsolated().whenComplete { [context] _ in context.close(promise: nil) }
+        } else {
+            watch?.responded()
         }
     }
 
+    /// The connection's deadline passed (see ``HTTPServerLimits``): a
+    /// request in progress gets `408 Request Timeout`; an idle connection is
+    /// closed.
+    private func timedOut(requestInProgress: Bool) {
+        guard let context else { return }
+        guard requestInProgress else {
+            context.close(promise: nil)
+            return
+        }
+        state = .discarding
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "0")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        done.assumeIsolated().whenComplete { [context] _ in context.close(promise: nil) }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        watch?.stopWatching()
         if case .waiting(let head, let endpoint) = state, let endpoint, head.method == .GET,
            let sid = QueryString(uri: head.uri)["sid"] {
             endpoint.pollConnectionClosed(sid: sid, connection: ObjectIdentifier(context.channel))

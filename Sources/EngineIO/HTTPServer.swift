@@ -23,14 +23,26 @@ public final class HTTPServer: Sendable {
     public let channel: any Channel
     /// The endpoints served.
     public let endpoints: [EngineIOServer]
+    /// The limits in force.
+    public let limits: HTTPServerLimits
+    /// Each loop's watch over connections that have no session yet.
+    let deadlines: [ConnectionDeadlines]
+    /// Connections open now (accepted, not yet closed).
+    let openConnections: ConnectionCount
 
     /// The address bound, with the real port when 0 was asked for.
     public var localAddress: SocketAddress? { channel.localAddress }
 
-    private init(channel: any Channel, endpoints: [EngineIOServer]) {
+    private init(channel: any Channel, endpoints: [EngineIOServer], limits: HTTPServerLimits, deadlines: [ConnectionDeadlines], openConnections: ConnectionCount) {
         self.channel = channel
         self.endpoints = endpoints
+        self.limits = limits
+        self.deadlines = deadlines
+        self.openConnections = openConnections
     }
+
+    /// The number of connections open now (for tests and metrics).
+    public var connectionCount: Int { openConnections.current }
 
     /// Binds `host:port` and serves `endpoints`.
     ///
@@ -45,9 +57,13 @@ public final class HTTPServer: Sendable {
         fallback: Fallback? = nil,
         group: any EventLoopGroup,
         backlog: Int32 = 4096,
+        limits: HTTPServerLimits = HTTPServerLimits(),
         logger: Logger = Logger(label: "huddle.http")
     ) async throws -> HTTPServer {
-        try await start(host: host, port: port, endpoints: endpoints, asyncFallback: fallback.map(asynchronous), group: group, backlog: backlog, logger: logger)
+        try await start(
+            host: host, port: port, endpoints: endpoints, asyncFallback: fallback.map(asynchronous),
+            group: group, backlog: backlog, limits: limits, logger: logger
+        )
     }
 
     /// Binds `host:port` and serves `endpoints`, other paths answered by
@@ -59,9 +75,16 @@ public final class HTTPServer: Sendable {
         asyncFallback: AsyncFallback?,
         group: any EventLoopGroup,
         backlog: Int32 = 4096,
+        limits: HTTPServerLimits = HTTPServerLimits(),
         logger: Logger = Logger(label: "huddle.http")
     ) async throws -> HTTPServer {
         let router = HTTPRouter(endpoints: endpoints, fallback: asyncFallback)
+        var loops: [any EventLoop] = []
+        for loop in group.makeIterator() { loops.append(loop) }
+        let deadlines = loops.map { ConnectionDeadlines(eventLoop: $0, limits: limits) }
+        for loopDeadlines in deadlines { loopDeadlines.start() }
+        let openConnections = ConnectionCount()
+        let cap = limits.effectiveMaxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,12 +96,26 @@ public final class HTTPServer: Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try configure(channel: channel, router: router)
+                    let open = openConnections.opened()
+                    channel.closeFuture.whenComplete { _ in openConnections.closed() }
+                    guard open <= cap else {
+                        // Over the cap: a clear refusal, and the descriptor back at once.
+                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusal())
+                        return
+                    }
+                    let loopDeadlines = deadlines.first { $0.eventLoop === channel.eventLoop }
+                    try configure(channel: channel, router: router, watch: loopDeadlines.map(ConnectionWatch.init(deadlines:)))
                 }
             }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            for loopDeadlines in deadlines { loopDeadlines.stop() }
+            throw error
+        }
         logger.debug("http listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        return HTTPServer(channel: channel, endpoints: endpoints)
+        return HTTPServer(channel: channel, endpoints: endpoints, limits: limits, deadlines: deadlines, openConnections: openConnections)
     }
 
     /// Sets up an accepted connection to serve `endpoints` (HTTP/1.1 with
@@ -100,13 +137,16 @@ public final class HTTPServer: Sendable {
 
     /// Sets up a new connection: the handshake fast path first (see
     /// ``ConnectionSniffer``), which falls back to NIO's HTTP/1.1 stack.
-    static func configure(channel: any Channel, router: HTTPRouter) throws {
-        try channel.pipeline.syncOperations.addHandler(ConnectionSniffer(router: router))
+    /// `watch`: the connection's deadlines (none for a connection set up
+    /// by an application's own bootstrap).
+    static func configure(channel: any Channel, router: HTTPRouter, watch: ConnectionWatch? = nil) throws {
+        try channel.pipeline.syncOperations.addHandler(ConnectionSniffer(router: router, watch: watch))
     }
 
     /// NIO's HTTP/1.1 stack with the WebSocket upgrade, after the sniffer.
-    static func configureHTTP(channel: any Channel, router: HTTPRouter) throws {
-        let handler = HTTPRequestHandler(router: router)
+    static func configureHTTP(channel: any Channel, router: HTTPRouter, watch: ConnectionWatch?) throws {
+        if let watch { try channel.pipeline.syncOperations.addHandler(ConnectionActivity(watch: watch)) }
+        let handler = HTTPRequestHandler(router: router, watch: watch)
         let upgrader = EngineIOWebSocketUpgrader(router: router)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let upgrade: NIOHTTPServerUpgradeConfiguration = (
@@ -124,6 +164,7 @@ public final class HTTPServer: Sendable {
     /// DISCONNECT is sent, so clients reconnect once a server is back).
     public func shutdown() async throws {
         try? await channel.close()
+        for loopDeadlines in deadlines { loopDeadlines.stop() }
         for endpoint in endpoints {
             try await endpoint.closeAllSessions().get()
         }

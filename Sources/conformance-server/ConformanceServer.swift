@@ -21,6 +21,10 @@ struct ConformanceServer: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for a pong.") var pingTimeout = 20_000
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
     @Option(help: "Milliseconds a client has to join a namespace.") var connectTimeout = 45_000
+    @Option(help: "Milliseconds a request's line and headers may take (then 408 and close).") var headersTimeout = 60_000
+    @Option(help: "Milliseconds a connection may sit idle between requests (then closed).") var keepAliveTimeout = 5_000
+    @Option(help: "Connections held at once (default: the descriptor limit less a reserve); past it, 503 and close.")
+    var maxConnections: Int?
     @Flag(help: "Enable WebSocket permessage-deflate (threshold 1024 bytes).") var perMessageDeflate = false
     @Option(help: "Connection state recovery with this maxDisconnectionDuration in ms.") var stateRecovery: Int?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
@@ -43,8 +47,12 @@ struct ConformanceServer: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup.singleton
         let shutdown = ShutdownSignal()
         let endpoints = ConformanceEndpoints(options: self, logger: logger, group: group)
+        var limits = HTTPServerLimits()
+        limits.headersTimeout = .milliseconds(Int64(headersTimeout))
+        limits.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeout))
+        limits.maxConnections = maxConnections
         let http = try await HTTPServer.start(
-            host: host, port: port, endpoints: endpoints.all, group: group, logger: logger
+            host: host, port: port, endpoints: endpoints.all, group: group, limits: limits, logger: logger
         )
         let boundPort = http.localAddress?.port ?? port
         // The contract's one line, on stdout, flushed, so scripts can wait for it.

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind (0: any free port; the 'listening on' line tells which).") var port = 3000
     @Option(help: "The demo page's directory (default: ./Assets, else Assets in the package root).") var assets: String?
     @OptionGroup var recording: RecordingOptions
+    @OptionGroup var connections: ConnectionLimitOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
@@ -54,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
 
-        let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group)
+        let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group, limits: connections.limits)
         let boundPort = http.port ?? port
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kindList(context.kinds.kinds))"])
         // The one line scripts wait for.

@@ -20,13 +20,15 @@ struct ServeHTTPServer {
         io: SocketIOServer,
         assets: ServeAssets?,
         rooms: RoomService,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        limits: HTTPServerLimits = HTTPServerLimits()
     ) async throws -> ServeHTTPServer {
         let routes = ServeRoutes(assets: assets, rooms: rooms)
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: [io.engine],
             asyncFallback: { request, _, loop in routes.respond(to: request, on: loop) },
-            group: group
+            group: group,
+            limits: limits
         )
         return ServeHTTPServer(http: http, io: io)
     }

@@ -10,9 +10,11 @@ import EngineIO
 struct LoopbackEcho {
     let port: Int
     let clients: any EventLoopGroup
+    let http: HTTPServer
 
     static func with(
         configure: (inout EngineIOConfiguration) -> Void = { _ in },
+        limits: HTTPServerLimits = HTTPServerLimits(),
         _ body: (LoopbackEcho) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -27,8 +29,8 @@ struct LoopbackEcho {
                 }
             }
         }
-        let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [echo], group: group)
-        let server = LoopbackEcho(port: try #require(http.localAddress?.port), clients: clients)
+        let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [echo], group: group, limits: limits)
+        let server = LoopbackEcho(port: try #require(http.localAddress?.port), clients: clients, http: http)
         var failure: (any Error)?
         do {
             try await body(server)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 import NIOPosix
 
 /// One raw TCP connection to a server on 127.0.0.1: bytes written as given
@@ -23,17 +24,21 @@ struct RawConnection: Sendable {
     }
 
     static func connect(port: Int, group: any EventLoopGroup) async throws -> RawConnection {
+        // The collector is kept from the initializer: a server that answers
+        // and closes at once (a refusal) may have emptied the pipeline by the
+        // time a lookup would run.
+        let installed = Mutex<NIOLoopBound<Collector>?>(nil)
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Collector())
+                    let collector = Collector()
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                    installed.withLock { $0 = NIOLoopBound(collector, eventLoop: channel.eventLoop) }
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        let collector = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: Collector.self), eventLoop: channel.eventLoop)
-        }.get()
+        guard let collector = installed.withLock({ $0 }) else { throw ChannelPipelineError.notFound }
         return RawConnection(channel: channel, collector: collector)
     }
 

@@ -1,0 +1,133 @@
+import NIOCore
+import Testing
+import EngineIO
+
+/// Slow and silent connections (slowloris) are closed at their limit, and
+/// a connection past the cap is refused; normal clients are unaffected.
+/// Real server on two loops, raw TCP clients; the limits are small so the
+/// tests are quick, and each waits for the event (the answer, the close),
+/// never for a time.
+@Suite struct ConnectionLimitsTests {
+    static var shortLimits: HTTPServerLimits {
+        var limits = HTTPServerLimits()
+        limits.headersTimeout = .milliseconds(300)
+        limits.requestTimeout = .milliseconds(500)
+        limits.keepAliveTimeout = .milliseconds(300)
+        return limits
+    }
+
+    @Test func aHalfSentRequestGets408AtTheHeaderTimeout() async throws {
+        try await LoopbackEcho.with(limits: Self.shortLimits) { server in
+            let slow = try await server.connect()
+            slow.write("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            let answer = try await slow.response("the 408")
+            #expect(answer.status == 408)
+            try await slow.closedByServer()
+        }
+    }
+
+    @Test func aSilentSocketGets408AtTheHeaderTimeout() async throws {
+        try await LoopbackEcho.with(limits: Self.shortLimits) { server in
+            let silent = try await server.connect()
+            #expect(try await silent.response("the 408").status == 408)
+            try await silent.closedByServer()
+        }
+    }
+
+    @Test func aStalledPOSTGets408AtTheRequestTimeout() async throws {
+        try await LoopbackEcho.with(limits: Self.shortLimits) { server in
+            let sid = try await server.handshake()
+            let post = try await server.connect()
+            post.write("POST \(server.path("transport=polling&sid=\(sid)")) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n4he")
+            #expect(try await post.response("the 408").status == 408)
+            try await post.closedByServer()
+        }
+    }
+
+    @Test func anIdleKeepAliveConnectionIsClosedWithoutAnAnswer() async throws {
+        try await LoopbackEcho.with(limits: Self.shortLimits) { server in
+            let connection = try await server.connect()
+            connection.write(RawConnection.request("GET", server.path("transport=polling")))
+            #expect(try await connection.response("the handshake").status == 200)
+            // Idle now: closed, with nothing written (there is no request to answer).
+            let unread = try await connection.closedByServer()
+            #expect(unread.isEmpty)
+        }
+    }
+
+    @Test func aSilentWebSocketIsClosedByItsHeartbeat() async throws {
+        try await LoopbackEcho.with(configure: { configuration in
+            configuration.pingInterval = .milliseconds(200)
+            configuration.pingTimeout = .milliseconds(200)
+        }, limits: Self.shortLimits) { server in
+            let (ws, opened) = try await RawConnection.webSocket(port: server.port, path: server.path("transport=websocket"), group: server.clients)
+            #expect(opened.status == 101)
+            // The OPEN packet, a ping (never answered), then the close.
+            guard case .text(let open) = try await ws.frame("the open packet") else { Issue.record("no OPEN packet"); return }
+            #expect(open.hasPrefix("0{"))
+            #expect(try await ws.frame("the ping") == .text("2"))
+            #expect(try await ws.frame("the close") == .close(1000))
+        }
+    }
+
+    @Test func aNormalClientIsUnaffected() async throws {
+        var limits = Self.shortLimits
+        limits.keepAliveTimeout = .seconds(5)
+        try await LoopbackEcho.with(limits: limits) { server in
+            let silent = try await server.connect()
+            let sid = try await server.handshake()
+            // Requests back to back on one keep-alive connection, while a
+            // silent connection is timed out beside it.
+            let client = try await server.connect()
+            for round in 0..<5 {
+                client.write(RawConnection.request("POST", server.path("transport=polling&sid=\(sid)"), body: "4round\(round)"))
+                #expect(try await client.response("the POST answer").status == 200)
+                client.write(RawConnection.request("GET", server.path("transport=polling&sid=\(sid)")))
+                let poll = try await client.response("the poll")
+                #expect(poll.body == "4round\(round)")
+            }
+            #expect(try await silent.response("the silent one's 408").status == 408)
+        }
+    }
+
+    @Test func aConnectionPastTheCapIsRefusedWith503AndTheNextOneAfterACloseIsServed() async throws {
+        var limits = HTTPServerLimits()
+        limits.maxConnections = 3
+        try await LoopbackEcho.with(limits: limits) { server in
+            var held: [RawConnection] = []
+            for _ in 0..<3 { held.append(try await server.connect()) }
+            // Each of the three is served.
+            for connection in held {
+                connection.write(RawConnection.request("GET", server.path("transport=polling")))
+                #expect(try await connection.response("a handshake").status == 200)
+            }
+            let refused = try await server.connect()
+            let answer = try await refused.response("the refusal")
+            #expect(answer.status == 503)
+            #expect(answer.body.contains("Too many connections"))
+            try await refused.closedByServer()
+            // One closes; a new connection is served again (the count goes
+            // down when the server sees the close: try until it has).
+            await held[0].close()
+            var served = false
+            for _ in 0..<50 where !served {
+                let next = try await server.connect()
+                next.write(RawConnection.request("GET", server.path("transport=polling")))
+                served = try await next.response("a handshake or a refusal").status == 200
+                await next.close()
+            }
+            #expect(served)
+        }
+    }
+}
+
+extension RawConnection {
+    /// Waits until the server closes the connection; what was left unread.
+    @discardableResult
+    func closedByServer(_ what: String = "the server's close") async throws -> String {
+        try await read(what) { buffer, closed in
+            guard closed else { return nil }
+            return String(buffer: buffer)
+        }
+    }
+}
