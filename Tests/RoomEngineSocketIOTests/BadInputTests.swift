@@ -100,7 +100,7 @@ struct BadInputTests {
             let codes = answers.map { $0.errorCode ?? "applied" }
             #expect(codes.contains("memberInputQueueFull"))
             #expect(codes.contains("applied"))
-            #expect(codes.allSatisfy { ["applied", "memberInputQueueFull"].contains($0) })
+            #expect(codes.allSatisfy { ["applied", "memberInputQueueFull"].contains($0) }, "answers: \(codes)")
             // Past the burst, events are refused before they reach the room.
             // The 200 moves outnumber what the burst has left (100 − 61)
             // plus what two minutes refill at 1/s; the emote comes in the

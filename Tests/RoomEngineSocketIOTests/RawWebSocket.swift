@@ -25,20 +25,32 @@ enum RawWebSocket {
         group: any EventLoopGroup,
         onMessage: @escaping @Sendable (Message, any Channel) -> Void
     ) async throws -> any Channel {
+        // Completed on every path: by the handler (101, refusal, close) or
+        // here when the connection or the request fails (a channel that
+        // never became active never closes through the handler, and NIO
+        // traps on a promise dropped unfulfilled, taking every test down).
         let upgraded = group.next().makePromise(of: Void.self)
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(FrameHandler(upgraded: upgraded, onMessage: onMessage))
+        do {
+            // The connect timeout is the tests' safety bound, not NIO's 10 s
+            // default: a loop busy with another test's work may answer late.
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(RoomTestClient.safetyBound)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(FrameHandler(upgraded: upgraded, onMessage: onMessage))
+                    }
                 }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
-        try await upgraded.futureResult.get()
-        return channel
+                .connect(host: "127.0.0.1", port: port).get()
+            let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+            try await upgraded.futureResult.get()
+            return channel
+        } catch {
+            upgraded.fail(error)
+            throw error
+        }
     }
 
     /// One masked client frame (FIN set).

@@ -110,13 +110,21 @@ struct WhiteboardRoomTests {
                 }
             }
             let slot = try #require(mover.view.slot)
+            let lossySlot = try #require(lossy.view.slot)
+            var last = CanvasPoint(x: 0, y: 0)
             for step in 0..<40 {
                 let x = UInt16((step * 97) % 4000), y = UInt16((step * 31) % 4000)
                 mover.input(Board.cursor(x, y))
                 lossy.input(Board.cursor(y, x))
+                last = CanvasPoint(x: y, y: x)
                 try await mover.waitUntil("the mover's own cursor at step \(step)") { view in
                     view.point(of: slot) == CanvasPoint(x: x, y: y)
                 }
+            }
+            // The lossy client's last input may reach the room after the
+            // mover's: the table is final only once both are in.
+            try await mover.waitUntil("the lossy client's last cursor") { [last] view in
+                view.point(of: lossySlot) == last
             }
             let truth = try await server.snapshot(of: mover.view.room)
             let table = try WhiteboardState.decodeState(truth.state).positions

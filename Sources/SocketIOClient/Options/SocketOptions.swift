@@ -42,7 +42,9 @@ public struct SocketOptions: Sendable {
     /// How many times an emit is sent again when its ack does not arrive
     /// in time (0: never). With retries, emits go through a queue that keeps
     /// their order and has one packet in flight at a time, and each emit
-    /// asks the server for an ack: delivery becomes at-least-once.
+    /// asks the server for an ack: delivery becomes at-least-once. The
+    /// server's answer to any try of an emit, even one past its timeout
+    /// (a slow server), delivers it (JavaScript ignores a late answer).
     public var retries: Int
 
     /// Options with the JavaScript client's defaults (no auth, no ack

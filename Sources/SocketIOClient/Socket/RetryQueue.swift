@@ -11,6 +11,12 @@ import SocketIOCore
 /// longer the head (a late duplicate) is ignored, so the caller's ack runs
 /// exactly once however many tries reached the server.
 ///
+/// Unlike the JavaScript client, the answer to a try of the head that
+/// already timed out still delivers the head (``headTry(ackID:)``): a slow
+/// server that answers after `ackTimeout` has the emit, so the client stops
+/// sending it and gives the caller that answer, where JavaScript drops it,
+/// sends again and, if every answer is late, fails an emit the server got.
+///
 /// Bounded: ``enqueue(name:arguments:flags:)`` refuses a new emit when
 /// `capacity` emits wait (the caller fails its ack with `bufferFull`).
 struct RetryQueue: Sendable {
@@ -23,6 +29,9 @@ struct RetryQueue: Sendable {
         var tryCount = 0
         /// A try is in flight.
         var pending = false
+        /// The ack ids the tries were sent with, oldest first (ack ids are
+        /// never reused, so an id names one try).
+        var tryAckIDs: [UInt64] = []
     }
 
     /// What an ack (or a failed try) means for the queue.
@@ -66,6 +75,20 @@ struct RetryQueue: Sendable {
         head.tryCount += 1
         entries[0] = head
         return head
+    }
+
+    /// Records the ack id try `seq` was sent with (ignored unless `seq` is
+    /// still the head).
+    mutating func sent(seq: UInt64, ackID: UInt64) {
+        guard entries.first?.seq == seq else { return }
+        entries[0].tryAckIDs.append(ackID)
+    }
+
+    /// The head's sequence number when `ackID` is one of its tries', even
+    /// one that timed out; nil otherwise (an answer nobody awaits).
+    func headTry(ackID: UInt64) -> UInt64? {
+        guard let head = entries.first, head.tryAckIDs.contains(ackID) else { return nil }
+        return head.seq
     }
 
     /// The outcome of try `seq`: acknowledged (`failed == false`), or timed

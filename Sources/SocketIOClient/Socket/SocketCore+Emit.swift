@@ -39,14 +39,19 @@ extension SocketCore {
     /// - connected: sent now;
     /// - volatile and not connected (or the transport busy): dropped;
     /// - otherwise buffered until the connection (bounded: refused when full).
-    func emit(_ name: String, _ arguments: [JSONValue], flags: EmitFlags, ack: AckHandler?) {
+    ///
+    /// Returns the ack id the packet asks for (nil without `ack`, or when
+    /// the emit went to the retry queue).
+    @discardableResult
+    func emit(_ name: String, _ arguments: [JSONValue], flags: EmitFlags, ack: AckHandler?) -> UInt64? {
         guard !Self.reservedEvents.contains(name) else {
             logger.error("emit of a reserved event name refused", metadata: ["event": "\(name)"])
             ack?(.failure(.reserved(name)))
-            return
+            return nil
         }
         if options.retries > 0, !flags.fromQueue, !flags.volatile {
-            return enqueue(name, arguments, flags: flags, ack: ack)
+            enqueue(name, arguments, flags: flags, ack: ack)
+            return nil
         }
         var packet = SocketIOPacket.event(name, arguments, namespace: namespace)
         if let ack {
@@ -58,7 +63,7 @@ extension SocketCore {
         if flags.volatile {
             guard isConnected, manager?.isEngineWritable == true else {
                 if let id = packet.ackID { failAck(id, .socketDisconnected) }
-                return
+                return packet.ackID
             }
         }
         if isConnected {
@@ -70,6 +75,7 @@ extension SocketCore {
             logger.warning("send buffer full; emit refused", metadata: ["nsp": "\(namespace)", "event": "\(name)"])
             if let id = packet.ackID { failAck(id, .bufferFull("send buffer")) }
         }
+        return packet.ackID
     }
 
     func notifyOutgoing(_ packet: SocketIOPacket) {
@@ -127,18 +133,31 @@ extension SocketCore {
         var flags = entry.flags
         flags.fromQueue = true
         let seq = entry.seq
-        emit(entry.name, entry.arguments, flags: flags) { [self] result in
+        let id = emit(entry.name, entry.arguments, flags: flags) { [self] result in
             queuedTryEnded(seq: seq, result: result)
         }
+        if let id { retryQueue.sent(seq: seq, ackID: id) }
+    }
+
+    /// An answer for an ack no longer awaited: if it answers a try of the
+    /// queue's head that timed out, the emit is delivered all the same (see
+    /// ``RetryQueue``); otherwise it is ignored.
+    func lateAnswer(ackID: UInt64, arguments: [JSONValue]) {
+        guard let seq = retryQueue.headTry(ackID: ackID) else { return }
+        queuedTryEnded(seq: seq, result: .success(arguments))
     }
 
     private func queuedTryEnded(seq: UInt64, result: Result<[JSONValue], SocketIOClientError>) {
         let failed: Bool
         if case .failure = result { failed = true } else { failed = false }
+        let tries = retryQueue.entries.first?.tryAckIDs ?? []
         switch retryQueue.acknowledge(seq: seq, failed: failed, retries: options.retries) {
         case .stale:
             return
         case .delivered, .exhausted:
+            // A try still awaited (answered late, the one before it
+            // delivered) no longer matters: no timeout, no answer expected.
+            for id in tries { acks.removeValue(forKey: id)?.timer?.cancel() }
             queuedAcks.removeValue(forKey: seq)?(result)
         case .retry:
             break

@@ -27,9 +27,13 @@ extension SocketCore {
                 logger.warning("receive buffer full; dropped an event that arrived before CONNECT", metadata: ["nsp": "\(namespace)"])
             }
         case .ack, .binaryAck:
-            guard let id = packet.ackID, let pending = acks.removeValue(forKey: id) else { return }
-            pending.timer?.cancel()
-            pending.handler(.success(Array(packet.arguments)))
+            guard let id = packet.ackID else { return }
+            if let pending = acks.removeValue(forKey: id) {
+                pending.timer?.cancel()
+                pending.handler(.success(Array(packet.arguments)))
+            } else {
+                lateAnswer(ackID: id, arguments: Array(packet.arguments))
+            }
         case .disconnect:
             destroy()
             onClose(.ioServerDisconnect)

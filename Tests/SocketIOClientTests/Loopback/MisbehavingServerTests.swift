@@ -51,6 +51,11 @@ struct MisbehavingServerTests {
             if session == 1 {
                 plan.pingInterval = 100
                 plan.pingTimeout = 100
+                // The 200 ms deadline starts with the OPEN packet; answered
+                // the usual way, the CONNECT takes round trips that a loaded
+                // machine can stretch past it (then the socket never joins
+                // session 1: the next test). With the OPEN, it cannot.
+                plan.connectAnswer = .withOpen
             }
             return plan
         }
@@ -63,6 +68,29 @@ struct MisbehavingServerTests {
         #expect(socket.id == "socket-2")
         // The client told the server it was leaving (CLOSE packet `1`).
         try await server.posts.next("CLOSE of session 1") { $0.hasSuffix("1") }
+        manager.close()
+        try await server.stop()
+    }
+
+    @Test("no ping before the namespace's CONNECT answer: ping timeout, no disconnect, then reconnection")
+    func noPingsWhileConnecting() async throws {
+        let server = try await MisbehavingServer.start { session in
+            var plan = MisbehavingServer.SessionPlan()
+            if session == 1 {
+                plan.pingInterval = 100
+                plan.pingTimeout = 100
+                plan.connectAnswer = .never
+            }
+            return plan
+        }
+        let (manager, socket, seen) = try client(server)
+        let events = Recorder(recording: manager)
+        #expect(try await events.next(.close) == .close(.pingTimeout))
+        try await server.posts.next("CLOSE of session 1") { $0.hasSuffix("1") }
+        try await seen.connected()
+        #expect(socket.id == "socket-2")
+        // The socket never joined session 1, so it did not leave it.
+        #expect(!seen.all.contains { if case .disconnect = $0 { return true }; return false })
         manager.close()
         try await server.stop()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import SocketIO
 import SocketIOClient
 import SocketIOCore
@@ -16,10 +17,26 @@ import Testing
 /// between gets it among its missed packets *and*, a moment later, from the
 /// delivery still on its way (a duplicate the reference server, single
 /// threaded, never shows).
+///
+/// The server and its clients run on a two-loop group of their own: on NIO's
+/// shared singleton, the recoveries' bursts kept its loops busy for seconds
+/// at a time under load, and every other test in the process waited behind
+/// them (a room test's connect timed out).
 @Suite("Connection state recovery under faults")
 struct RecoveryUnderFaultsTests {
     @Test("every connection cut during a broadcast stream: nothing missed, nothing twice")
     func cutDuringBroadcasts() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        do {
+            try await cutDuringBroadcasts(on: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func cutDuringBroadcasts(on group: MultiThreadedEventLoopGroup) async throws {
         let environment = ProcessInfo.processInfo.environment
         let clients = environment["HUDDLE_RECOVERY_CLIENTS"].flatMap(Int.init) ?? 60
         let cutAt = 100
@@ -27,6 +44,7 @@ struct RecoveryUnderFaultsTests {
 
         let serverSockets = Mutex<[NIOLoopBound<SocketIOSocket>]>([])
         let server = try await InProcessServer.start(
+            group: group,
             configure: { $0.connectionStateRecovery = ConnectionStateRecovery(maxDisconnectionDuration: .seconds(60)) },
             extra: { socket in
                 let bound = NIOLoopBound(socket, eventLoop: socket.eventLoop)
@@ -40,7 +58,9 @@ struct RecoveryUnderFaultsTests {
         var received: [Received] = []
         var sockets: [SocketIOClient.Socket] = []
         for _ in 0..<clients {
-            let socket = try Manager(url: server.url, options: .testing(.websocket)).socket("/")
+            var options = ClientOptions.testing(.websocket)
+            options.eventLoopGroup = group
+            let socket = try Manager(url: server.url, options: options).socket("/")
             let seen = Received()
             received.append(seen)
             socket.on("tick") { event in

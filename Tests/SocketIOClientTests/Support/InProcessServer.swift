@@ -25,12 +25,14 @@ final class InProcessServer: Sendable {
     }
 
     /// Starts a conformance server; `configure` may change the options
-    /// (ping timing, recovery, deflate) and `extra` may add handlers.
+    /// (ping timing, recovery, deflate) and `extra` may add handlers. It
+    /// runs on `group`, NIO's shared singleton unless a heavy test brings
+    /// its own (whose work would otherwise delay every other test's).
     static func start(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         configure: (inout SocketIOConfiguration) -> Void = { _ in },
         extra: @escaping @Sendable (SocketIOSocket) -> Void = { _ in }
     ) async throws -> InProcessServer {
-        let group = MultiThreadedEventLoopGroup.singleton
         var configuration = SocketIOConfiguration()
         configuration.engine.pingInterval = .seconds(25)
         configure(&configuration)

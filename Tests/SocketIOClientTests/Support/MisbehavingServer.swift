@@ -17,6 +17,21 @@ final class MisbehavingServer: @unchecked Sendable {
         var afterConnect: [String] = []
         /// What to do with a WebSocket upgrade request.
         var onUpgrade = UpgradeReaction.refuse
+        /// When `/` is joined (the CONNECT answer, then `afterConnect`).
+        var connectAnswer = ConnectAnswer.onRequest
+    }
+
+    enum ConnectAnswer: Sendable {
+        /// When the client's CONNECT arrives, as a server should.
+        case onRequest
+        /// In the handshake's response, right after the OPEN packet, before
+        /// the client asks: the client handles both in one go, so its socket
+        /// is connected from the moment the session opens, with no round
+        /// trip in which a short ping deadline (armed by the OPEN) could
+        /// expire first. The client's CONNECT is not answered again.
+        case withOpen
+        /// Never: the socket stays connecting.
+        case never
     }
 
     enum UpgradeReaction: Sendable {
@@ -96,7 +111,9 @@ final class MisbehavingServer: @unchecked Sendable {
             posts.append(request.body)
             for packet in request.body.split(separator: "\u{1e}").map(String.init) {
                 if packet.hasPrefix("40"), let session = sessions[sid] {
-                    sessions[sid]?.queue += [#"40{"sid":"socket-\#(session.number)"}"#] + session.plan.afterConnect
+                    if session.plan.connectAnswer == .onRequest {
+                        sessions[sid]?.queue += Self.joined(session)
+                    }
                 } else if packet == "1" {
                     sessions[sid] = nil
                 }
@@ -113,9 +130,17 @@ final class MisbehavingServer: @unchecked Sendable {
         sessionCount += 1
         let plan = self.plan(sessionCount)
         let sid = "fake-session-\(sessionCount)"
-        sessions[sid] = Session(number: sessionCount, plan: plan)
+        let session = Session(number: sessionCount, plan: plan)
+        sessions[sid] = session
         let upgrades = plan.upgrades.map { "\"\($0)\"" }.joined(separator: ",")
-        respond(channel, body: #"0{"sid":"\#(sid)","upgrades":[\#(upgrades)],"pingInterval":\#(plan.pingInterval),"pingTimeout":\#(plan.pingTimeout),"maxPayload":1000000}"#)
+        var packets = [#"0{"sid":"\#(sid)","upgrades":[\#(upgrades)],"pingInterval":\#(plan.pingInterval),"pingTimeout":\#(plan.pingTimeout),"maxPayload":1000000}"#]
+        if plan.connectAnswer == .withOpen { packets += Self.joined(session) }
+        respond(channel, body: packets.joined(separator: "\u{1e}"))
+    }
+
+    /// The CONNECT answer of `/`, then the plan's `afterConnect` packets.
+    private static func joined(_ session: Session) -> [String] {
+        [#"40{"sid":"socket-\#(session.number)"}"#] + session.plan.afterConnect
     }
 
     private func upgrade(sid: String?, on channel: any Channel) {

@@ -50,6 +50,25 @@ struct RetryQueueTests {
         #expect(queue.nextTry(force: false)?.seq == b)
     }
 
+    @Test("the tries of the head are known by ack id, timed out or not, until it leaves")
+    func triesByAckID() {
+        var queue = RetryQueue(capacity: 10)
+        let a = queue.enqueue(name: "a", arguments: [], flags: EmitFlags())!
+        let b = queue.enqueue(name: "b", arguments: [], flags: EmitFlags())!
+        _ = queue.nextTry(force: false)
+        queue.sent(seq: a, ackID: 7)
+        #expect(queue.acknowledge(seq: a, failed: true, retries: 2) == .retry)  // try 1 timed out
+        _ = queue.nextTry(force: false)
+        queue.sent(seq: a, ackID: 8)
+        queue.sent(seq: b, ackID: 99)  // not the head: ignored
+        #expect(queue.headTry(ackID: 7) == a)  // the timed-out try still answers for a
+        #expect(queue.headTry(ackID: 8) == a)
+        #expect(queue.headTry(ackID: 99) == nil)
+        #expect(queue.acknowledge(seq: a, failed: false, retries: 2) == .delivered)
+        #expect(queue.headTry(ackID: 7) == nil)  // a left: its tries are stale
+        #expect(queue.entries.first?.tryAckIDs == [])
+    }
+
     @Test("gives up after the retries, and refuses emits beyond its capacity")
     func exhaustionAndCapacity() {
         var queue = RetryQueue(capacity: 1)

@@ -95,7 +95,6 @@ struct SocketBufferingTests {
 
         await loop.advanceTime(by: .milliseconds(100))  // no ack: x again, with a new ack id
         #expect(try await sent() == [#"20["x",1]"#, #"21["x",1]"#])
-        try await loop.executeInContext { engines.last.deliver(#"30["late"]"#) }  // the first try's ack: too late
         try await loop.executeInContext { engines.last.deliver(#"31["ok-x"]"#) }
         #expect(try await results.next("x") { $0.hasPrefix("x") } == #"x:success(["ok-x"])"#)
         #expect(try await sent().last == #"22["y",2]"#)
@@ -109,6 +108,37 @@ struct SocketBufferingTests {
         #expect(try await results.next("z") { $0.hasPrefix("z") }.contains("ackTimeout"))
         #expect(try await sent().filter { $0.contains("\"z\"") }.count == 3)  // 1 try + 2 retries
         #expect(results.all.count == 3)
+        await loop.shutdownGracefully()
+    }
+
+    @Test("with retries, a late answer to a try that timed out delivers the emit: no further try, one result")
+    func retriesLateAnswerDelivers() async throws {
+        let loop = NIOAsyncTestingEventLoop()
+        let engines = FakeEngines()
+        let (_, socket, _) = try await connected(
+            loop, engines, socketOptions: SocketOptions(ackTimeout: .milliseconds(100), retries: 3)
+        )
+        let results = Recorder<String>()
+        socket.emit("x", arguments: [1]) { results.append("x:\($0)") }
+        socket.emit("y", arguments: [2]) { results.append("y:\($0)") }
+        func sent() async throws -> [String] { try await loop.executeInContext { Array(engines.last.sentText.dropFirst()) } }
+        #expect(try await sent() == [#"20["x",1]"#])
+
+        await loop.advanceTime(by: .milliseconds(100))  // try 1 not answered in time: try 2
+        #expect(try await sent() == [#"20["x",1]"#, #"21["x",1]"#])
+        // The server answers try 1 now, late: it has x, so x is delivered
+        // with that answer and y goes out.
+        try await loop.executeInContext { engines.last.deliver(#"30["first"]"#) }
+        #expect(results.all == [#"x:success(["first"])"#])
+        #expect(try await sent() == [#"20["x",1]"#, #"21["x",1]"#, #"22["y",2]"#])
+        // Try 2's answer changes nothing, and its timeout is gone: the
+        // next 100 ms time out y's first try only, never x again.
+        try await loop.executeInContext { engines.last.deliver(#"31["second"]"#) }
+        await loop.advanceTime(by: .milliseconds(100))
+        #expect(try await sent() == [#"20["x",1]"#, #"21["x",1]"#, #"22["y",2]"#, #"23["y",2]"#])
+        try await loop.executeInContext { engines.last.deliver(#"33["ok-y"]"#) }
+        #expect(try await results.next("y") { $0.hasPrefix("y") } == #"y:success(["ok-y"])"#)
+        #expect(results.all == [#"x:success(["first"])"#, #"y:success(["ok-y"])"#])
         await loop.shutdownGracefully()
     }
 
