@@ -29,7 +29,7 @@ final class CanonicalDecoding: Decoder {
         case .keyed(let fields):
             return KeyedDecodingContainer(KeyedCanonicalDecoding(decoder: self, fields: fields))
         case .none:
-            let fields = try KeyedFields(context.input, path: context)
+            let fields = try KeyedFields(context.input, context: context)
             opened = .keyed(fields)
             return KeyedDecodingContainer(KeyedCanonicalDecoding(decoder: self, fields: fields))
         case .unkeyed, .single:
@@ -95,7 +95,7 @@ final class KeyedFields {
     let index: [String: Int]
     var read: [Bool]
 
-    init(_ input: CanonicalInput, path: DecodingContext) throws {
+    init(_ input: CanonicalInput, context: DecodingContext) throws {
         // A field is at least 3 bytes: a key length, a value length, a value.
         let count = try input.readCount(minimumBytes: 3, "struct")
         var keys: [String] = []
@@ -107,14 +107,14 @@ final class KeyedFields {
             let key = try input.readString()
             let keyBytes = Array(key.utf8)
             if let previous, !previous.lexicographicallyPrecedes(keyBytes) {
-                throw path.malformed("field \"\(key)\" out of key order or repeated")
+                throw context.malformed("field \"\(key)\" out of key order or repeated")
             }
             previous = keyBytes
             let length = try input.readVarint()
             guard length <= UInt64(input.remaining) else { throw RoomError.truncated }
             keys.append(key)
             inputs.append(try input.take(Int(length)))
-            guard index.updateValue(position, forKey: key) == nil else { throw path.malformed("field \"\(key)\" repeated") }
+            guard index.updateValue(position, forKey: key) == nil else { throw context.malformed("field \"\(key)\" repeated") }
         }
         self.keys = keys
         self.inputs = inputs
