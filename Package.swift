@@ -255,6 +255,14 @@ let package = Package(
             dependencies: ["SocketIOClient"],
             swiftSettings: strict
         ),
+        // The ```swift examples of docs/writing-a-room.md (the Duel kind and
+        // its tests), extracted by Tools/doc-examples; each example body runs
+        // as a test.
+        .testTarget(
+            name: "RoomDocExamplesTests",
+            dependencies: ["RoomEngine", "HuddleCLI", "HuddleRooms"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RoomEngineSocketIOTests",
             dependencies: [

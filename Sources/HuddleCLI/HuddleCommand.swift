@@ -18,7 +18,7 @@ public import SQLiteSnapshotStore
 /// @main
 /// enum CounterServer {
 ///     static func main() async {
-///         await HuddleCommand.main(kinds: .builtIn + [.counter])
+///         await HuddleCommand.main(kinds: .builtIn + [.counter], assets: "/srv/counter/pages")
 ///     }
 /// }
 /// ```
@@ -29,8 +29,11 @@ public enum HuddleCommand {
     /// - Parameters:
     ///   - kinds: the room kinds every command serves, replays and decodes.
     ///   - storage: where `--db` points (SQLite files by default).
-    public static func main(kinds: RoomKindCatalog, storage: any SessionStorage = .sqlite) async -> Never {
-        let code = await run(Array(CommandLine.arguments.dropFirst()), kinds: kinds, storage: storage)
+    ///   - assets: the page directory `serve` (and `replay --serve`) serves
+    ///     when `--assets` is not given; when nil or missing, `./Assets`,
+    ///     else `Assets` in the package the executable was built in.
+    public static func main(kinds: RoomKindCatalog, storage: any SessionStorage = .sqlite, assets: String? = nil) async -> Never {
+        let code = await run(Array(CommandLine.arguments.dropFirst()), kinds: kinds, storage: storage, assets: assets)
         exit(code)
     }
 
@@ -46,9 +49,10 @@ public enum HuddleCommand {
         _ arguments: [String],
         kinds: RoomKindCatalog,
         storage: any SessionStorage = .sqlite,
+        assets: String? = nil,
         output: CommandOutput = .standard
     ) async -> Int32 {
-        let context = CLIContext(kinds: kinds, storage: storage, output: output)
+        let context = CLIContext(kinds: kinds, storage: storage, output: output, assets: assets)
         return await CLIContext.$current.withValue(context) {
             do {
                 var command = try HuddleRoot.parseAsRoot(arguments)

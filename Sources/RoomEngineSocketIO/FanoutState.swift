@@ -101,16 +101,21 @@ final class FanoutState {
     func deliver(_ output: RoomTickOutput) {
         var outbox = Outbox()
         var joiners: Set<MemberID> = []
-        if let picture = output.snapshots.first?.snapshot {
-            // Every joiner of one tick gets the same picture: encode it once.
-            let snapshot = ByteBuffer(bytes: picture.encodedBytes())
-            for recipient in output.snapshots.map(\.recipient) {
-                joiners.insert(recipient)
-                deliverSnapshot(snapshot, tick: output.tick, to: recipient, outbox: &outbox)
+        // The joiners of one tick share one picture (unless the kind gives
+        // each member its own view): each picture is encoded once.
+        var encoded: (picture: RoomSnapshot, bytes: ByteBuffer)?
+        for joiner in output.snapshots {
+            if encoded?.picture != joiner.snapshot {
+                encoded = (joiner.snapshot, ByteBuffer(bytes: joiner.snapshot.encodedBytes()))
             }
+            joiners.insert(joiner.recipient)
+            if let encoded { deliverSnapshot(encoded.bytes, tick: output.tick, to: joiner.recipient, outbox: &outbox) }
         }
         if !output.operations.isEmpty {
             deliverOperations(output.operations, skipping: joiners, outbox: &outbox)
+        }
+        if !output.memberOperations.isEmpty {
+            deliverMemberOperations(output.memberOperations, outbox: &outbox)
         }
         if awaitingAnswers > 0 || !output.rejections.isEmpty {
             answerInputs(output, outbox: &outbox)
@@ -123,11 +128,12 @@ final class FanoutState {
         outbox.flush()
     }
 
-    func stop(finalOperations: [SequencedOperation]) {
+    func stop(finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
         stats.value.rooms -= 1
         stats.value.members -= members.count
         var outbox = Outbox()
         if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }
+        if !memberOperations.isEmpty { deliverMemberOperations(memberOperations, outbox: &outbox) }
         for member in members.values {
             guard let endpoint = member.endpoint else { continue }
             for (receipt, token) in member.awaitingAnswers {
@@ -153,34 +159,65 @@ final class FanoutState {
     }
 
     private func deliverOperations(_ operations: [SequencedOperation], skipping joiners: Set<MemberID>, outbox: inout Outbox) {
-        var writer = BinaryWriter(reservingCapacity: operations.reduce(0) { $0 + $1.payload.count + 8 })
-        for operation in operations { operation.encode(into: &writer) }
-        let batch = ByteBuffer(bytes: writer.bytes)
+        let batch = Self.batch(operations)
         var recipients = 0
         var overflowing: [MemberID] = []
         for index in members.values.indices where !joiners.contains(members.keys[index]) {
-            switch members.values[index].stage {
-            case .joined(let endpoint):
-                outbox.add(.operations(room, batch), to: endpoint)
-                recipients += 1
-            case .parked(let snapshot, let tick, var parked):
-                guard parked.count < FanoutState.parkLimit else {
-                    overflowing.append(members.keys[index])
-                    continue
-                }
-                members.values[index].stage = .admitted  // no second copy of `parked` while appending
-                parked.append(.operations(room, batch))
-                members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
-            case .admitted, .attached, .overflowed:
-                break  // no snapshot yet: operations are owed from the snapshot on
-            }
+            if offer(batch, toMemberAt: index, outbox: &outbox, overflowing: &overflowing) { recipients += 1 }
         }
+        dropOverflowing(overflowing)
+        stats.value.recordOperations(bytes: batch.readableBytes, recipients: recipients)
+    }
+
+    /// Each member's own operations (a kind with member views): one batch each.
+    private func deliverMemberOperations(_ perMember: [RecipientOperations], outbox: inout Outbox) {
+        var overflowing: [MemberID] = []
+        for own in perMember {
+            guard let index = members.index(forKey: own.recipient) else { continue }
+            let batch = Self.batch(own.operations)
+            let delivered = offer(batch, toMemberAt: index, outbox: &outbox, overflowing: &overflowing)
+            stats.value.recordOperations(bytes: batch.readableBytes, recipients: delivered ? 1 : 0)
+        }
+        dropOverflowing(overflowing)
+    }
+
+    private static func batch(_ operations: [SequencedOperation]) -> ByteBuffer {
+        var writer = BinaryWriter(reservingCapacity: operations.reduce(0) { $0 + $1.payload.count + 8 })
+        for operation in operations { operation.encode(into: &writer) }
+        return ByteBuffer(bytes: writer.bytes)
+    }
+
+    /// Sends `batch` to the member at `index` (or parks it until its session
+    /// attaches); true when it went out. A member parked too long goes to
+    /// `overflowing`.
+    private func offer(
+        _ batch: ByteBuffer, toMemberAt index: Dictionary<MemberID, FanoutMember>.Index,
+        outbox: inout Outbox, overflowing: inout [MemberID]
+    ) -> Bool {
+        switch members.values[index].stage {
+        case .joined(let endpoint):
+            outbox.add(.operations(room, batch), to: endpoint)
+            return true
+        case .parked(let snapshot, let tick, var parked):
+            guard parked.count < FanoutState.parkLimit else {
+                overflowing.append(members.keys[index])
+                return false
+            }
+            members.values[index].stage = .admitted  // no second copy of `parked` while appending
+            parked.append(.operations(room, batch))
+            members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
+            return false
+        case .admitted, .attached, .overflowed:
+            return false  // no snapshot yet: operations are owed from the snapshot on
+        }
+    }
+
+    private func dropOverflowing(_ overflowing: [MemberID]) {
         for member in overflowing {
             logger.warning("member not attached in time; its join fails", metadata: ["member": "\(member)"])
             awaitingAnswers -= members[member]?.awaitingAnswers.count ?? 0
             members[member] = FanoutMember(stage: .overflowed)
         }
-        stats.value.recordOperations(bytes: batch.readableBytes, recipients: recipients)
     }
 
     private func answerInputs(_ output: RoomTickOutput, outbox: inout Outbox) {

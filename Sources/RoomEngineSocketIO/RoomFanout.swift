@@ -29,7 +29,11 @@ final class RoomFanout: RoomOutputSink {
     }
 
     func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation]) {
-        state.value.stop(finalOperations: finalOperations)
+        state.value.stop(finalOperations: finalOperations, memberOperations: [])
+    }
+
+    func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
+        state.value.stop(finalOperations: finalOperations, memberOperations: memberOperations)
     }
 
     // MARK: From the runner's completions (on the room's loop)

@@ -68,6 +68,7 @@ public struct RoomWireError: Error, Equatable, Sendable {
         case .limitReached(let what): self.init(code: "limitReached", message: what)
         case .unknownElement(let what): self.init(code: "unknownElement", message: "unknown \(what)")
         case .duplicateElement(let what): self.init(code: "duplicateElement", message: "\(what) already exists")
+        case .notAllowed(let why): self.init(code: "notAllowed", message: why)
         case .unsupportedLogicVersion(let kind, let version):
             self.init(code: "unsupportedLogicVersion", message: "\(kind) version \(version) is not supported")
         case .kindMismatch(let expected, let found):

@@ -19,6 +19,7 @@ struct TypedOptionTests {
         ["sessions", "synthesize", "--room-kind", "chess"],
         ["sessions", "synthesize", "--durability", "maybe"],
         ["replay", "1", "--speed", "-2"],
+        ["replay", "1", "--as", "alice"],
         ["verify"],
         ["show", "abc"],
     ])

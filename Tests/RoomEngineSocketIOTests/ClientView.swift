@@ -32,6 +32,8 @@ struct ClientView: Sendable {
     /// Operations that arrived out of sequence or did not apply (must stay empty).
     var operationFaults: [String] = []
     var operationBatches = 0
+    /// Every operation payload applied, in order (for kinds the view does not decode).
+    var operationPayloads: [[UInt8]] = []
     var mirror = PositionDeltaMirror()
     var deltasApplied = 0
     var deltasLost = 0
@@ -96,6 +98,7 @@ struct ClientView: Sendable {
                 operationFaults.append("gap: \(operationSequence) → \(operation.sequence)")
             }
             operationSequence = operation.sequence
+            operationPayloads.append(operation.payload)
             if whiteboard != nil {
                 do {
                     try whiteboard?.apply(try WhiteboardOperation(decoding: operation.payload))

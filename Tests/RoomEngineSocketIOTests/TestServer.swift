@@ -15,6 +15,7 @@ struct TestServer {
     let group: any EventLoopGroup
 
     static func with(
+        kinds: RoomKindCatalog = .builtIn,
         configure: (inout RoomServiceConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Void
     ) async throws {
@@ -27,7 +28,7 @@ struct TestServer {
         options.disposalInterval = .milliseconds(100)
         configure(&options)
         let io = SocketIOServer(configuration: engine, group: group)
-        let rooms = RoomService(server: io, group: group, kinds: .builtIn, configuration: options)
+        let rooms = RoomService(server: io, group: group, kinds: kinds, configuration: options)
         let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [io.engine], group: group)
         let server = TestServer(port: try #require(http.localAddress?.port), rooms: rooms, group: group)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

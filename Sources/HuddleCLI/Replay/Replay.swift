@@ -23,6 +23,7 @@ struct ReplaySession: AsyncParsableCommand {
 
             Example: huddle replay 12 --from 1200 --to 1260 --speed 2
             Example: huddle replay 12 --serve --port 3000 --speed 4
+            Example: huddle replay 12 --serve --as Zq3v…   (what that member was shown)
             """
     )
 
@@ -50,12 +51,19 @@ struct ReplaySession: AsyncParsableCommand {
     @Option(help: "With --serve: the port to bind (0: any free port; the 'listening on' line tells which).")
     var port = 3000
 
-    @Option(help: "With --serve: the demo page's directory (default: ./Assets, else Assets in the package root).")
+    @Option(help: "With --serve: the page directory (default: the program's own pages, else ./Assets, else Assets in the package root).")
     var assets: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "With --serve: stream what this member was shown (its own view, for a kind with hidden state) instead of the whole state.",
+        valueName: "member"
+    ))
+    var viewer: String?
 
     func validate() throws {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
+        if viewer != nil, !serve { throw ValidationError("--as goes with --serve") }
         if serve, let speed, !ReplayServeDriver.speeds.contains(speed) {
             throw ValidationError("--speed must be between 0.1 and 64 with --serve")
         }
@@ -66,7 +74,8 @@ struct ReplaySession: AsyncParsableCommand {
             let context = CLIContext.current
             if serve {
                 let replay = ReplayServe(store: try self.store.open(), kinds: context.kinds, session: session.session,
-                                         host: host, port: port, speed: speed ?? 1, from: from, to: to, assets: assets)
+                                         host: host, port: port, speed: speed ?? 1, from: from, to: to, assets: assets,
+                                         viewer: viewer.map { MemberID($0) })
                 try await replay.run()
                 return
             }

@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind (0: any free port; the 'listening on' line tells which).") var port = 3000
-    @Option(help: "The demo page's directory (default: ./Assets, else Assets in the package root).") var assets: String?
+    @Option(help: "The page directory (default: the program's own pages, else ./Assets, else Assets in the package root).") var assets: String?
     @OptionGroup var recording: RecordingOptions
     @OptionGroup var connections: ConnectionLimitOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?

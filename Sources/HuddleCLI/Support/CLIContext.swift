@@ -12,7 +12,10 @@ struct CLIContext: Sendable {
     var storage: any SessionStorage
     /// Where results and diagnostics go.
     var output: CommandOutput
+    /// The page directory `serve` and `replay --serve` use when `--assets`
+    /// is not given (before `./Assets` and the package's `Assets`).
+    var assets: String?
 
-    /// The context of the running command (empty outside ``HuddleCommand/run(_:kinds:storage:output:)``).
-    @TaskLocal static var current = CLIContext(kinds: [], storage: .sqlite, output: .standard)
+    /// The context of the running command (empty outside ``HuddleCommand/run(_:kinds:storage:assets:output:)``).
+    @TaskLocal static var current = CLIContext(kinds: [], storage: .sqlite, output: .standard, assets: nil)
 }

@@ -42,16 +42,21 @@ struct ServeAssets: Sendable {
         self.files = files
     }
 
-    /// Finds the assets directory: `explicit` when given; else `Assets`
-    /// under the current directory; else `Assets` in the package root found
-    /// by walking up from the executable (`.build/debug/huddle` → root).
-    static func locate(explicit: String?, executable: String = CommandLine.arguments[0]) -> URL? {
+    /// Finds the assets directory: `explicit` when given; else `preferred`
+    /// (the program's own, ``HuddleCommand/main(kinds:storage:assets:)``)
+    /// when it exists; else `Assets` under the current directory; else
+    /// `Assets` in the package root found by walking up from the executable
+    /// (`.build/debug/huddle` → root).
+    static func locate(
+        explicit: String?, preferred: String? = CLIContext.current.assets, executable: String = CommandLine.arguments[0]
+    ) -> URL? {
         let manager = FileManager.default
         func isDirectory(_ url: URL) -> Bool {
             var directory: ObjCBool = false
             return manager.fileExists(atPath: url.path, isDirectory: &directory) && directory.boolValue
         }
         if let explicit { return URL(fileURLWithPath: explicit) }
+        if let preferred, isDirectory(URL(fileURLWithPath: preferred)) { return URL(fileURLWithPath: preferred) }
         let local = URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("Assets")
         if isDirectory(local) { return local }
         var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()

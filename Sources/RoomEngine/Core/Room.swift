@@ -37,6 +37,10 @@ public struct Room<Logic: RoomLogic>: Sendable {
     @inlinable public var members: [MemberID] { memberList }
     /// Whether ``terminate()`` ran; a terminated room refuses everything.
     @inlinable public var isTerminated: Bool { terminated }
+    /// For a logic with member views (``RoomLogic/hasMemberViews``): each
+    /// member's own final operations from ``terminate()`` (empty before it,
+    /// and for every other logic).
+    @inlinable public var finalMemberOperations: [RecipientOperations] { terminationMemberOperations }
 
     @usableFromInline var completedTick: UInt64
     @usableFromInline var lastOperationSequence: UInt64
@@ -45,7 +49,11 @@ public struct Room<Logic: RoomLogic>: Sendable {
     @usableFromInline var queue: InputQueue<Logic.Input>
     @usableFromInline var history: PositionHistory
     @usableFromInline var pendingOperations: [SequencedOperation] = []
+    /// Each member's own operations, for a logic with member views.
+    @usableFromInline var pendingMemberOperations: [RecipientOperations] = []
     @usableFromInline var pendingSnapshots: [MemberID] = []
+    /// What ``terminate()`` left for each member, for a logic with member views.
+    @usableFromInline var terminationMemberOperations: [RecipientOperations] = []
 
     /// Creates a fresh room with `logic.create(config:seed:)`.
     @inlinable
@@ -105,9 +113,27 @@ public struct Room<Logic: RoomLogic>: Sendable {
     @inlinable
     public var queuedVolatileInputs: Int { queue.volatileCount }
 
-    /// A snapshot of the room as it is now.
+    /// A snapshot of the room as it is now, with the whole state (what the
+    /// recorder stores and replays restore).
     @inlinable
     public func snapshot() -> RoomSnapshot {
+        snapshot(stateBytes: state.encodeState())
+    }
+
+    /// The snapshot `member` receives: the whole state, or, for a logic
+    /// with member views, ``RoomLogic/view(of:for:)`` of it for `member`.
+    ///
+    /// ```swift
+    /// let mine = room.snapshot(for: "alice")   // alice's view: the others' hands hidden
+    /// ```
+    @inlinable
+    public func snapshot(for member: MemberID) -> RoomSnapshot {
+        guard logic.hasMemberViews else { return snapshot() }
+        return snapshot(stateBytes: logic.view(of: state, for: member).encodedBytes())
+    }
+
+    @inlinable
+    func snapshot(stateBytes: [UInt8]) -> RoomSnapshot {
         RoomSnapshot(
             kind: logic.kind,
             logicVersion: logic.logicVersion,
@@ -115,7 +141,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
             tick: tick,
             operationSequence: operationSequence,
             members: memberList,
-            state: state.encodeState()
+            state: stateBytes
         )
     }
 
@@ -146,6 +172,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
         guard let index = memberList.firstIndex(of: member) else { throw .notAMember(member) }
         memberList.remove(at: index)
         pendingSnapshots.removeAll { $0 == member }
+        if logic.hasMemberViews { pendingMemberOperations.removeAll { $0.recipient == member } }
         queue.discardInputs(from: member)
         history.forget(member)
         let current = takeState()
@@ -207,7 +234,9 @@ public struct Room<Logic: RoomLogic>: Sendable {
     }
 
     /// Stops the room: the logic's final operations are returned and every
-    /// later call is refused with ``RoomError/roomClosed``.
+    /// later call is refused with ``RoomError/roomClosed``. For a logic with
+    /// member views the result is empty: each member's own are in
+    /// ``finalMemberOperations``.
     @inlinable
     public mutating func terminate() -> [SequencedOperation] {
         guard !isTerminated else { return [] }
@@ -216,6 +245,10 @@ public struct Room<Logic: RoomLogic>: Sendable {
         storedState = step.state
         sequence(step.operations)
         terminated = true
+        if logic.hasMemberViews {
+            terminationMemberOperations = pendingMemberOperations
+            pendingMemberOperations = []
+        }
         defer { pendingOperations = [] }
         return pendingOperations
     }
@@ -236,9 +269,9 @@ public struct Room<Logic: RoomLogic>: Sendable {
         history.record(tick: tick, table: table)
         var snapshots: [RecipientSnapshot] = []
         if !pendingSnapshots.isEmpty {
-            let picture = snapshot()
+            let picture = logic.hasMemberViews ? nil : snapshot()
             for joiner in pendingSnapshots {
-                snapshots.append(RecipientSnapshot(recipient: joiner, snapshot: picture))
+                snapshots.append(RecipientSnapshot(recipient: joiner, snapshot: picture ?? snapshot(for: joiner)))
                 // The snapshot travels reliably, so its tick is the joiner's baseline.
                 try? history.acknowledge(tick: tick, by: joiner)
             }
@@ -252,7 +285,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
                 ))
             }
         }
-        let output = RoomTickOutput(
+        var output = RoomTickOutput(
             roomID: id,
             tick: tick,
             deltas: deltas,
@@ -260,6 +293,11 @@ public struct Room<Logic: RoomLogic>: Sendable {
             rejections: step.rejections,
             snapshots: snapshots
         )
+        if logic.hasMemberViews, !pendingMemberOperations.isEmpty {
+            // A joiner's snapshot already holds this tick's operations.
+            output.memberOperations = pendingMemberOperations.filter { !pendingSnapshots.contains($0.recipient) }
+            pendingMemberOperations = []
+        }
         pendingOperations = []
         pendingSnapshots = []
         return RoomAdvance(output: output, inputs: recorded)
@@ -267,11 +305,41 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     @inlinable
     mutating func sequence(_ operations: [Logic.Operation]) {
+        if logic.hasMemberViews { return sequenceForEachMember(operations) }
         for operation in operations {
             lastOperationSequence += 1
             pendingOperations.append(
                 SequencedOperation(sequence: operationSequence, tick: tick, payload: operation.encodedBytes())
             )
+        }
+    }
+
+    /// Sequences `operations` room-wide and gives each member its view of
+    /// each (``RoomLogic/operation(_:for:in:)``), with the state right after
+    /// the call that produced them. An operation a member sees unchanged is
+    /// encoded once for all of them.
+    @inlinable
+    mutating func sequenceForEachMember(_ operations: [Logic.Operation]) {
+        for operation in operations {
+            lastOperationSequence += 1
+            var shared: [UInt8]?
+            for member in memberList {
+                guard let seen = logic.operation(operation, for: member, in: state) else { continue }
+                let payload: [UInt8]
+                if seen == operation {
+                    let bytes = shared ?? operation.encodedBytes()
+                    shared = bytes
+                    payload = bytes
+                } else {
+                    payload = seen.encodedBytes()
+                }
+                let sequenced = SequencedOperation(sequence: operationSequence, tick: tick, payload: payload)
+                if let index = pendingMemberOperations.firstIndex(where: { $0.recipient == member }) {
+                    pendingMemberOperations[index].operations.append(sequenced)
+                } else {
+                    pendingMemberOperations.append(RecipientOperations(recipient: member, operations: [sequenced]))
+                }
+            }
         }
     }
 

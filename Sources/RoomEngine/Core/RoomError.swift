@@ -54,6 +54,9 @@ public enum RoomError: Error, Equatable, Hashable, Sendable {
     case unknownElement(String)
     /// The input creates an element whose identifier is already taken.
     case duplicateElement(String)
+    /// The input breaks the kind's rules in the state it found (not the
+    /// sender's turn, a game already over); the text says why.
+    case notAllowed(String)
 
     // MARK: Snapshots and replay
 

@@ -29,6 +29,10 @@ public protocol RoomLogic: Sendable {
     associatedtype Input: RoomInput
     /// One reliable document operation broadcast to every member, in order.
     associatedtype Operation: BinaryCodable & Equatable & Sendable
+    /// What one member is shown of the state (its snapshot's state bytes):
+    /// the state itself unless the logic hides some of it, see
+    /// ``view(of:for:)``.
+    associatedtype View: BinaryEncodable = State
 
     /// The kind this logic serves.
     var kind: RoomKind { get }
@@ -63,6 +67,67 @@ public protocol RoomLogic: Sendable {
 
     /// Called once when the room stops, for final clean-up operations.
     func terminate(state: consuming State) -> RoomStep<State, Operation>
+
+    // MARK: Member views (hidden state)
+
+    /// Whether members see different things: when true, each joiner's
+    /// snapshot carries ``view(of:for:)`` instead of the state, and each
+    /// operation reaches each member as ``operation(_:for:in:)`` makes it.
+    /// `false` by default (everyone gets the state and every operation, and
+    /// the room does no per-member work); a logic with hidden state (cards
+    /// in hand, a fleet at sea) returns `true`. Recordings, hashes and
+    /// replays always use the whole state.
+    var hasMemberViews: Bool { get }
+
+    /// What `member` may see of `state`: the state bytes of the snapshot it
+    /// receives when it joins (called only when ``hasMemberViews``). Leave
+    /// out what it must not know, the room's random source included (its
+    /// words predict every later draw).
+    ///
+    /// ```swift
+    /// func view(of state: borrowing DuelState, for member: MemberID) -> DuelView {
+    ///     DuelView(duelists: state.duelists.map { duelist in
+    ///         var shown = duelist
+    ///         if duelist.member != member { shown.hand = nil }   // the other's hand stays hidden
+    ///         return shown
+    ///     }, chosen: state.duelists.filter { $0.hand != nil }.map(\.member), winner: state.winner)
+    /// }
+    /// ```
+    func view(of state: borrowing State, for member: MemberID) -> View
+
+    /// `operation` as `member` receives it, or `nil` when it is not for
+    /// that member (called only when ``hasMemberViews``, with the state
+    /// right after the call that produced the operation). Sequence numbers
+    /// stay room-wide, so a member may see gaps where an operation was not
+    /// for it.
+    ///
+    /// ```swift
+    /// func operation(_ operation: DuelOperation, for member: MemberID, in state: borrowing DuelState) -> DuelOperation? {
+    ///     guard case .chose(let chooser, _) = operation, chooser != member else { return operation }
+    ///     return .chose(chooser, nil)   // the other learns that it chose, not what
+    /// }
+    /// ```
+    func operation(_ operation: Operation, for member: MemberID, in state: borrowing State) -> Operation?
+}
+
+extension RoomLogic {
+    /// Members see the same thing.
+    @inlinable
+    public var hasMemberViews: Bool { false }
+
+    /// Every member receives every operation as it is.
+    @inlinable
+    public func operation(_ operation: Operation, for member: MemberID, in state: borrowing State) -> Operation? {
+        operation
+    }
+}
+
+extension RoomLogic where View == State {
+    /// The whole state.
+    @inlinable
+    public func view(of state: borrowing State, for member: MemberID) -> State {
+        copy state
+    }
 }
 
 /// A room's authoritative state: canonically encodable and hashable.
@@ -73,6 +138,11 @@ public protocol RoomState: BinaryCodable, Equatable, Sendable {
 }
 
 extension RoomState {
+    /// No positions: a kind without anything moving (a board or card game)
+    /// streams no deltas.
+    @inlinable
+    public var positions: PositionTable { PositionTable() }
+
     /// The state's canonical bytes (see ``BinaryCodable``).
     @inlinable
     public func encodeState() -> [UInt8] { encodedBytes() }

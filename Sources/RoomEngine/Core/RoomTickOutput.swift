@@ -13,9 +13,14 @@ public struct RoomTickOutput: Equatable, Sendable {
     public var deltas: [RecipientDelta]
     /// Operations to broadcast to every member, ascending by sequence.
     public var operations: [SequencedOperation]
+    /// For a logic with member views (``RoomLogic/hasMemberViews``): each
+    /// member's own operations, ascending by sequence, in place of
+    /// ``operations`` (which is then empty). Members owed none are not listed.
+    public var memberOperations: [RecipientOperations]
     /// Inputs the logic refused during this tick.
     public var rejections: [InputRejection]
-    /// Snapshots for members who joined since the previous tick.
+    /// Snapshots for members who joined since the previous tick (each its
+    /// own view of the state, for a logic with member views).
     public var snapshots: [RecipientSnapshot]
 
     /// Creates an output.
@@ -25,7 +30,8 @@ public struct RoomTickOutput: Equatable, Sendable {
         deltas: [RecipientDelta] = [],
         operations: [SequencedOperation] = [],
         rejections: [InputRejection] = [],
-        snapshots: [RecipientSnapshot] = []
+        snapshots: [RecipientSnapshot] = [],
+        memberOperations: [RecipientOperations] = []
     ) {
         self.roomID = roomID
         self.tick = tick
@@ -33,6 +39,22 @@ public struct RoomTickOutput: Equatable, Sendable {
         self.operations = operations
         self.rejections = rejections
         self.snapshots = snapshots
+        self.memberOperations = memberOperations
+    }
+}
+
+/// The operations one member receives of a tick, for a logic whose members
+/// see different things (``RoomLogic/operation(_:for:in:)``).
+public struct RecipientOperations: Equatable, Sendable {
+    /// Who receives them.
+    public var recipient: MemberID
+    /// Its operations, ascending by (room-wide) sequence.
+    public var operations: [SequencedOperation]
+
+    /// Creates a recipient's operations.
+    public init(recipient: MemberID, operations: [SequencedOperation]) {
+        self.recipient = recipient
+        self.operations = operations
     }
 }
 

@@ -9,6 +9,19 @@ public protocol RoomOutputSink: Sendable {
     func roomDidTick(_ output: RoomTickOutput)
     /// The room stopped; `finalOperations` are the logic's clean-up operations.
     func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation])
+    /// The room stopped; for a logic with member views each member's own
+    /// clean-up operations are in `memberOperations` (and `finalOperations`
+    /// is empty). The runner calls this one; by default it calls
+    /// ``roomDidStop(_:finalOperations:)`` and drops `memberOperations`.
+    func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations])
+}
+
+extension RoomOutputSink {
+    /// Calls ``roomDidStop(_:finalOperations:)``: a sink that knows nothing
+    /// of member views tells nobody anything private.
+    public func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
+        roomDidStop(room, finalOperations: finalOperations)
+    }
 }
 
 /// A sink made of closures, for tests and small integrations.

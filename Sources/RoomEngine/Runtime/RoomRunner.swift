@@ -129,7 +129,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
             for input in waiting.inputs { input.completion(.failure(.roomClosed)) }
             for acknowledgement in waiting.acknowledgements.values { acknowledgement.completion(.failure(.roomClosed)) }
             let operations = self.room.terminate()
-            self.sink.roomDidStop(self.id, finalOperations: operations)
+            self.sink.roomDidStop(self.id, finalOperations: operations, memberOperations: self.room.finalMemberOperations)
             self.recorder?.sessionEnded(room: self.id, finalTick: self.room.tick, finalStateHash: self.room.stateHash)
             self.logger.debug("room stopped", metadata: ["tick": "\(self.room.tick)"])
         }

@@ -32,6 +32,8 @@ struct ReplayServe {
     var from: UInt64?
     var to: UInt64?
     var assets: String?
+    /// The member whose view the frames carry (nil: the whole state).
+    var viewer: MemberID?
 
     /// Serves until SIGINT or SIGTERM.
     func run() async throws {
@@ -56,7 +58,7 @@ struct ReplayServe {
         let viewers = io.of(Self.namespace)
         let speed = self.speed
         // The track (SQLite reads, re-simulation) lives on the worker's thread.
-        let worker = ReplayServeWorker(track: ReplayServeTracks.make(store: store, summary: summary, logic: logic))
+        let worker = ReplayServeWorker(track: ReplayServeTracks.make(store: store, summary: summary, logic: logic, viewer: viewer))
         let (outcome, frame) = try await worker.run(on: loop) { track throws(ReplayServeFailure) in
             try track.seek(to: start)
         }.get()

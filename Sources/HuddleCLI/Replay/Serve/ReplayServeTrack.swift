@@ -27,7 +27,8 @@ protocol ReplayServeTrack: AnyObject {
     var tick: UInt64 { get }
     /// The state hash after ``tick`` (equal to the recorded one).
     var stateHash: UInt64 { get }
-    /// The room's snapshot, encoded as a late joiner receives it.
+    /// The room's snapshot, encoded as a late joiner receives it (the
+    /// viewer's own view, when the track has one).
     func encodedSnapshot() -> [UInt8]
     /// Restores the nearest snapshot at or before `target` and re-simulates up to it.
     func seek(to target: UInt64) throws(ReplayServeFailure)
@@ -38,12 +39,14 @@ protocol ReplayServeTrack: AnyObject {
 
 /// Makes the track for a session with the logic the catalog names for it.
 enum ReplayServeTracks {
-    static func make(store: any SessionStore, summary: SessionSummary, logic: any RoomLogic) -> any ReplayServeTrack {
-        open(store: store, summary: summary, logic: logic)
+    static func make(store: any SessionStore, summary: SessionSummary, logic: any RoomLogic, viewer: MemberID? = nil) -> any ReplayServeTrack {
+        open(store: store, summary: summary, logic: logic, viewer: viewer)
     }
 
-    private static func open<Logic: RoomLogic>(store: any SessionStore, summary: SessionSummary, logic: Logic) -> any ReplayServeTrack {
-        ReplayServeRoomTrack(store: store, summary: summary, logic: logic)
+    private static func open<Logic: RoomLogic>(
+        store: any SessionStore, summary: SessionSummary, logic: Logic, viewer: MemberID?
+    ) -> any ReplayServeTrack {
+        ReplayServeRoomTrack(store: store, summary: summary, logic: logic, viewer: viewer)
     }
 }
 
@@ -53,6 +56,7 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
     private let store: any SessionStore
     private let summary: SessionSummary
     private let logic: Logic
+    private let viewer: MemberID?
     private var room: Room<Logic>
     /// Recorded entries after ``tick``, in order, up to ``bufferedThrough``.
     private var buffered: [TimelineEntry] = []
@@ -60,10 +64,11 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
     private let readAhead: UInt64 = 256
     private let seekChunk: UInt64 = 4_096
 
-    init(store: any SessionStore, summary: SessionSummary, logic: Logic) {
+    init(store: any SessionStore, summary: SessionSummary, logic: Logic, viewer: MemberID?) {
         self.store = store
         self.summary = summary
         self.logic = logic
+        self.viewer = viewer
         let session = summary.recordedSession
         self.room = Room(id: session.roomID, logic: logic, config: session.config, seed: session.seed)
         self.bufferedThrough = 0
@@ -72,7 +77,9 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
     var tick: UInt64 { room.tick }
     var stateHash: UInt64 { room.stateHash }
 
-    func encodedSnapshot() -> [UInt8] { room.snapshot().encodedBytes() }
+    func encodedSnapshot() -> [UInt8] {
+        (viewer.map { room.snapshot(for: $0) } ?? room.snapshot()).encodedBytes()
+    }
 
     func seek(to target: UInt64) throws(ReplayServeFailure) {
         let base: RoomSnapshot?
