@@ -210,7 +210,7 @@ let package = Package(
         // too, served on loopback to the room client's tests.
         .executableTarget(
             name: "counter-huddle",
-            dependencies: ["CounterRoom", "HuddleCLI", "HuddleRooms"],
+            dependencies: ["CounterRoom", "HuddleCLI", "HuddleRooms", "RoomEngine"],
             path: "Tests/counter-huddle",
             swiftSettings: strict
         ),

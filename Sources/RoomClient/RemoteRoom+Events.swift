@@ -9,7 +9,7 @@ import SocketIOClient
 
 extension RemoteRoom: RoomLink {
     func receivedDelta(_ bytes: [UInt8]) {
-        let arm = state.withLock { state -> Bool in
+        let arm = shared.withLock { state -> Bool in
             guard state.status == .joined else { return false }
             switch state.replica.receiveDelta(bytes) {
             case .applied(let tick):
@@ -27,7 +27,7 @@ extension RemoteRoom: RoomLink {
     }
 
     func receivedOperations(_ bytes: [UInt8]) {
-        let failure = state.withLock { state -> RoomClientError? in
+        let failure = shared.withLock { state -> RoomClientError? in
             guard state.status == .joined else { return nil }
             for operation in state.replica.receiveOperations(bytes) {
                 state.feed.yield(.operation(operation))
@@ -41,7 +41,7 @@ extension RemoteRoom: RoomLink {
     }
 
     func receivedError(_ error: RoomClientError) {
-        state.withLock { state in
+        shared.withLock { state in
             guard !state.status.isEnded else { return }
             if error.code == .tooSlow { state.disconnectCause = error }
             state.feed.yield(.refused(error))
@@ -53,7 +53,7 @@ extension RemoteRoom: RoomLink {
             return end(.failed(RoomClientError(code: .seatMoved, message: "another connection took this member's seat")))
         }
         let lost = RoomClientError(code: .roomClosed, message: reason)
-        let next = state.withLock { state -> LostMembership in
+        let next = shared.withLock { state -> LostMembership in
             guard state.status == .joined, !state.leaving else { return .nothing }
             state.replica.forgetSeat()   // its room stopped: the seat cannot bring us back
             return state.loseMembership(rejoin: configuration.rejoin, connected: socket.isConnected, otherwise: lost)
@@ -62,13 +62,13 @@ extension RemoteRoom: RoomLink {
     }
 
     func connected() {
-        let attempt = state.withLock { $0.startRejoin() }
+        let attempt = shared.withLock { $0.startRejoin() }
         if let attempt { rejoin(attempt) }
     }
 
     func disconnected(_ reason: SocketDisconnectReason) {
         let reconnects = reason.reconnectsAutomatically && socket.manager.options.reconnection
-        let next = state.withLock { state -> LostMembership in
+        let next = shared.withLock { state -> LostMembership in
             state.rejoinInFlight = nil
             if state.status.isEnded || state.leaving { return .nothing }
             if reason == .ioClientDisconnect { return .end(.closed) }
@@ -90,7 +90,7 @@ extension RemoteRoom: RoomLink {
     /// the same member, the operations missed), else (or when the seat is
     /// gone) a fresh `join` of the kind.
     private func rejoin(_ attempt: UInt64) {
-        let (seat, sequence) = state.withLock { ($0.replica.membership.seat, $0.replica.operationSequence) }
+        let (seat, sequence) = shared.withLock { ($0.replica.membership.seat, $0.replica.operationSequence) }
         guard let seat else { return joinAgain(attempt) }
         RoomClient.requestRejoin(on: socket, seat: seat, sequence: sequence, timeout: configuration.requestTimeout) { [self] answer in
             rejoinAnswered(answer, attempt: attempt)
@@ -115,7 +115,7 @@ extension RemoteRoom: RoomLink {
             }
         case .failure(let error) where error.code == .unknownSeat:
             // The seat is gone (expired, freed, its room stopped): join afresh.
-            let current = state.withLock { state -> Bool in
+            let current = shared.withLock { state -> Bool in
                 state.replica.forgetSeat()
                 return state.rejoinInFlight == attempt && state.status == .rejoining
             }
@@ -128,11 +128,11 @@ extension RemoteRoom: RoomLink {
     /// The seat came back with the operations missed: the same membership
     /// goes on, its document and delta tables kept.
     private func resumed(_ answer: RejoinAnswer, operations bytes: [UInt8], attempt: UInt64) {
-        let next = state.withLock { state -> RejoinNext in
+        let next = shared.withLock { state -> RejoinNext in
             guard state.rejoinInFlight == attempt, state.status == .rejoining else { return .leaveAgain }
             state.rejoinInFlight = nil
             let missed: [RoomOperation<Logic.Operation>]
-            do {
+            do throws(RoomClientError) {
                 missed = try state.replica.resume(answer, operations: bytes)
             } catch {
                 return .fail(error)
@@ -153,7 +153,7 @@ extension RemoteRoom: RoomLink {
         let replica = Result { () throws(RoomClientError) in
             try RoomReplica(logic: logic, answer: answer, applying: applier, historyLength: configuration.positionHistoryLength)
         }
-        let next = state.withLock { state -> RejoinNext in
+        let next = shared.withLock { state -> RejoinNext in
             guard state.rejoinInFlight == attempt, state.status == .rejoining else { return .leaveAgain }
             state.rejoinInFlight = nil
             switch replica {
@@ -175,7 +175,7 @@ extension RemoteRoom: RoomLink {
     }
 
     private func rejoinFailed(_ error: RoomClientError, attempt: UInt64) {
-        let next = state.withLock { state -> RejoinNext in
+        let next = shared.withLock { state -> RejoinNext in
             guard state.rejoinInFlight == attempt, state.status == .rejoining else { return .stale }
             state.rejoinInFlight = nil
             return Self.isPassing(error) ? .retry : .fail(error)
@@ -239,7 +239,7 @@ extension RemoteRoom: RoomLink {
     }
 
     private func acknowledgementTimerFired() {
-        let tick = state.withLock { state -> UInt64? in
+        let tick = shared.withLock { state -> UInt64? in
             let tick = state.acknowledger.timerFired()
             guard let tick, state.acceptsInputs else { return nil }
             state.acknowledgementsSent += 1
@@ -253,7 +253,7 @@ extension RemoteRoom: RoomLink {
     /// Ends the room for this handle (once): the updates finish (with the
     /// error of a failure), the position frames end, the client forgets it.
     func end(_ status: RoomStatus) {
-        let watchers = state.withLock { state -> [AsyncStream<PositionFrame>.Continuation]? in
+        let watchers = shared.withLock { state -> [AsyncStream<PositionFrame>.Continuation]? in
             guard !state.status.isEnded else { return nil }
             state.status = status
             state.rejoinInFlight = nil

@@ -28,7 +28,7 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
     let applier: RoomReplica<Logic>.Applier?
     /// The client: a joined room keeps its connection alive.
     let client: RoomClient
-    let state: Mutex<RemoteRoomState<Logic>>
+    let shared: Mutex<RemoteRoomState<Logic>>
 
     /// The room's updates from the join on: operations in sequence, rejoins,
     /// refusals of inputs posted without an answer. One consumer; bounded
@@ -46,7 +46,7 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
         self.client = client
         let (feed, updates) = RoomUpdateFeed<Logic>.make(limit: client.configuration.updateBufferLimit)
         self.updates = updates
-        self.state = Mutex(RemoteRoomState(replica: replica, feed: feed))
+        self.shared = Mutex(RemoteRoomState(replica: replica, feed: feed))
     }
 
     var socket: Socket { client.socket }
@@ -56,7 +56,7 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
     // MARK: - What the client knows
 
     /// The current membership: room, member id, tick rate, the join's snapshot.
-    public var membership: RoomMembership { state.withLock { $0.replica.membership } }
+    public var membership: RoomMembership { shared.withLock { $0.replica.membership } }
 
     /// The room's id (of the current membership).
     public var id: RoomID { membership.room }
@@ -68,30 +68,30 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
     public var snapshot: RoomSnapshot { membership.snapshot }
 
     /// The state of that snapshot, decoded.
-    public var snapshotState: Logic.State { state.withLock { $0.replica.snapshotState } }
+    public var snapshotState: Logic.State { shared.withLock { $0.replica.snapshotState } }
 
     /// The room's state as far as this client knows it: the snapshot's,
     /// advanced by every operation since when the room was joined with an
     /// applier (``RoomClient/joinOrCreate(_:applying:)``); otherwise the
     /// snapshot's. Volatile parts (cursors, movement) are not operations:
     /// read them from ``positions``.
-    public var state: Logic.State { state.withLock { $0.replica.state } }
+    public var state: Logic.State { shared.withLock { $0.replica.state } }
 
     /// The sequence number of the last operation applied (the snapshot's at first).
-    public var operationSequence: UInt64 { state.withLock { $0.replica.operationSequence } }
+    public var operationSequence: UInt64 { shared.withLock { $0.replica.operationSequence } }
 
     /// The mirrored position table (the kind's slots and positions), as
     /// of ``positionsTick``.
-    public var positions: PositionTable { state.withLock { $0.replica.positions.table } }
+    public var positions: PositionTable { shared.withLock { $0.replica.positions.table } }
 
     /// The server tick the mirrored positions are at.
-    public var positionsTick: UInt64 { state.withLock { $0.replica.positions.tick } }
+    public var positionsTick: UInt64 { shared.withLock { $0.replica.positions.tick } }
 
     /// Where the room stands: joined, rejoining, or ended.
-    public var status: RoomStatus { state.withLock { $0.status } }
+    public var status: RoomStatus { shared.withLock { $0.status } }
 
     /// Counters since the join (deltas, acknowledgements, operations, rejoins).
-    public var statistics: RoomStatistics { state.withLock { $0.statistics } }
+    public var statistics: RoomStatistics { shared.withLock { $0.statistics } }
 
     /// The mirrored positions as they change, one frame per applied delta
     /// (and the current one first). Each consumer keeps only the newest
@@ -105,11 +105,11 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
     /// ```
     public func positionFrames(bufferingNewest limit: Int = 1) -> AsyncStream<PositionFrame> {
         let (stream, continuation) = AsyncStream.makeStream(of: PositionFrame.self, bufferingPolicy: .bufferingNewest(max(1, limit)))
-        let id = state.withLock { $0.watchers.reserveID() }
+        let id = shared.withLock { $0.watchers.reserveID() }
         continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { $0.watchers.remove(id) }
+            self?.shared.withLock { $0.watchers.remove(id) }
         }
-        let ended = state.withLock { state -> Bool in
+        let ended = shared.withLock { state -> Bool in
             guard !state.status.isEnded else { return true }
             state.watchers.add(continuation, id: id)
             continuation.yield(state.replica.positions)
@@ -182,7 +182,7 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
         guard bytes.count <= limit else {
             throw RoomClientError(code: .inputTooLarge, message: "input of \(bytes.count) bytes exceeds the limit of \(limit)")
         }
-        let acknowledgement = try state.withLock { state throws(RoomClientError) -> UInt64? in
+        let acknowledgement = try shared.withLock { state throws(RoomClientError) -> UInt64? in
             if let refusal = state.inputRefusal { throw refusal }
             return state.acknowledgementForInput()
         }
@@ -205,7 +205,7 @@ public final class RemoteRoom<Logic: RoomLogic>: Sendable {
     /// - Throws: ``RoomClientError`` (`connectionLost`, `timeout`,
     ///   `joinInProgress`); the room is left on this side in every case.
     public func leave() async throws {
-        let plan = state.withLock { state -> LeavePlan in
+        let plan = shared.withLock { state -> LeavePlan in
             switch state.status {
             case .joined where !state.leaving:
                 state.leaving = true

@@ -41,7 +41,7 @@ extension RoomClient {
                 case .success(let answer): joined = answer
                 case .failure(let error): return continuation.resume(returning: .refused(error))
                 }
-                do {
+                do throws(RoomClientError) {
                     let replica = try RoomReplica(
                         logic: logic, answer: joined, applying: applier, historyLength: configuration.positionHistoryLength
                     )

@@ -157,13 +157,13 @@ struct RoomReplica<Logic: RoomLogic>: Sendable {
     /// Applies one `delta` attachment to the mirror.
     mutating func receiveDelta(_ bytes: [UInt8]) -> DeltaOutcome {
         let delta: PositionDelta
-        do {
+        do throws(RoomError) {
             delta = try PositionDelta(decoding: bytes)
         } catch {
             statistics.deltasFailed += 1
             return .failed(error)
         }
-        do {
+        do throws(RoomError) {
             guard let tick = try mirror.receive(bytes) else {
                 statistics.deltasIgnored += 1
                 return .ignored

@@ -37,7 +37,7 @@ struct ReplicaTests {
         try engine.input(.appendPoints(id: 1, points: points(5, from: 10)), from: "alice")
         engine.tick()
         try engine.join("bob")
-        let joinTick = try #require(engine.tick())     // bob's snapshot, and his join operation
+        let joinTick = try engine.tickWithOperations()     // bob's snapshot, and his join operation
         var bob = try engine.replica(for: "bob")
         var applied = bob.receiveOperations(joinTick)
         for step in 0..<5 {
@@ -51,7 +51,7 @@ struct ReplicaTests {
             }
         }
         try engine.input(.endStroke(id: 1), from: "alice")
-        applied += bob.receiveOperations(try #require(engine.tick()))
+        applied += bob.receiveOperations(try engine.tickWithOperations())
 
         #expect(bob.failure == nil)
         #expect(applied.map(\.sequence) == Array((bob.membership.snapshot.operationSequence + 1)...engine.room.operationSequence))
@@ -74,7 +74,7 @@ struct ReplicaTests {
             try engine.input(.addShape(Shape(id: UInt32(id), kind: .ellipse,
                                              bounds: ShapeBounds(from: CanvasPoint(x: 0, y: 0), to: CanvasPoint(x: 5, y: 5)),
                                              color: 1)), from: "alice")
-            batches.append(try #require(engine.tick()))
+            batches.append(try engine.tickWithOperations())
         }
         #expect(alice.receiveOperations(batches[0]).count == 1)
         #expect(alice.receiveOperations(batches[2]).isEmpty)
@@ -91,7 +91,7 @@ struct ReplicaTests {
         var alice = try RoomReplica(logic: WhiteboardLogic(), answer: engine.answer(for: "alice"),
                                     applying: { _, _ in throw RoomError.unknownElement("test") })
         try engine.input(.clear, from: "alice")
-        _ = alice.receiveOperations(try #require(engine.tick()))
+        _ = alice.receiveOperations(try engine.tickWithOperations())
         #expect(alice.failure?.code == .protocolViolation)
         #expect(alice.operationSequence == alice.membership.snapshot.operationSequence)
     }
@@ -103,7 +103,7 @@ struct ReplicaTests {
         engine.tick()
         var alice = try RoomReplica(logic: WhiteboardLogic(), answer: engine.answer(for: "alice"), applying: nil)
         try engine.input(.beginStroke(id: 4, color: 0xFF0000, width: 2), from: "alice")
-        let applied = alice.receiveOperations(try #require(engine.tick()))
+        let applied = alice.receiveOperations(try engine.tickWithOperations())
         #expect(applied.map(\.operation) == [.strokeBegan(slot: 0, id: 4, color: 0xFF0000, width: 2)])
         #expect(alice.state.openStrokes.isEmpty)
     }
@@ -117,7 +117,7 @@ struct ReplicaTests {
         #expect(throws: RoomClientError.self) {
             _ = try RoomReplica(logic: ArenaLogic(), answer: answer, applying: nil)
         }
-        do {
+        do throws(RoomClientError) {
             _ = try RoomReplica(logic: WhiteboardVersion2(), answer: answer, applying: nil)
             Issue.record("a version 1 room accepted by a version 2 client")
         } catch {
@@ -125,7 +125,7 @@ struct ReplicaTests {
         }
         var garbage = answer
         garbage.snapshot = [0x01, 0x02]
-        do {
+        do throws(RoomClientError) {
             _ = try RoomReplica(logic: WhiteboardLogic(), answer: garbage, applying: nil)
         } catch {
             #expect(error.code == .protocolViolation)

@@ -59,7 +59,7 @@ struct SeatTests {
         var bob = try engine.replica(for: "bob")
         try engine.input(.cursor(x: 7, y: 9), from: "bob")
         try engine.input(.beginStroke(id: 1, color: 0x123456, width: 2), from: "alice")
-        _ = bob.receiveOperations(try #require(engine.tick()))
+        _ = bob.receiveOperations(try engine.tickWithOperations())
         guard case .applied(let mirrored) = bob.receiveDelta(try #require(engine.deltas["bob"]?.last)) else {
             Issue.record("the delta did not apply")
             return
@@ -68,7 +68,7 @@ struct SeatTests {
         var missed: [UInt8] = engine.batches.last ?? []        // the rejoin answer may repeat what he has
         for step: UInt16 in 0..<3 {
             try engine.input(.appendPoints(id: 1, points: points(4, from: 10 * step)), from: "alice")
-            missed += try #require(engine.tick())
+            missed += try engine.tickWithOperations()
         }
         let answer = RejoinAnswer(room: "whiteboard-1", kind: .whiteboard, member: "bob", tickRate: 20,
                                   seat: RoomSeat(token: "s", grace: .seconds(10)), tick: engine.room.tick,

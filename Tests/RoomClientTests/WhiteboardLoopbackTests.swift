@@ -138,8 +138,8 @@ struct WhiteboardLoopbackTests {
         let board = try await alice.joinOrCreate(WhiteboardLogic(), applying: applyBoard)
         var aliceUpdates = UpdateReader(board)
         let bobsBoard = try await bob.joinOrCreate(WhiteboardLogic(), applying: applyBoard)
-        let bobSlot = UInt16(try slot(of: bobsBoard.member, in: board))
         _ = try await aliceUpdates.operations(1)    // bob joined
+        let bobSlot = UInt16(try slot(of: bobsBoard.member, in: board))
 
         try await bobsBoard.leave()
         #expect(bobsBoard.status == .left)

@@ -1,6 +1,7 @@
 import CounterRoom
 import HuddleCLI
 import HuddleRooms
+import RoomEngine
 
 // The executable of docs/room-kinds.md: the whole `huddle` command line for
 // the built-in kinds and the counter. The room client's loopback tests run

@@ -36,6 +36,12 @@ struct EngineRoom {
         return writer.bytes
     }
 
+    /// Runs one tick that must produce operations; returns their `ops` attachment.
+    mutating func tickWithOperations() throws -> [UInt8] {
+        guard let batch = tick() else { throw EngineRoomError.noOperations(tick: room.tick) }
+        return batch
+    }
+
     /// The join answer `member` got (after the tick following its join).
     func answer(for member: MemberID) throws -> JoinAnswer {
         guard let snapshot = snapshots[member] else { throw EngineRoomError.noSnapshot(member) }
@@ -52,6 +58,7 @@ struct EngineRoom {
 
 enum EngineRoomError: Error {
     case noSnapshot(MemberID)
+    case noOperations(tick: UInt64)
 }
 
 /// The document part of a whiteboard (what operations carry): members
