@@ -278,8 +278,9 @@ let package = Package(
             name: "RoomClientTests",
             dependencies: [
                 "RoomClient", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "CounterRoom", "SocketIOClient",
-                // the server's vocabulary, to check the client spells it the same
-                "RoomEngineSocketIO",
+                // the server's vocabulary, to check the client spells it the same;
+                // the Socket.IO server under a stand-in for a server with seats
+                "RoomEngineSocketIO", "SocketIO", "SocketIOCore", "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 // a TCP relay that cuts connections (reconnection tests)
                 .product(name: "NIOPosix", package: "swift-nio"),
