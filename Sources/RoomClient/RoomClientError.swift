@@ -136,6 +136,9 @@ extension RoomClientError.Code {
     public static let notAMember = Self(rawValue: "notAMember")
     /// `rejoin` with a seat that is not held (the client then joins afresh).
     public static let unknownSeat = Self(rawValue: "unknownSeat")
+    /// The room a join was admitted to stopped before the answer (sent by
+    /// `huddle serve`, not in the protocol's table yet); joining again works.
+    public static let unknownRoom = Self(rawValue: "unknownRoom")
 }
 
 extension RoomClientError.Code {

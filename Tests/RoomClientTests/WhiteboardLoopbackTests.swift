@@ -41,6 +41,36 @@ struct WhiteboardLoopbackTests {
         #expect(listing.map(\.id) == [board.id])
         #expect(listing.first?.members == 2 && listing.first?.capacity == 32)
         #expect(try await alice.rooms(of: "arena").isEmpty)
+
+        // A client made inline lives as long as its room: the room keeps it.
+        let carols = try await RoomClient(url: server.url, options: fastReconnection()).joinOrCreate(WhiteboardLogic())
+        try await carols.send(.clear)
+        #expect(carols.status == .joined && carols.id == board.id)
+        try await carols.leave()
+    }
+
+    @Test("over long-polling too (the default transports, then polling alone): answers, operations and positions")
+    func overPolling() async throws {
+        let server = try await HuddleServer.start()
+        defer { server.stop() }
+        let alice = try makeClient(server, transports: [.polling, .websocket])
+        let bob = try makeClient(server, transports: [.polling])
+        defer { alice.close(); bob.close() }
+        let board = try await alice.joinOrCreate(WhiteboardLogic(), applying: applyBoard)
+        let watcher = try await bob.joinOrCreate(WhiteboardLogic(), applying: applyBoard)
+        var bobUpdates = UpdateReader(watcher)
+        let aliceSlot = try slot(of: board.member, in: watcher)
+
+        // Acknowledged, so that neither transport may drop it (a volatile
+        // post is dropped while a polling request is in flight).
+        try await board.send(.cursor(x: 1234, y: 567))
+        try await positions(of: watcher, "alice's cursor over polling") { $0[aliceSlot]?.x == 1234 }
+        try await board.send(.beginStroke(id: 3, color: 0x00AA00, width: 5))
+        let began = try await bobUpdates.operations(1)
+        #expect(began.map(\.operation) == [.strokeBegan(slot: UInt16(aliceSlot), id: 3, color: 0x00AA00, width: 5)])
+        try await watcher.send(.cursor(x: 10, y: 20))
+        let bobSlot = UInt32(try #require(watcher.state.member(watcher.member)?.slot))
+        try await positions(of: board, "bob's cursor over polling") { $0[bobSlot]?.y == 20 }
     }
 
     @Test("inputs: posted cursors reach the other member's mirror; its acknowledgements move the server's baseline; acknowledged strokes answer with receipts")
