@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SocketIOAdapter", targets: ["SocketIOAdapter"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
+        .library(name: "RoomClient", targets: ["RoomClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
         .library(name: "WhiteboardRoom", targets: ["WhiteboardRoom"]),
         .library(name: "ArenaRoom", targets: ["ArenaRoom"]),
@@ -121,6 +122,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The room protocol's client (docs/room-client.md): rooms of any kind
+        // over SocketIOClient, typed by the kind's RoomLogic.
+        .target(
+            name: "RoomClient",
+            dependencies: [
+                "SocketIOClient", "RoomEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "RoomEngine",
             dependencies: [
@@ -195,6 +206,14 @@ let package = Package(
         // engine, used by the tests to prove a kind registered once works in
         // every layer.
         .target(name: "CounterRoom", dependencies: ["RoomEngine"], path: "Tests/CounterRoom", swiftSettings: strict),
+        // docs/room-kinds.md's executable: `huddle` with the counter kind
+        // too, served on loopback to the room client's tests.
+        .executableTarget(
+            name: "counter-huddle",
+            dependencies: ["CounterRoom", "HuddleCLI", "HuddleRooms", "RoomEngine"],
+            path: "Tests/counter-huddle",
+            swiftSettings: strict
+        ),
         .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
         .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
         .testTarget(
@@ -261,6 +280,25 @@ let package = Package(
         .testTarget(
             name: "RoomDocExamplesTests",
             dependencies: ["RoomEngine", "HuddleCLI", "HuddleRooms"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RoomClientTests",
+            dependencies: [
+                "RoomClient", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "CounterRoom", "SocketIOClient",
+                // the server's vocabulary, to check the client spells it the same;
+                // the Socket.IO server under a stand-in for a server with seats
+                "RoomEngineSocketIO", "SocketIO", "SocketIOCore", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                // a TCP relay that cuts connections (reconnection tests)
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The ```swift examples of docs/room-client.md (Tools/doc-examples).
+        .testTarget(
+            name: "RoomClientDocExamplesTests",
+            dependencies: ["RoomClient", "WhiteboardRoom", "ArenaRoom", "CounterRoom"],
             swiftSettings: strict
         ),
         .testTarget(
