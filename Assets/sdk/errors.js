@@ -12,7 +12,7 @@ export const SERVER_ERROR_CODES = Object.freeze([
   'roomFull', 'joinRefused', 'inputTooLarge', 'malformed', 'truncated', 'outOfRange',
   'limitReached', 'unknownElement', 'duplicateElement', 'memberInputQueueFull',
   'roomInputQueueFull', 'acknowledgementFromTheFuture', 'rateLimited', 'serverBusy',
-  'shuttingDown', 'tooSlow', 'roomClosed', 'notAMember',
+  'shuttingDown', 'tooSlow', 'roomClosed', 'notAMember', 'unknownSeat',
 ]);
 
 /**

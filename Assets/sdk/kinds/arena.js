@@ -20,9 +20,14 @@ export const ARENA_DASH = 1;
  * room.send(ArenaInput.move(1, 0, ARENA_DASH), { volatile: true });
  */
 export const ArenaInput = Object.freeze({
-  move: (dx, dy, buttons = 0) => new Writer().u8(0x01).i8(dx).i8(dy).u8(buttons).done(),
+  move: (dx, dy, buttons = 0) => new Writer().u8(0x01).i8(direction(dx)).i8(direction(dy)).u8(buttons).done(),
   emote: (code) => new Writer().u8(0x02).u8(code).done(),
 });
+
+function direction(v) {
+  if (v !== -1 && v !== 0 && v !== 1) throw new RoomError('outOfRange', `a direction is -1, 0 or 1, not ${v}`);
+  return v;
+}
 
 /**
  * Decodes the arena's state bytes: players by slot (position on the
