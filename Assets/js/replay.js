@@ -12,7 +12,7 @@ const slider = document.getElementById('seek');
 const tickLabel = document.getElementById('tick');
 const toggle = document.getElementById('toggle');
 const meter = document.getElementById('meter');
-const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null });
+const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null, view: null });
 let dragging = false;
 
 const viewer = watchReplay(window.location.origin);
@@ -36,7 +36,15 @@ viewer.on('frame', ({ tick, hash, snapshot, state }) => {
   meter.textContent = `${snapshot.members.length} members · ${snapshot.state.length} B of state`;
   if (snapshot.kind === 'whiteboard') drawWhiteboard(state);
   else if (snapshot.kind === 'arena') drawArena(state);
+  replay.view = summarize(snapshot.kind, state);
 });
+
+// What the browser tests read of the frame drawn.
+function summarize(kind, state) {
+  if (kind === 'whiteboard') return { kind, members: state.members.length, strokes: state.strokes.length + state.openStrokes.length, shapes: state.shapes.length };
+  if (kind === 'arena') return { kind, players: state.players.map(({ slot, x, y, score }) => ({ slot, x, y, score })), pickups: state.pickups.length };
+  return { kind };
+}
 viewer.on('end', ({ tick }) => { replay.ended = true; replay.paused = true; showPaused(); status.textContent = `ended at tick ${tick}`; });
 viewer.on('diverged', ({ tick }) => { replay.diverged = tick; replay.paused = true; showPaused(); status.textContent = `tick ${tick} diverges from the recording`; });
 
