@@ -69,6 +69,11 @@ export class ReplayViewer {
  * @param {string} url the replay server (`location.origin` on /replay.html)
  * @param {{ io?: Function, socket?: object, kinds?: Record<string, object> }} [options]
  * @returns {ReplayViewer}
+ *
+ * @example
+ * const replay = watchReplay('http://127.0.0.1:3000');
+ * replay.on('info', (info) => console.log(info.firstTick, info.lastTick));
+ * replay.on('frame', ({ tick, state }) => draw(state));
  */
 export function watchReplay(url, options = {}) {
   const io = options.io ?? globalThis.io;

@@ -8,6 +8,7 @@ import { Emitter } from './events.js';
 import { RoomError } from './errors.js';
 import { PositionMirror } from './mirror.js';
 import { OperationStream, gapError } from './operations.js';
+import { Outbox } from './outbox.js';
 import { ask, REQUEST_TIMEOUT_MS } from './requests.js';
 import { decodeOperationBatch, decodeSnapshot } from './snapshot.js';
 
@@ -42,7 +43,8 @@ const SOCKET_EVENTS = ['connect', 'disconnect', 'delta', 'ops', 'room-error', 'r
  * listener): `state` (a snapshot replaced the document: after the join,
  * after a reconnection without seat, after a resync), `operation` (one
  * operation, already applied to `state`), `positions`, `members`, `error`,
- * `reconnecting`, `reconnected`, `leave` (once, at the end).
+ * `reconnecting`, `reconnected`, `leave` (once, at the end). The members
+ * not in huddle-rooms.d.ts are the implementation's, not the API.
  *
  * @example
  * const room = await HuddleRooms.connect(location.origin).joinOrCreate('whiteboard');
@@ -82,8 +84,12 @@ export class Room {
     this.mirror = new PositionMirror();
     this.stream = new OperationStream();
     this.acks = new DeltaAcknowledger((tick) => this.socket.emit('delta-ack', tick));
-    this.queue = [];
-    this.pendingRequests = new Set();
+    this.outbox = new Outbox({
+      socket, acks: this.acks, report: (error) => this.report(error),
+      isOpen: () => this.status === 'joined' && this.socket.connected,
+      isClosed: () => this.status === 'left',
+      queueLimit: this.options.queueLimit, pendingLimit: this.options.pendingRequestsLimit, timeout: this.options.timeout,
+    });
     this.rejoinFailures = 0;
     this.forgetDocument = false;
     this.inputs = this.bindInputs();
@@ -141,16 +147,7 @@ export class Room {
    * @param {{ volatile?: boolean }} [options]
    * @returns {boolean}
    */
-  send(bytes, { volatile = false } = {}) {
-    if (this.status === 'left') return false;
-    if (this.status === 'joined' && this.socket.connected) {
-      const emitter = volatile ? this.socket.volatile : this.socket;
-      emitter.emit('input', bytes, ...this.acks.takeArguments());
-      return true;
-    }
-    if (volatile) return false;
-    return this.hold({ bytes });
-  }
+  send(bytes, options) { return this.outbox.send(bytes, options); }
 
   /**
    * Sends one input with an ack: resolves with `{receipt, tick}` once the
@@ -161,42 +158,7 @@ export class Room {
    * @param {Uint8Array} bytes
    * @returns {Promise<{ receipt: number, tick: number }>}
    */
-  request(bytes) {
-    if (this.status === 'left') return Promise.reject(new RoomError('left', 'the room was left', { event: 'input' }));
-    if (this.pendingRequests.size >= this.options.pendingRequestsLimit) {
-      return Promise.reject(new RoomError('queueFull', `${this.pendingRequests.size} requests wait for an answer`, { event: 'input' }));
-    }
-    return new Promise((resolve, reject) => {
-      const entry = { bytes, resolve, reject };
-      if (this.status === 'joined' && this.socket.connected) this.emitRequest(entry);
-      else if (!this.hold(entry)) reject(new RoomError('queueFull', `${this.queue.length} inputs held while reconnecting`, { event: 'input' }));
-    });
-  }
-
-  emitRequest(entry) {
-    this.pendingRequests.add(entry);
-    const done = () => this.pendingRequests.delete(entry);
-    ask(this.socket, 'input', [entry.bytes, ...this.acks.takeArguments()], this.options.timeout)
-      .then((answer) => { done(); entry.resolve(answer); }, (error) => { done(); entry.reject(error); });
-  }
-
-  hold(entry) {
-    if (this.queue.length >= this.options.queueLimit) {
-      this.report(new RoomError('queueFull', `${this.queue.length} inputs held while reconnecting; this one is dropped`, { event: 'input' }));
-      return false;
-    }
-    this.queue.push(entry);
-    return true;
-  }
-
-  flushQueue() {
-    const queue = this.queue;
-    this.queue = [];
-    for (const entry of queue) {
-      if (entry.resolve) this.emitRequest(entry);
-      else this.socket.emit('input', entry.bytes, ...this.acks.takeArguments());
-    }
-  }
+  request(bytes) { return this.outbox.request(bytes); }
 
   bindInputs() {
     const inputs = {};
@@ -396,7 +358,7 @@ export class Room {
     const resumed = wasSeat !== null && this.seat === wasSeat;
     if (resumed) this.stats.resumed += 1;
     this.events.emit('reconnected', { resumed, room: this.id, member: this.member });
-    this.flushQueue();
+    this.outbox.flush();
   }
 
   // ---- leaving ----------------------------------------------------------------
@@ -419,9 +381,7 @@ export class Room {
     if (this.status === 'left') return;
     this.status = 'left';
     this.acks.reset();
-    const queued = this.queue;
-    this.queue = [];
-    for (const entry of queued) entry.reject?.(new RoomError('left', 'the room was left', { event: 'input' }));
+    this.outbox.close();
     for (const event of SOCKET_EVENTS) this.socket.off(event, this.handlers[event]);
     this.socket.io?.off?.('reconnect_failed', this.managerGaveUp);
     if (this.owned) this.socket.disconnect();
