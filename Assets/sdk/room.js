@@ -194,6 +194,7 @@ export class Room {
     const answer = await ask(this.socket, 'rejoin', [request], this.options.timeout);
     if (this.status === 'left') return;
     if (answer.snapshot !== undefined) return this.adopt(answer, answer.snapshot);
+    if (this.stream.last === null) throw new RoomError('malformed', 'a rejoin answer without a snapshot, and no document to apply its operations to');
     this.take(answer);
     this.status = 'joined';
     this.applyAll(this.stream.resume(this.stream.last, decodeOperationBatch(asBytes(answer.operations))));
