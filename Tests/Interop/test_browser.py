@@ -344,6 +344,27 @@ def test_demo_page_comes_back_after_its_connection_drops(huddle):
         bob.quit()
 
 
+
+def test_demo_page_reload_takes_its_seat_back(huddle):
+    page, other = browser(), browser()
+    try:
+        for each in (page, other):
+            each.get(huddle.url + "/?kind=whiteboard")
+            wait(each, "the whiteboard join", "window.huddle && window.huddle.ready")
+        seat = page.execute_script("return sessionStorage.getItem('huddle-seat:whiteboard')")
+        if seat is None:
+            pytest.skip("this server issues no seats (docs/room-protocol.md, \"Seats\")")
+        before = summary(page)
+        wait(other, "two members", "window.huddle.summary().members === 2")
+        page.refresh()
+        wait(page, "the page back in its room", "window.huddle && window.huddle.ready")
+        after = summary(page)
+        assert (after["member"], after["slot"]) == (before["member"], before["slot"])
+        assert summary(other)["members"] == 2
+    finally:
+        page.quit()
+        other.quit()
+
 # ---- (c) the JavaScript client from a page of another origin ------------------------
 
 SDK_CROSS_ORIGIN = r"""
