@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Writer, WhiteboardInput, connect } from '../../Assets/sdk/huddle-rooms.js';
-import { dropConnection, whiteboardDocument, withServer } from './support/rooms.mjs';
+import { agree, dropConnection, whiteboardDocument, withServer } from './support/rooms.mjs';
 import { nextEvent, waitFor } from './support/wait.mjs';
 
 const TIMEOUT = { timeout: 30000 };
@@ -40,7 +40,7 @@ test('a dropped connection comes back into the room; inputs sent meanwhile are d
     assert.ok((await answer).receipt > 0, 'a held request is sent and answered once back');
     await waitFor('bob to see the shape sent while alice was away', () => bob.state.shapes[0]?.to.x === 60);
     assert.equal(alice.state.strokes.length, 1, 'the document survived');
-    await waitFor('alice and bob to agree', () => JSON.stringify(whiteboardDocument(alice.state)) === JSON.stringify(whiteboardDocument(bob.state)));
+    await agree('alice and bob to agree', whiteboardDocument, alice, bob);
     assert.equal(alice.stats.reconnects, 1);
     assert.equal(alice.stats.resumed, resumed ? 1 : 0);
   } finally {
@@ -69,7 +69,7 @@ test('a gap in the operations is reported and repaired with a fresh snapshot', T
     assert.equal(snapshots.length, 1, 'a fresh snapshot replaced the document');
     bob.inputs.deleteShape(3);
     await waitFor('alice to follow the room again', () => alice.state.shapes.length === 0);
-    assert.deepEqual(whiteboardDocument(alice.state), whiteboardDocument(bob.state));
+    await agree('alice and bob to agree', whiteboardDocument, alice, bob);
   } finally {
     await client.close();
   }

@@ -2,6 +2,7 @@
 // compared without what only deltas move (cursors, positions).
 import { connect } from '../../../Assets/sdk/huddle-rooms.js';
 import { loadIO, startHuddle } from './server.mjs';
+import { waitFor } from './wait.mjs';
 
 const io = loadIO();
 
@@ -42,4 +43,13 @@ export function arenaDocument(state) {
 /** The drop of a connection as the server sees a closed tab: the transport closes, Socket.IO reconnects. */
 export function dropConnection(room) {
   room.socket.io.engine.close();
+}
+
+/**
+ * Waits until every room's `document(state)` is the same (each member gets
+ * a tick's operations on its own socket, so they agree a moment apart).
+ */
+export function agree(what, document, ...rooms) {
+  const of = (room) => JSON.stringify(document(room.state));
+  return waitFor(what, () => rooms.every((room) => of(room) === of(rooms[0])));
 }
