@@ -1,8 +1,7 @@
-// A viewer of `huddle replay ID --serve`: frames (the room's snapshot after a
-// tick) arrive as `replay-frame` in the namespace /replay and are drawn with
-// the wire.js decoders; the slider seeks, the buttons set the speed, pause
-// and resume. window.huddleReplay exposes the state for tests.
-import { decodeSnapshot, decodeWhiteboardState, decodeArenaState } from './wire.js';
+// The replay page: a viewer of `huddle replay ID --serve` through the SDK's
+// watchReplay (frames arrive decoded); the slider seeks, the buttons set
+// the speed, pause and resume. window.huddleReplay exposes the state for tests.
+import { ARENA_GRID, WHITEBOARD_SIZE, watchReplay } from '/sdk/huddle-rooms.js';
 import { ARENA_COLORS as COLORS, beginFrame, drawShape, drawStroke, hex } from './canvas.js';
 
 const canvas = document.getElementById('board');
@@ -13,14 +12,14 @@ const slider = document.getElementById('seek');
 const tickLabel = document.getElementById('tick');
 const toggle = document.getElementById('toggle');
 const meter = document.getElementById('meter');
-const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null });
+const replay = (window.huddleReplay = { info: null, tick: null, hash: null, paused: false, frames: 0, ended: false, diverged: null, view: null });
 let dragging = false;
 
-const socket = io(window.location.origin + '/replay', { transports: ['websocket', 'polling'] });
+const viewer = watchReplay(window.location.origin);
 
-socket.on('connect', () => { status.textContent = 'connected'; });
-socket.on('disconnect', () => { status.textContent = 'disconnected'; });
-socket.on('replay-info', (info) => {
+viewer.on('connect', () => { status.textContent = 'connected'; });
+viewer.on('disconnect', () => { status.textContent = 'disconnected'; });
+viewer.on('info', (info) => {
   replay.info = info;
   replay.paused = info.paused;
   slider.min = info.firstTick;
@@ -28,51 +27,58 @@ socket.on('replay-info', (info) => {
   status.textContent = `session ${info.session} · ${info.kind} · ticks ${info.firstTick}…${info.lastTick} · ${info.speed}×`;
   showPaused();
 });
-socket.on('replay-frame', (frame, bytes) => {
-  replay.tick = frame.tick;
-  replay.hash = frame.hash;
+viewer.on('frame', ({ tick, hash, snapshot, state }) => {
+  replay.tick = tick;
+  replay.hash = hash;
   replay.frames += 1;
-  if (!dragging) slider.value = frame.tick;
-  tickLabel.textContent = `tick ${frame.tick} · hash ${BigInt(frame.hash).toString(16).padStart(16, '0')}`;
-  draw(decodeSnapshot(new Uint8Array(bytes)));
+  if (!dragging) slider.value = tick;
+  tickLabel.textContent = `tick ${tick} · hash ${snapshot.stateHash}`;
+  meter.textContent = `${snapshot.members.length} members · ${snapshot.state.length} B of state`;
+  if (snapshot.kind === 'whiteboard') drawWhiteboard(state);
+  else if (snapshot.kind === 'arena') drawArena(state);
+  replay.view = summarize(snapshot.kind, state);
 });
-socket.on('replay-end', ({ tick }) => { replay.ended = true; replay.paused = true; showPaused(); status.textContent = `ended at tick ${tick}`; });
-socket.on('replay-diverged', ({ tick }) => { replay.diverged = tick; replay.paused = true; showPaused(); status.textContent = `tick ${tick} diverges from the recording`; });
 
-async function control(event, argument) {
-  const answer = await socket.timeout(10000).emitWithAck(event, argument);
-  if (answer && answer.error) status.textContent = answer.error;
-  return answer;
+// What the browser tests read of the frame drawn.
+function summarize(kind, state) {
+  if (kind === 'whiteboard') return { kind, members: state.members.length, strokes: state.strokes.length + state.openStrokes.length, shapes: state.shapes.length };
+  if (kind === 'arena') return { kind, players: state.players.map(({ slot, x, y, score }) => ({ slot, x, y, score })), pickups: state.pickups.length };
+  return { kind };
+}
+viewer.on('end', ({ tick }) => { replay.ended = true; replay.paused = true; showPaused(); status.textContent = `ended at tick ${tick}`; });
+viewer.on('diverged', ({ tick }) => { replay.diverged = tick; replay.paused = true; showPaused(); status.textContent = `tick ${tick} diverges from the recording`; });
+
+async function control(request) {
+  try {
+    return await request();
+  } catch (error) {
+    status.textContent = error.message;
+    return null;
+  }
 }
 
 function showPaused() { toggle.textContent = replay.paused ? '▶ Resume' : '⏸ Pause'; }
 
 toggle.addEventListener('click', async () => {
-  const answer = await control(replay.paused ? 'replay-resume' : 'replay-pause');
-  if (answer && !answer.error) { replay.paused = answer.paused; showPaused(); }
+  const answer = await control(() => (replay.paused ? viewer.resume() : viewer.pause()));
+  if (answer) { replay.paused = answer.paused; showPaused(); }
 });
 for (const button of document.querySelectorAll('[data-speed]')) {
   button.addEventListener('click', async () => {
-    const answer = await control('replay-speed', { speed: Number(button.dataset.speed) });
-    if (answer && !answer.error && replay.info) status.textContent = `session ${replay.info.session} · ${replay.info.kind} · ${answer.speed}×`;
+    const answer = await control(() => viewer.setSpeed(Number(button.dataset.speed)));
+    if (answer && replay.info) status.textContent = `session ${replay.info.session} · ${replay.info.kind} · ${answer.speed}×`;
   });
 }
 slider.addEventListener('input', () => { dragging = true; tickLabel.textContent = `seek to ${slider.value}`; });
 slider.addEventListener('change', async () => {
   dragging = false;
   replay.ended = false;
-  await control('replay-seek', { tick: Number(slider.value) });
+  await control(() => viewer.seek(Number(slider.value)));
 });
-
-function draw(snapshot) {
-  meter.textContent = `${snapshot.members.length} members · ${snapshot.state.length} B of state`;
-  if (snapshot.kind === 'whiteboard') drawWhiteboard(decodeWhiteboardState(snapshot.state));
-  else if (snapshot.kind === 'arena') drawArena(decodeArenaState(snapshot.state));
-}
 
 function drawWhiteboard(state) {
   const g = context;
-  beginFrame(canvas, context, 4096, '#fdfdf8');
+  beginFrame(canvas, context, WHITEBOARD_SIZE, '#fdfdf8');
   g.lineCap = 'round';
   g.lineJoin = 'round';
   for (const stroke of [...state.strokes, ...state.openStrokes]) drawStroke(g, stroke);
@@ -89,9 +95,10 @@ function drawWhiteboard(state) {
   legend.innerHTML = state.members.map((m) => `<li><span class="swatch" style="background:${hex(m.color)}"></span>${m.id.slice(0, 12)}</li>`).join('');
 }
 
+// Positions on the 1/16-unit grid, as the live arena view draws them.
 function drawArena(state) {
   const g = context;
-  const scale = beginFrame(canvas, context, 65536, '#1d2330');
+  const scale = beginFrame(canvas, context, ARENA_GRID, '#1d2330');
   const atLeast = (radius, pixels) => Math.max(radius, pixels / scale);
   g.fillStyle = '#ffd23f';
   for (const p of state.pickups) { g.beginPath(); g.arc(p.x, p.y, atLeast(12 * 16, 4), 0, Math.PI * 2); g.fill(); }

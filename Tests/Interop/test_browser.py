@@ -1,7 +1,9 @@
 """Headless Chromium (Debian's chromium + chromium-driver) driven by selenium:
 (a) the official Socket.IO browser bundle against the conformance server,
-over polling and WebSocket; (b) the demo page of `huddle serve`: two pages
-on a whiteboard, one in the arena. Screenshots land in artifacts/.
+over polling and WebSocket; (b) the demo page of `huddle serve`, written on
+the JavaScript client (/sdk/huddle-rooms.js): two pages on a whiteboard, one
+in the arena, a page whose connection drops; (c) the client imported by a
+page of another origin; (d) the replay page. Screenshots land in artifacts/.
 Everything waits on conditions in the page (WebDriverWait), never on sleeps.
 
 Needs `Tools/browser-setup` (the bundle in Assets/vendor/, chromium and
@@ -15,7 +17,8 @@ import shutil
 import pytest
 
 import rooms_wire as wire
-from conftest import ROOT, start_huddle, start_server
+from conftest import ROOT, RunningServer, start_huddle, start_server
+from test_cli import synthesize
 
 REQUIRED = os.environ.get("HUDDLE_REQUIRE_BROWSER") == "1"
 if REQUIRED:
@@ -312,3 +315,135 @@ def test_demo_arena_page_moves_its_player(huddle):
         screenshot(page, "arena.png")
     finally:
         page.quit()
+
+
+def test_demo_page_comes_back_after_its_connection_drops(huddle):
+    alice, bob = browser(), browser()
+    try:
+        for page in (alice, bob):
+            page.get(huddle.url + "/?kind=whiteboard")
+            wait(page, "the whiteboard join", "window.huddle && window.huddle.ready")
+        wait(alice, "bob in the legend", "window.huddle.summary().members === 2")
+        # The transport closes under the page (as when a network drops): the
+        # SDK reconnects and rejoins, with its seat when the server has seats.
+        alice.execute_script("window.huddle.view.room.socket.io.engine.close()")
+        wait(alice, "the rejoin", "window.huddle.summary().reconnects === 1 && window.huddle.summary().status === 'joined'")
+        wait(alice, "the room of two again", "window.huddle.summary().members === 2")
+        slot = summary(alice)["slot"]
+        canvas = alice.find_element(By.ID, "board")
+        drawing = ActionChains(alice).move_to_element_with_offset(canvas, -100, -100).click_and_hold()
+        for _ in range(10):
+            drawing.move_by_offset(8, 5)
+        drawing.release().perform()
+        wait(bob, "the stroke drawn after the rejoin", f"window.huddle.summary().strokes.some(s => s.slot === {slot})")
+        info = summary(alice)
+        assert info["errors"] == [] and summary(bob)["errors"] == []
+        assert "seat resumed" in alice.find_element(By.ID, "status").text or info["resumed"] == 0
+    finally:
+        alice.quit()
+        bob.quit()
+
+
+
+def test_demo_page_reload_takes_its_seat_back(huddle):
+    page, other = browser(), browser()
+    try:
+        for each in (page, other):
+            each.get(huddle.url + "/?kind=whiteboard")
+            wait(each, "the whiteboard join", "window.huddle && window.huddle.ready")
+        seat = page.execute_script("return sessionStorage.getItem('huddle-seat:whiteboard')")
+        if seat is None:
+            pytest.skip("this server issues no seats (docs/room-protocol.md, \"Seats\")")
+        before = summary(page)
+        wait(other, "two members", "window.huddle.summary().members === 2")
+        page.refresh()
+        wait(page, "the page back in its room", "window.huddle && window.huddle.ready")
+        after = summary(page)
+        assert (after["member"], after["slot"]) == (before["member"], before["slot"])
+        assert summary(other)["members"] == 2
+    finally:
+        page.quit()
+        other.quit()
+
+# ---- (c) the JavaScript client from a page of another origin ------------------------
+
+SDK_CROSS_ORIGIN = r"""
+const [huddleUrl, transports] = arguments;
+window.result = null;
+const run = async () => {
+  const { HuddleRooms, WhiteboardInput, RoomError } = await import(huddleUrl + '/sdk/huddle-rooms.js');
+  const client = HuddleRooms.connect(huddleUrl, { socket: { transports } });
+  const alice = await client.joinOrCreate('whiteboard');
+  const bob = await client.joinOrCreate('whiteboard');
+  const out = { transport: alice.socket.io.engine.transport.name, room: alice.id, sameRoom: alice.id === bob.id };
+  const committed = new Promise((resolve) => bob.onOperation((op) => { if (op.type === 'strokeCommitted') resolve(); }));
+  alice.inputs.beginStroke(1, 0xe6194b, 6);
+  alice.inputs.appendPoints(1, [{ x: 10, y: 10 }, { x: 20, y: 30 }, { x: 40, y: 35 }]);
+  alice.inputs.endStroke(1);
+  await committed;
+  out.bobStrokes = bob.state.strokes.map((s) => s.points.length);
+  try { await alice.request(WhiteboardInput.deleteShape(404)); } catch (error) { out.refusal = error instanceof RoomError ? error.code : String(error); }
+  const cursor = { x: 1234, y: 2345 };
+  alice.inputs.cursor(cursor.x, cursor.y);
+  await new Promise((resolve) => bob.onPositions((table) => {
+    const at = table.get(alice.slot);
+    if (at && at.x === cursor.x && at.y === cursor.y) resolve();
+  }));
+  out.members = bob.members.length;
+  await client.close();
+  out.left = [alice.status, bob.status];
+  return out;
+};
+run().then((out) => { window.result = { ok: true, out }; }, (error) => { window.result = { ok: false, error: String(error && error.stack || error) }; });
+"""
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_the_client_module_works_from_a_page_of_another_origin(conformance, huddle, chrome, transport):
+    # The conformance server's empty page is another origin (another port):
+    # the module is imported across origins (CORS on /sdk/), the bundle
+    # is the page's own, the rooms are huddle's.
+    chrome.get(conformance.url + "/blank")
+    chrome.execute_script(BUNDLE.read_text())
+    chrome.execute_script(SDK_CROSS_ORIGIN, huddle.url, [transport])
+    result = wait(chrome, "the client script", "window.result", timeout=30)
+    assert result["ok"], result
+    out = result["out"]
+    assert out["transport"] == transport
+    assert out["sameRoom"] and out["room"].startswith("whiteboard-")
+    assert out["bobStrokes"] == [3]
+    assert out["refusal"] == "unknownElement"
+    assert out["members"] == 2
+    assert out["left"] == ["left", "left"]
+
+
+# ---- (d) the replay page ------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["whiteboard", "arena"])
+def test_replay_page_draws_frames_and_seeks(tmp_path, kind):
+    db = tmp_path / "sessions.sqlite"
+    synthesize(db, "--room-kind", kind, "--ticks", "900", "--members", "3")
+    server = RunningServer(["1", "--serve", "--db", str(db), "--speed", "2"], binary="huddle", subcommand=("replay",))
+    page = browser()
+    try:
+        page.get(server.url + "/replay.html")
+        wait(page, "a few frames", "window.huddleReplay.frames >= 3 && window.huddleReplay.view !== null")
+        view = page.execute_script("return window.huddleReplay.view")
+        assert view["kind"] == kind
+        if kind == "arena":
+            # Positions on the grid of the live arena view (0…65535), not raw fixed point.
+            assert len(view["players"]) == 3
+            assert all(0 <= p["x"] < 65536 and 0 <= p["y"] < 65536 for p in view["players"]), view
+        else:
+            assert view["members"] == 3
+        first, last = page.execute_script("return [window.huddleReplay.info.firstTick, window.huddleReplay.info.lastTick]")
+        target = first + (last - first) * 3 // 4
+        page.execute_script("const s = document.getElementById('seek'); s.value = arguments[0];"
+                            "s.dispatchEvent(new Event('change'));", target)
+        wait(page, f"the frame of tick {target} or later", f"window.huddleReplay.tick >= {target}")
+        page.find_element(By.ID, "toggle").click()
+        wait(page, "the pause", "window.huddleReplay.paused === true")
+        screenshot(page, f"replay-{kind}.png")
+    finally:
+        page.quit()
+        assert server.stop() == 0

@@ -72,6 +72,8 @@ def test_replay_serve_streams_seeks_pauses_and_stops(session):
             page = response.read().decode()
             assert "/js/replay.js" in page and "socket.io.min.js" in page
         with urllib.request.urlopen(server.url + "/js/replay.js", timeout=TIMEOUT) as response:
+            assert "/sdk/huddle-rooms.js" in response.read().decode()
+        with urllib.request.urlopen(server.url + "/sdk/replay.js", timeout=TIMEOUT) as response:
             assert "replay-frame" in response.read().decode()
         asyncio.run(watch(server, hashes))
     finally:

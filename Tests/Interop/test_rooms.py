@@ -309,7 +309,14 @@ def test_arena_player_moves_and_stats(huddle):
 def test_demo_page_is_served(huddle):
     page = requests.get(huddle.url + "/", timeout=5)
     assert page.status_code == 200 and "socket.io.min.js" in page.text
-    assert requests.get(huddle.url + "/js/wire.js", timeout=5).status_code == 200
+    main = requests.get(huddle.url + "/js/main.js", timeout=5)
+    assert main.status_code == 200 and "Access-Control-Allow-Origin" not in main.headers
+    # The JavaScript client, importable by pages of any origin (docs/js-client.md).
+    sdk = requests.get(huddle.url + "/sdk/huddle-rooms.js", timeout=5)
+    assert sdk.status_code == 200 and sdk.headers["Content-Type"].startswith("text/javascript")
+    assert sdk.headers["Access-Control-Allow-Origin"] == "*"
+    types = requests.get(huddle.url + "/sdk/huddle-rooms.d.ts", timeout=5)
+    assert types.status_code == 200 and "export declare" in types.text
     assert requests.get(huddle.url + "/nope", timeout=5).status_code == 404
     bundle = requests.get(huddle.url + "/socket.io/socket.io.min.js", timeout=5)
     # Served when Tools/browser-setup fetched it; otherwise the page uses the CDN.

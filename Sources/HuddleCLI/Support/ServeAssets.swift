@@ -8,13 +8,17 @@ import NIOHTTP1
 ///
 /// `/` is `index.html`; `/socket.io/socket.io.min.js` is the official
 /// client bundle when `vendor/socket.io.min.js` exists (the page falls back
-/// to the CDN otherwise). Edit the files and restart to see changes.
+/// to the CDN otherwise). The JavaScript client under `/sdk/`
+/// (docs/js-client.md) is served to pages of any origin (module scripts are
+/// fetched with CORS). Edit the files and restart to see changes.
 struct ServeAssets: Sendable {
     /// Files larger than this are skipped (the demo's are a few KB).
     static let maxFileBytes = 8 << 20
     /// Where the bundle sits under the assets directory (git-ignored,
     /// fetched by `Tools/browser-setup`).
     static let bundlePath = "vendor/socket.io.min.js"
+    /// Files under this path may be imported by pages of any origin.
+    static let crossOriginPrefix = "/sdk/"
 
     private let files: [String: (type: String, body: ByteBuffer)]
     let directory: URL
@@ -82,14 +86,17 @@ struct ServeAssets: Sendable {
         guard let file = files[path] else {
             return HTTPResponse(status: .notFound, body: ByteBuffer(string: "Not found"))
         }
-        return Self.response(type: file.type, body: file.body, head: request.method == .HEAD)
+        let anyOrigin = path.hasPrefix(Self.crossOriginPrefix)
+        return Self.response(type: file.type, body: file.body, head: request.method == .HEAD, anyOrigin: anyOrigin)
     }
 
-    /// A 200 with the type and no caching (the demo is edited live).
-    static func response(type: String, body: ByteBuffer, head: Bool) -> HTTPResponse {
+    /// A 200 with the type and no caching (the demo is edited live);
+    /// `anyOrigin` adds `Access-Control-Allow-Origin: *`.
+    static func response(type: String, body: ByteBuffer, head: Bool, anyOrigin: Bool = false) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: type)
         headers.add(name: "Cache-Control", value: "no-cache")
+        if anyOrigin { headers.add(name: "Access-Control-Allow-Origin", value: "*") }
         return HTTPResponse(status: .ok, headers: headers, body: head ? ByteBuffer() : body)
     }
 
@@ -97,6 +104,7 @@ struct ServeAssets: Sendable {
         switch path.split(separator: ".").last {
         case "html": "text/html; charset=utf-8"
         case "js", "mjs": "text/javascript; charset=utf-8"
+        case "ts": "text/plain; charset=utf-8"
         case "css": "text/css; charset=utf-8"
         case "json": "application/json"
         case "svg": "image/svg+xml"
