@@ -23,6 +23,16 @@ protocol RoomEndpoint: RoomHandle {
     func acknowledge(tick: UInt64, by member: MemberID)
     /// The room as it is now (read on its loop).
     func currentSnapshot() async -> RoomSnapshot
+    /// `member`'s session on `socket` lost its connection without leaving:
+    /// its seat is held for the grace period.
+    func away(_ member: MemberID, socket: String)
+    /// A socket presents a seat of this room; the answer (the member back,
+    /// or `unknownSeat`) goes to `endpoint`.
+    func rejoin(seat: SeatToken, after sequence: UInt64?, endpoint: MemberEndpoint)
+    /// ``RunningRoom/memberAway(_:)``, on the room's loop only.
+    func memberAwayOnLoop(_ member: MemberID) throws(RoomError)
+    /// ``RunningRoom/memberReturned(_:withSnapshot:wasAway:)``, on the room's loop only.
+    func memberReturnedOnLoop(_ member: MemberID, withSnapshot: Bool, wasAway: Bool) throws(RoomError) -> RoomSnapshot?
 }
 
 /// One room bound to Socket.IO: a room of any kind started by its
@@ -47,7 +57,16 @@ final class BoundRoom: RoomEndpoint {
         self.kind = entry.kind
         self.tickRate = entry.rules.ticksPerSecond
         self.maxInputBytes = entry.rules.maxInputBytes
-        self.fanout = RoomFanout(room: creation.id, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger)
+        let seats = SeatPolicy(
+            grace: creation.configuration.seatGracePeriod ?? TimeAmount(entry.rules.seatGracePeriod),
+            replayLimits: .init(
+                batches: creation.configuration.rejoinOperationBatches, bytes: creation.configuration.rejoinOperationBytes
+            ),
+            expired: creation.seatExpired
+        )
+        self.fanout = RoomFanout(
+            room: creation.id, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger
+        )
         self.room = entry.startRoom(
             id: creation.id, seed: creation.seed,
             loop: MeasuringRoomLoop(eventLoop: creation.eventLoop, stats: creation.stats),
@@ -99,6 +118,22 @@ final class BoundRoom: RoomEndpoint {
         }
     }
 
+    func away(_ member: MemberID, socket: String) {
+        fanout.away(member, socket: socket, room: self)
+    }
+
+    func rejoin(seat: SeatToken, after sequence: UInt64?, endpoint: MemberEndpoint) {
+        fanout.rejoin(seat: seat.secret, after: sequence, endpoint: endpoint, room: self)
+    }
+
+    func memberAwayOnLoop(_ member: MemberID) throws(RoomError) {
+        try room.memberAway(member)
+    }
+
+    func memberReturnedOnLoop(_ member: MemberID, withSnapshot: Bool, wasAway: Bool) throws(RoomError) -> RoomSnapshot? {
+        try room.memberReturned(member, withSnapshot: withSnapshot, wasAway: wasAway)
+    }
+
     func acknowledge(tick: UInt64, by member: MemberID) {
         let fanout = fanout
         room.acknowledge(tick: tick, by: member) { result in
@@ -118,4 +153,6 @@ struct RoomCreation {
     let recorder: (any RoomRecorder)?
     let configuration: RoomServiceConfiguration
     let logger: Logger
+    /// Makes a member whose grace period ended leave (on the room's loop).
+    let seatExpired: @Sendable (MemberID) -> Void
 }

@@ -1,17 +1,18 @@
 import NIOCore
 import RoomEngine
 
-/// One member of a room's fan-out: how far its join has come and the input
-/// answers it is owed, in one value (the fan-out keeps one map of these).
+/// One member of a room's fan-out: how far its join has come, its seat, the
+/// operations it was sent (for a `rejoin`) and the input answers it is
+/// owed, in one value (the fan-out keeps one map of these).
 ///
 /// ```text
-/// admitted ──attach──► attached(endpoint, room) ──snapshot──► joined(endpoint)
-///    │ snapshot                                                  ▲
-///    ▼                                                           │
-/// parked(snapshot, operations) ───────────attach─────────────────┘
-///    │ more operations than the park limit
-///    ▼
-/// overflowed (its attach is answered `serverBusy`)
+/// admitted ──attach──► attached(endpoint, room) ──snapshot──► joined(endpoint) ◄──rejoin──┐
+///    │ snapshot                                                  ▲    │ connection lost    │
+///    ▼                                                           │    ▼                    │
+/// parked(snapshot, operations) ───────────attach─────────────────┘  away(grace timer) ─────┘
+///    │ more operations than the park limit                              │ grace over
+///    ▼                                                                  ▼
+/// overflowed (its attach is answered `serverBusy`)                   expired (its leave is on its way)
 /// ```
 struct FanoutMember {
     /// Where the member's join stands.
@@ -26,19 +27,37 @@ struct FanoutMember {
         case parked(snapshot: ByteBuffer, tick: UInt64, operations: [Delivery])
         /// The join answer went out: operations and deltas flow.
         case joined(MemberEndpoint)
+        /// Its connection dropped: the seat is held (operations are kept in
+        /// its replay) until the timer ends the grace period or a `rejoin`
+        /// takes the seat back.
+        case away(grace: Scheduled<Void>?)
+        /// The grace period is over: its leave is on its way, the seat can
+        /// no longer be taken back.
+        case expired
         /// Too much waited for a session that never attached: its join fails.
         case overflowed
     }
 
     var stage = Stage.admitted
+    /// The secret of its seat (``SeatToken``), issued at admission.
+    let seat: String
+    /// The `ops` batches sent to it (or owed while away), for a `rejoin`.
+    var replay: OperationReplay
     /// Inputs waiting for their tick's answer: receipt and reply token.
     var awaitingAnswers: [(receipt: UInt64, token: UInt32)] = []
+
+    /// A member admitted with a new seat.
+    init(stage: Stage = .admitted, seat: String = SeatToken.newSecret(), replay: OperationReplay) {
+        self.stage = stage
+        self.seat = seat
+        self.replay = replay
+    }
 
     /// Where its deliveries go, once its session is attached.
     var endpoint: MemberEndpoint? {
         switch stage {
         case .attached(let endpoint, _), .joined(let endpoint): endpoint
-        case .admitted, .parked, .overflowed: nil
+        case .admitted, .parked, .away, .expired, .overflowed: nil
         }
     }
 }

@@ -8,22 +8,29 @@ import RoomEngine
 /// It holds its room only for a member whose session attached before its
 /// snapshot came (to name the room in the join answer), and lets go when
 /// the answer goes out, the member leaves or the room stops: the room owns
-/// the fan-out, never the other way round.
+/// the fan-out, never the other way round. Seats (members away, `rejoin`)
+/// are in `FanoutState+Seats.swift`.
 final class FanoutState {
     /// Operation batches kept for a member not attached yet. Attachment
     /// follows admission within a directory round trip, so this is never
     /// reached in practice; past it the join fails with `serverBusy`.
     static let parkLimit = 64
 
-    private let room: RoomID
+    let room: RoomID
+    let seats: SeatPolicy
+    let eventLoop: any EventLoop
     private let stats: LoopStatsBox
-    private let logger: Logger
-    private var members: [MemberID: FanoutMember] = [:]
+    let logger: Logger
+    var members: [MemberID: FanoutMember] = [:]
     /// Input answers waiting over all members (the tick skips them at zero).
-    private var awaitingAnswers = 0
+    var awaitingAnswers = 0
+    /// The newest tick the room delivered (the room's tick between two ticks).
+    var lastTick: UInt64 = 0
 
-    init(room: RoomID, stats: LoopStatsBox, logger: Logger) {
+    init(room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
         self.room = room
+        self.seats = seats
+        self.eventLoop = eventLoop
         self.stats = stats
         self.logger = logger
     }
@@ -32,12 +39,13 @@ final class FanoutState {
 
     func admitted(_ member: MemberID) {
         stats.value.members += 1
-        members[member] = FanoutMember()
+        members[member] = FanoutMember(replay: OperationReplay(limits: seats.replayLimits))
     }
 
     func departed(_ member: MemberID) {
         stats.value.members -= 1
         guard let gone = members.removeValue(forKey: member) else { return }
+        if case .away(let grace) = gone.stage { grace?.cancel() }
         awaitingAnswers -= gone.awaitingAnswers.count
         guard let endpoint = gone.endpoint else { return }
         var outbox = Outbox()
@@ -59,14 +67,14 @@ final class FanoutState {
             members[member]?.stage = .attached(endpoint, room: handle)
         case .parked(let snapshot, let tick, let operations):
             var outbox = Outbox()
-            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot, tick: tick)), to: endpoint)
+            outbox.add(.joined(accepted(member, room: handle, tick: tick, start: .snapshot(snapshot), rejoin: false)), to: endpoint)
             for delivery in operations { outbox.add(delivery, to: endpoint) }
             outbox.flush()
             members[member]?.stage = .joined(endpoint)
         case .overflowed:
             members[member] = nil
             endpoint.deliver(.joinFailed(.serverBusy, admittedTo: room))
-        case .attached, .joined:
+        case .attached, .joined, .away, .expired:
             logger.debug("member attached twice; the first session keeps it", metadata: ["member": "\(member)"])
         }
     }
@@ -99,6 +107,7 @@ final class FanoutState {
     // MARK: Ticks
 
     func deliver(_ output: RoomTickOutput) {
+        lastTick = output.tick
         var outbox = Outbox()
         var joiners: Set<MemberID> = []
         // The joiners of one tick share one picture (unless the kind gives
@@ -109,7 +118,12 @@ final class FanoutState {
                 encoded = (joiner.snapshot, ByteBuffer(bytes: joiner.snapshot.encodedBytes()))
             }
             joiners.insert(joiner.recipient)
-            if let encoded { deliverSnapshot(encoded.bytes, tick: output.tick, to: joiner.recipient, outbox: &outbox) }
+            if let encoded {
+                deliverSnapshot(
+                    encoded.bytes, tick: output.tick, sequence: joiner.snapshot.operationSequence,
+                    to: joiner.recipient, outbox: &outbox
+                )
+            }
         }
         if !output.operations.isEmpty {
             deliverOperations(output.operations, skipping: joiners, outbox: &outbox)
@@ -135,6 +149,7 @@ final class FanoutState {
         if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }
         if !memberOperations.isEmpty { deliverMemberOperations(memberOperations, outbox: &outbox) }
         for member in members.values {
+            if case .away(let grace) = member.stage { grace?.cancel() }
             guard let endpoint = member.endpoint else { continue }
             for (receipt, token) in member.awaitingAnswers {
                 outbox.add(.reply(token: token, RoomWireError(.roomClosed).json(receipt: receipt)), to: endpoint)
@@ -146,24 +161,40 @@ final class FanoutState {
         outbox.flush()
     }
 
-    private func deliverSnapshot(_ snapshot: ByteBuffer, tick: UInt64, to member: MemberID, outbox: inout Outbox) {
+    private func deliverSnapshot(
+        _ snapshot: ByteBuffer, tick: UInt64, sequence: UInt64, to member: MemberID, outbox: inout Outbox
+    ) {
+        members[member]?.replay.restarted(at: sequence)
         switch members[member]?.stage {
         case .admitted:
             members[member]?.stage = .parked(snapshot: snapshot, tick: tick, operations: [])
         case .attached(let endpoint, let handle):
-            outbox.add(.joined(JoinAccepted(room: handle, member: member, snapshot: snapshot, tick: tick)), to: endpoint)
+            outbox.add(.joined(accepted(member, room: handle, tick: tick, start: .snapshot(snapshot), rejoin: false)), to: endpoint)
             members[member]?.stage = .joined(endpoint)  // the room is no longer held
-        case .parked, .joined, .overflowed, nil:
+        case .parked, .joined, .away, .expired, .overflowed, nil:
             break
         }
     }
 
+    /// The answer to a join or rejoin of `member`, with its seat.
+    func accepted(
+        _ member: MemberID, room handle: any RoomEndpoint, tick: UInt64, start: JoinAccepted.Start, rejoin: Bool
+    ) -> JoinAccepted {
+        JoinAccepted(
+            room: handle, member: member, seat: SeatToken(secret: members[member]?.seat ?? "", room: room).text,
+            grace: seats.grace, tick: tick, start: start, isRejoin: rejoin
+        )
+    }
+
     private func deliverOperations(_ operations: [SequencedOperation], skipping joiners: Set<MemberID>, outbox: inout Outbox) {
         let batch = Self.batch(operations)
+        let first = operations.first?.sequence ?? 0, last = operations.last?.sequence ?? 0
         var recipients = 0
         var overflowing: [MemberID] = []
         for index in members.values.indices where !joiners.contains(members.keys[index]) {
-            if offer(batch, toMemberAt: index, outbox: &outbox, overflowing: &overflowing) { recipients += 1 }
+            if offer(batch, first: first, last: last, toMemberAt: index, outbox: &outbox, overflowing: &overflowing) {
+                recipients += 1
+            }
         }
         dropOverflowing(overflowing)
         stats.value.recordOperations(bytes: batch.readableBytes, recipients: recipients)
@@ -175,7 +206,8 @@ final class FanoutState {
         for own in perMember {
             guard let index = members.index(forKey: own.recipient) else { continue }
             let batch = Self.batch(own.operations)
-            let delivered = offer(batch, toMemberAt: index, outbox: &outbox, overflowing: &overflowing)
+            let first = own.operations.first?.sequence ?? 0, last = own.operations.last?.sequence ?? 0
+            let delivered = offer(batch, first: first, last: last, toMemberAt: index, outbox: &outbox, overflowing: &overflowing)
             stats.value.recordOperations(bytes: batch.readableBytes, recipients: delivered ? 1 : 0)
         }
         dropOverflowing(overflowing)
@@ -187,17 +219,22 @@ final class FanoutState {
         return ByteBuffer(bytes: writer.bytes)
     }
 
-    /// Sends `batch` to the member at `index` (or parks it until its session
-    /// attaches); true when it went out. A member parked too long goes to
-    /// `overflowing`.
+    /// Sends `batch` (operations `first...last`) to the member at `index`, or
+    /// parks it until its session attaches, and keeps it for a rejoin of the
+    /// member's seat; true when it went out. A member parked too long goes to
+    /// `overflowing`; a member away keeps it owed.
     private func offer(
-        _ batch: ByteBuffer, toMemberAt index: Dictionary<MemberID, FanoutMember>.Index,
+        _ batch: ByteBuffer, first: UInt64, last: UInt64, toMemberAt index: Dictionary<MemberID, FanoutMember>.Index,
         outbox: inout Outbox, overflowing: inout [MemberID]
     ) -> Bool {
         switch members.values[index].stage {
         case .joined(let endpoint):
             outbox.add(.operations(room, batch), to: endpoint)
+            members.values[index].replay.append(batch, first: first, last: last)
             return true
+        case .away:
+            members.values[index].replay.append(batch, first: first, last: last)  // owed: a rejoin replays it
+            return false
         case .parked(let snapshot, let tick, var parked):
             guard parked.count < FanoutState.parkLimit else {
                 overflowing.append(members.keys[index])
@@ -205,10 +242,11 @@ final class FanoutState {
             }
             members.values[index].stage = .admitted  // no second copy of `parked` while appending
             parked.append(.operations(room, batch))
+            members.values[index].replay.append(batch, first: first, last: last)
             members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
             return false
-        case .admitted, .attached, .overflowed:
-            return false  // no snapshot yet: operations are owed from the snapshot on
+        case .admitted, .attached, .overflowed, .expired:
+            return false  // no snapshot yet (operations are owed from the snapshot on), or gone
         }
     }
 
@@ -216,7 +254,7 @@ final class FanoutState {
         for member in overflowing {
             logger.warning("member not attached in time; its join fails", metadata: ["member": "\(member)"])
             awaitingAnswers -= members[member]?.awaitingAnswers.count ?? 0
-            members[member] = FanoutMember(stage: .overflowed)
+            members[member] = FanoutMember(stage: .overflowed, replay: OperationReplay(limits: seats.replayLimits))
         }
     }
 

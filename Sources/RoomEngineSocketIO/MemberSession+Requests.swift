@@ -12,6 +12,7 @@ extension MemberSession {
     /// listener table per socket to walk for every input).
     static func listen(on namespace: SocketIONamespace) {
         namespace.on(RoomWire.Event.join) { socket, event in session(of: socket)?.join(event) }
+        namespace.on(RoomWire.Event.rejoin) { socket, event in session(of: socket)?.rejoin(event) }
         namespace.on(RoomWire.Event.leave) { socket, event in session(of: socket)?.leave(event) }
         namespace.on(RoomWire.Event.list) { socket, event in session(of: socket)?.list(event) }
         namespace.on(RoomWire.Event.input) { socket, event in session(of: socket)?.input(event) }
@@ -34,7 +35,27 @@ extension MemberSession {
         case .joining, .leaving: return refuse(.joinInProgress, event)
         case .closed: return
         }
+        member = MemberID(socket.id)
         if let refusal = core.submit(.join(kind: kind, member: member, endpoint: endpoint)) {
+            return refuse(refusal, event)
+        }
+        state = .joining(ack)
+    }
+
+    private func rejoin(_ event: SocketIOEvent) {
+        guard admit(event) else { return }
+        guard let ack = event.ack else { return refuse(.badRequest("rejoin needs an ack: the answer carries what you missed"), event) }
+        guard let request = RoomWire.rejoin(in: event.arguments) else {
+            return refuse(.badRequest("rejoin needs {seat: string, sequence?: non-negative integer}"), event)
+        }
+        switch state {
+        case .idle: break
+        case .inRoom: return refuse(.alreadyInRoom, event)
+        case .joining, .leaving: return refuse(.joinInProgress, event)
+        case .closed: return
+        }
+        guard let seat = SeatToken(parsing: request.seat) else { return refuse(.unknownSeat, event) }
+        if let refusal = core.submit(.rejoin(seat: seat, sequence: request.sequence, endpoint: endpoint)) {
             return refuse(refusal, event)
         }
         state = .joining(ack)
@@ -55,12 +76,13 @@ extension MemberSession {
     private func list(_ event: SocketIOEvent) {
         guard admit(event) else { return }
         guard let ack = event.ack else { return refuse(.badRequest("list needs an ack"), event) }
-        // No argument, null or {} lists every kind; {kind} or "kind" one kind.
+        // No argument, null or {} lists every kind; {kind} one kind.
         var kind: RoomKind?
         if let argument = event.arguments.first, !argument.isNull, argument != .object([:]) {
             guard let requested = RoomWire.kind(in: event.arguments) else {
                 return refuse(.badRequest("list takes {kind?: string}"), event)
             }
+            guard core.kinds.contains(requested) else { return refuse(RoomWireError(.unknownRoomKind(requested.name)), event) }
             kind = requested
         }
         guard let token = register(ack) else { return refuse(.rateLimited, event) }

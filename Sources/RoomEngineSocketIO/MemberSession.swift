@@ -10,10 +10,15 @@ import SocketIOCore
 /// A socket is in at most one room at a time. States:
 ///
 /// ```text
-/// idle ──join──► joining ──joined──► inRoom ──leave──► leaving ──left──► idle
-///                  │ failed ► idle        │ room closed ► idle
-/// any ──disconnect──► closed (a pending join is left again when it lands)
+/// idle ──join/rejoin──► joining ──joined──► inRoom ──leave──► leaving ──left──► idle
+///                         │ failed ► idle        │ room closed, seat moved ► idle
+/// any ──disconnect──► closed (a pending join is left again when it lands,
+///                             a pending rejoin's seat is held again)
 /// ```
+///
+/// A disconnect while in a room frees the seat at once only when someone
+/// meant it (``freesSeat(_:)``); a lost connection holds it for the grace
+/// period, for a `rejoin` from another socket.
 final class MemberSession {
     enum State {
         case idle
@@ -24,7 +29,9 @@ final class MemberSession {
     }
 
     let socket: SocketIOSocket
-    let member: MemberID
+    /// The member this socket is (or last was) in a room as: the socket id
+    /// for a join, the seat's member after a rejoin.
+    var member: MemberID
     let core: ServiceCore
     var state = State.idle
     var limiter: EventRateLimiter
@@ -58,12 +65,12 @@ final class MemberSession {
     static func start(socket: SocketIOSocket, core: ServiceCore) {
         let session = MemberSession(socket: socket, core: core)
         socket.attachment = session
-        socket.onDisconnect { [session] _ in session.disconnected() }
+        socket.onDisconnect { [session] reason in session.disconnected(reason) }
     }
 
     /// Where rooms and the service send this session's deliveries.
     var endpoint: MemberEndpoint {
-        MemberEndpoint(loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop))
+        MemberEndpoint(loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop), socketID: socket.id)
     }
 
     /// The room the session is in (deliveries from any other are stale).
@@ -101,24 +108,49 @@ final class MemberSession {
         case .closed(let room):
             guard currentRoom?.id == room else { return }
             state = .idle
-            socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: "the room stopped"))
+            socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: RoomWire.ClosedReason.shutdown))
+        case .detached(let room):
+            guard currentRoom?.id == room else { return }
+            state = .idle
+            socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: RoomWire.ClosedReason.seatMoved))
         }
     }
 
     private func joined(_ accepted: JoinAccepted) {
         guard case .joining(let ack) = state else {
-            // The socket went away while joining: leave again.
-            core.depart(member, from: accepted.room.id, endpoint: nil)
+            // The socket went away while joining: leave again, or, for a
+            // rejoin, hold the seat again (the client may try once more).
+            if accepted.isRejoin {
+                accepted.room.away(accepted.member, socket: socket.id)
+            } else {
+                core.depart(accepted.member, from: accepted.room.id, endpoint: nil)
+            }
             return
         }
+        member = accepted.member
         state = .inRoom(accepted.room)
         newestAcknowledgedTick = 0
         newestTickSent = accepted.tick
         unacknowledgedOperations = 0
         let room = accepted.room
-        ack.send([RoomWire.joined(
-            room: room.id, kind: room.kind, member: member, tickRate: room.tickRate, snapshot: accepted.snapshot
-        )])
+        let grace = accepted.grace.nanoseconds / 1_000_000
+        switch (accepted.isRejoin, accepted.start) {
+        case (false, .snapshot(let snapshot)), (false, .operations(let snapshot)):
+            ack.send([RoomWire.joined(
+                room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
+                seat: accepted.seat, graceMilliseconds: grace, snapshot: snapshot
+            )])
+        case (true, .snapshot(let snapshot)):
+            ack.send([RoomWire.rejoined(
+                room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
+                seat: accepted.seat, graceMilliseconds: grace, tick: accepted.tick, snapshot: snapshot
+            )])
+        case (true, .operations(let operations)):
+            ack.send([RoomWire.rejoined(
+                room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
+                seat: accepted.seat, graceMilliseconds: grace, tick: accepted.tick, operations: operations
+            )])
+        }
     }
 
     private func left(_ room: RoomID, error: RoomWireError?) {
@@ -150,10 +182,14 @@ final class MemberSession {
 
     // MARK: Leaving the namespace
 
-    func disconnected() {
+    func disconnected(_ reason: DisconnectReason) {
         switch state {
         case .inRoom(let room):
-            core.depart(member, from: room.id, endpoint: nil)
+            if Self.freesSeat(reason) {
+                core.depart(member, from: room.id, endpoint: nil)
+            } else {
+                room.away(member, socket: socket.id)
+            }
         case .idle, .joining, .leaving, .closed:
             // A join in flight is left when its answer lands; a leave in
             // flight completes on its own.
@@ -161,5 +197,19 @@ final class MemberSession {
         }
         state = .closed
         replies = [:]
+    }
+
+    /// Whether a disconnect with `reason` means someone chose to end the
+    /// membership (the client left the namespace, the server disconnected
+    /// or closed it, the server is stopping): the seat is freed at once.
+    /// A lost connection (`transport close`, `transport error`, `ping
+    /// timeout`, `parse error`) holds it for the grace period.
+    static func freesSeat(_ reason: DisconnectReason) -> Bool {
+        switch reason {
+        case .clientNamespaceDisconnect, .serverNamespaceDisconnect, .serverShuttingDown, .forcedClose, .forcedServerClose:
+            true
+        case .transportClose, .transportError, .pingTimeout, .parseError:
+            false
+        }
     }
 }

@@ -8,6 +8,8 @@ import SocketIOCore
 struct MemberEndpoint: Sendable {
     let loop: any EventLoop
     let session: NIOLoopBound<MemberSession>
+    /// The session's socket id: tells two sessions of one seat apart.
+    let socketID: String
 
     /// Hands one delivery to the session on its loop.
     func deliver(_ delivery: Delivery) {
@@ -37,15 +39,31 @@ enum Delivery: Sendable {
     case operations(RoomID, ByteBuffer)
     /// `room` stopped.
     case closed(RoomID)
+    /// The member's seat in `room` moved to another socket (a `rejoin`).
+    case detached(RoomID)
 }
 
-/// What a session learns when its join completes.
+/// What a session learns when its join or rejoin completes.
 struct JoinAccepted: Sendable {
+    /// What the member starts from.
+    enum Start: Sendable {
+        /// A snapshot (every join; a rejoin that cannot be replayed).
+        case snapshot(ByteBuffer)
+        /// The operations a rejoining member missed (possibly none).
+        case operations(ByteBuffer)
+    }
+
     let room: any RoomEndpoint
     let member: MemberID
-    let snapshot: ByteBuffer
-    /// The tick the snapshot is at.
+    /// The seat token (``SeatToken/text``).
+    let seat: String
+    /// How long the seat is held when the connection drops.
+    let grace: TimeAmount
+    /// The tick the snapshot is at, or the room's tick for operations.
     let tick: UInt64
+    let start: Start
+    /// Whether it answers `rejoin` (else `join`).
+    let isRejoin: Bool
 }
 
 /// One tick's deliveries, grouped by the loop of their sessions, so a room

@@ -13,10 +13,10 @@ final class RoomFanout: RoomOutputSink {
     private let eventLoop: any EventLoop
     private let state: NIOLoopBoundBox<FanoutState>
 
-    init(room: RoomID, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
+    init(room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
         self.eventLoop = eventLoop
         self.state = .makeBoxSendingValue(
-            FanoutState(room: room, stats: stats, logger: logger),
+            FanoutState(room: room, seats: seats, eventLoop: eventLoop, stats: stats, logger: logger),
             eventLoop: eventLoop
         )
         eventLoop.execute { stats.value.rooms += 1 }
@@ -59,5 +59,17 @@ final class RoomFanout: RoomOutputSink {
     func attach(_ member: MemberID, endpoint: MemberEndpoint, room: any RoomEndpoint) {
         let state = state
         eventLoop.execute { state.value.attach(member, endpoint: endpoint, room: room) }
+    }
+
+    /// `member`'s session on `socket` lost its connection (see ``FanoutState/away(_:socket:room:)``).
+    func away(_ member: MemberID, socket: String, room: any RoomEndpoint) {
+        let state = state
+        eventLoop.execute { state.value.away(member, socket: socket, room: room) }
+    }
+
+    /// A socket presents a seat secret (see ``FanoutState/rejoin(seat:after:endpoint:room:)``).
+    func rejoin(seat: String, after sequence: UInt64?, endpoint: MemberEndpoint, room: any RoomEndpoint) {
+        let state = state
+        eventLoop.execute { state.value.rejoin(seat: seat, after: sequence, endpoint: endpoint, room: room) }
     }
 }

@@ -48,7 +48,7 @@ public final class RoomService: Sendable {
         recorder: (any RoomRecorder)? = nil,
         logger: Logger = Logger(label: "huddle.rooms")
     ) {
-        let core = ServiceCore(configuration: configuration, logger: logger)
+        let core = ServiceCore(configuration: configuration, kinds: Set(kinds.servedEntries.map(\.kind)), logger: logger)
         var loopStats: [(loop: any EventLoop, stats: LoopStatsBox)] = []
         for loop in group.makeIterator() {
             loopStats.append((loop, .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop)))
@@ -67,7 +67,8 @@ public final class RoomService: Sendable {
                 logger.debug("room created", metadata: ["room": "\(id)"])
                 return BoundRoom(entry, creation: RoomCreation(
                     id: id, seed: UInt64.random(in: .min ... .max), eventLoop: loop, stats: stats,
-                    recorder: recorder, configuration: configuration, logger: logger
+                    recorder: recorder, configuration: configuration, logger: logger,
+                    seatExpired: { member in core.depart(member, from: id, endpoint: nil) }
                 ))
             }
         })
@@ -128,6 +129,13 @@ public final class RoomService: Sendable {
                 await join(kind: kind, member: member, endpoint: endpoint)
             case .list(let kind, let endpoint, let token):
                 endpoint.deliver(.reply(token: token, RoomWire.listing(await directory.rooms(of: kind))))
+            case .rejoin(let seat, let sequence, let endpoint):
+                // The room checks the seat and answers; a room that is gone holds no seat.
+                guard let room = await directory.room(seat.room) as? any RoomEndpoint else {
+                    endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
+                    continue
+                }
+                room.rejoin(seat: seat, after: sequence, endpoint: endpoint)
             }
         }
     }

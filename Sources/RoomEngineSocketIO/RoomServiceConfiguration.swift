@@ -8,7 +8,9 @@ public import NIOCore
 /// | `eventsPerSecond` / `eventBurst` (token bucket per socket) | 200 / 400 | the event is refused with `rateLimited` (in its ack, or one `room-error` per second at most) and never reaches a room |
 /// | `pendingRepliesPerSocket` (answers a socket waits for) | 256 | the request is refused with `rateLimited` |
 /// | `maxUnacknowledgedOperationBatches` (`ops` packets not acked) | 128 | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
-/// | `maxQueuedRequests` (joins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
+/// | `maxQueuedRequests` (joins, rejoins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
+/// | `rejoinOperationBatches` / `rejoinOperationBytes` (`ops` batches kept per member for a `rejoin`) | 256 / 1 MiB | the oldest batch goes; a `rejoin` from before it gets a snapshot |
+/// | seats held for members whose connection dropped | one per member, for `seatGracePeriod` (default: the kind's ``RoomRules/seatGracePeriod``) | the member leaves |
 /// | leaves waiting for the directory | one per member, so bounded by the members | never refused: a lost leave would leave a ghost seat |
 ///
 /// ```swift
@@ -43,6 +45,14 @@ public struct RoomServiceConfiguration: Sendable {
     public var maxQueuedRequests = 1024
     /// Ticks between the snapshots handed to the recorder.
     public var snapshotInterval: UInt64 = 600
+    /// How long the seat of a member whose connection dropped is held for
+    /// it, for every kind; `nil` keeps each kind's ``RoomRules/seatGracePeriod``.
+    public var seatGracePeriod: TimeAmount?
+    /// `ops` batches kept per member so that a `rejoin` can replay what it
+    /// missed; older ones go, and a rejoin from before them gets a snapshot.
+    public var rejoinOperationBatches = 256
+    /// Bytes of `ops` batches kept per member (with ``rejoinOperationBatches``).
+    public var rejoinOperationBytes = 1 << 20
 
     /// The defaults above.
     public init() {}

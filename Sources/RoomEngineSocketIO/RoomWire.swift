@@ -11,15 +11,18 @@ public import SocketIOCore
 ///
 /// ```swift
 /// socket.emit(RoomWire.Event.delta, .binary(bytes))
-/// ack.send([RoomWire.joined(room: "whiteboard-1", kind: .whiteboard, member: "abc",
-///                           tickRate: 20, snapshot: buffer)])
+/// ack.send([RoomWire.joined(room: "whiteboard-1", kind: .whiteboard, member: "abc", tickRate: 20,
+///                           seat: token, graceMilliseconds: 10_000, snapshot: buffer)])
 /// ```
 public enum RoomWire {
     /// Event names, in both directions.
     public enum Event {
         /// Client → server, with ack: `{kind}`; the ack carries the room, the
-        /// member id and the snapshot (binary) once the snapshot exists.
+        /// member id, the seat and the snapshot (binary) once the snapshot exists.
         public static let join = "join"
+        /// Client → server, with ack: `{seat, sequence?}` from a new socket;
+        /// the ack gives the member back with the operations it missed or a snapshot.
+        public static let rejoin = "rejoin"
         /// Client → server, with ack: leave the current room.
         public static let leave = "leave"
         /// Client → server, with ack: `{kind?}`; the ack lists live rooms.
@@ -35,19 +38,56 @@ public enum RoomWire {
         public static let operations = "ops"
         /// Server → client: an error that no ack could carry.
         public static let error = "room-error"
-        /// Server → client: the room stopped (server shutdown).
+        /// Server → client: the socket is no longer in its room: `{room, reason}`.
         public static let closed = "room-closed"
     }
 
-    /// The join answer: `{room, kind, member, tickRate, snapshot}`.
-    public static func joined(room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, snapshot: ByteBuffer) -> JSONValue {
-        .object([
+    /// The `reason` of `room-closed`.
+    public enum ClosedReason {
+        /// The server is stopping (sent before its connections close).
+        public static let shutdown = "shutdown"
+        /// A `rejoin` from another socket took this socket's seat.
+        public static let seatMoved = "seatMoved"
+    }
+
+    /// The join answer: `{room, kind, member, tickRate, seat, grace, snapshot}`.
+    public static func joined(
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int,
+        seat: String, graceMilliseconds: Int64, snapshot: ByteBuffer
+    ) -> JSONValue {
+        var object = membership(room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds)
+        object["snapshot"] = .binary(snapshot)
+        return .object(object)
+    }
+
+    /// The rejoin answer: the join answer's fields (no snapshot) plus
+    /// `tick` and exactly one of `operations` (the missed operations, the
+    /// `ops` layout) or `snapshot`.
+    public static func rejoined(
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, graceMilliseconds: Int64,
+        tick: UInt64, operations: ByteBuffer? = nil, snapshot: ByteBuffer? = nil
+    ) -> JSONValue {
+        var object = membership(room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds)
+        object["tick"] = .int(Int64(clamping: tick))
+        if let snapshot {
+            object["snapshot"] = .binary(snapshot)
+        } else {
+            object["operations"] = .binary(operations ?? ByteBuffer())
+        }
+        return .object(object)
+    }
+
+    private static func membership(
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, grace: Int64
+    ) -> JSONObject {
+        [
             "room": .string(room.rawValue),
             "kind": .string(kind.name),
             "member": .string(member.rawValue),
             "tickRate": .int(Int64(tickRate)),
-            "snapshot": .binary(snapshot),
-        ])
+            "seat": .string(seat),
+            "grace": .int(grace),
+        ]
     }
 
     /// The answer to an input acknowledged after its tick: `{receipt, tick}`.
@@ -77,12 +117,23 @@ public enum RoomWire {
         .object(["room": .string(room.rawValue), "reason": .string(reason)])
     }
 
-    /// Reads the `kind` of a join or list request: `{kind: "whiteboard"}`
-    /// (a bare string is accepted too). `nil` when absent or not a string of
-    /// at most 64 bytes.
+    /// Reads the `kind` of a join or list request: `{kind: "whiteboard"}`,
+    /// the one documented shape. `nil` when the argument is not an object
+    /// whose `kind` is a string of 1…64 bytes (a bare string included).
     static func kind(in arguments: [JSONValue]) -> RoomKind? {
-        let value = arguments.first?["kind"] ?? arguments.first
-        guard let name = value?.stringValue, !name.isEmpty, name.utf8.count <= 64 else { return nil }
+        guard case .object(let object)? = arguments.first, let name = object["kind"]?.stringValue,
+              !name.isEmpty, name.utf8.count <= 64 else { return nil }
         return RoomKind(name)
+    }
+
+    /// Reads a rejoin request: `{seat: string, sequence?: integer ≥ 0}`.
+    /// `nil` when it has another shape (a `seat` that cannot be one of ours
+    /// is reported later as `unknownSeat`, like any seat not held).
+    static func rejoin(in arguments: [JSONValue]) -> (seat: String, sequence: UInt64?)? {
+        guard case .object(let object)? = arguments.first, let seat = object["seat"]?.stringValue,
+              !seat.isEmpty, seat.utf8.count <= SeatToken.maxLength else { return nil }
+        guard let sequence = object["sequence"], !sequence.isNull else { return (seat, nil) }
+        guard let value = sequence.int64Value, value >= 0 else { return nil }
+        return (seat, UInt64(value))
     }
 }

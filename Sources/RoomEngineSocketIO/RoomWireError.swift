@@ -7,8 +7,8 @@ public import SocketIOCore
 ///
 /// Codes are the ``RoomError`` case names (`malformed`, `inputTooLarge`,
 /// `unknownElement`, …) plus the binding's own (`badRequest`, `notInRoom`,
-/// `alreadyInRoom`, `joinInProgress`, `rateLimited`, `serverBusy`,
-/// `shuttingDown`, `tooSlow`). The list is in `docs/room-protocol.md`.
+/// `alreadyInRoom`, `joinInProgress`, `unknownSeat`, `rateLimited`,
+/// `serverBusy`, `shuttingDown`, `tooSlow`). The list is in `docs/room-protocol.md`.
 ///
 /// ```swift
 /// ack.send([RoomWireError(.inputTooLarge(size: 2000, limit: 1100)).json(receipt: nil)])
@@ -40,6 +40,11 @@ public struct RoomWireError: Error, Equatable, Sendable {
     public static let serverBusy = RoomWireError(code: "serverBusy", message: "the server is busy; try again")
     /// The server is stopping.
     public static let shuttingDown = RoomWireError(code: "shuttingDown", message: "the server is shutting down")
+    /// `rejoin` with a seat that is not held: never issued, freed by a leave,
+    /// past its grace period, or its room stopped (on purpose, one answer for all).
+    public static let unknownSeat = RoomWireError(
+        code: "unknownSeat", message: "no seat is held for this token; join again"
+    )
     /// The client did not acknowledge operations in time and is disconnected.
     public static let tooSlow = RoomWireError(code: "tooSlow", message: "operations were not acknowledged in time")
 

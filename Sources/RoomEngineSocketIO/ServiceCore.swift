@@ -1,10 +1,10 @@
 import Logging
 import RoomEngine
 
-/// What sessions share: the configuration and the two request queues the
-/// service drains into the ``RoomDirectory``.
+/// What sessions share: the configuration, the kinds served and the two
+/// request queues the service drains into the ``RoomDirectory``.
 ///
-/// Overflow policy: joins and listings wait in a queue of
+/// Overflow policy: joins, rejoins and listings wait in a queue of
 /// ``RoomServiceConfiguration/maxQueuedRequests``; beyond it a request is
 /// refused with `serverBusy` (after shutdown, `shuttingDown`). Leaves wait
 /// in their own queue, which is never refused: each member leaves at most
@@ -15,6 +15,7 @@ final class ServiceCore: Sendable {
     enum Admission: Sendable {
         case join(kind: RoomKind, member: MemberID, endpoint: MemberEndpoint)
         case list(kind: RoomKind?, endpoint: MemberEndpoint, token: UInt32)
+        case rejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint)
     }
 
     /// A member leaving a room (`endpoint` is nil when nobody waits for the answer).
@@ -26,13 +27,16 @@ final class ServiceCore: Sendable {
 
     let configuration: RoomServiceConfiguration
     let logger: Logger
+    /// The kinds rooms can be joined (and listed) by.
+    let kinds: Set<RoomKind>
     let admissions: AsyncStream<Admission>
     let departures: AsyncStream<Departure>
     private let admissionInput: AsyncStream<Admission>.Continuation
     private let departureInput: AsyncStream<Departure>.Continuation
 
-    init(configuration: RoomServiceConfiguration, logger: Logger) {
+    init(configuration: RoomServiceConfiguration, kinds: Set<RoomKind>, logger: Logger) {
         self.configuration = configuration
+        self.kinds = kinds
         self.logger = logger
         (admissions, admissionInput) = AsyncStream.makeStream(
             of: Admission.self, bufferingPolicy: .bufferingOldest(configuration.maxQueuedRequests)

@@ -7,6 +7,8 @@ enum RecorderEvent: Sendable {
     case started(RecordedSession, at: Int64)
     case joined(RoomID, MemberID, metadata: [String: String], afterTick: UInt64, at: Int64)
     case left(RoomID, MemberID, afterTick: UInt64, at: Int64)
+    /// A member's connection dropped (`away`) or it came back.
+    case presence(RoomID, MemberID, away: Bool, afterTick: UInt64, at: Int64)
     case tick(RecordedTick, at: Int64)
     case snapshot(RoomSnapshot, at: Int64)
     case ended(RoomID, finalTick: UInt64, finalHash: UInt64, dropped: Int, at: Int64)
@@ -33,7 +35,8 @@ enum RecorderEvent: Sendable {
 /// * `started` and `ended` are always accepted (at most one of each per room
 ///   is ever pending, so they are bounded by the number of rooms).
 /// * A snapshot that does not fit is dropped and counted; snapshots only
-///   speed up replays, the recording stays complete.
+///   speed up replays, the recording stays complete. So is a member's
+///   presence (away, back): replays do not need it.
 /// * A tick, join or leave that does not fit puts its room in *gap* state:
 ///   a `gap(room, fromTick)` marker is queued (bypassing the bound, once per
 ///   room), and every later event of that room except its `ended` is

@@ -127,6 +127,8 @@ final class RecorderWriter: @unchecked Sendable {
             try membership(room, member, joined: true, metadata: metadata, afterTick: afterTick, at: at, db)
         case .left(let room, let member, let afterTick, let at):
             try membership(room, member, joined: false, metadata: [:], afterTick: afterTick, at: at, db)
+        case .presence(let room, let member, let away, let afterTick, let at):
+            try presence(room, member, away: away, afterTick: afterTick, at: at, db)
         case .tick(let tick, let at):
             try record(tick, at: at, commitID: commitID, db)
         case .snapshot(let snapshot, _):
@@ -185,6 +187,17 @@ final class RecorderWriter: @unchecked Sendable {
             INSERT INTO membership (session_id, seq, after_tick, member_id, joined, metadata, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [session.id, session.nextSeq, Int64(bitPattern: afterTick), member.rawValue, joined,
                              metadata.isEmpty ? nil : Data(StoreCodec.encodeMetadata(metadata)), at])
+    }
+
+    /// A member away or back: a `presence` row in the same sequence as the
+    /// joins and leaves (so a reader merges them in the order they happened).
+    private func presence(_ room: RoomID, _ member: MemberID, away: Bool, afterTick: UInt64, at: Int64, _ db: Database) throws {
+        guard var session = recording(room) else { return }
+        session.nextSeq += 1
+        sessions[room] = session
+        try db.execute(sql: """
+            INSERT INTO presence (session_id, seq, after_tick, member_id, away, at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [session.id, session.nextSeq, Int64(bitPattern: afterTick), member.rawValue, away, at])
     }
 
     private func record(_ tick: RecordedTick, at: Int64, commitID: Int64, _ db: Database) throws {

@@ -5,7 +5,7 @@ import SnapshotStore
 /// Applies a ``RetentionPolicy`` on the writer's connection, in small steps.
 ///
 /// Selecting victims is one quick transaction (their session, member,
-/// membership and snapshot rows go at once, so they vanish from listings);
+/// membership, presence and snapshot rows go at once, so they vanish from listings);
 /// their ticks are deleted afterwards in chunks of `chunk` rows per writer
 /// cycle, so a large deletion never holds a commit back for long.
 ///
@@ -81,7 +81,7 @@ final class Retention: @unchecked Sendable {
         guard !victims.isEmpty else { return }
         for id in victims {
             try db.execute(sql: "INSERT OR IGNORE INTO pending_deletion (session_id) VALUES (?)", arguments: [id])
-            for table in ["member", "membership", "snapshot"] {
+            for table in ["member", "membership", "presence", "snapshot"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE session_id = ?", arguments: [id])
             }
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])

@@ -116,6 +116,16 @@ public final class SQLiteSessionRecorder: SessionRecorder {
         queue.offer(.left(room, member, afterTick: afterTick, at: clock()), room: room)
     }
 
+    /// Queues a member's connection dropping (its seat held).
+    public func memberAway(_ member: MemberID, room: RoomID, afterTick: UInt64) {
+        queue.offer(.presence(room, member, away: true, afterTick: afterTick, at: clock()), room: room)
+    }
+
+    /// Queues a member's return on a new connection.
+    public func memberBack(_ member: MemberID, room: RoomID, afterTick: UInt64) {
+        queue.offer(.presence(room, member, away: false, afterTick: afterTick, at: clock()), room: room)
+    }
+
     /// Queues a tick's batch and hash.
     public func tickCompleted(_ tick: RecordedTick) {
         queue.offer(.tick(tick, at: clock()), room: tick.roomID)

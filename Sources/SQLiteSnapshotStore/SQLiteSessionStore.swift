@@ -134,21 +134,30 @@ public final class SQLiteSessionStore: SessionStore {
         return try StoreDatabase.mapping(path: path) { try database.read(body) }
     }
 
-    /// Joins and leaves after ticks `low ..< high`, in the order they happened.
+    /// Joins, leaves, and members away and back, after ticks `low ..< high`,
+    /// in the order they happened.
     public func membership(
         of id: RecordedSessionID, afterTickFrom low: UInt64, below high: UInt64?
     ) throws(SnapshotStoreError) -> [MembershipEvent] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT member_id, joined, after_tick, metadata, at FROM membership
-                WHERE session_id = ? AND after_tick >= ? AND after_tick < ? ORDER BY seq
+                SELECT member_id, joined, after_tick, metadata, at, seq FROM membership
+                WHERE session_id = ?1 AND after_tick >= ?2 AND after_tick < ?3
+                UNION ALL
+                SELECT member_id, CASE away WHEN 0 THEN 3 ELSE 2 END, after_tick, NULL, at, seq FROM presence
+                WHERE session_id = ?1 AND after_tick >= ?2 AND after_tick < ?3
+                ORDER BY seq
                 """, arguments: [id.rawValue, Int64(bitPattern: low), high.map { Int64(bitPattern: $0) } ?? Int64.max])
         }
         do {
             return try rows.map { row in
                 let metadata: Data? = try row.decode(atIndex: 3)
+                let changes: [Int64: MembershipEvent.Change] = [1: .joined, 0: .left, 2: .away, 3: .back]
+                guard let change = changes[try row.decode(Int64.self, atIndex: 1)] else {
+                    throw SnapshotStoreError.corruptRecord(session: id, detail: "membership: unknown change")
+                }
                 return MembershipEvent(
-                    member: MemberID(try row.decode(String.self, atIndex: 0)), joined: try row.decode(Bool.self, atIndex: 1),
+                    member: MemberID(try row.decode(String.self, atIndex: 0)), change: change,
                     afterTick: try Self.unsigned(row, 2),
                     metadata: try metadata.map { try StoreCodec.decodeMetadata([UInt8]($0)) } ?? [:],
                     at: try row.decode(atIndex: 4))

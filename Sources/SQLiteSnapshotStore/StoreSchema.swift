@@ -15,7 +15,7 @@ enum StoreSchema {
     static let applicationID: Int32 = 0x4864_6C53
 
     /// Identifiers of the migrations this build knows, oldest first.
-    static var migrationIdentifiers: [String] { ["v1-sessions"] }
+    static var migrationIdentifiers: [String] { ["v1-sessions", "v2-presence"] }
 
     /// The migrator that brings a store to the current schema.
     static var migrator: DatabaseMigrator {
@@ -23,6 +23,9 @@ enum StoreSchema {
         migrator.registerMigration("v1-sessions") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: version1)
+        }
+        migrator.registerMigration("v2-presence") { db in
+            try db.execute(sql: version2)
         }
         return migrator
     }
@@ -110,5 +113,21 @@ enum StoreSchema {
         -- Sessions removed by retention whose ticks are still being deleted
         -- in small steps.
         CREATE TABLE pending_deletion (session_id INTEGER PRIMARY KEY);
+        """
+
+    /// Members whose connection dropped while they kept their seat, and
+    /// their returns: shown by `show`, `replay` and `export`, ignored by
+    /// re-simulation (the room's state does not change). `seq` is shared
+    /// with `membership`, so the two merge in the order things happened.
+    private static let version2 = """
+        CREATE TABLE presence (
+            session_id INTEGER NOT NULL,
+            seq        INTEGER NOT NULL,
+            after_tick INTEGER NOT NULL,
+            member_id  TEXT    NOT NULL,
+            away       INTEGER NOT NULL,              -- 1 away (seat held), 0 back
+            at         INTEGER NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID;
         """
 }

@@ -39,7 +39,7 @@ extension SessionStore {
 
 /// One entry of a stored recording, with its wall-clock time.
 public enum TimelineEntry: Equatable, Sendable {
-    /// A join or leave.
+    /// A join or leave, or a member away and back.
     case membership(MembershipEvent)
     /// A tick.
     case tick(StoredTick)

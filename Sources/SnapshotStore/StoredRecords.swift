@@ -1,11 +1,26 @@
 public import RoomEngine
 
-/// A join or leave as stored: who, after which tick, with which metadata.
+/// A join, a leave, or a member's connection dropping and coming back, as
+/// stored: who, after which tick, with which metadata.
 public struct MembershipEvent: Equatable, Sendable {
+    /// What happened to the member.
+    public enum Change: String, Equatable, Sendable {
+        /// It joined.
+        case joined
+        /// It left (on its own, or its grace period ended).
+        case left
+        /// Its connection dropped; it kept its seat (no state change).
+        case away
+        /// It came back on a new connection (no state change).
+        case back
+    }
+
     /// The member.
     public var member: MemberID
-    /// True for a join, false for a leave.
-    public var joined: Bool
+    /// What happened.
+    public var change: Change
+    /// True for a join (``change`` is ``Change/joined``).
+    public var joined: Bool { change == .joined }
     /// The tick after which it happened (before the next tick ran).
     public var afterTick: UInt64
     /// The join attempt's metadata (empty for leaves).
@@ -14,16 +29,28 @@ public struct MembershipEvent: Equatable, Sendable {
     public var at: Int64
 
     /// Creates an event.
-    public init(member: MemberID, joined: Bool, afterTick: UInt64, metadata: [String: String], at: Int64) {
+    public init(member: MemberID, change: Change, afterTick: UInt64, metadata: [String: String], at: Int64) {
         self.member = member
-        self.joined = joined
+        self.change = change
         self.afterTick = afterTick
         self.metadata = metadata
         self.at = at
     }
 
+    /// Creates a join (`joined`) or a leave.
+    public init(member: MemberID, joined: Bool, afterTick: UInt64, metadata: [String: String], at: Int64) {
+        self.init(member: member, change: joined ? .joined : .left, afterTick: afterTick, metadata: metadata, at: at)
+    }
+
     /// The same event as ``RoomReplay`` consumes it.
-    public var recordedEvent: RecordedEvent { joined ? .joined(member, metadata: metadata) : .left(member) }
+    public var recordedEvent: RecordedEvent {
+        switch change {
+        case .joined: .joined(member, metadata: metadata)
+        case .left: .left(member)
+        case .away: .away(member)
+        case .back: .back(member)
+        }
+    }
 }
 
 /// A stored snapshot, without its state bytes.

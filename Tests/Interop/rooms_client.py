@@ -33,11 +33,16 @@ class RoomClient:
         self.sequence = 0
         self.faults = []
         self.errors = []
+        self.closed = []          # room-closed payloads
+        self.operation_log = []   # (sequence, operation tag) of every operation applied
+        self.disconnected = asyncio.Event()
         self.mirror = wire.Mirror()
         self.deltas = {"applied": 0, "lost": 0, "bytes": 0, "older_baseline": 0}
         self.sio.on("delta", self._delta, namespace=NAMESPACE)
         self.sio.on("ops", self._ops, namespace=NAMESPACE)
         self.sio.on("room-error", self._error, namespace=NAMESPACE)
+        self.sio.on("room-closed", self._closed, namespace=NAMESPACE)
+        self.sio.on("disconnect", self._disconnected, namespace=NAMESPACE)
 
     async def connect(self):
         await self.sio.connect(self.url, namespaces=[NAMESPACE], transports=[self.transport], wait_timeout=10)
@@ -64,6 +69,32 @@ class RoomClient:
                 done.set_result(answer)
 
         await self.sio.emit("join", {"kind": kind}, namespace=NAMESPACE, callback=answered)
+        return await asyncio.wait_for(done, 10)
+
+    async def rejoin(self, previous, sequence="keep"):
+        """`rejoin {seat, sequence}` with `previous`'s seat, carrying on from
+        its document (what a client keeps across a reconnection); the missed
+        operations (or a snapshot) are applied inside the ack callback, before
+        any later packet. `sequence=None` omits it (the document was lost)."""
+        self.doc, self.arena, self.sequence = previous.doc, previous.arena, previous.sequence
+        self.answer, self.snapshot, self.mirror = previous.answer, previous.snapshot, previous.mirror
+        request = {"seat": previous.answer["seat"]}
+        if sequence == "keep":
+            request["sequence"] = previous.sequence
+        elif sequence is not None:
+            request["sequence"] = sequence
+        done = asyncio.get_running_loop().create_future()
+
+        def answered(answer):
+            if "snapshot" in answer:
+                self._adopt(answer)
+            elif "operations" in answer:
+                self.answer = answer
+                self._ops(answer["operations"])
+            if not done.done():
+                done.set_result(answer)
+
+        await self.sio.emit("rejoin", request, namespace=NAMESPACE, callback=answered)
         return await asyncio.wait_for(done, 10)
 
     async def call(self, event, data=None):
@@ -128,6 +159,7 @@ class RoomClient:
             if sequence != self.sequence + 1:
                 self.faults.append(f"gap {self.sequence} -> {sequence}")
             self.sequence = sequence
+            self.operation_log.append((sequence, payload[0] if payload else None))
             try:
                 if self.doc is not None:
                     wire.apply_whiteboard(self.doc, payload)
@@ -160,6 +192,14 @@ class RoomClient:
 
     def _error(self, error):
         self.errors.append(error)
+        self._touch()
+
+    def _closed(self, payload):
+        self.closed.append(payload)
+        self._touch()
+
+    def _disconnected(self, *reason):
+        self.disconnected.set()
         self._touch()
 
 

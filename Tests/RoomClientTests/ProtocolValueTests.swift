@@ -57,9 +57,11 @@ struct ProtocolValueTests {
         let snapshot = RoomSnapshot(kind: "counter", logicVersion: 1, roomID: "counter-1", tick: 3, operationSequence: 1,
                                     members: ["m"], state: [0])
         let joined = RoomWire.joined(room: "counter-1", kind: "counter", member: "m", tickRate: 10,
+                                     seat: "seat-token", graceMilliseconds: 15_000,
                                      snapshot: ByteBuffer(bytes: snapshot.encodedBytes()))
         let answer = try JoinAnswer.parse([joined]).get()
-        #expect(answer == JoinAnswer(room: "counter-1", kind: "counter", member: "m", tickRate: 10, snapshot: snapshot.encodedBytes()))
+        #expect(answer == JoinAnswer(room: "counter-1", kind: "counter", member: "m", tickRate: 10, snapshot: snapshot.encodedBytes(),
+                                     seat: RoomSeat(token: "seat-token", grace: .milliseconds(15_000))))
 
         let refused = RoomWireError(.roomFull(capacity: 8)).json()
         #expect(throws: RoomClientError(code: .roomFull, message: "the room holds 8 members")) { try JoinAnswer.parse([refused]).get() }

@@ -17,6 +17,11 @@ struct BadInputTests {
             #expect(try await stranger.inputWithAck(Board.cursor(1, 1)).errorCode == "notInRoom")
             #expect(try await stranger.request("leave").errorCode == "notInRoom")
             #expect(try await stranger.request("list", .int(3)).errorCode == "badRequest")
+            // One documented shape: {kind}. A bare string is refused, and so is a kind the server does not run.
+            #expect(try await stranger.request("join", .string("whiteboard")).errorCode == "badRequest")
+            #expect(try await stranger.request("list", .string("nope")).errorCode == "badRequest")
+            #expect(try await stranger.request("list", .object(["kind": .string("nope")])).errorCode == "unknownRoomKind")
+            #expect(try await stranger.request("list", .object(["kind": .string("whiteboard")]))["rooms"] != nil)
             stranger.emit("delta-ack", .int(5))
             try await stranger.waitUntil("notInRoom for the ack") { $0.errorCodes == ["notInRoom"] }
             #expect(try await stranger.join("whiteboard").errorCode == nil)

@@ -46,6 +46,11 @@ struct ClientView: Sendable {
     var deltaFaults: [String] = []
     var errors: [JSONValue] = []
     var roomClosed = false
+    /// The `reason` of every `room-closed` received.
+    var closedReasons: [String] = []
+    /// The seat of the join (or rejoin) answer, and its grace in milliseconds.
+    var seat: String?
+    var grace: Int64?
     var disconnected = false
     var transportClosed = false
 
@@ -63,10 +68,24 @@ struct ClientView: Sendable {
         return nil
     }
 
+    /// A rejoin answer with `operations`: the document carries on from the
+    /// view this client took over (``RoomTestClient/takeOver(_:)``).
+    mutating func adoptRejoin(_ answer: JSONValue) {
+        room = answer["room"]?.stringValue
+        member = answer["member"]?.stringValue
+        kind = answer["kind"]?.stringValue
+        seat = answer["seat"]?.stringValue
+        grace = answer["grace"]?.int64Value
+        guard case .binary(let bytes)? = answer["operations"] else { return }
+        receiveOperations(Array(bytes.readableBytesView))
+    }
+
     mutating func adoptJoin(_ answer: JSONValue) {
         room = answer["room"]?.stringValue
         member = answer["member"]?.stringValue
         kind = answer["kind"]?.stringValue
+        seat = answer["seat"]?.stringValue
+        grace = answer["grace"]?.int64Value
         guard case .binary(let bytes)? = answer["snapshot"], let decoded = try? RoomSnapshot(decoding: Array(bytes.readableBytesView)) else {
             operationFaults.append("join answer without a decodable snapshot")
             return

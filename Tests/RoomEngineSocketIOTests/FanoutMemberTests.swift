@@ -19,6 +19,10 @@ final class HeldRoom: RoomEndpoint {
     func currentSnapshot() async -> RoomSnapshot {
         RoomSnapshot(kind: kind, logicVersion: 1, roomID: id, tick: 0, operationSequence: 0, members: [], state: [])
     }
+    func away(_ member: MemberID, socket: String) {}
+    func rejoin(seat: SeatToken, after sequence: UInt64?, endpoint: MemberEndpoint) {}
+    func memberAwayOnLoop(_ member: MemberID) throws(RoomError) {}
+    func memberReturnedOnLoop(_ member: MemberID, withSnapshot: Bool, wasAway: Bool) throws(RoomError) -> RoomSnapshot? { nil }
 }
 
 /// The fan-out keeps each member in one ``FanoutMember`` and never keeps
@@ -56,7 +60,7 @@ struct FanoutMemberTests {
             let endpoint = try await endpoint(server)
             let loop = server.group.next()
             let (state, held) = try await loop.submit { () -> (NIOLoopBound<FanoutState>, Weak<HeldRoom>) in
-                let state = FanoutState(room: "held-1", stats: .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop),
+                let state = FanoutState(room: "held-1", seats: SeatPolicy(), eventLoop: loop, stats: .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop),
                                         logger: .init(label: "test"))
                 state.admitted("m1")
                 state.deliver(tick(1, snapshotFor: ["m1"]))
@@ -79,7 +83,7 @@ struct FanoutMemberTests {
             let endpoint = try await endpoint(server)
             let loop = server.group.next()
             let (state, held) = try await loop.submit { () -> (NIOLoopBound<FanoutState>, Weak<HeldRoom>) in
-                let state = FanoutState(room: "held-1", stats: .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop),
+                let state = FanoutState(room: "held-1", seats: SeatPolicy(), eventLoop: loop, stats: .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop),
                                         logger: .init(label: "test"))
                 let room = HeldRoom()
                 state.admitted("m1")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import RoomEngine
@@ -158,6 +161,46 @@ final class RoomTestClient: Sendable {
         try await request("join", .object(["kind": .string(kind)]))
     }
 
+    /// Carries on from `previous`'s document (the client it replaces after
+    /// a cut): what a client keeps across a reconnection.
+    func takeOver(_ previous: ClientView) {
+        state.withLockedValue { state in
+            let socketID = state.view.socketID
+            state.view = previous
+            state.view.socketID = socketID
+            state.view.transportClosed = false
+            state.view.disconnected = false
+            state.view.roomClosed = false
+            state.view.closedReasons = []
+        }
+    }
+
+    /// `rejoin {seat, sequence}` with `previous`'s seat and newest
+    /// operation, carrying on from its document; returns the answer.
+    func rejoin(as previous: ClientView, sequence: UInt64?? = .none) async throws -> JSONValue {
+        takeOver(previous)
+        var request: JSONObject = ["seat": .string(previous.seat ?? "")]
+        switch sequence {
+        case .none: request["sequence"] = .int(Int64(previous.operationSequence))
+        case .some(.some(let value)): request["sequence"] = .int(Int64(value))
+        case .some(.none): break
+        }
+        return try await self.request("rejoin", .object(request))
+    }
+
+    /// Cuts the connection at the socket level: the TCP connection is reset
+    /// (SO_LINGER 0), no WebSocket close, no Socket.IO DISCONNECT.
+    func cut() async {
+        guard let channel = channelBox.withLockedValue({ $0 }) else { return }
+        try? await (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        try? await channel.close()
+    }
+
+    /// Leaves the namespace on purpose (a Socket.IO DISCONNECT packet).
+    func emitDisconnect() {
+        send(.disconnect(namespace: Self.namespace))
+    }
+
     /// Sends one encoded input, without ack.
     func input(_ bytes: [UInt8]) {
         emit("input", .binary(ByteBuffer(bytes: bytes)))
@@ -307,6 +350,7 @@ final class RoomTestClient: Sendable {
         case .ack, .binaryAck:
             let arguments = Array(packet.arguments)
             if let answer = arguments.first, answer["snapshot"] != nil { state.view.adoptJoin(answer) }
+            if let answer = arguments.first, answer["operations"] != nil { state.view.adoptRejoin(answer) }
             guard let id = packet.ackID else { return }
             switch state.acks[id] {
             case .sent?:
@@ -332,6 +376,7 @@ final class RoomTestClient: Sendable {
                 state.view.errors.append(arguments.first ?? .null)
             case "room-closed":
                 state.view.roomClosed = true
+                state.view.closedReasons.append(arguments.first?["reason"]?.stringValue ?? "")
             default:
                 break
             }

@@ -59,6 +59,12 @@ final class MemoryRecorder: RoomRecorder, @unchecked Sendable {
     func memberLeft(_ member: MemberID, room: RoomID, afterTick: UInt64) {
         lock.withLock { storedEvents.append(.left(member)) }
     }
+    func memberAway(_ member: MemberID, room: RoomID, afterTick: UInt64) {
+        lock.withLock { storedEvents.append(.away(member)) }
+    }
+    func memberBack(_ member: MemberID, room: RoomID, afterTick: UInt64) {
+        lock.withLock { storedEvents.append(.back(member)) }
+    }
     func tickCompleted(_ tick: RecordedTick) { lock.withLock { storedEvents.append(.tick(tick)) } }
     func snapshotTaken(_ snapshot: RoomSnapshot) { lock.withLock { storedSnapshots.append(snapshot) } }
     func sessionEnded(room: RoomID, finalTick: UInt64, finalStateHash: UInt64) {

@@ -25,12 +25,18 @@ enum ExportJSON {
         var at: String
 
         init(_ event: MembershipEvent) {
-            type = event.joined ? "join" : "leave"
+            type = Self.types[event.change] ?? "leave"
             afterTick = event.afterTick
             member = event.member.rawValue
             metadata = event.metadata
             at = CLITime.iso(event.at)
         }
+
+        /// `join`, `leave`, and `away` / `back` for a member whose connection
+        /// dropped while it kept its seat (no state change).
+        private static let types: [MembershipEvent.Change: String] = [
+            .joined: "join", .left: "leave", .away: "away", .back: "back",
+        ]
     }
 
     struct Input: Encodable {

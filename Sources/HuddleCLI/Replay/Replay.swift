@@ -106,7 +106,13 @@ struct ReplaySession: AsyncParsableCommand {
     private func line(for step: ReplayStep) -> String? {
         switch step.entry {
         case .membership(let event):
-            return "        \(event.joined ? "+" : "-") \(event.member) \(event.joined ? "joined" : "left") after tick \(event.afterTick)"
+            let (mark, verb) = switch event.change {
+            case .joined: ("+", "joined")
+            case .left: ("-", "left")
+            case .away: ("~", "away (connection lost, seat held)")
+            case .back: ("~", "back")
+            }
+            return "        \(mark) \(event.member) \(verb) after tick \(event.afterTick)"
         case .tick(let stored):
             if quiet, stored.tick.inputs.isEmpty { return nil }
             var text = "tick \(stored.tick.tick)  \(CLITime.timestamp(stored.recordedAt))  \(Hex.hash(stored.tick.stateHash))  "

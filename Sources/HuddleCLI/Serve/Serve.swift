@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var connections: ConnectionLimitOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
+    @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
+    var seatGracePeriod: Double?
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
     @Flag(help: "Disable WebSocket permessage-deflate (large operations and snapshots are compressed otherwise).")
     var noCompression = false
@@ -36,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         if let roomCapacity, roomCapacity < 1 { throw ValidationError("--room-capacity must be at least 1") }
         if emptyGracePeriod < 0 { throw ValidationError("--empty-grace-period must not be negative") }
+        if let seatGracePeriod, !(0...3600).contains(seatGracePeriod) {
+            throw ValidationError("--seat-grace-period must be between 0 and 3600 seconds")
+        }
     }
 
     func run() async throws {
@@ -51,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         var options = RoomServiceConfiguration()
         options.roomCapacity = roomCapacity
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
+        options.seatGracePeriod = seatGracePeriod.map { .milliseconds(Int64(($0 * 1000).rounded())) }
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
@@ -65,8 +71,12 @@ struct Serve: AsyncParsableCommand {
             tasks.addTask { await rooms.run() }
             await shutdown.wait()
             logger.info("shutting down")
-            await http.shutdown()
+            // Rooms first: each tells its members (`room-closed`, reason
+            // "shutdown") while their connections are still open; the
+            // transports close after, in order behind those packets.
             tasks.cancelAll()
+            await tasks.waitForAll()
+            await http.shutdown()
         }
         // Commit what the recorder still holds; the rooms' ends are recorded by now.
         recorder?.close()

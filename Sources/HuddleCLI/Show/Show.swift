@@ -61,19 +61,12 @@ struct Show: AsyncParsableCommand {
     ) throws(SnapshotStoreError) {
         let membership = try store.membership(of: summary.id)
         var order: [MemberID] = []
-        var spans: [MemberID: [String]] = [:]
+        var presence: [MemberID: MemberPresence] = [:]
         for event in membership {
-            if spans[event.member] == nil { order.append(event.member) }
-            var list = spans[event.member] ?? []
-            if event.joined {
-                list.append("\(event.afterTick)…")
-            } else if let last = list.last, last.hasSuffix("…") {
-                list[list.count - 1] = last + "\(event.afterTick)"
-            } else {
-                list.append("…\(event.afterTick)")
-            }
-            spans[event.member] = list
+            if presence[event.member] == nil { order.append(event.member) }
+            presence[event.member, default: MemberPresence()].record(event)
         }
+        let spans = presence.mapValues(\.spans)
         for member in rates.perMember.keys.sorted() where spans[member] == nil { order.append(member) }
         output.result("")
         output.result("members (\(order.count)):")

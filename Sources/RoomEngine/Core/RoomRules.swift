@@ -20,6 +20,11 @@ public struct RoomRules: Equatable, Sendable {
     /// Ticks of position tables kept to compute deltas against; an
     /// acknowledged baseline older than this gets a full table instead.
     public var positionHistoryLength: Int
+    /// How long a member whose connection dropped keeps its seat (its
+    /// place, its state, its open work) before it leaves. The logic sees
+    /// nothing during it; `.zero` makes a lost connection a leave at once.
+    /// Not part of the simulation: changing it needs no new logic version.
+    public var seatGracePeriod: Duration
 
     /// Creates rules; the defaults suit small interactive rooms.
     public init(
@@ -28,16 +33,19 @@ public struct RoomRules: Equatable, Sendable {
         maxInputBytes: Int = 4096,
         roomReliableQueueLimit: Int = 512,
         memberReliableQueueLimit: Int = 64,
-        positionHistoryLength: Int = 64
+        positionHistoryLength: Int = 64,
+        seatGracePeriod: Duration = .seconds(10)
     ) {
         precondition(capacity > 0 && ticksPerSecond > 0 && maxInputBytes > 0)
         precondition(roomReliableQueueLimit > 0 && memberReliableQueueLimit > 0 && positionHistoryLength > 0)
+        precondition(seatGracePeriod >= .zero)
         self.capacity = capacity
         self.ticksPerSecond = ticksPerSecond
         self.maxInputBytes = maxInputBytes
         self.roomReliableQueueLimit = roomReliableQueueLimit
         self.memberReliableQueueLimit = memberReliableQueueLimit
         self.positionHistoryLength = positionHistoryLength
+        self.seatGracePeriod = seatGracePeriod
     }
 
     /// The fixed tick duration in nanoseconds (integer division of one second).

@@ -113,6 +113,12 @@ final class RoomInbox: Sendable {
         }
     }
 
+    /// Takes out the acknowledgement `member` posted, if any: it came from a
+    /// connection the member no longer has (see ``RoomRunner/memberReturned(_:withSnapshot:)``).
+    func removeAcknowledgement(of member: MemberID) {
+        box.withLock { box in _ = box.contents.acknowledgements.removeValue(forKey: member) }
+    }
+
     /// Takes everything posted so far (called by the tick, on the room's loop).
     @usableFromInline
     func drain() -> Contents {

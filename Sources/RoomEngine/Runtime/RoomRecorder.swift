@@ -22,12 +22,25 @@ public protocol RoomRecorder: Sendable {
     func memberJoined(_ member: MemberID, metadata: [String: String], room: RoomID, afterTick: UInt64)
     /// A member left after tick `afterTick`.
     func memberLeft(_ member: MemberID, room: RoomID, afterTick: UInt64)
+    /// A member's connection dropped after tick `afterTick`: it keeps its
+    /// seat for the grace period, and sends no inputs until it is back. The
+    /// room's state does not change (replay ignores it).
+    func memberAway(_ member: MemberID, room: RoomID, afterTick: UInt64)
+    /// A member that was away is back (on a new connection) after tick `afterTick`.
+    func memberBack(_ member: MemberID, room: RoomID, afterTick: UInt64)
     /// A tick ran with this ordered input batch and produced this state hash.
     func tickCompleted(_ tick: RecordedTick)
     /// A periodic snapshot (every K ticks, as configured on the runner).
     func snapshotTaken(_ snapshot: RoomSnapshot)
     /// The room stopped at `finalTick` with this state hash.
     func sessionEnded(room: RoomID, finalTick: UInt64, finalStateHash: UInt64)
+}
+
+extension RoomRecorder {
+    /// Ignores the gap: a recorder that keeps only what replays needs no presence.
+    public func memberAway(_ member: MemberID, room: RoomID, afterTick: UInt64) {}
+    /// Ignores the return (see ``memberAway(_:room:afterTick:)``).
+    public func memberBack(_ member: MemberID, room: RoomID, afterTick: UInt64) {}
 }
 
 /// What a recording needs to re-create a room's initial state.
@@ -110,6 +123,10 @@ public enum RecordedEvent: Equatable, Sendable {
     case joined(MemberID, metadata: [String: String])
     /// A member left.
     case left(MemberID)
+    /// A member's connection dropped; it kept its seat (no state change).
+    case away(MemberID)
+    /// A member that was away came back (no state change).
+    case back(MemberID)
     /// A tick ran.
     case tick(RecordedTick)
 }

@@ -49,6 +49,8 @@ public enum RoomReplay {
                 try room.join(member, metadata: metadata)
             case .left(let member):
                 try room.leave(member)
+            case .away, .back:
+                break  // the logic never sees a member's connection: nothing to re-run
             case .tick(let recorded):
                 guard recorded.tick == room.tick + 1 else {
                     throw .malformed("recording jumps from tick \(room.tick) to \(recorded.tick)")

@@ -32,4 +32,17 @@ public protocol RunningRoom: RoomHandle {
     func inspectSnapshot(completion: @escaping @Sendable (RoomSnapshot, TickJitter) -> Void)
     /// Stops the room for good; `completion` runs once it stopped.
     func stop(completion: (@Sendable () -> Void)?)
+
+    // MARK: On the room's loop only
+
+    /// Whether the caller runs on the room's loop (where the two methods
+    /// below must be called).
+    var isOnLoop: Bool { get }
+    /// Records that a member's connection dropped while it keeps its seat
+    /// (see ``RoomRunner/memberAway(_:)``). On the room's loop only.
+    func memberAway(_ member: MemberID) throws(RoomError)
+    /// Hands a member back to a new connection and restarts its deltas, from
+    /// a snapshot it returns when asked (see
+    /// ``RoomRunner/memberReturned(_:withSnapshot:wasAway:)``). On the room's loop only.
+    func memberReturned(_ member: MemberID, withSnapshot: Bool, wasAway: Bool) throws(RoomError) -> RoomSnapshot?
 }
