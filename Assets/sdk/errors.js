@@ -12,7 +12,8 @@ export const SERVER_ERROR_CODES = Object.freeze([
   'roomFull', 'joinRefused', 'inputTooLarge', 'malformed', 'truncated', 'outOfRange',
   'limitReached', 'unknownElement', 'duplicateElement', 'memberInputQueueFull',
   'roomInputQueueFull', 'acknowledgementFromTheFuture', 'rateLimited', 'serverBusy',
-  'shuttingDown', 'tooSlow', 'roomClosed', 'notAMember', 'unknownSeat',
+  'shuttingDown', 'tooSlow', 'roomClosed', 'notAMember', 'unknownSeat', 'unknownRoom',
+  'alreadyAMember', 'notAllowed',
 ]);
 
 /**

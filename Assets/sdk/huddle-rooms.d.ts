@@ -10,7 +10,8 @@ export type ServerErrorCode =
   | 'roomFull' | 'joinRefused' | 'inputTooLarge' | 'malformed' | 'truncated' | 'outOfRange'
   | 'limitReached' | 'unknownElement' | 'duplicateElement' | 'memberInputQueueFull'
   | 'roomInputQueueFull' | 'acknowledgementFromTheFuture' | 'rateLimited' | 'serverBusy'
-  | 'shuttingDown' | 'tooSlow' | 'roomClosed' | 'notAMember' | 'unknownSeat';
+  | 'shuttingDown' | 'tooSlow' | 'roomClosed' | 'notAMember' | 'unknownSeat' | 'unknownRoom'
+  | 'alreadyAMember' | 'notAllowed';
 
 /** Codes this client adds (docs/js-client.md, "Errors"). */
 export type ClientErrorCode =

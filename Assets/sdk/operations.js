@@ -27,6 +27,8 @@ export class OperationStream {
     this.last = null;
     this.holding = true;
     this.held = [];
+    /** Set for a kind with member views (the answer's `views`): a skipped sequence is not a gap. */
+    this.sequencesMaySkip = false;
   }
 
   /** The sequence the next operation must have, or null without a document. */
@@ -77,7 +79,7 @@ export class OperationStream {
       return 'held';
     }
     if (op.sequence <= this.last) return 'duplicate';
-    if (op.sequence !== this.last + 1) return 'gap';
+    if (op.sequence !== this.last + 1 && !this.sequencesMaySkip) return 'gap';
     this.last = op.sequence;
     return 'apply';
   }

@@ -208,6 +208,9 @@ export class Room {
     this.tickRate = answer.tickRate;
     this.seat = typeof answer.seat === 'string' ? answer.seat : null;
     this.grace = typeof answer.grace === 'number' ? answer.grace : null;
+    // A kind with member views leaves out operations not meant for this
+    // member: its sequences skip, and a skip is not a gap.
+    this.stream.sequencesMaySkip = answer.views === true;
   }
 
   /** A snapshot replaces the document, the mirror and the operation stream. */

@@ -136,9 +136,15 @@ extension RoomClientError.Code {
     public static let notAMember = Self(rawValue: "notAMember")
     /// `rejoin` with a seat that is not held (the client then joins afresh).
     public static let unknownSeat = Self(rawValue: "unknownSeat")
-    /// The room a join was admitted to stopped before the answer (sent by
-    /// `huddle serve`, not in the protocol's table yet); joining again works.
+    /// `join`: the room chosen for the member stopped before the answer
+    /// (joining again works); `leave`: the room is gone.
     public static let unknownRoom = Self(rawValue: "unknownRoom")
+    /// `join` with a member id already in a room of that kind (for example
+    /// the member of a seat another connection took back with `rejoin`).
+    public static let alreadyAMember = Self(rawValue: "alreadyAMember")
+    /// The input breaks the kind's rules in the room's current state (not
+    /// your turn, the game is over); the message says why.
+    public static let notAllowed = Self(rawValue: "notAllowed")
 }
 
 extension RoomClientError.Code {
@@ -148,6 +154,6 @@ extension RoomClientError.Code {
         .badRequest, .unknownRoomKind, .notInRoom, .alreadyInRoom, .joinInProgress, .roomFull, .joinRefused,
         .inputTooLarge, .malformed, .truncated, .outOfRange, .limitReached, .unknownElement, .duplicateElement,
         .memberInputQueueFull, .roomInputQueueFull, .acknowledgementFromTheFuture, .rateLimited, .serverBusy,
-        .shuttingDown, .tooSlow, .roomClosed, .notAMember, .unknownSeat,
+        .shuttingDown, .tooSlow, .roomClosed, .notAMember, .unknownSeat, .unknownRoom, .alreadyAMember, .notAllowed,
     ]
 }

@@ -31,6 +31,9 @@ struct RoomReplica<Logic: RoomLogic>: Sendable {
     /// Counters.
     var statistics = RoomStatistics()
     private let applier: Applier?
+    /// The kind gives each member its own view: operations not meant for
+    /// this member are left out, so sequences may skip (never go back).
+    private let sequencesMaySkip: Bool
 
     /// Adopts a join answer: decodes the snapshot (refusing another kind
     /// or logic version than `logic`'s) and starts the mirror at its tick
@@ -67,6 +70,7 @@ struct RoomReplica<Logic: RoomLogic>: Sendable {
         mirror = PositionDeltaMirror(historyLength: max(1, historyLength))
         mirror.adopt(table: state.positions, at: snapshot.tick)
         self.applier = applier
+        sequencesMaySkip = logic.hasMemberViews
     }
 
     // MARK: Operations
@@ -92,7 +96,7 @@ struct RoomReplica<Logic: RoomLogic>: Sendable {
                 statistics.operationsIgnored += 1
                 continue
             }
-            guard sequenced.sequence == operationSequence + 1 else {
+            guard sequenced.sequence == operationSequence + 1 || sequencesMaySkip else {
                 failure = .violation("operation \(sequenced.sequence) arrived after \(operationSequence): a gap")
                 return applied
             }

@@ -10,6 +10,10 @@ protocol RoomEndpoint: RoomHandle {
     var tickRate: Int { get }
     /// The largest input the kind accepts (checked before hopping to the room).
     var maxInputBytes: Int { get }
+    /// Whether the kind gives each member its own view
+    /// (``RoomLogic/hasMemberViews``): its members' operation sequences
+    /// may skip, which the join answer tells clients (`views: true`).
+    var hasMemberViews: Bool { get }
     /// Tells the room where an admitted member's deliveries go; its join
     /// answer (with the snapshot) follows once the snapshot exists.
     func attach(_ member: MemberID, endpoint: MemberEndpoint)
@@ -48,6 +52,7 @@ final class BoundRoom: RoomEndpoint {
     let kind: RoomKind
     let tickRate: Int
     let maxInputBytes: Int
+    let hasMemberViews: Bool
     private let room: any RunningRoom
     private let fanout: RoomFanout
 
@@ -57,6 +62,7 @@ final class BoundRoom: RoomEndpoint {
         self.kind = entry.kind
         self.tickRate = entry.rules.ticksPerSecond
         self.maxInputBytes = entry.rules.maxInputBytes
+        self.hasMemberViews = entry.logic.hasMemberViews
         let seats = SeatPolicy(
             grace: creation.configuration.seatGracePeriod ?? TimeAmount(entry.rules.seatGracePeriod),
             replayLimits: .init(

@@ -138,17 +138,17 @@ final class MemberSession {
         case (false, .snapshot(let snapshot)), (false, .operations(let snapshot)):
             ack.send([RoomWire.joined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, snapshot: snapshot
+                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, snapshot: snapshot
             )])
         case (true, .snapshot(let snapshot)):
             ack.send([RoomWire.rejoined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, tick: accepted.tick, snapshot: snapshot
+                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, tick: accepted.tick, snapshot: snapshot
             )])
         case (true, .operations(let operations)):
             ack.send([RoomWire.rejoined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, tick: accepted.tick, operations: operations
+                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, tick: accepted.tick, operations: operations
             )])
         }
     }

@@ -53,9 +53,11 @@ public enum RoomWire {
     /// The join answer: `{room, kind, member, tickRate, seat, grace, snapshot}`.
     public static func joined(
         room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int,
-        seat: String, graceMilliseconds: Int64, snapshot: ByteBuffer
+        seat: String, graceMilliseconds: Int64, views: Bool = false, snapshot: ByteBuffer
     ) -> JSONValue {
-        var object = membership(room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds)
+        var object = membership(
+            room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds, views: views
+        )
         object["snapshot"] = .binary(snapshot)
         return .object(object)
     }
@@ -65,9 +67,11 @@ public enum RoomWire {
     /// `ops` layout) or `snapshot`.
     public static func rejoined(
         room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, graceMilliseconds: Int64,
-        tick: UInt64, operations: ByteBuffer? = nil, snapshot: ByteBuffer? = nil
+        views: Bool = false, tick: UInt64, operations: ByteBuffer? = nil, snapshot: ByteBuffer? = nil
     ) -> JSONValue {
-        var object = membership(room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds)
+        var object = membership(
+            room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds, views: views
+        )
         object["tick"] = .int(Int64(clamping: tick))
         if let snapshot {
             object["snapshot"] = .binary(snapshot)
@@ -78,9 +82,9 @@ public enum RoomWire {
     }
 
     private static func membership(
-        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, grace: Int64
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, grace: Int64, views: Bool
     ) -> JSONObject {
-        [
+        var object: JSONObject = [
             "room": .string(room.rawValue),
             "kind": .string(kind.name),
             "member": .string(member.rawValue),
@@ -88,6 +92,9 @@ public enum RoomWire {
             "seat": .string(seat),
             "grace": .int(grace),
         ]
+        // Only a kind with member views says so: its operation sequences may skip.
+        if views { object["views"] = .bool(true) }
+        return object
     }
 
     /// The answer to an input acknowledged after its tick: `{receipt, tick}`.

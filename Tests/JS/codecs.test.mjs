@@ -139,6 +139,16 @@ describe('the operation stream', () => {
     assert.throws(() => stream.resume(1), code('operationGap'));
   });
 
+  test('for a kind with member views (the answer\'s views) a skip is not a gap; going back still is a duplicate', () => {
+    const stream = new OperationStream();
+    stream.sequencesMaySkip = true;
+    stream.resume(1);
+    assert.equal(stream.accept(op(3)), 'apply');
+    assert.equal(stream.accept(op(2)), 'duplicate');
+    assert.equal(stream.accept(op(7)), 'apply');
+    assert.equal(stream.expected, 8);
+  });
+
   test('a rejoin answer\'s operations come before the held ones, repeats dropped', () => {
     const stream = new OperationStream();
     stream.resume(5);

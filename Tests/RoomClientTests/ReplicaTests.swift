@@ -83,6 +83,28 @@ struct ReplicaTests {
         #expect(alice.state.shapes.map(\.id) == [1])
     }
 
+    @Test("a kind with member views leaves out what is not meant for a member: a skipped sequence is taken in order")
+    func memberViewsSkipSequences() throws {
+        var engine = EngineRoom()
+        try engine.join("alice")
+        engine.tick()
+        var alice = try RoomReplica(logic: WhiteboardVariant(version: 1, hasMemberViews: true),
+                                    answer: engine.answer(for: "alice"), applying: { try $0.apply($1) })
+        var batches: [[UInt8]] = []
+        for id in 1...3 {
+            try engine.input(.addShape(Shape(id: UInt32(id), kind: .ellipse,
+                                             bounds: ShapeBounds(from: CanvasPoint(x: 0, y: 0), to: CanvasPoint(x: 5, y: 5)),
+                                             color: 1)), from: "alice")
+            batches.append(try engine.tickWithOperations())
+        }
+        #expect(alice.receiveOperations(batches[0]).count == 1)
+        #expect(alice.receiveOperations(batches[2]).count == 1, "the second was not meant for alice")
+        #expect(alice.failure == nil)
+        #expect(alice.receiveOperations(batches[1]).isEmpty, "an older sequence is a repeat")
+        #expect(alice.state.shapes.map(\.id) == [1, 3])
+        #expect(alice.operationSequence == engine.room.operationSequence)
+    }
+
     @Test("an operation the applier refuses stops the replica too")
     func applierRefusal() throws {
         var engine = EngineRoom()
@@ -133,12 +155,18 @@ struct ReplicaTests {
     }
 }
 
-/// The whiteboard's rules under another version number: a client built
-/// for rules the server does not run.
-struct WhiteboardVersion2: RoomLogic {
+/// The whiteboard under another logic version (2 by default), or claiming member views.
+typealias WhiteboardVersion2 = WhiteboardVariant
+
+/// The whiteboard's rules under another version number (a client built
+/// for rules the server does not run), or claiming member views.
+struct WhiteboardVariant: RoomLogic {
     let base = WhiteboardLogic()
+    var version: UInt32 = 2
+    /// Claims member views (each member's view is the whole board).
+    var hasMemberViews = false
     var kind: RoomKind { base.kind }
-    var logicVersion: UInt32 { 2 }
+    var logicVersion: UInt32 { version }
     var rules: RoomRules { base.rules }
     func create(config: RoomConfig, seed: UInt64) -> WhiteboardState { base.create(config: config, seed: seed) }
     func joinAttempt(state: borrowing WhiteboardState, member: MemberID, metadata: [String: String]) -> JoinDecision {

@@ -10,6 +10,7 @@ final class HeldRoom: RoomEndpoint {
     let kind: RoomKind = "held"
     let tickRate = 20
     let maxInputBytes = 16
+    let hasMemberViews = false
     func join(_ member: MemberID, metadata: [String: String]) async throws(RoomError) {}
     func leave(_ member: MemberID) async throws(RoomError) {}
     func close() async {}

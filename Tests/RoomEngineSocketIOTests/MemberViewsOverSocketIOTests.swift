@@ -74,4 +74,28 @@ struct MemberViewsOverSocketIOTests {
             #expect(ann.view.operationFaults.isEmpty && bob.view.operationFaults.isEmpty)
         }
     }
+
+    @Test("the join answer says views; a rejoin without a sequence gets the member's own view, not the whole state")
+    func rejoinGetsTheMembersView() async throws {
+        try await TestServer.with(kinds: .builtIn + [RoomKindEntry(SecretsLogic())]) { server in
+            let ann = try await server.client()
+            let joined = try await ann.join("secrets")
+            #expect(joined["views"] == .bool(true), "\(joined)")
+            let bob = try await server.member(of: "secrets")
+            let annID = try #require(ann.view.member)
+            let before = ann.view
+            await ann.cut()
+            let back = try await server.client()
+            let answer = try await back.rejoin(as: before, sequence: .some(nil))
+            #expect(answer["views"] == .bool(true) && answer["member"]?.stringValue == annID, "\(answer)")
+            guard case .binary(let bytes)? = answer["snapshot"] else {
+                Issue.record("a rejoin without a sequence answered without a snapshot: \(answer)")
+                return
+            }
+            let sees = try SecretsState.decodeState(try RoomSnapshot(decoding: Array(bytes.readableBytesView)).state)
+            #expect(Array(sees.held.keys) == [MemberID(annID)], "ann sees only her own secret after a rejoin")
+            #expect(try await server.client().join("whiteboard")["views"] == nil, "a kind without views does not say so")
+            withExtendedLifetime(bob) {}
+        }
+    }
 }
