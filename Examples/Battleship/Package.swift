@@ -23,6 +23,7 @@ let package = Package(
             name: "battleship-huddle",
             dependencies: [
                 "BattleshipRoom",
+                .product(name: "RoomEngine", package: "Huddle"),
                 .product(name: "HuddleCLI", package: "Huddle"),
                 .product(name: "HuddleRooms", package: "Huddle"),
             ]

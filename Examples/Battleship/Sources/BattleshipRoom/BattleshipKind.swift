@@ -1,10 +1,5 @@
 public import RoomEngine
 
-extension RoomKind {
-    /// Battleship: two players, hidden fleets, one shot per turn.
-    public static let battleship: RoomKind = "battleship"
-}
-
 extension RoomKindEntry {
     /// The Battleship kind, registered once: `serve`, `replay`, `verify` and
     /// the rest take it from here. Its synthetic members play whole games.
@@ -19,6 +14,10 @@ extension RoomKindEntry {
 
 /// The fixed rules of the game.
 public enum BattleshipRules {
+    /// The kind's name on the wire and in recordings. (Not a `RoomKind.battleship`:
+    /// beside `RoomKindEntry.battleship`, the shorthand `[.battleship]` of a
+    /// catalog would no longer say which one it means.)
+    public static let kind: RoomKind = "battleship"
     /// Cells per side of a board (coordinates 0…7).
     public static let boardSize: UInt8 = 8
     /// The lengths of a fleet's ships, longest first.

@@ -19,8 +19,8 @@ public struct BattleshipLogic: RoomLogic {
     /// The logic.
     public init() {}
 
-    /// ``RoomKind/battleship``.
-    public var kind: RoomKind { .battleship }
+    /// ``BattleshipRules/kind``.
+    public var kind: RoomKind { BattleshipRules.kind }
     /// Version 1 of these rules.
     public var logicVersion: UInt32 { 1 }
     /// Two players, 10 ticks a second, inputs of at most 256 bytes.

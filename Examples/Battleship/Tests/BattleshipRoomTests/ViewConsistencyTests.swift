@@ -51,7 +51,7 @@ struct ViewConsistencyTests {
         let (first, events) = try play()
         let (second, _) = try play()
         #expect(first.stateHash == second.stateHash)
-        let session = RecordedSession(roomID: first.id, kind: .battleship, logicVersion: 1, seed: 77, config: RoomConfig())
+        let session = RecordedSession(roomID: first.id, kind: BattleshipRules.kind, logicVersion: 1, seed: 77, config: RoomConfig())
         #expect(try RoomReplay.replay(events, session: session, logic: BattleshipLogic()).stateHash == first.stateHash)
     }
 }
