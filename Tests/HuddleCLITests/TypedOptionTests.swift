@@ -9,6 +9,8 @@ struct TypedOptionTests {
     @Test("bad values are usage errors", arguments: [
         ["serve", "--log-level", "loud"],
         ["serve", "--keep-days", "-1"],
+        ["serve", "--cors-origin", "example.com"],
+        ["serve", "--cors-origin", "https://example.com/app"],
         ["sessions", "--status", "done"],
         ["sessions", "--since", "yesterday-ish"],
         ["sessions", "--until", ""],

@@ -399,14 +399,18 @@ run().then((out) => { window.result = { ok: true, out }; }, (error) => { window.
 
 
 @pytest.mark.parametrize("transport", ["polling", "websocket"])
-def test_the_client_module_works_from_a_page_of_another_origin(conformance, huddle, chrome, transport):
+def test_the_client_module_works_from_a_page_of_another_origin(conformance, chrome, transport):
     # The conformance server's empty page is another origin (another port):
     # the module is imported across origins (CORS on /sdk/), the bundle
-    # is the page's own, the rooms are huddle's.
-    chrome.get(conformance.url + "/blank")
-    chrome.execute_script(BUNDLE.read_text())
-    chrome.execute_script(SDK_CROSS_ORIGIN, huddle.url, [transport])
-    result = wait(chrome, "the client script", "window.result", timeout=30)
+    # is the page's own, the rooms are huddle's, which lets that origin in.
+    huddle = start_huddle("--cors-origin", conformance.url)
+    try:
+        chrome.get(conformance.url + "/blank")
+        chrome.execute_script(BUNDLE.read_text())
+        chrome.execute_script(SDK_CROSS_ORIGIN, huddle.url, [transport])
+        result = wait(chrome, "the client script", "window.result", timeout=30)
+    finally:
+        assert huddle.stop() == 0
     assert result["ok"], result
     out = result["out"]
     assert out["transport"] == transport
@@ -415,6 +419,30 @@ def test_the_client_module_works_from_a_page_of_another_origin(conformance, hudd
     assert out["refusal"] == "unknownElement"
     assert out["members"] == 2
     assert out["left"] == ["left", "left"]
+
+
+FOREIGN_PAGE = """
+const [url, transports] = arguments;
+window.result = undefined;
+const socket = io(url + '/rooms', { transports, reconnection: false, timeout: 5000 });
+socket.on('connect', () => { window.result = { connected: true }; socket.close(); });
+socket.on('connect_error', (error) => { window.result = { connected: false, error: String(error && error.message) }; socket.close(); });
+"""
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_a_page_of_an_origin_not_listed_cannot_connect(conformance, chrome, transport):
+    # huddle serve's default: its own pages only; a foreign page's handshake
+    # (its Origin is the conformance server's) is refused on both transports.
+    huddle = start_huddle()
+    try:
+        chrome.get(conformance.url + "/blank")
+        chrome.execute_script(BUNDLE.read_text())
+        chrome.execute_script(FOREIGN_PAGE, huddle.url, [transport])
+        result = wait(chrome, "the connection attempt", "window.result", timeout=20)
+    finally:
+        assert huddle.stop() == 0
+    assert result["connected"] is False, result
 
 
 # ---- (d) the replay page ------------------------------------------------------------

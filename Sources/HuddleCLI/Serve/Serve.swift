@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The page directory (default: the program's own pages, else ./Assets, else Assets in the package root).") var assets: String?
     @OptionGroup var recording: RecordingOptions
     @OptionGroup var connections: ConnectionLimitOptions
+    @OptionGroup var origins: OriginOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
@@ -86,7 +87,7 @@ struct Serve: AsyncParsableCommand {
     private func socketIOConfiguration() -> SocketIOConfiguration {
         var configuration = SocketIOConfiguration()
         configuration.engine.maxHttpBufferSize = maxPayload
-        configuration.engine.cors = CORSPolicy(origin: .reflect, credentials: true)
+        origins.apply(to: &configuration.engine)
         if !noCompression {
             configuration.engine.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024)
         }
