@@ -58,16 +58,22 @@ public final class HTTPServer: Sendable {
         group: any EventLoopGroup,
         backlog: Int32 = 4096,
         limits: HTTPServerLimits = HTTPServerLimits(),
+        prepareConnection: ConnectionPreparation? = nil,
         logger: Logger = Logger(label: "huddle.http")
     ) async throws -> HTTPServer {
         try await start(
             host: host, port: port, endpoints: endpoints, asyncFallback: fallback.map(asynchronous),
-            group: group, backlog: backlog, limits: limits, logger: logger
+            group: group, backlog: backlog, limits: limits, prepareConnection: prepareConnection, logger: logger
         )
     }
 
     /// Binds `host:port` and serves `endpoints`, other paths answered by
     /// `asyncFallback`.
+    ///
+    /// - Parameter prepareConnection: called on each accepted connection
+    ///   (within the cap) before HTTP is set up, on its loop: where an
+    ///   application puts a TLS handler in front of HTTP, e.g.
+    ///   `{ try $0.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }`.
     public static func start(
         host: String,
         port: Int,
@@ -76,6 +82,7 @@ public final class HTTPServer: Sendable {
         group: any EventLoopGroup,
         backlog: Int32 = 4096,
         limits: HTTPServerLimits = HTTPServerLimits(),
+        prepareConnection: ConnectionPreparation? = nil,
         logger: Logger = Logger(label: "huddle.http")
     ) async throws -> HTTPServer {
         let router = HTTPRouter(endpoints: endpoints, fallback: asyncFallback)
@@ -103,6 +110,7 @@ public final class HTTPServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusal())
                         return
                     }
+                    try prepareConnection?(channel)
                     let loopDeadlines = deadlines.first { $0.eventLoop === channel.eventLoop }
                     try configure(channel: channel, router: router, watch: loopDeadlines.map(ConnectionWatch.init(deadlines:)))
                 }
@@ -129,6 +137,11 @@ public final class HTTPServer: Sendable {
     public static func configure(channel: any Channel, endpoints: [EngineIOServer], fallback: Fallback? = nil) throws {
         try configure(channel: channel, router: HTTPRouter(endpoints: endpoints, fallback: fallback.map(asynchronous)))
     }
+
+    /// What ``start(host:port:endpoints:asyncFallback:group:backlog:limits:prepareConnection:logger:)``
+    /// does first with each accepted connection (a TLS handler, say); a
+    /// throw closes the connection.
+    public typealias ConnectionPreparation = @Sendable (any Channel) throws -> Void
 
     /// A synchronous fallback as an asynchronous one.
     static func asynchronous(_ fallback: @escaping Fallback) -> AsyncFallback {

@@ -22,13 +22,13 @@ class RunningServer:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         line = self.proc.stdout.readline()
-        if not line.startswith("listening on http://"):
+        if not line.startswith(("listening on http://", "listening on https://")):
             self.proc.kill()
             err = self.proc.stderr.read()
             raise RuntimeError(f"server did not start: {line!r} {err!r}")
         self.url = line.strip().split(" ", 2)[2]
         self.port = int(self.url.rsplit(":", 1)[1])
-        self.ws_url = self.url.replace("http://", "ws://")
+        self.ws_url = self.url.replace("https://", "wss://").replace("http://", "ws://")
 
     def stop(self, timeout=10):
         if self.proc.poll() is None:

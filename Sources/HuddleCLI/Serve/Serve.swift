@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var recording: RecordingOptions
     @OptionGroup var connections: ConnectionLimitOptions
     @OptionGroup var origins: OriginOptions
+    @OptionGroup var tls: TLSOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
@@ -50,6 +51,8 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = logLevel.level
         let group = MultiThreadedEventLoopGroup.singleton
 
+        // The TLS files load before anything opens: a bad file is a usage error.
+        let prepareConnection = try tls.connectionPreparation()
         let shutdown = ShutdownSignal()
         let recorder = try openRecorder(logger: logger)
         let assets = try loadAssets(logger: logger)
@@ -62,11 +65,14 @@ struct Serve: AsyncParsableCommand {
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
 
-        let http = try await ServeHTTPServer.start(host: host, port: port, io: io, assets: assets, rooms: rooms, group: group, limits: connections.limits)
+        let http = try await ServeHTTPServer.start(
+            host: host, port: port, io: io, assets: assets, rooms: rooms, group: group, limits: connections.limits,
+            prepareConnection: prepareConnection
+        )
         let boundPort = http.port ?? port
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kindList(context.kinds.kinds))"])
         // The one line scripts wait for.
-        context.output.result("listening on http://\(host):\(boundPort)")
+        context.output.result("listening on \(tls.scheme)://\(host):\(boundPort)")
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await rooms.run() }

@@ -21,14 +21,16 @@ struct ServeHTTPServer {
         assets: ServeAssets?,
         rooms: RoomService,
         group: any EventLoopGroup,
-        limits: HTTPServerLimits = HTTPServerLimits()
+        limits: HTTPServerLimits = HTTPServerLimits(),
+        prepareConnection: HTTPServer.ConnectionPreparation? = nil
     ) async throws -> ServeHTTPServer {
         let routes = ServeRoutes(assets: assets, rooms: rooms)
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: [io.engine],
             asyncFallback: { request, _, loop in routes.respond(to: request, on: loop) },
             group: group,
-            limits: limits
+            limits: limits,
+            prepareConnection: prepareConnection
         )
         return ServeHTTPServer(http: http, io: io)
     }
