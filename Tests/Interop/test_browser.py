@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import shutil
+import subprocess
 
 import pytest
 
@@ -47,11 +48,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def browser():
+def browser(*extra_arguments):
     options = Options()
     options.binary_location = BROWSER
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1280,900"):
+                     "--disable-gpu", "--window-size=1280,900", *extra_arguments):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=Service(DRIVER))
@@ -443,6 +444,46 @@ def test_a_page_of_an_origin_not_listed_cannot_connect(conformance, chrome, tran
     finally:
         assert huddle.stop() == 0
     assert result["connected"] is False, result
+
+
+TLS_PAGE = """
+const [url, transports] = arguments;
+window.result = undefined;
+const socket = io(url + '/rooms', { transports, reconnection: false, timeout: 10000 });
+socket.on('connect', async () => {
+  const answer = await socket.emitWithAck('join', { kind: 'whiteboard' });
+  window.result = { connected: true, transport: socket.io.engine.transport.name, room: answer.room, secure: location.protocol };
+  socket.close();
+});
+socket.on('connect_error', (error) => { window.result = { connected: false, error: String(error && error.message) }; socket.close(); });
+"""
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_the_official_client_over_https_and_wss(tmp_path, transport):
+    # huddle serve --tls-cert/--tls-key with a certificate of a CA made here;
+    # Chromium trusts exactly that certificate's key (its SPKI hash), nothing
+    # else: the page and the connection are https/wss with a verified key.
+    from test_tls import make_pki
+    _, cert, key = make_pki(tmp_path)
+    spki = subprocess.run(
+        f"openssl x509 -in {cert} -pubkey -noout | openssl pkey -pubin -outform der"
+        " | openssl dgst -sha256 -binary | base64", shell=True, check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    huddle = start_huddle("--tls-cert", str(cert), "--tls-key", str(key))
+    page = browser(f"--ignore-certificate-errors-spki-list={spki}", f"--user-data-dir={tmp_path / 'profile'}")
+    try:
+        assert huddle.url.startswith("https://")
+        page.get(huddle.url + "/blank")
+        page.execute_script(BUNDLE.read_text())
+        page.execute_script(TLS_PAGE, huddle.url, [transport])
+        result = wait(page, "the connection over TLS", "window.result", timeout=20)
+    finally:
+        page.quit()
+        assert huddle.stop() == 0
+    assert result["connected"], result
+    assert result["secure"] == "https:" and result["transport"] == transport
+    assert result["room"].startswith("whiteboard-")
 
 
 # ---- (d) the replay page ------------------------------------------------------------
