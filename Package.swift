@@ -325,6 +325,7 @@ let package = Package(
                 "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
                 "SQLiteSnapshotStore", "SocketIO",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

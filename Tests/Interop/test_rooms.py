@@ -323,3 +323,11 @@ def test_demo_page_is_served(huddle):
     assert bundle.status_code in (200, 400)
     if bundle.status_code == 200:
         assert "Socket.IO" in bundle.text[:200]
+
+
+def test_health_and_readiness_routes(huddle):
+    healthz = requests.get(huddle.url + "/healthz", timeout=5)
+    assert healthz.status_code == 200 and healthz.text == "ok\n"
+    readyz = requests.get(huddle.url + "/readyz", timeout=5)
+    assert readyz.status_code == 200 and readyz.text == "ready\n"
+    assert readyz.headers["cache-control"] == "no-store"

@@ -65,8 +65,10 @@ struct Serve: AsyncParsableCommand {
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
 
+        let readiness = ServeReadiness()
         let http = try await ServeHTTPServer.start(
-            host: host, port: port, io: io, assets: assets, rooms: rooms, group: group, limits: connections.limits,
+            host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness,
+            group: group, limits: connections.limits,
             prepareConnection: prepareConnection
         )
         let boundPort = http.port ?? port
@@ -78,6 +80,7 @@ struct Serve: AsyncParsableCommand {
             tasks.addTask { await rooms.run() }
             await shutdown.wait()
             logger.info("shutting down")
+            readiness.beginDraining()
             // Rooms first: each tells its members (`room-closed`, reason
             // "shutdown") while their connections are still open; the
             // transports close after, in order behind those packets.

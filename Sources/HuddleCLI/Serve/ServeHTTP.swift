@@ -20,11 +20,12 @@ struct ServeHTTPServer {
         io: SocketIOServer,
         assets: ServeAssets?,
         rooms: RoomService,
+        readiness: ServeReadiness,
         group: any EventLoopGroup,
         limits: HTTPServerLimits = HTTPServerLimits(),
         prepareConnection: HTTPServer.ConnectionPreparation? = nil
     ) async throws -> ServeHTTPServer {
-        let routes = ServeRoutes(assets: assets, rooms: rooms)
+        let routes = ServeRoutes(assets: assets, rooms: rooms, readiness: readiness)
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: [io.engine],
             asyncFallback: { request, _, loop in routes.respond(to: request, on: loop) },
@@ -48,11 +49,15 @@ struct ServeHTTPServer {
 struct ServeRoutes: Sendable {
     let assets: ServeAssets?
     let rooms: RoomService
+    let readiness: ServeReadiness
 
     func respond(to request: EngineIORequest, on loop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
         let path = request.uri.prefix { $0 != "?" }
         guard request.method == .GET || request.method == .HEAD else {
             return loop.makeSucceededFuture(HTTPResponse(status: .methodNotAllowed))
+        }
+        if let health = HealthRoutes.response(to: path, readiness: readiness) {
+            return loop.makeSucceededFuture(health)
         }
         switch path {
         case "/stats":
