@@ -35,7 +35,7 @@ extension MemberSession {
         case .joining, .leaving: return refuse(.joinInProgress, event)
         case .closed: return
         }
-        member = MemberID(socket.id)
+        member = Self.identity(of: socket)
         if let refusal = core.submit(.join(kind: kind, member: member, endpoint: endpoint)) {
             return refuse(refusal, event)
         }

@@ -52,7 +52,7 @@ final class MemberSession {
 
     private init(socket: SocketIOSocket, core: ServiceCore) {
         self.socket = socket
-        self.member = MemberID(socket.id)
+        self.member = Self.identity(of: socket)
         self.core = core
         self.limiter = EventRateLimiter(
             perSecond: core.configuration.eventsPerSecond, burst: core.configuration.eventBurst, now: .now()

@@ -76,6 +76,7 @@ public final class RoomService: Sendable {
         self.loopStats = loopStats
         self.namespace = server.of(configuration.namespace)
         MemberSession.listen(on: namespace)
+        if let identify = configuration.identify { MemberSession.requireIdentity(on: namespace, identify) }
         namespace.onConnection { socket in MemberSession.start(socket: socket, core: core) }
     }
 

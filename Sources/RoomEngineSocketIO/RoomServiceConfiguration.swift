@@ -21,6 +21,11 @@ public import NIOCore
 public struct RoomServiceConfiguration: Sendable {
     /// The Socket.IO namespace the rooms live in.
     public var namespace = "/rooms"
+    /// Who a connecting socket is (``MemberIdentification``): checked once
+    /// per connection, before the socket is in the namespace; the member
+    /// joins rooms under that identity, the same after a reconnection. `nil`:
+    /// every socket joins as its socket id, and anyone may connect.
+    public var identify: MemberIdentifier?
     /// How long an empty room is kept before it is closed (a reconnecting
     /// client finds it again).
     public var emptyGracePeriod: TimeAmount = .seconds(30)

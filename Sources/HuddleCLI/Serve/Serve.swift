@@ -28,6 +28,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var connections: ConnectionLimitOptions
     @OptionGroup var origins: OriginOptions
     @OptionGroup var tls: TLSOptions
+    @OptionGroup var auth: AuthOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
@@ -53,6 +54,7 @@ struct Serve: AsyncParsableCommand {
 
         // The TLS files load before anything opens: a bad file is a usage error.
         let prepareConnection = try tls.connectionPreparation()
+        let identify = try auth.identifier()
         let shutdown = ShutdownSignal()
         let recorder = try openRecorder(logger: logger)
         let assets = try loadAssets(logger: logger)
@@ -61,6 +63,7 @@ struct Serve: AsyncParsableCommand {
         options.roomCapacity = roomCapacity
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
         options.seatGracePeriod = seatGracePeriod.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+        options.identify = identify
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
