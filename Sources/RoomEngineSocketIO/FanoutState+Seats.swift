@@ -35,7 +35,10 @@ extension FanoutState {
     /// there (from away, or taken over from a socket the server still
     /// holds), with the operations after `sequence` or a snapshot.
     func rejoin(seat secret: String, after sequence: UInt64?, endpoint: MemberEndpoint, room handle: any RoomEndpoint) {
-        guard let member = members.first(where: { SeatToken.matches(secret, $0.value.seat) })?.key else {
+        guard let member = members.first(where: { SeatToken.matches(secret, $0.value.seat) })?.key,
+              endpoint.provenIdentity == nil || endpoint.provenIdentity == member
+        else {
+            // Never held, or (with identities checked) another member's seat.
             return endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
         }
         var previous: MemberEndpoint?

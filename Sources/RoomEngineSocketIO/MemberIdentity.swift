@@ -52,9 +52,12 @@ extension MemberSession {
     /// The member `socket` joins as: the identity its handshake was given,
     /// else its socket id.
     static func identity(of socket: SocketIOSocket) -> MemberID {
-        if case .object(let data) = socket.data, let member = data[identityKey]?.stringValue {
-            return MemberID(member)
-        }
-        return MemberID(socket.id)
+        provenIdentity(of: socket) ?? MemberID(socket.id)
+    }
+
+    /// The identity the namespace's check gave `socket`, if it has one.
+    static func provenIdentity(of socket: SocketIOSocket) -> MemberID? {
+        guard case .object(let data) = socket.data, let member = data[identityKey]?.stringValue else { return nil }
+        return MemberID(member)
     }
 }

@@ -70,7 +70,10 @@ final class MemberSession {
 
     /// Where rooms and the service send this session's deliveries.
     var endpoint: MemberEndpoint {
-        MemberEndpoint(loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop), socketID: socket.id)
+        MemberEndpoint(
+            loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop), socketID: socket.id,
+            provenIdentity: Self.provenIdentity(of: socket)
+        )
     }
 
     /// The room the session is in (deliveries from any other are stale).

@@ -10,6 +10,10 @@ struct MemberEndpoint: Sendable {
     let session: NIOLoopBound<MemberSession>
     /// The session's socket id: tells two sessions of one seat apart.
     let socketID: String
+    /// The identity the socket proved at connection, when the service checks
+    /// identities (``RoomServiceConfiguration/identify``): a seat of another
+    /// member is not its to take back, whatever token it presents.
+    var provenIdentity: MemberID? = nil
 
     /// Hands one delivery to the session on its loop.
     func deliver(_ delivery: Delivery) {

@@ -87,3 +87,33 @@ def test_the_identity_is_the_member_in_the_recording(tmp_path):
     session = sessions_json(db)[0]["id"]
     exported = huddle("export", session, "--format", "jsonl", "--db", db, check=0).stdout
     assert "carol@example.com" in exported
+
+
+def test_a_seat_is_taken_back_only_by_its_own_identity():
+    server = start_huddle("--auth-jwt-secret", SECRET)
+
+    async def connect(who):
+        client = socketio.AsyncClient(reconnection=False)
+        await client.connect(server.url, namespaces=[NAMESPACE], transports=["websocket"],
+                             auth={"token": token(who)}, wait_timeout=10)
+        return client
+
+    async def scenario():
+        alice = await connect("alice")
+        joined = await alice.call("join", {"kind": "whiteboard"}, namespace=NAMESPACE, timeout=10)
+        seat = joined["seat"]
+        await alice.disconnect()  # no leave: the seat is held for alice
+        mallory = await connect("mallory")
+        stolen = await mallory.call("rejoin", {"seat": seat}, namespace=NAMESPACE, timeout=10)
+        await mallory.disconnect()
+        back = await connect("alice")
+        rejoined = await back.call("rejoin", {"seat": seat}, namespace=NAMESPACE, timeout=10)
+        await back.disconnect()
+        return stolen, rejoined
+
+    try:
+        stolen, rejoined = asyncio.run(scenario())
+    finally:
+        assert server.stop() == 0
+    assert stolen.get("error", {}).get("code") == "unknownSeat", stolen
+    assert "error" not in rejoined and rejoined["member"] == "alice", rejoined
