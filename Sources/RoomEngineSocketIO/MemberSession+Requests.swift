@@ -153,12 +153,25 @@ extension MemberSession {
     private func admit(_ event: SocketIOEvent) -> Bool {
         let now = NIODeadline.now()
         if limiter.take(now: now) { return true }
+        if let limit = core.configuration.floodDisconnectAfter, limiter.refusalsInARow >= limit {
+            disconnectFlooder(event)
+            return false
+        }
         if let ack = event.ack {
             ack.send([RoomWireError.rateLimited.json()])
         } else if limiter.shouldReportRefusal(now: now) {
             socket.emit(RoomWire.Event.error, RoomWireError.rateLimited.event(for: event.name))
         }
         return false
+    }
+
+    /// The socket kept sending into a closed bucket: it is told, then
+    /// disconnected from the namespace (its seat, if any, freed as on a
+    /// namespace disconnect).
+    private func disconnectFlooder(_ event: SocketIOEvent) {
+        let error = RoomWireError(code: RoomWireError.rateLimited.code, message: "disconnected: kept sending while rate limited")
+        socket.emit(RoomWire.Event.error, error.event(for: event.name))
+        socket.disconnect()
     }
 
     /// Answers an event with an error: in its ack, else as `room-error`.

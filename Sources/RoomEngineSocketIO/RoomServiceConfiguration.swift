@@ -6,6 +6,7 @@ public import NIOCore
 /// | bound | default | on overflow |
 /// | --- | --- | --- |
 /// | `eventsPerSecond` / `eventBurst` (token bucket per socket) | 200 / 400 | the event is refused with `rateLimited` (in its ack, or one `room-error` per second at most) and never reaches a room |
+/// | `floodDisconnectAfter` (refusals in a row, no event admitted between) | 400 | the socket gets `room-error` `rateLimited` ("disconnected: …") and is disconnected from the namespace (a seat is not held: it left) |
 /// | `pendingRepliesPerSocket` (answers a socket waits for) | 256 | the request is refused with `rateLimited` |
 /// | `maxUnacknowledgedOperationBatches` (`ops` packets not acked) | 128 | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
 /// | `maxQueuedRequests` (joins, rejoins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
@@ -38,6 +39,11 @@ public struct RoomServiceConfiguration: Sendable {
     public var eventsPerSecond = 200
     /// Events one socket may send in a burst above the sustained rate.
     public var eventBurst = 400
+    /// Rate-limit refusals in a row (no event admitted in between) after
+    /// which a socket counts as a flooder and is disconnected; `nil` never.
+    /// A client over its rate by a little is refused now and then and never
+    /// reaches it; one that keeps sending into a closed bucket does.
+    public var floodDisconnectAfter: Int? = 400
     /// Answers (acks of inputs and listings) one socket may wait for at once.
     public var pendingRepliesPerSocket = 256
     /// `ops` packets a client may leave unacknowledged before it counts as
@@ -86,8 +92,17 @@ struct EventRateLimiter {
         self.refilledAt = now
     }
 
+    /// Refusals since the last admitted event.
+    private(set) var refusalsInARow = 0
+
     /// Takes a token; false when the bucket is empty.
     mutating func take(now: NIODeadline) -> Bool {
+        let admitted = refill(now: now)
+        refusalsInARow = admitted ? 0 : refusalsInARow + 1
+        return admitted
+    }
+
+    private mutating func refill(now: NIODeadline) -> Bool {
         let elapsed = max(0, (now - refilledAt).nanoseconds)
         refilledAt = now
         let capacity = burst * 1_000_000_000

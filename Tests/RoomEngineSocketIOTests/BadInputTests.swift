@@ -1,6 +1,7 @@
 import ArenaRoom
 import NIOCore
 import RoomEngine
+@testable import RoomEngineSocketIO
 import SocketIOCore
 import Testing
 import WhiteboardRoom
@@ -125,5 +126,36 @@ struct BadInputTests {
             #expect(view.errors.isEmpty && view.operationFaults.isEmpty)
             #expect(try await calm.inputWithAck(ArenaInput.emote(code: 3).encodedBytes()).errorCode == nil)
         }
+    }
+
+    @Test("a socket that keeps sending into a closed bucket is disconnected; the others go on")
+    func flooderIsDisconnected() async throws {
+        try await TestServer.with(configure: {
+            $0.eventsPerSecond = 1; $0.eventBurst = 10; $0.floodDisconnectAfter = 50
+        }) { server in
+            let flooder = try await server.member(of: "arena")
+            let calm = try await server.member(of: "arena")
+            // 10 admitted (the burst), then 50 refusals in a row: disconnected.
+            flooder.together {
+                for _ in 0..<100 { flooder.input(ArenaInput.move(dx: 1, dy: 0, buttons: 0).encodedBytes()) }
+            }
+            let view = try await flooder.waitUntil("the disconnection") { $0.disconnected }
+            #expect(view.errors.contains { $0["code"]?.stringValue == "rateLimited"
+                && $0["message"]?.stringValue?.hasPrefix("disconnected") == true }, "\(view.errors)")
+            #expect(try await calm.inputWithAck(ArenaInput.emote(code: 3).encodedBytes()).errorCode == nil)
+        }
+    }
+
+    @Test("refusals in a row: an admitted event starts the count again")
+    func refusalsInARow() {
+        let start = NIODeadline.uptimeNanoseconds(0)
+        var limiter = EventRateLimiter(perSecond: 1, burst: 2, now: start)
+        let taken = (0..<4).map { _ in limiter.take(now: start) }
+        #expect(taken == [true, true, false, false])
+        #expect(limiter.refusalsInARow == 2)
+        // A second later one token is back: admitted, and the count restarts.
+        let later = (0..<2).map { _ in limiter.take(now: start + .seconds(1)) }
+        #expect(later == [true, false])
+        #expect(limiter.refusalsInARow == 1)
     }
 }
