@@ -92,6 +92,7 @@ public final class HTTPServer: Sendable {
         for loopDeadlines in deadlines { loopDeadlines.start() }
         let openConnections = ConnectionCount()
         let cap = limits.effectiveMaxConnections
+        let perAddress = limits.maxConnectionsPerAddress.map { ($0, AddressConnectionCounts()) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -105,8 +106,13 @@ public final class HTTPServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let open = openConnections.opened()
                     channel.closeFuture.whenComplete { _ in openConnections.closed() }
-                    guard open <= cap else {
-                        // Over the cap: a clear refusal, and the descriptor back at once.
+                    var fromAddress = 0
+                    if let (_, counts) = perAddress, let address = channel.remoteAddress?.ipAddress {
+                        fromAddress = counts.opened(address)
+                        channel.closeFuture.whenComplete { _ in counts.closed(address) }
+                    }
+                    guard open <= cap, fromAddress <= (perAddress?.0 ?? .max) else {
+                        // Over a cap: a clear refusal, and the descriptor back at once.
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusal())
                         return
                     }

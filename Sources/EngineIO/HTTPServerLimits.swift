@@ -43,6 +43,11 @@ public struct HTTPServerLimits: Sendable, Hashable {
     /// Connections open at once; nil: the process's descriptor limit less a
     /// reserve (see ``defaultMaxConnections``).
     public var maxConnections: Int?
+    /// Connections open at once from one remote IP address; nil: no cap
+    /// (Node has none). Past it, the same `503` and close as past
+    /// ``maxConnections``. Behind a proxy every client shares the proxy's
+    /// address: leave it off there.
+    public var maxConnectionsPerAddress: Int?
 
     /// Node's defaults, and a connection cap from the descriptor limit.
     public init() {}

@@ -18,11 +18,17 @@ struct ConnectionLimitOptions: ParsableArguments {
     @Option(help: "Connections held at once (default: the descriptor limit less a reserve); past it, 503 and close.")
     var maxConnections: Int?
 
+    @Option(help: "Connections held at once from one IP address (default: no cap; not behind a proxy); past it, 503 and close.")
+    var maxConnectionsPerAddress: Int?
+
     func validate() throws {
         guard headersTimeout > 0, requestTimeout > 0, keepAliveTimeout > 0 else {
             throw ValidationError("--headers-timeout, --request-timeout and --keep-alive-timeout must be positive")
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if let maxConnectionsPerAddress, maxConnectionsPerAddress < 1 {
+            throw ValidationError("--max-connections-per-address must be at least 1")
+        }
     }
 
     /// The limits these flags describe.
@@ -32,6 +38,7 @@ struct ConnectionLimitOptions: ParsableArguments {
         limits.requestTimeout = .nanoseconds(Int64(requestTimeout * 1e9))
         limits.keepAliveTimeout = .nanoseconds(Int64(keepAliveTimeout * 1e9))
         limits.maxConnections = maxConnections
+        limits.maxConnectionsPerAddress = maxConnectionsPerAddress
         return limits
     }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 import Testing
-import EngineIO
+@testable import EngineIO
 
 /// Slow and silent connections (slowloris) are closed at their limit, and
 /// a connection past the cap is refused; normal clients are unaffected.
@@ -124,6 +124,44 @@ import EngineIO
             }
             #expect(served)
         }
+    }
+}
+
+extension ConnectionLimitsTests {
+    @Test func aFourthConnectionFromOneAddressIsRefusedWhileOthersAreServed() async throws {
+        var limits = HTTPServerLimits()
+        limits.maxConnectionsPerAddress = 3
+        try await LoopbackEcho.with(limits: limits) { server in
+            var held: [RawConnection] = []
+            for _ in 0..<3 { held.append(try await server.connect()) }
+            for connection in held {
+                connection.write(RawConnection.request("GET", server.path("transport=polling")))
+                #expect(try await connection.response("a handshake").status == 200)
+            }
+            // All from 127.0.0.1: the fourth is refused like one past the global cap.
+            let refused = try await server.connect()
+            #expect(try await refused.response("the refusal").status == 503)
+            try await refused.closedByServer()
+            // One closes: that address may open one again.
+            await held[0].close()
+            var served = false
+            for _ in 0..<50 where !served {
+                let next = try await server.connect()
+                next.write(RawConnection.request("GET", server.path("transport=polling")))
+                served = try await next.response("a handshake or a refusal").status == 200
+                await next.close()
+            }
+            #expect(served)
+        }
+    }
+
+    @Test func theAddressTableForgetsAnAddressWithItsLastConnection() {
+        let counts = AddressConnectionCounts()
+        #expect(counts.opened("10.0.0.1") == 1 && counts.opened("10.0.0.1") == 2 && counts.opened("10.0.0.2") == 1)
+        counts.closed("10.0.0.1")
+        counts.closed("10.0.0.1")
+        counts.closed("10.0.0.1")  // one too many: ignored
+        #expect(counts.current("10.0.0.1") == 0 && counts.current("10.0.0.2") == 1)
     }
 }
 
