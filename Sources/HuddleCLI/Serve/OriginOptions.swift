@@ -29,16 +29,7 @@ struct OriginOptions: ParsableArguments {
 
     /// The CORS policy and the handshake check these flags describe.
     func apply(to configuration: inout EngineIOConfiguration) {
-        if corsOrigins.contains("*") {
-            configuration.cors = CORSPolicy(origin: .any, credentials: false)
-            return
-        }
-        let rule = OriginRule(listed: corsOrigins)
-        configuration.cors = CORSPolicy(origin: .list(corsOrigins), credentials: true)
-        configuration.allowRequest = { request in
-            rule.allows(origin: request.headers.first(name: "origin"), host: request.headers.first(name: "host"))
-                ? .allow : .deny(message: "origin not allowed (huddle serve --cors-origin)")
-        }
+        OriginRule.apply(origins: corsOrigins, to: &configuration)
     }
 }
 
@@ -53,6 +44,21 @@ struct OriginRule: Sendable, Equatable {
         if listed.contains(origin) { return true }
         guard let authority = Self.authority(ofOrigin: origin), let host else { return false }
         return authority.lowercased() == host.lowercased()
+    }
+
+    /// Sets `configuration`'s CORS policy and handshake check: the server's
+    /// own pages and `origins` (`"*"`: any page, without credentials).
+    static func apply(origins: [String], to configuration: inout EngineIOConfiguration) {
+        if origins.contains("*") {
+            configuration.cors = CORSPolicy(origin: .any, credentials: false)
+            return
+        }
+        let rule = OriginRule(listed: origins)
+        configuration.cors = CORSPolicy(origin: .list(origins), credentials: true)
+        configuration.allowRequest = { request in
+            rule.allows(origin: request.headers.first(name: "origin"), host: request.headers.first(name: "host"))
+                ? .allow : .deny(message: "origin not allowed (huddle serve --cors-origin)")
+        }
     }
 
     /// `host[:port]` of `scheme://host[:port]`; nil for anything else

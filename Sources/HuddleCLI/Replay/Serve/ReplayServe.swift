@@ -95,7 +95,8 @@ struct ReplayServe {
 
     private static func socketIOConfiguration() -> SocketIOConfiguration {
         var configuration = SocketIOConfiguration()
-        configuration.engine.cors = CORSPolicy(origin: .reflect, credentials: true)
+        // Its own replay page only: a recording is not for other sites to read.
+        OriginRule.apply(origins: [], to: &configuration.engine)
         configuration.engine.perMessageDeflate = PerMessageDeflateOptions(threshold: 1024)
         return configuration
     }
