@@ -23,7 +23,6 @@ let package = Package(
             name: "battleship-huddle",
             dependencies: [
                 "BattleshipRoom",
-                .product(name: "RoomEngine", package: "Huddle"),
                 .product(name: "HuddleCLI", package: "Huddle"),
                 .product(name: "HuddleRooms", package: "Huddle"),
             ]

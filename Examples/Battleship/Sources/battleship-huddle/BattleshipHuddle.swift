@@ -1,7 +1,6 @@
 import BattleshipRoom
 import HuddleCLI
 import HuddleRooms
-import RoomEngine  // RoomKindCatalog's `+`
 
 /// `battleship-huddle`: the whole `huddle` command line for the built-in
 /// kinds and Battleship. `serve` serves this package's page (`Assets/`) at
