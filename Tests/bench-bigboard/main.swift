@@ -88,30 +88,56 @@ func format(_ value: Double, _ digits: Int = 1) -> String {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-/// Each member's reliable inputs, in order: its strokes begun, filled 256
-/// points at a time along a random walk, and committed.
-func drawing(_ options: Options) -> [[[UInt8]]] {
-    var random = DeterministicRandom(seed: 7)
-    var queues = [[[UInt8]]](repeating: [], count: options.members)
-    for stroke in 0..<options.strokes {
-        let member = stroke % options.members
-        let id = UInt32(stroke + 1)
-        var x = Int(random.next(below: 4_096)), y = Int(random.next(below: 4_096))
-        queues[member].append(WhiteboardInput.beginStroke(id: id, color: UInt32(random.next(below: 0x1000000)), width: 3).encodedBytes())
-        var left = options.points
-        while left > 0 {
-            let count = min(left, WhiteboardLimits.maxPointsPerAppend)
-            let points = (0..<count).map { _ in
-                x = min(max(x + Int(random.next(below: 9)) - 4, 0), 4_095)
-                y = min(max(y + Int(random.next(below: 9)) - 4, 0), 4_095)
-                return CanvasPoint(x: UInt16(x), y: UInt16(y))
-            }
-            queues[member].append(WhiteboardInput.appendPoints(id: id, points: points).encodedBytes())
-            left -= count
-        }
-        queues[member].append(WhiteboardInput.endStroke(id: id).encodedBytes())
+/// One member's reliable inputs, made as they are sent (so that memory
+/// measured over the build holds the board, not the inputs): strokes
+/// `first, first + step, …` below `strokes`, each begun, filled 256 points
+/// at a time along a random walk, and committed.
+struct Drawer {
+    let points: Int
+    let strokes: Int
+    let step: Int
+    var stroke: Int
+    var left = 0
+    var begun = false
+    var x = 0, y = 0
+    var random: DeterministicRandom
+
+    init(first: Int, step: Int, strokes: Int, points: Int) {
+        self.stroke = first
+        self.step = step
+        self.strokes = strokes
+        self.points = points
+        self.random = DeterministicRandom(seed: UInt64(7 + first))
     }
-    return queues
+
+    var isDone: Bool { stroke >= strokes }
+
+    mutating func next() -> [UInt8]? {
+        guard !isDone else { return nil }
+        let id = UInt32(stroke + 1)
+        if !begun {
+            begun = true
+            left = points
+            x = Int(random.next(below: 4_096))
+            y = Int(random.next(below: 4_096))
+            return WhiteboardInput.beginStroke(id: id, color: UInt32(random.next(below: 0x1000000)), width: 3).encodedBytes()
+        }
+        guard left > 0 else {
+            begun = false
+            stroke += step
+            return WhiteboardInput.endStroke(id: id).encodedBytes()
+        }
+        let count = min(left, WhiteboardLimits.maxPointsPerAppend)
+        left -= count
+        var run: [CanvasPoint] = []
+        run.reserveCapacity(count)
+        for _ in 0..<count {
+            x = min(max(x + Int(random.next(below: 9)) - 4, 0), 4_095)
+            y = min(max(y + Int(random.next(below: 9)) - 4, 0), 4_095)
+            run.append(CanvasPoint(x: UInt16(x), y: UInt16(y)))
+        }
+        return WhiteboardInput.appendPoints(id: id, points: run).encodedBytes()
+    }
 }
 
 let options = Options(CommandLine.arguments)
@@ -121,9 +147,11 @@ recorderOptions.retention = .keepEverything
 let recorder = try SQLiteSessionStorage().openRecorder(at: options.db, options: recorderOptions)
 let snapshotInterval: UInt64 = 600   // RoomRunner's default, as `huddle serve` runs rooms
 
-var queues = drawing(options)
+var drawers = (0..<options.members).map {
+    Drawer(first: $0, step: options.members, strokes: options.strokes, points: options.points)
+}
 let members = (0..<options.members).map { MemberID("member-\($0)") }
-let totalInputs = queues.reduce(0) { $0 + $1.count }
+let totalInputs = options.strokes * (2 + (options.points + WhiteboardLimits.maxPointsPerAppend - 1) / WhiteboardLimits.maxPointsPerAppend)
 let perTick = min((totalInputs + options.members * options.ticks - 1) / (options.members * options.ticks),
                   WhiteboardLimits.rules.memberReliableQueueLimit)
 
@@ -150,22 +178,22 @@ for member in members {
 }
 
 var cursor = DeterministicRandom(seed: 3)
-var next = [Int](repeating: 0, count: options.members)
 let building = clock.now
-while zip(next, queues).contains(where: { $0 < $1.count }) {
+while drawers.contains(where: { !$0.isDone }) {
     for (index, member) in members.enumerated() {
         let move = WhiteboardInput.cursor(x: UInt16(cursor.next(below: 4_096)), y: UInt16(cursor.next(below: 4_096)))
         _ = try room.enqueue(move.encodedBytes(), from: member)
-        for _ in 0..<perTick where next[index] < queues[index].count {
-            _ = try room.enqueue(queues[index][next[index]], from: member)
-            next[index] += 1
+        for _ in 0..<perTick {
+            guard let input = drawers[index].next() else { break }
+            _ = try room.enqueue(input, from: member)
         }
     }
     _ = tick()
 }
 let built = clock.now - building
-queues = []
+let builtTicks = room.tick
 let points = room.state.strokes.reduce(0) { $0 + $1.points.count }
+let pointCapacity = room.state.strokes.reduce(0) { $0 + $1.points.capacity }
 recorder.flush()
 let afterBuild = Memory.now()
 
@@ -225,15 +253,24 @@ _ = room.terminate()
 recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash)
 recorder.close()
 
+// What the board itself holds: the heap released by dropping the room.
 let document = room.state.documentBytes
+let strokeCount = room.state.strokes.count
+let finalTick = room.tick
+let holding = Memory.now()
+room = Room(id: "empty", logic: WhiteboardLogic(), seed: 1)
+let dropped = Memory.now()
+let boardPerPoint = Double(holding.heap - dropped.heap) / Double(points)
 let heapPerPoint = Double(afterBuild.heap - before.heap) / Double(points)
 let residentPerPoint = Double(afterBuild.resident - before.resident) / Double(points)
-print("board: \(room.state.strokes.count) strokes, \(points) points, \(format(Double(document) / 1e6, 2)) MB encoded document "
-    + "(limit \(format(Double(WhiteboardLimits.maxDocumentBytes) / 1e6, 2)) MB), built in \(room.tick) ticks "
+print("board: \(strokeCount) strokes, \(points) points, \(format(Double(document) / 1e6, 2)) MB encoded document "
+    + "(limit \(format(Double(WhiteboardLimits.maxDocumentBytes) / 1e6, 2)) MB), built in \(builtTicks) ticks "
     + "(\(format(milliseconds(built) / 1_000, 1)) s, \(perTick) reliable inputs per member per tick)")
-print("memory per stored point: heap \(format(heapPerPoint, 2)) B, RSS \(format(residentPerPoint, 2)) B, wire 4 B "
+print("memory per stored point: the board's own heap \(format(boardPerPoint, 2)) B (released when the room goes), wire 4 B")
+print("process growth over the build per point (the recorder's SQLite page cache, up to 64 MiB, included): heap \(format(heapPerPoint, 2)) B, RSS \(format(residentPerPoint, 2)) B "
     + "(heap +\(format(Double(afterBuild.heap - before.heap) / 1e6)) MB, RSS \(format(Double(before.resident) / 1e6)) -> "
     + "\(format(Double(afterBuild.resident) / 1e6)) MB; after one late join \(format(Double(afterJoin.resident) / 1e6)) MB)")
+print("points' arrays: capacity for \(pointCapacity) points (\(format(Double(pointCapacity) / Double(points), 3)) per point stored)")
 print("full-board tick (cursors only), median of 40: tick \(format(median(tickTimes), 2)) ms, "
     + "state hash for the recorder \(format(median(hashTimes), 2)) ms (max \(format(hashTimes.max() ?? 0, 2)) ms)")
 print("late join, median of \(options.joins): \(format(median(joinLoops), 2)) ms on the room's loop = "
@@ -241,4 +278,4 @@ print("late join, median of \(options.joins): \(format(median(joinLoops), 2)) ms
     + "+ ByteBuffer copy \(format(median(bufferCopies), 2)) + state hash \(format(median(joinHashes), 2)) ms; "
     + "snapshot \(snapshotBytes) bytes")
 let stats = recorder.statistics
-print("recorded: \(room.tick) ticks to \(options.db) (\(stats.accepted) events, \(stats.dropped) dropped)")
+print("recorded: \(finalTick) ticks to \(options.db) (\(stats.accepted) events, \(stats.dropped) dropped)")
