@@ -109,6 +109,14 @@ public struct BinaryWriter: Sendable {
         storage.append(contentsOf: payload)
     }
 
+    /// Appends the bytes of `payload` with no prefix: one bulk copy, for
+    /// values whose memory already is their encoding (a run of fixed-width
+    /// little-endian fields on a little-endian machine).
+    @inlinable
+    public mutating func writeRaw(_ payload: UnsafeRawBufferPointer) {
+        storage.append(contentsOf: payload.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The number of bytes ``writeVarint(_:)`` uses for `value`.
     @inlinable
     public static func varintSize(_ value: UInt64) -> Int {
