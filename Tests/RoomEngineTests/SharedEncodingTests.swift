@@ -1,3 +1,4 @@
+import CounterRoom
 import NIOCore
 import RoomEngine
 import Testing
@@ -70,5 +71,33 @@ struct SharedEncodingTests {
         #expect(room.snapshot().state == room.state.encodeState())
         try room.leave("bob")
         #expect(room.stateHash == StateHash.fnv1a64(room.state.encodeState()))
+    }
+}
+
+/// The state hash computed while writing equals the hash of the written bytes.
+@Suite("Hashing while writing")
+struct HashingWriterTests {
+    @Test("stateHash is FNV-1a-64 of encodeState(), for boards of every size and other kinds")
+    func sameHash() throws {
+        for points in [0, 1, 255, 256, 1_000] {
+            var room = Room(id: "b", logic: WhiteboardLogic(), seed: UInt64(points))
+            try room.join("alice")
+            try room.join("bob")
+            _ = try room.enqueue(WhiteboardInput.beginStroke(id: 1, color: 9, width: 2).encodedBytes(), from: "alice")
+            for start in stride(from: 0, to: points, by: 200) {
+                let run = (start..<min(start + 200, points)).map { CanvasPoint(x: UInt16($0 % 4096), y: 7) }
+                _ = try room.enqueue(WhiteboardInput.appendPoints(id: 1, points: run).encodedBytes(), from: "alice")
+            }
+            _ = try room.enqueue(WhiteboardInput.endStroke(id: 1).encodedBytes(), from: "alice")
+            _ = try room.enqueue(WhiteboardInput.cursor(x: 3, y: 4).encodedBytes(), from: "bob")
+            _ = room.advance()
+            #expect(room.state.stateHash == StateHash.fnv1a64(room.state.encodeState()))
+        }
+        var counter = Room(id: "c", logic: CounterLogic(), seed: 1)
+        try counter.join("alice")
+        _ = try counter.enqueue(CounterInput.add(2).encodedBytes(), from: "alice")
+        _ = counter.advance()
+        #expect(counter.state.stateHash == StateHash.fnv1a64(counter.state.encodeState()))
+        #expect(StateHash.fnv1a64(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
     }
 }

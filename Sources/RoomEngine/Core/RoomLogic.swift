@@ -153,9 +153,15 @@ extension RoomState {
         try Self(decoding: bytes)
     }
 
-    /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``).
+    /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``), computed as
+    /// the state is written, without keeping the bytes: bulk runs (a
+    /// whiteboard's points) are hashed where they lie.
     @inlinable
-    public var stateHash: UInt64 { StateHash.fnv1a64(encodeState()) }
+    public var stateHash: UInt64 {
+        var writer = BinaryWriter(hashingFrom: StateHash.offsetBasis)
+        encode(into: &writer)
+        return writer.finishedHash()
+    }
 }
 
 /// A decoded client input together with what kind of delivery it needs.
