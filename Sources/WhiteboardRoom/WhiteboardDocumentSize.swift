@@ -31,6 +31,12 @@ extension Shape {
 }
 
 extension WhiteboardState {
+    /// The document's size plus room for the members, the counts and the
+    /// PRNG: a full board's snapshot is written into one buffer.
+    public var encodedSizeHint: Int {
+        documentBytes + 64 * members.count + 64
+    }
+
     /// Refuses, with `limitReached`, a change that would add `growth` bytes
     /// to a document that cannot take them.
     func checkDocumentRoom(for growth: Int) throws(RoomError) {

@@ -92,6 +92,7 @@ struct HashingWriterTests {
             _ = try room.enqueue(WhiteboardInput.cursor(x: 3, y: 4).encodedBytes(), from: "bob")
             _ = room.advance()
             #expect(room.state.stateHash == StateHash.fnv1a64(room.state.encodeState()))
+            #expect(room.state.encodeState() == room.state.encodedBytes(), "the size hint changes no byte")
         }
         var counter = Room(id: "c", logic: CounterLogic(), seed: 1)
         try counter.join("alice")

@@ -135,6 +135,10 @@ public protocol RoomState: BinaryCodable, Equatable, Sendable {
     /// The volatile table streamed to members as compact deltas (cursors in a
     /// whiteboard, player positions in an arena).
     var positions: PositionTable { get }
+    /// About how many bytes ``encodeState()`` writes, reserved up front so
+    /// that a large state is not copied again and again as its buffer grows
+    /// (default 0: nothing reserved). A guess: the bytes never depend on it.
+    var encodedSizeHint: Int { get }
 }
 
 extension RoomState {
@@ -143,9 +147,18 @@ extension RoomState {
     @inlinable
     public var positions: PositionTable { PositionTable() }
 
-    /// The state's canonical bytes (see ``BinaryCodable``).
+    /// Nothing reserved: small states grow their buffer as they are written.
     @inlinable
-    public func encodeState() -> [UInt8] { encodedBytes() }
+    public var encodedSizeHint: Int { 0 }
+
+    /// The state's canonical bytes (see ``BinaryCodable``), written into a
+    /// buffer of ``encodedSizeHint`` bytes (at least 64).
+    @inlinable
+    public func encodeState() -> [UInt8] {
+        var writer = BinaryWriter(reservingCapacity: Swift.max(64, encodedSizeHint))
+        encode(into: &writer)
+        return writer.bytes
+    }
 
     /// Decodes a state written by ``encodeState()``.
     @inlinable
