@@ -186,8 +186,9 @@ public protocol RoomInput: BinaryCodable, Equatable, Sendable {
 /// The two delivery classes of inputs, which decide the overflow policy.
 public enum InputClass: Equatable, Sendable {
     /// Cursor- or position-like: only the latest one per member per tick
-    /// matters, so a newer one replaces an older one and the queue never
-    /// overflows.
+    /// matters, so a newer one replaces an older one and the room's queue
+    /// never refuses one (a runner's inbox, before that queue, counts it like
+    /// any input: see `docs/room-engine.md` §1).
     case volatile
     /// An operation (stroke, shape, game event): every one is kept in arrival
     /// order; beyond the queue bound new ones are refused with an error.
