@@ -217,6 +217,17 @@ let package = Package(
             path: "Tests/counter-huddle",
             swiftSettings: strict
         ),
+        // Tools/bench-bigboard's measuring program: a 16 MB whiteboard built
+        // through the room's inputs and recorded as `huddle serve` records.
+        .executableTarget(
+            name: "bench-bigboard",
+            dependencies: [
+                "CMalloc", "RoomEngine", "SnapshotStore", "SQLiteSnapshotStore", "WhiteboardRoom",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/bench-bigboard",
+            swiftSettings: strict
+        ),
         .testTarget(name: "EngineIOCoreTests", dependencies: ["EngineIOCore"], swiftSettings: strict),
         .testTarget(name: "ZlibCompressionTests", dependencies: ["ZlibCompression"], swiftSettings: strict),
         .testTarget(

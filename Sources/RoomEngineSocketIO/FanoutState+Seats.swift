@@ -65,7 +65,7 @@ extension FanoutState {
         let tick: UInt64
         if let snapshot {
             members[member]?.replay.restarted(at: snapshot.operationSequence)
-            start = .snapshot(ByteBuffer(bytes: snapshot.encodedBytes()))
+            start = .snapshot(snapshot.encodedBuffer())
             tick = snapshot.tick
         } else {
             start = .operations(missed ?? ByteBuffer())

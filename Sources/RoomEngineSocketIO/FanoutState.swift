@@ -115,7 +115,7 @@ final class FanoutState {
         var encoded: (picture: RoomSnapshot, bytes: ByteBuffer)?
         for joiner in output.snapshots {
             if encoded?.picture != joiner.snapshot {
-                encoded = (joiner.snapshot, ByteBuffer(bytes: joiner.snapshot.encodedBytes()))
+                encoded = (joiner.snapshot, joiner.snapshot.encodedBuffer())
             }
             joiners.insert(joiner.recipient)
             if let encoded {

@@ -149,19 +149,55 @@ public struct Shape: Equatable, Sendable, BinaryCodable {
 }
 
 /// The compact point-array encoding: `varint count`, then `count` × (u16 x, u16 y).
+///
+/// Where a `[CanvasPoint]`'s memory already is that encoding (a
+/// little-endian machine laying a point out as x then y in 4 bytes, checked
+/// once at run time), a run is written and read as one bulk copy; otherwise
+/// point by point. Same bytes either way.
 enum PointRun {
+    /// Whether `[CanvasPoint]` memory is the wire's `u16 LE x, u16 LE y` pairs.
+    static let memoryIsEncoding: Bool = {
+        #if _endian(little)
+        MemoryLayout<CanvasPoint>.size == 4 && MemoryLayout<CanvasPoint>.stride == 4
+            && MemoryLayout<CanvasPoint>.offset(of: \.x) == 0 && MemoryLayout<CanvasPoint>.offset(of: \.y) == 2
+        #else
+        false
+        #endif
+    }()
+
     static func write(_ points: [CanvasPoint], into writer: inout BinaryWriter) {
         writer.writeVarint(UInt64(points.count))
-        for point in points { point.encode(into: &writer) }
+        guard memoryIsEncoding else {
+            for point in points { point.encode(into: &writer) }
+            return
+        }
+        points.withUnsafeBytes { writer.writeRaw($0) }
     }
 
     static func read(from reader: inout BinaryReader, atMost limit: Int) throws(RoomError) -> [CanvasPoint] {
         let count = try reader.readVarint()
         guard count <= UInt64(limit) else { throw .limitReached("\(count) points > \(limit)") }
         guard count * 4 <= UInt64(reader.remaining) else { throw .truncated }
-        var points: [CanvasPoint] = []
-        points.reserveCapacity(Int(count))
-        for _ in 0..<count { points.append(try CanvasPoint(from: &reader)) }
+        guard memoryIsEncoding else {
+            var points: [CanvasPoint] = []
+            points.reserveCapacity(Int(count))
+            for _ in 0..<count { points.append(try CanvasPoint(from: &reader)) }
+            return points
+        }
+        var points = [CanvasPoint](repeating: CanvasPoint(x: 0, y: 0), count: Int(count))
+        let failure: RoomError? = points.withUnsafeMutableBytes { buffer in
+            do throws(RoomError) {
+                try reader.readRaw(into: buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        let canvasMax = WhiteboardLimits.canvasMax
+        if let off = points.first(where: { $0.x > canvasMax || $0.y > canvasMax }) {
+            throw .outOfRange("point (\(off.x), \(off.y)) off the canvas")
+        }
         return points
     }
 }

@@ -19,6 +19,18 @@ public enum WhiteboardLimits {
     public static let maxOpenStrokesPerMember = 4
     /// Shapes one board may hold.
     public static let maxShapes = 500
+    /// The largest document one board may hold, in bytes of its encoding:
+    /// the encoded strokes (committed and open) and shapes, as
+    /// ``WhiteboardState/documentBytes`` counts them. An operation that would
+    /// take the board past it is refused whole (`limitReached`).
+    ///
+    /// 16 MiB − 64 KiB = 16,711,680 bytes: a 16 MB board (about 4.2 million
+    /// points) fits, and a joiner's snapshot of a full board (this, plus the
+    /// members, the PRNG and the snapshot's header: a few KiB at 32 members)
+    /// stays within 16 MiB, the largest message the Swift client accepts by
+    /// default (`ClientOptions.maxIncomingMessageBytes`). The other limits
+    /// alone allowed 2000 strokes × 4096 points, about 32.8 MB.
+    public static let maxDocumentBytes = 16_711_680
     /// The allowed stroke widths, in canvas units.
     public static let strokeWidths: ClosedRange<UInt8> = 1...64
     /// The largest colour value (24-bit RGB).

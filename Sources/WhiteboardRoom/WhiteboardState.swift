@@ -56,6 +56,12 @@ public struct WhiteboardState: RoomState {
     public internal(set) var shapes: [Shape] = []
     /// The room's random source (colours once the palette runs out).
     public internal(set) var random: DeterministicRandom
+    /// The encoded size of the document: every stroke (committed and open)
+    /// and every shape, as ``Stroke/encodedSize`` and ``Shape/encodedSize``
+    /// count them. Kept up to date by ``apply(_:)`` (never by re-encoding)
+    /// and bounded by ``WhiteboardLimits/maxDocumentBytes``. Not part of the
+    /// encoding: derived from it.
+    public internal(set) var documentBytes = 0
 
     /// Creates an empty board whose PRNG is seeded with `seed`.
     public init(seed: UInt64) {
@@ -86,7 +92,8 @@ public struct WhiteboardState: RoomState {
     }
 
     /// Applies one operation, or throws and changes nothing. Checks every
-    /// document limit in ``WhiteboardLimits``.
+    /// document limit in ``WhiteboardLimits``, the document's encoded size
+    /// (``documentBytes``) included.
     public mutating func apply(_ operation: WhiteboardOperation) throws(RoomError) {
         switch operation {
         case .memberJoined(let slot, let member, let color):
@@ -100,6 +107,7 @@ public struct WhiteboardState: RoomState {
                 throw .unknownElement("member slot \(slot)")
             }
             members.remove(at: index)
+            documentBytes -= Self.encodedSize(of: openStrokes.filter { $0.authorSlot == slot })
             openStrokes.removeAll { $0.authorSlot == slot }
         case .strokeBegan(let slot, let id, let color, let width):
             guard members.contains(where: { $0.slot == slot }) else { throw .unknownElement("member slot \(slot)") }
@@ -111,35 +119,45 @@ public struct WhiteboardState: RoomState {
             guard strokes.count + openStrokes.count < WhiteboardLimits.maxStrokes else {
                 throw .limitReached("\(WhiteboardLimits.maxStrokes) strokes per board")
             }
-            openStrokes.append(Stroke(authorSlot: slot, id: id, color: color, width: width))
+            let stroke = Stroke(authorSlot: slot, id: id, color: color, width: width)
+            try checkDocumentRoom(for: stroke.encodedSize)
+            openStrokes.append(stroke)
+            documentBytes += stroke.encodedSize
         case .pointsAppended(let slot, let id, let points):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
             guard openStrokes[index].points.count + points.count <= WhiteboardLimits.maxPointsPerStroke else {
                 throw .limitReached("\(WhiteboardLimits.maxPointsPerStroke) points per stroke")
             }
+            let before = openStrokes[index].encodedSize
+            let after = Stroke.encodedSize(authorSlot: slot, id: id, pointCount: openStrokes[index].points.count + points.count)
+            try checkDocumentRoom(for: after - before)
             openStrokes[index].points.append(contentsOf: points)
+            documentBytes += after - before
         case .strokeCommitted(let slot, let id):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
             strokes.append(openStrokes.remove(at: index))
         case .strokeAbandoned(let slot, let id):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
-            openStrokes.remove(at: index)
+            documentBytes -= openStrokes.remove(at: index).encodedSize
         case .shapeAdded(let shape):
             guard shapeIndex(shape.id) == nil else { throw .duplicateElement("shape \(shape.id)") }
             guard shapes.count < WhiteboardLimits.maxShapes else {
                 throw .limitReached("\(WhiteboardLimits.maxShapes) shapes per board")
             }
+            try checkDocumentRoom(for: shape.encodedSize)
             let index = shapes.firstIndex { $0.id > shape.id } ?? shapes.endIndex
             shapes.insert(shape, at: index)
+            documentBytes += shape.encodedSize
         case .shapeMoved(let id, let bounds):
             guard let index = shapeIndex(id) else { throw .unknownElement("shape \(id)") }
             shapes[index].bounds = bounds
         case .shapeDeleted(let id):
             guard let index = shapeIndex(id) else { throw .unknownElement("shape \(id)") }
-            shapes.remove(at: index)
+            documentBytes -= shapes.remove(at: index).encodedSize
         case .cleared:
             strokes.removeAll()
             shapes.removeAll()
+            documentBytes = Self.encodedSize(of: openStrokes)
         }
     }
 
@@ -176,6 +194,10 @@ public struct WhiteboardState: RoomState {
             shapes.append(shape)
         }
         random = try DeterministicRandom(from: &reader)
+        // A board decoded past the limit (recorded before there was one)
+        // still loads; the limit only refuses growth.
+        documentBytes = Self.encodedSize(of: strokes) + Self.encodedSize(of: openStrokes)
+            + shapes.reduce(0) { $0 + $1.encodedSize }
     }
 
     private func openStrokeIndex(slot: UInt16, id: UInt32) -> Int? {

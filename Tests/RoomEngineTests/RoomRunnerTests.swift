@@ -177,6 +177,29 @@ struct RoomRunnerTests {
         #expect(applied == logic.rules.memberReliableQueueLimit, "the room's own per-member bound applies at the tick")
     }
 
+    @Test("cursors count against the inbox's bound: past it a cursor is refused too; the tick coalesces those it took")
+    func fullInboxRefusesCursors() async throws {
+        let loop = ManualRoomLoop()
+        let logic = WhiteboardLogic()
+        let runner = RoomRunner(room: Room(id: "b", logic: logic, seed: 1), loop: loop, sink: CollectingSink())
+        runner.start()
+        try await runner.join("alice", metadata: [:])
+        let limit = logic.rules.roomReliableQueueLimit + 2 * logic.rules.capacity
+        let answers = Collected<Result<UInt64, RoomError>>()
+        for index in 0...limit {
+            runner.enqueue(WhiteboardInput.cursor(x: UInt16(index), y: 1).encodedBytes(), from: "alice") { answers.append($0) }
+        }
+        #expect(answers.values == [.failure(.roomInputQueueFull(limit: limit))])
+        loop.advance(by: .milliseconds(50))
+        let all = answers.values
+        #expect(all.count == limit + 1, "every input answered exactly once")
+        #expect(all.filter { (try? $0.get()) != nil }.count == limit, "the room's own queue refuses no cursor")
+        let cursor = await withCheckedContinuation { continuation in
+            runner.inspect({ room, _ in room.state.member("alice")?.cursor }) { continuation.resume(returning: $0) }
+        }
+        #expect(cursor == CanvasPoint(x: UInt16(limit - 1), y: 1), "the newest cursor the inbox took")
+    }
+
     @Test("inputs sent from many threads are each applied once, in receipt order")
     func inputsFromManyThreads() async throws {
         let loop = DispatchRoomLoop()

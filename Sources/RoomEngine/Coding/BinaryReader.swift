@@ -122,6 +122,20 @@ public struct BinaryReader: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// Copies the next `destination.count` bytes into `destination`: one bulk
+    /// read, for values whose memory is their encoding. Throws
+    /// ``RoomError/truncated`` (and reads nothing) when fewer remain.
+    @inlinable
+    public mutating func readRaw(into destination: UnsafeMutableRawBufferPointer) throws(RoomError) {
+        let count = destination.count
+        guard count <= remaining else { throw .truncated }
+        let start = offset
+        bytes.withUnsafeBytes { source in
+            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<start + count]))
+        }
+        position += count
+    }
+
     /// Reads a varint length and then that many bytes.
     @inlinable
     public mutating func readLengthPrefixed() throws(RoomError) -> [UInt8] {

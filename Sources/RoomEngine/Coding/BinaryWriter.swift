@@ -19,12 +19,35 @@ public struct BinaryWriter: Sendable {
     /// The bytes written so far.
     @inlinable public var bytes: [UInt8] { storage }
     @usableFromInline var storage: [UInt8]
+    /// For a hashing writer (``init(hashingFrom:)``): FNV-1a-64 of the bytes
+    /// already folded out of ``storage``; `nil` for an ordinary writer.
+    @usableFromInline var foldedHash: UInt64?
 
     /// Creates an empty writer, reserving `capacity` bytes up front.
     @inlinable
     public init(reservingCapacity capacity: Int = 64) {
         storage = []
         storage.reserveCapacity(capacity)
+    }
+
+    /// A writer that hashes what it is given instead of keeping all of it:
+    /// each bulk ``writeRaw(_:)-(UnsafeRawBufferPointer)`` folds the bytes
+    /// written so far, then the run itself, into FNV-1a-64 (``StateHash``),
+    /// read from where they lie. ``finishedHash()`` is then exactly
+    /// `StateHash.fnv1a64` of the bytes an ordinary writer would hold, without
+    /// ever holding them (a large state's points are never copied to hash it).
+    @inlinable
+    init(hashingFrom basis: UInt64) {
+        storage = []
+        storage.reserveCapacity(4_096)
+        foldedHash = basis
+    }
+
+    /// FNV-1a-64 of everything written to a hashing writer.
+    @inlinable
+    func finishedHash() -> UInt64 {
+        guard let foldedHash else { preconditionFailure("not a hashing writer") }
+        return StateHash.fold(storage, into: foldedHash)
     }
 
     /// The number of bytes written so far.
@@ -107,6 +130,19 @@ public struct BinaryWriter: Sendable {
     @inlinable
     public mutating func writeRaw(_ payload: [UInt8]) {
         storage.append(contentsOf: payload)
+    }
+
+    /// Appends the bytes of `payload` with no prefix: one bulk copy, for
+    /// values whose memory already is their encoding (a run of fixed-width
+    /// little-endian fields on a little-endian machine).
+    @inlinable
+    public mutating func writeRaw(_ payload: UnsafeRawBufferPointer) {
+        if let hash = foldedHash {
+            foldedHash = StateHash.fold(payload, into: StateHash.fold(storage, into: hash))
+            storage.removeAll(keepingCapacity: true)
+            return
+        }
+        storage.append(contentsOf: payload.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The number of bytes ``writeVarint(_:)`` uses for `value`.

@@ -19,8 +19,21 @@ public enum StateHash {
     /// Hashes `bytes` with 64-bit FNV-1a.
     @inlinable
     public static func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
-        var hash = offsetBasis
-        for byte in bytes {
+        fold(bytes, into: offsetBasis)
+    }
+
+    /// Continues an FNV-1a-64 `hash` over `bytes`: hashing a byte string in
+    /// pieces, in order, gives its hash.
+    @inlinable
+    static func fold(_ bytes: [UInt8], into hash: UInt64) -> UInt64 {
+        bytes.withUnsafeBytes { fold($0, into: hash) }
+    }
+
+    /// Continues an FNV-1a-64 `hash` over the bytes of `buffer`.
+    @inlinable
+    static func fold(_ buffer: UnsafeRawBufferPointer, into hash: UInt64) -> UInt64 {
+        var hash = hash
+        for byte in buffer {
             hash ^= UInt64(byte)
             hash = hash &* prime
         }

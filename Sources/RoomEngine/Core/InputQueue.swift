@@ -3,7 +3,10 @@
 /// Overflow policy (also in `docs/room-engine.md`):
 /// - **Volatile** inputs (cursor, movement) are coalesced: a newer one from
 ///   the same member replaces the older one, so at most one per member waits
-///   and this class can never overflow.
+///   and this queue never refuses one. (A ``RoomRunner``'s inbox, in front
+///   of this queue, does not coalesce: there a volatile input counts like
+///   any other and is refused with ``RoomError/roomInputQueueFull(limit:)``
+///   when the inbox is full.)
 /// - **Reliable** inputs are all kept, in arrival order, up to
 ///   ``RoomRules/memberReliableQueueLimit`` per member and
 ///   ``RoomRules/roomReliableQueueLimit`` per room. Beyond either bound the

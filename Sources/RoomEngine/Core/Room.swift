@@ -54,6 +54,11 @@ public struct Room<Logic: RoomLogic>: Sendable {
     @usableFromInline var pendingSnapshots: [MemberID] = []
     /// What ``terminate()`` left for each member, for a logic with member views.
     @usableFromInline var terminationMemberOperations: [RecipientOperations] = []
+    /// The current state's canonical bytes and hash, once a joiner's
+    /// snapshot needed them: the recorder's hash and the periodic snapshot
+    /// of the same tick reuse them. Dropped whenever the state is taken for
+    /// a change (``takeState()``).
+    @usableFromInline var encodedState: (bytes: [UInt8], hash: UInt64)?
 
     /// Creates a fresh room with `logic.create(config:seed:)`.
     @inlinable
@@ -97,9 +102,10 @@ public struct Room<Logic: RoomLogic>: Sendable {
         return storedState
     }
 
-    /// FNV-1a-64 of the current state's canonical bytes.
+    /// FNV-1a-64 of the current state's canonical bytes (reused when this
+    /// tick's joiner snapshot already computed it).
     @inlinable
-    public var stateHash: UInt64 { state.stateHash }
+    public var stateHash: UInt64 { encodedState?.hash ?? state.stateHash }
 
     /// Whether `member` is in the room.
     @inlinable
@@ -117,7 +123,19 @@ public struct Room<Logic: RoomLogic>: Sendable {
     /// recorder stores and replays restore).
     @inlinable
     public func snapshot() -> RoomSnapshot {
-        snapshot(stateBytes: state.encodeState())
+        if let encodedState { return snapshot(stateBytes: encodedState.bytes, hash: encodedState.hash) }
+        return snapshot(stateBytes: state.encodeState())
+    }
+
+    /// ``snapshot()``, its state encoded and hashed once and kept until the
+    /// state changes (a tick's joiners, the recorder's hash and snapshot).
+    @inlinable
+    mutating func sharedSnapshot() -> RoomSnapshot {
+        if encodedState == nil {
+            let bytes = state.encodeState()
+            encodedState = (bytes, StateHash.fnv1a64(bytes))
+        }
+        return snapshot()
     }
 
     /// The snapshot `member` receives: the whole state, or, for a logic
@@ -142,6 +160,14 @@ public struct Room<Logic: RoomLogic>: Sendable {
             operationSequence: operationSequence,
             members: memberList,
             state: stateBytes
+        )
+    }
+
+    @inlinable
+    func snapshot(stateBytes: [UInt8], hash: UInt64) -> RoomSnapshot {
+        RoomSnapshot(
+            kind: logic.kind, logicVersion: logic.logicVersion, roomID: id, tick: tick,
+            operationSequence: operationSequence, members: memberList, state: stateBytes, stateHash: hash
         )
     }
 
@@ -269,7 +295,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
         history.record(tick: tick, table: table)
         var snapshots: [RecipientSnapshot] = []
         if !pendingSnapshots.isEmpty {
-            let picture = logic.hasMemberViews ? nil : snapshot()
+            let picture = logic.hasMemberViews ? nil : sharedSnapshot()
             for joiner in pendingSnapshots {
                 snapshots.append(RecipientSnapshot(recipient: joiner, snapshot: picture ?? snapshot(for: joiner)))
                 // The snapshot travels reliably, so its tick is the joiner's baseline.
@@ -345,6 +371,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
 
     @inlinable
     mutating func takeState() -> Logic.State {
+        encodedState = nil
         guard let current = storedState.take() else { preconditionFailure("room state already taken") }
         return current
     }

@@ -135,6 +135,10 @@ public protocol RoomState: BinaryCodable, Equatable, Sendable {
     /// The volatile table streamed to members as compact deltas (cursors in a
     /// whiteboard, player positions in an arena).
     var positions: PositionTable { get }
+    /// About how many bytes ``encodeState()`` writes, reserved up front so
+    /// that a large state is not copied again and again as its buffer grows
+    /// (default 0: nothing reserved). A guess: the bytes never depend on it.
+    var encodedSizeHint: Int { get }
 }
 
 extension RoomState {
@@ -143,9 +147,18 @@ extension RoomState {
     @inlinable
     public var positions: PositionTable { PositionTable() }
 
-    /// The state's canonical bytes (see ``BinaryCodable``).
+    /// Nothing reserved: small states grow their buffer as they are written.
     @inlinable
-    public func encodeState() -> [UInt8] { encodedBytes() }
+    public var encodedSizeHint: Int { 0 }
+
+    /// The state's canonical bytes (see ``BinaryCodable``), written into a
+    /// buffer of ``encodedSizeHint`` bytes (at least 64).
+    @inlinable
+    public func encodeState() -> [UInt8] {
+        var writer = BinaryWriter(reservingCapacity: Swift.max(64, encodedSizeHint))
+        encode(into: &writer)
+        return writer.bytes
+    }
 
     /// Decodes a state written by ``encodeState()``.
     @inlinable
@@ -153,9 +166,15 @@ extension RoomState {
         try Self(decoding: bytes)
     }
 
-    /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``).
+    /// FNV-1a-64 over ``encodeState()`` (see ``StateHash``), computed as
+    /// the state is written, without keeping the bytes: bulk runs (a
+    /// whiteboard's points) are hashed where they lie.
     @inlinable
-    public var stateHash: UInt64 { StateHash.fnv1a64(encodeState()) }
+    public var stateHash: UInt64 {
+        var writer = BinaryWriter(hashingFrom: StateHash.offsetBasis)
+        encode(into: &writer)
+        return writer.finishedHash()
+    }
 }
 
 /// A decoded client input together with what kind of delivery it needs.
@@ -167,8 +186,9 @@ public protocol RoomInput: BinaryCodable, Equatable, Sendable {
 /// The two delivery classes of inputs, which decide the overflow policy.
 public enum InputClass: Equatable, Sendable {
     /// Cursor- or position-like: only the latest one per member per tick
-    /// matters, so a newer one replaces an older one and the queue never
-    /// overflows.
+    /// matters, so a newer one replaces an older one and the room's queue
+    /// never refuses one (a runner's inbox, before that queue, counts it like
+    /// any input: see `docs/room-engine.md` §1).
     case volatile
     /// An operation (stroke, shape, game event): every one is kept in arrival
     /// order; beyond the queue bound new ones are refused with an error.

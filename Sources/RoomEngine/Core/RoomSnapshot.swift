@@ -1,3 +1,5 @@
+public import NIOCore
+
 /// A self-describing picture of a room at one tick: for late joiners, and
 /// for the recorder (a store can restart a replay from any snapshot).
 ///
@@ -41,7 +43,13 @@ public struct RoomSnapshot: Equatable, Sendable, BinaryCodable {
     /// The members, in join order.
     public var members: [MemberID]
     /// The state's canonical bytes.
-    public var state: [UInt8]
+    public var state: [UInt8] {
+        didSet { knownStateHash = nil }
+    }
+    /// ``stateHash`` when already computed (by the room that took the
+    /// snapshot, or by decoding, which checks it); dropped when ``state``
+    /// changes. Not part of equality: it is derived from ``state``.
+    @usableFromInline var knownStateHash: UInt64?
 
     /// Creates a snapshot.
     public init(
@@ -62,11 +70,56 @@ public struct RoomSnapshot: Equatable, Sendable, BinaryCodable {
         self.state = state
     }
 
-    /// FNV-1a-64 of ``state``.
-    public var stateHash: UInt64 { StateHash.fnv1a64(state) }
+    /// A snapshot whose state hash the caller already computed
+    /// (`StateHash.fnv1a64(state)`), so that encoding it does not hash the
+    /// state again.
+    @inlinable
+    init(
+        kind: RoomKind, logicVersion: UInt32, roomID: RoomID, tick: UInt64, operationSequence: UInt64,
+        members: [MemberID], state: [UInt8], stateHash: UInt64
+    ) {
+        self.init(kind: kind, logicVersion: logicVersion, roomID: roomID, tick: tick,
+                  operationSequence: operationSequence, members: members, state: state)
+        knownStateHash = stateHash
+    }
+
+    /// FNV-1a-64 of ``state`` (computed once per snapshot when the room or
+    /// the decoder already had it).
+    public var stateHash: UInt64 { knownStateHash ?? StateHash.fnv1a64(state) }
+
+    /// Equal when every field is (the known hash is derived from ``state``).
+    public static func == (lhs: RoomSnapshot, rhs: RoomSnapshot) -> Bool {
+        lhs.kind == rhs.kind && lhs.logicVersion == rhs.logicVersion && lhs.roomID == rhs.roomID
+            && lhs.tick == rhs.tick && lhs.operationSequence == rhs.operationSequence
+            && lhs.members == rhs.members && lhs.state == rhs.state
+    }
 
     /// Writes the layout above.
     public func encode(into writer: inout BinaryWriter) {
+        writeHeader(into: &writer)
+        writer.writeRaw(state)
+        writer.writeUInt64(stateHash)
+    }
+
+    /// The layout above written straight into one `ByteBuffer` of the exact
+    /// size, for the network: the state is copied once (``encodedBytes()``
+    /// and a `ByteBuffer` of it would copy it twice).
+    ///
+    /// ```swift
+    /// let buffer = snapshot.encodedBuffer()   // what a joiner is sent
+    /// ```
+    public func encodedBuffer(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var header = BinaryWriter(reservingCapacity: 128)
+        writeHeader(into: &header)
+        var buffer = allocator.buffer(capacity: header.count + state.count + 8)
+        buffer.writeBytes(header.bytes)
+        buffer.writeBytes(state)
+        buffer.writeInteger(stateHash, endianness: .little)
+        return buffer
+    }
+
+    /// Everything before the state's bytes, their length prefix included.
+    private func writeHeader(into writer: inout BinaryWriter) {
         writer.writeUInt8(Self.format)
         writer.writeString(kind.name)
         writer.writeVarint(UInt64(logicVersion))
@@ -75,8 +128,7 @@ public struct RoomSnapshot: Equatable, Sendable, BinaryCodable {
         writer.writeVarint(operationSequence)
         writer.writeVarint(UInt64(members.count))
         for member in members { writer.writeString(member.rawValue) }
-        writer.writeLengthPrefixed(state)
-        writer.writeUInt64(stateHash)
+        writer.writeVarint(UInt64(state.count))
     }
 
     /// Reads the layout above, refusing unknown formats and hash mismatches.
@@ -95,5 +147,6 @@ public struct RoomSnapshot: Equatable, Sendable, BinaryCodable {
         state = try reader.readLengthPrefixed()
         let hash = try reader.readUInt64()
         guard hash == StateHash.fnv1a64(state) else { throw .malformed("snapshot state hash mismatch") }
+        knownStateHash = hash
     }
 }
