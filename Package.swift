@@ -323,6 +323,9 @@ let package = Package(
             dependencies: [
                 "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
                 "SQLiteSnapshotStore", "SocketIO",
+                // the built-in renderers tested without I/O; PNGs decoded (zlib) to check pixels
+                "WhiteboardRoom", "ArenaRoom", "ZlibCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -96,7 +96,7 @@ def test_show_summary_members_rates_snapshots(recorded):
 
 
 def test_replay_prints_the_range_from_the_nearest_snapshot(recorded):
-    out = huddle("replay", "1", "--from", "1210", "--to", "1215", "--db", recorded, check=0).stdout
+    out = huddle("replay", "1", "--from", "1210", "--to", "1215", "--verbose", "--db", recorded, check=0).stdout
     ticks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("tick ")]
     assert ticks == list(range(1210, 1216))
     assert "cursor(x:" in out
@@ -122,7 +122,8 @@ def test_verify_progress_bar_goes_to_stderr_only_when_asked(recorded):
     quiet = huddle("verify", "1", "--db", recorded, check=0)
     assert quiet.stderr == ""
     shown = huddle("verify", "1", "--progress", "--db", recorded, check=0)
-    assert "100% tick 1300/1300" in shown.stderr and "[" in shown.stderr
+    assert "100% 1300/1300 ticks" in shown.stderr and "[" in shown.stderr
+    assert "/s " in shown.stderr and " left" in shown.stderr  # rate and time left
 
 
 def test_export_jsonl(recorded, tmp_path):

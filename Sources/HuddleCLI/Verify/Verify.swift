@@ -35,9 +35,13 @@ struct Verify: AsyncParsableCommand {
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
     var progress = false
 
+    @Flag(help: "Never show a progress bar.")
+    var quiet = false
+
     func validate() throws {
         if all == (id != nil) { throw ValidationError("give a session id or --all (not both)") }
         if let id, id <= 0 { throw ValidationError("a session id is a positive number") }
+        if progress, quiet { throw ValidationError("--progress and --quiet contradict each other") }
     }
 
     func run() async throws {
@@ -67,7 +71,7 @@ struct Verify: AsyncParsableCommand {
     private func verify(
         _ id: RecordedSessionID, _ replayer: SessionReplayer, _ output: CommandOutput
     ) throws(SnapshotStoreError) -> Int32 {
-        let bar = ProgressBar(label: "session \(id)", output: output, enabled: progress || output.diagnosticsAreTerminal)
+        let bar = ProgressBar(label: "session \(id)", output: output, enabled: !quiet && (progress || output.diagnosticsAreTerminal))
         let started = ContinuousClock.now
         let report: VerificationReport
         do {
