@@ -14,6 +14,9 @@ public import RoomEngine
 /// let picture = ArenaRenderer().render(room.state, context: RenderContext(roomID: "a", kind: .arena, tick: room.tick))
 /// ```
 public struct ArenaRenderer: RoomRenderer {
+    /// The logic whose states this draws.
+    public typealias Logic = ArenaLogic
+
     /// The pixel size of the picture (it is square).
     public var pixels: Int
 

@@ -14,6 +14,9 @@ public import RoomEngine
 /// picture.text.contains("<polyline")   // true once a stroke has two points
 /// ```
 public struct WhiteboardRenderer: RoomRenderer {
+    /// The logic whose states this draws.
+    public typealias Logic = WhiteboardLogic
+
     /// The pixel size of the picture (it is square).
     public var pixels: Int
 

@@ -139,12 +139,10 @@ public struct SVGDocument: Sendable {
     }
 
     /// A coordinate as SVG writes it: an integer when whole, else at most
-    /// two decimals (`12`, `12.5`, `-0.25`).
+    /// two decimals (`12`, `12.5`, `-0.25`); clamped to ±10¹², NaN is 0.
     public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        let hundredths = (value * 100).rounded()
-        if hundredths.magnitude >= 9e15 { return String(Int64(value.rounded())) }
-        let scaled = Int64(hundredths)
+        guard value.isFinite || value.isInfinite else { return "0" }
+        let scaled = Int64((min(max(value, -1e12), 1e12) * 100).rounded())
         if scaled % 100 == 0 { return String(scaled / 100) }
         let sign = scaled < 0 ? "-" : ""
         let magnitude = scaled.magnitude
