@@ -72,6 +72,11 @@ public struct ArenaRenderer: RoomRenderer {
         picture.endGroup()
         picture.beginGroup(["class": "scores"])
         let ranked = state.players.sorted { ($0.score, $1.slot) > ($1.score, $0.slot) }
+        if !ranked.isEmpty {
+            // A backdrop, so the scores stay legible over players passing under them.
+            picture.rect(x: 24, y: 40, width: 900, height: Double(ranked.count) * 100 + 20, fill: Self.background,
+                         attributes: ["fill-opacity": "0.8", "class": "backdrop"])
+        }
         for (rank, player) in ranked.enumerated() {
             picture.text("\(rank + 1). \(player.member.rawValue.prefix(12)): \(player.score)", x: 48, y: 120 + Double(rank) * 100,
                          size: 80, fill: Self.color(slot: player.slot),
