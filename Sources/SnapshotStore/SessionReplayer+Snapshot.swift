@@ -27,4 +27,31 @@ extension SessionReplayer {
         }
         return simulation.room.snapshot()
     }
+
+    /// Re-simulates the whole session (every hash checked) and calls
+    /// `visit` with each tick and the number of operations it produced.
+    ///
+    /// ```swift
+    /// var total = 0
+    /// try replayer.operations(of: 12) { _, count in total += count }
+    /// ```
+    public func operations(
+        of id: RecordedSessionID, visit: (_ tick: UInt64, _ operations: Int) -> Void
+    ) throws(SnapshotStoreError) {
+        let summary = try store.summary(of: id)
+        try operations(summary, logic: try entry(recording: summary).logic, visit: visit)
+    }
+
+    private func operations<Logic: RoomLogic>(
+        _ summary: SessionSummary, logic: Logic, visit: (UInt64, Int) -> Void
+    ) throws(SnapshotStoreError) {
+        let end = summary.verifiableEnd
+        let base = summary.startTick > 0 ? try store.snapshot(of: summary.id, atOrBefore: summary.startTick) : nil
+        var simulation = try Simulation(store: store, summary: summary, logic: logic, base: base)
+        while simulation.tick < end {
+            _ = try simulation.advance(through: min(simulation.tick + chunkTicks, end)) { advance in
+                visit(advance.output.tick, advance.output.operations.count)
+            }
+        }
+    }
 }

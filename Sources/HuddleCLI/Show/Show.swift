@@ -9,7 +9,8 @@ struct Show: AsyncParsableCommand {
         abstract: "Show one recorded session: summary, members, inputs per second, snapshots.",
         discussion: """
             With --timeline FILE.svg, also draws the session over time: inputs per second by \
-            member, members present, the stored snapshots, the recording's gap, and (with \
+            member, operations per second (re-simulated, when this program has the kind), \
+            members present, the stored snapshots, the recording's gap, and (with \
             --verify, which re-simulates the session) the first diverging tick.
 
             Example: huddle show 12 --db huddle.sqlite
@@ -122,7 +123,10 @@ struct Show: AsyncParsableCommand {
                 divergence = tick
             }
         }
-        let data = try TimelineData.collect(store, summary, ticksPerSecond: rate, divergence: divergence)
+        // Operations are counted by re-simulating, when this program has the kind.
+        let replayer = kinds.entry(for: summary.kind, version: summary.logicVersion) == nil
+            ? nil : SessionReplayer(store: store, kinds: kinds)
+        let data = try TimelineData.collect(store, summary, ticksPerSecond: rate, divergence: divergence, replayer: replayer)
         try Data(TimelineChart.render(data).text.utf8).write(to: URL(fileURLWithPath: path))
         output.result("")
         output.result("timeline: wrote \(path)" + (verify ? (divergence.map { "; diverges at tick \($0)" } ?? "; verified, no divergence") : ""))

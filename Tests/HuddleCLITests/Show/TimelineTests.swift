@@ -9,6 +9,7 @@ struct TimelineTests {
     static let data = TimelineData(
         firstTick: 0, lastTick: 100, ticksPerSecond: 10,
         inputs: [("alice", [1, 0, 5, 2, 0, 0, 0, 0, 0, 3]), ("bob", [0, 0, 0, 0, 0, 0, 0, 0, 0, 1])],
+        operations: [1, 0, 4, 2, 0, 0, 0, 0, 0, 3],
         present: [(0, 0), (5, 2), (50, 1)], snapshots: [40, 80], gapFromTick: 90, divergence: 70, title: "session 1: test"
     )
 
@@ -22,6 +23,8 @@ struct TimelineTests {
         // The busiest second (5 inputs) is at the top of the panel; idle seconds on its axis.
         #expect(alice[2].hasSuffix(",\(SVGDocument.number(TimelineChart.inputsPanel.top))"))
         #expect(alice[1].hasSuffix(",\(SVGDocument.number(TimelineChart.inputsPanel.bottom))"))
+        let operations = try #require(svg.named("polyline", in: "operations").first?.attributes["points"]).split(separator: " ")
+        #expect(operations.count == 10 && operations[1].hasSuffix(",\(SVGDocument.number(TimelineChart.inputsPanel.bottom))"))
         #expect(svg.named("line", in: "snapshots").map { $0.attributes["data-tick"] } == ["40", "80"])
         let gap = try #require(svg.elements.first { $0.attributes["class"] == "gap" })
         #expect(gap.attributes["data-tick"] == "90")
@@ -54,6 +57,9 @@ struct TimelineTests {
         #expect(Set(svg.named("polyline", in: "inputs").compactMap { $0.attributes["data-member"] }) == ["bot-0-0", "bot-0-1", "bot-0-2"])
         #expect(svg.named("line", in: "snapshots").map { $0.attributes["data-tick"] } == ["200", "400", "600"])
         #expect(svg.elements.first { $0.attributes["class"] == "divergence" } == nil)
+        let operations = try #require(svg.named("polyline", in: "operations").first?.attributes["points"])
+        #expect(operations.split(separator: " ").count == 65, "650 ticks at 10 Hz: 65 seconds")
+        #expect(svg.named("text", in: "legend").contains { $0.text.contains("black dashes: operations/s (") })
         #expect(svg.elements.first { $0.attributes["class"] == "gap" } == nil)
         #expect(await CLIRun.huddle(["show", "1", "--verify", "--db", db]).code == 64)
         #expect(await CLIRun.huddle(["show", "1", "--timeline", directory.path("t.png"), "--db", db]).code == 64)

@@ -1,12 +1,13 @@
 import RoomEngine
 
 /// Draws a ``TimelineData`` as an SVG chart (pure): inputs per second by
-/// member (one line each) on top, members present below, the stored
+/// member (one line each) and operations per second (black dashes) on
+/// top, members present below, the stored
 /// snapshots as dashed verticals, the recording's gap shaded and a
 /// divergence as a red vertical, with a legend.
 ///
 /// Elements carry `data-member` (input lines), `data-tick` (snapshots,
-/// divergence, gap) and classes `inputs`, `present`, `snapshots`, `gap`,
+/// divergence, gap) and classes `inputs`, `operations`, `present`, `snapshots`, `gap`,
 /// `divergence`, `legend`.
 enum TimelineChart {
     static let width = 1_200.0
@@ -32,7 +33,7 @@ enum TimelineChart {
 
         // Inputs per second by member.
         let lines = self.lines(data)
-        let peak = max(lines.flatMap(\.perSecond).max() ?? 0, 1)
+        let peak = max(lines.flatMap(\.perSecond).max() ?? 0, data.operations?.max() ?? 0, 1)
         axes(&picture, panel: inputsPanel, maximum: peak, label: "inputs/s", data: data, xSecond: xSecond)
         picture.beginGroup(["class": "inputs"])
         for (index, line) in lines.enumerated() {
@@ -46,6 +47,15 @@ enum TimelineChart {
             }
         }
         picture.endGroup()
+        if let operations = data.operations {
+            let points = operations.enumerated().map { second, count in
+                (x: xSecond(Double(second) + 0.5), y: inputsPanel.bottom - (inputsPanel.bottom - inputsPanel.top) * Double(count) / Double(peak))
+            }
+            picture.beginGroup(["class": "operations"])
+            picture.polyline(points.count == 1 ? points + points : points, stroke: 0x000000, strokeWidth: 1.5,
+                             attributes: ["stroke-dasharray": "6 3"])
+            picture.endGroup()
+        }
 
         // Members present (a step line).
         let most = max(data.present.map(\.count).max() ?? 0, 1)
@@ -127,7 +137,9 @@ enum TimelineChart {
             column += 1
             if column == 4 { column = 0; row += 1 }
         }
-        let notes = ["dashed: snapshots (\(data.snapshots.count))"] + (data.gapFromTick.map { ["shaded: recording gap from tick \($0)"] } ?? [])
+        let operations = data.operations.map { "black dashes: operations/s (\($0.reduce(0, +)))" }
+            ?? "operations: not counted (the kind is not in this program, or the session diverges)"
+        let notes = [operations, "grey dashes: snapshots (\(data.snapshots.count))"] + (data.gapFromTick.map { ["shaded: recording gap from tick \($0)"] } ?? [])
             + (data.divergence.map { ["red: first diverging tick \($0)"] } ?? [])
         picture.text(notes.joined(separator: " · "), x: left, y: 630, size: 12, fill: 0x444444)
         picture.endGroup()

@@ -13,6 +13,9 @@ struct TimelineData: Equatable {
     var ticksPerSecond: Int
     /// Inputs each member sent in each second, in order of first input.
     var inputs: [(member: MemberID, perSecond: [Int])]
+    /// Operations the ticks produced in each second (re-simulated), when
+    /// this program has the session's kind.
+    var operations: [Int]?
     /// How many members were present from each tick on (a step line).
     var present: [(tick: UInt64, count: Int)]
     /// The stored snapshots' ticks.
@@ -30,14 +33,17 @@ struct TimelineData: Equatable {
     static func == (lhs: TimelineData, rhs: TimelineData) -> Bool {
         lhs.firstTick == rhs.firstTick && lhs.lastTick == rhs.lastTick && lhs.ticksPerSecond == rhs.ticksPerSecond
             && lhs.inputs.map(\.member) == rhs.inputs.map(\.member) && lhs.inputs.map(\.perSecond) == rhs.inputs.map(\.perSecond)
-            && lhs.present.map(\.tick) == rhs.present.map(\.tick) && lhs.present.map(\.count) == rhs.present.map(\.count)
+            && lhs.operations == rhs.operations && lhs.present.map(\.tick) == rhs.present.map(\.tick) && lhs.present.map(\.count) == rhs.present.map(\.count)
             && lhs.snapshots == rhs.snapshots && lhs.gapFromTick == rhs.gapFromTick && lhs.divergence == rhs.divergence
             && lhs.title == rhs.title
     }
 
-    /// Reads `summary`'s ticks (10,000 at a time), joins and leaves, and snapshots.
+    /// Reads `summary`'s ticks (10,000 at a time), joins and leaves, and
+    /// snapshots; with a `replayer`, re-simulates the session up to
+    /// `divergence` (or its end) to count operations.
     static func collect(
-        _ store: any SessionStore, _ summary: SessionSummary, ticksPerSecond: Int, divergence: UInt64?
+        _ store: any SessionStore, _ summary: SessionSummary, ticksPerSecond: Int, divergence: UInt64?,
+        replayer: SessionReplayer? = nil
     ) throws(SnapshotStoreError) -> TimelineData {
         let rate = UInt64(max(ticksPerSecond, 1))
         let buckets = Int((summary.lastTick - summary.startTick + rate - 1) / rate)
@@ -70,9 +76,17 @@ struct TimelineData: Equatable {
             if present.last?.tick == tick { present.removeLast() }
             present.append((tick, here.count))
         }
+        var operations: [Int]?
+        if let replayer, divergence == nil {
+            var counts = Array(repeating: 0, count: max(buckets, 1))
+            try replayer.operations(of: summary.id) { tick, count in
+                counts[min(Int((tick - summary.startTick - 1) / rate), counts.count - 1)] += count
+            }
+            operations = counts
+        }
         return TimelineData(
             firstTick: summary.startTick, lastTick: summary.lastTick, ticksPerSecond: Int(rate),
-            inputs: order.map { ($0, perMember[$0] ?? []) }, present: present,
+            inputs: order.map { ($0, perMember[$0] ?? []) }, operations: operations, present: present,
             snapshots: try store.snapshots(of: summary.id).map(\.tick), gapFromTick: summary.gapFromTick,
             divergence: divergence, title: "session \(summary.id): \(summary.kind) room \(summary.roomID)"
         )
