@@ -1,6 +1,9 @@
+import CounterRoom
 import Foundation
 @testable import HuddleCLI
+import HuddleRooms
 import RoomEngine
+import Synchronization
 import Testing
 
 /// `huddle show ID --timeline FILE.svg`: the chart from data (pure) and from a recorded session.
@@ -63,5 +66,22 @@ struct TimelineTests {
         #expect(svg.elements.first { $0.attributes["class"] == "gap" } == nil)
         #expect(await CLIRun.huddle(["show", "1", "--verify", "--db", db]).code == 64)
         #expect(await CLIRun.huddle(["show", "1", "--timeline", directory.path("t.png"), "--db", db]).code == 64)
+    }
+
+    @Test("show --timeline --verify marks the first diverging tick of a session that diverges")
+    func divergence() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("counter.sqlite")
+        #expect(await CLIRun.huddle(["sessions", "synthesize", "--room-kind", "counter", "--ticks", "300", "--db", db]).code == 0)
+        let file = directory.path("timeline.svg")
+        let results = Mutex("")
+        let output = CommandOutput(results: { text in results.withLock { $0 += text } }, diagnostics: { _ in })
+        let code = await HuddleCommand.run(["show", "1", "--timeline", file, "--verify", "--db", db], kinds: .builtIn + [.counter],
+                                           storage: DivergentStorage(tick: 123), output: output)
+        #expect(code == 0)
+        #expect(results.withLock { $0 }.contains("timeline: wrote \(file); diverges at tick 123"))
+        let svg = try #require(SVGElements(try String(contentsOfFile: file, encoding: .utf8)))
+        #expect(svg.elements.first { $0.attributes["class"] == "divergence" }?.attributes["data-tick"] == "123")
+        #expect(svg.named("polyline", in: "operations").isEmpty, "a diverging session's operations are not counted")
     }
 }
