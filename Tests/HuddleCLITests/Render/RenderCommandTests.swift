@@ -113,6 +113,29 @@ struct RenderCommandTests {
         #expect(run.diagnostics.contains("5/5 frames"), "--progress draws the bar: \(run.diagnostics)")
         let quiet = await CLIRun.huddle(["render", "1", "--frames", folder, "--every", "100", "--db", db])
         #expect(quiet.diagnostics.isEmpty, "no bar when stderr is not a terminal")
+
+        let pngs = directory.path("pngs")
+        let raster = await CLIRun.huddle(["render", "1", "--frames", pngs, "--every", "300", "--format", "png", "--width", "64", "--db", db])
+        #expect(raster.code == 0 && raster.results.contains("wrote 2 frames (ticks 300…450, every 300)"), "\(raster.diagnostics)")
+        for name in ["frame-000001.png", "frame-000002.png"] {
+            let image = try PNGImage(Array(try Data(contentsOf: URL(fileURLWithPath: pngs + "/" + name))))
+            #expect(image.width == 64 && image.height == 64)
+            #expect(image.rgb(63, 63) == WhiteboardRenderer.background, "the bots draw near the middle")
+        }
+    }
+
+    @Test("--at a wall-clock time: the last tick recorded by then; before the session, its start")
+    func wallClock() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("board.sqlite")
+        #expect(await CLIRun.huddle(["sessions", "synthesize", "--members", "2", "--ticks", "100", "--db", db]).code == 0)
+        let file = directory.path("b.svg")
+        let later = await CLIRun.huddle(["render", "1", "--at", "2999-01-01T00:00:00Z", "--output", file, "--db", db])
+        #expect(later.code == 0 && later.results.contains("at tick 100"), "\(later.results)\(later.diagnostics)")
+        let earlier = await CLIRun.huddle(["render", "1", "--at", "2000-01-01", "--output", file, "--db", db])
+        #expect(earlier.code == 0 && earlier.results.contains("at tick 0"), "\(earlier.results)\(earlier.diagnostics)")
+        let svg = try #require(SVGElements(try String(contentsOfFile: file, encoding: .utf8)))
+        #expect(svg.elements.filter { $0.attributes["data-stroke"] != nil }.isEmpty, "nothing drawn before the first tick")
     }
 
     @Test("errors: a kind without a renderer, a tick past the end, a file that is not .svg or .png")
