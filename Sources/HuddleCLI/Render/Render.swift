@@ -49,8 +49,8 @@ struct Render: AsyncParsableCommand {
     @Option(help: "With --frames: ticks between frames (default: the kind's ticks per second).")
     var every: UInt64?
 
-    @Option(help: "With --frames: the frames' format.")
-    var format: PictureFormat = .svg
+    @Option(help: "With --frames: the frames' format (default: svg; --output takes its file's extension).")
+    var format: PictureFormat?
 
     @Option(help: "PNG width in pixels (default: the picture's own, 1024 for the built-in kinds).")
     var width: Int?
@@ -66,6 +66,7 @@ struct Render: AsyncParsableCommand {
         if tick != nil, at != nil { throw ValidationError("give --tick or --at, not both") }
         if frames != nil, tick != nil || at != nil { throw ValidationError("--tick and --at draw one picture; --frames draws the whole session") }
         if frames == nil, every != nil { throw ValidationError("--every goes with --frames") }
+        if frames == nil, format != nil { throw ValidationError("--format goes with --frames (--output takes its file's extension)") }
         if let every, every == 0 { throw ValidationError("--every must be positive") }
         if let width, !(1...16_384).contains(width) { throw ValidationError("--width must be between 1 and 16384") }
         if let output, PictureFormat(path: output) == nil { throw ValidationError("--output must end in .svg or .png, not '\(output)'") }
@@ -85,7 +86,7 @@ struct Render: AsyncParsableCommand {
                 throw ExitCode(CLIExit.unsupportedLogic)
             }
             if let frames {
-                try RenderFrames(directory: frames, every: every ?? UInt64(max(entry.rules.ticksPerSecond, 1)), format: format,
+                try RenderFrames(directory: frames, every: every ?? UInt64(max(entry.rules.ticksPerSecond, 1)), format: format ?? .svg,
                                  width: width, showProgress: !quiet && (progress || context.output.diagnosticsAreTerminal))
                     .run(summary, replayer: replayer, entry: entry, output: context.output)
                 return

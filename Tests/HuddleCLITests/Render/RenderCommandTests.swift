@@ -151,7 +151,8 @@ struct RenderCommandTests {
         let late = await CLIRun.huddle(["render", "1", "--tick", "51", "--output", directory.path("b.svg"), "--db", board])
         #expect(late.code == 64 && late.diagnostics.contains("past the last replayable tick 50"))
         for arguments in [["--output", "b.gif"], [], ["--output", "b.svg", "--frames", "f"], ["--output", "b.svg", "--tick", "1", "--at", "2s"],
-                          ["--output", "b.svg", "--at", "soon"], ["--frames", "f", "--every", "0"]] {
+                          ["--output", "b.svg", "--at", "soon"], ["--frames", "f", "--every", "0"],
+                          ["--output", "b.svg", "--format", "png"], ["--output", "b.svg", "--every", "5"]] {
             let run = await CLIRun.huddle(["render", "1"] + arguments + ["--db", board])
             #expect(run.code == 64, "\(arguments)")
         }
