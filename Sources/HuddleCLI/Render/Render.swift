@@ -6,7 +6,7 @@ import SnapshotStore
 /// `huddle render ID [--tick T | --at TIME] --output FILE.svg|.png`: the
 /// room as it was at a tick, drawn by its kind's renderer
 /// (``RoomKindEntry/renderer``); `--frames DIR --every N` writes a numbered
-/// sequence instead.
+/// sequence instead, `--animate FILE.webp` a looping animation.
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw a session as it was at a tick (SVG or PNG), or as a sequence of frames.",
@@ -18,8 +18,11 @@ struct Render: AsyncParsableCommand {
             (2025-01-31T14:05:09Z: the last tick recorded by then); by default the last \
             replayable tick. .svg is written directly; .png through rsvg-convert (Debian: \
             librsvg2-bin). --frames DIR writes DIR/frame-000001.svg … one every --every ticks \
-            (default: one a second of game time), with a progress bar on stderr when it is a \
-            terminal (--progress: always; --quiet: never).
+            (default: one a second of game time) and one at the last tick; --animate FILE.webp \
+            makes those frames (PNG, 512 pixels unless --width) into a looping animated WebP \
+            through img2webp (Debian: webp), played --speed times faster than game time. \
+            Both show a progress bar on stderr when it is a terminal (--progress: always; \
+            --quiet: never).
 
             Exit codes: 3 no such session, 4 unusable store, 5 the kind is not in this program \
             or has no renderer, 1 the recording diverges before the tick, 6 I/O (rsvg-convert \
@@ -28,6 +31,7 @@ struct Render: AsyncParsableCommand {
             Example: huddle render 12 --tick 1200 --output board.svg
             Example: huddle render 12 --at 1m30s --output board.png --width 512
             Example: huddle render 12 --frames frames/ --every 30
+            Example: huddle render 12 --animate match.webp --every 15 --speed 4
             """
     )
 
@@ -46,7 +50,13 @@ struct Render: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write a numbered frame sequence into this directory instead.", valueName: "dir"))
     var frames: String?
 
-    @Option(help: "With --frames: ticks between frames (default: the kind's ticks per second).")
+    @Option(help: ArgumentHelp("Write a looping animated WebP of the session instead (img2webp).", valueName: "file.webp"))
+    var animate: String?
+
+    @Option(help: "With --animate: play this many times faster than game time.")
+    var speed: Double = 1
+
+    @Option(help: "With --frames or --animate: ticks between frames (default: the kind's ticks per second).")
     var every: UInt64?
 
     @Option(help: "With --frames: the frames' format (default: svg; --output takes its file's extension).")
@@ -62,10 +72,17 @@ struct Render: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if (output == nil) == (frames == nil) { throw ValidationError("give --output FILE or --frames DIR (not both)") }
+        if [output, frames, animate].count(where: { $0 != nil }) != 1 {
+            throw ValidationError("give one of --output FILE, --frames DIR, --animate FILE.webp")
+        }
         if tick != nil, at != nil { throw ValidationError("give --tick or --at, not both") }
-        if frames != nil, tick != nil || at != nil { throw ValidationError("--tick and --at draw one picture; --frames draws the whole session") }
-        if frames == nil, every != nil { throw ValidationError("--every goes with --frames") }
+        if output == nil, tick != nil || at != nil {
+            throw ValidationError("--tick and --at draw one picture; --frames and --animate draw the whole session")
+        }
+        if output != nil, every != nil { throw ValidationError("--every goes with --frames or --animate") }
+        if let animate, !animate.lowercased().hasSuffix(".webp") { throw ValidationError("--animate writes a .webp file, not '\(animate)'") }
+        if animate == nil, speed != 1 { throw ValidationError("--speed goes with --animate") }
+        if !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
         if frames == nil, format != nil { throw ValidationError("--format goes with --frames (--output takes its file's extension)") }
         if let every, every == 0 { throw ValidationError("--every must be positive") }
         if let width, !(1...16_384).contains(width) { throw ValidationError("--width must be between 1 and 16384") }
@@ -85,10 +102,23 @@ struct Render: AsyncParsableCommand {
                     + "(a kind supplies one with RoomKindEntry(logic, renderer:))")
                 throw ExitCode(CLIExit.unsupportedLogic)
             }
+            let showProgress = !quiet && (progress || context.output.diagnosticsAreTerminal)
+            let every = self.every ?? UInt64(max(entry.rules.ticksPerSecond, 1))
             if let frames {
-                try RenderFrames(directory: frames, every: every ?? UInt64(max(entry.rules.ticksPerSecond, 1)), format: format ?? .svg,
-                                 width: width, showProgress: !quiet && (progress || context.output.diagnosticsAreTerminal))
+                try RenderFrames(directory: frames, every: every, format: format ?? .svg, width: width, showProgress: showProgress)
                     .run(summary, replayer: replayer, entry: entry, output: context.output)
+                return
+            }
+            if let animate {
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huddle-frames-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let written = try RenderFrames(directory: folder.path, every: every, format: .png, width: width ?? 512,
+                                               showProgress: showProgress)
+                    .write(summary, replayer: replayer, entry: entry, output: context.output)
+                let milliseconds = Animation.frameMilliseconds(every: every, ticksPerSecond: entry.rules.ticksPerSecond, speed: speed)
+                try Animation.writeWebP(frames: written.names, in: folder, milliseconds: milliseconds, to: animate)
+                context.output.result("session \(summary.id) (\(summary.kind)): wrote \(written.names.count) frames, "
+                    + "\(milliseconds) ms each, to \(animate)")
                 return
             }
             guard let output else { return }

@@ -24,26 +24,40 @@ struct RenderFrames {
         return "frame-" + String(repeating: "0", count: max(digits - text.count, 0)) + text + "." + format.rawValue
     }
 
+    /// What ``write(_:replayer:entry:output:)`` wrote.
+    struct Written {
+        /// The files, in order (names within the directory).
+        var names: [String] = []
+        /// The first frame's tick.
+        var firstTick: UInt64?
+    }
+
+    /// Writes the frames and prints what it wrote.
     func run(_ summary: SessionSummary, replayer: SessionReplayer, entry: RoomKindEntry, output: CommandOutput) throws {
+        let written = try write(summary, replayer: replayer, entry: entry, output: output)
+        let range = written.firstTick.map { "ticks \($0)…\(summary.verifiableEnd), " } ?? ""
+        output.result("session \(summary.id) (\(summary.kind)): wrote \(written.names.count) frames (\(range)every \(every)) to \(directory)")
+    }
+
+    /// Writes the frames, a progress bar on the diagnostics when asked.
+    func write(_ summary: SessionSummary, replayer: SessionReplayer, entry: RoomKindEntry, output: CommandOutput) throws -> Written {
         let folder = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let end = summary.verifiableEnd
-        let total = Self.frameCount(start: summary.startTick, end: end, every: every)
+        let total = Self.frameCount(start: summary.startTick, end: summary.verifiableEnd, every: every)
         let digits = max(6, String(total).count)
         let bar = ProgressBar(label: "frames", unit: "frames", output: output, enabled: showProgress)
-        var written: UInt64 = 0
-        var firstTick: UInt64?
+        var written = Written()
         var failure: (any Error)?
         do {
             try replayer.states(summary.id, every: every) { snapshot in
                 guard failure == nil else { return }
                 do {
                     let picture = try Render.draw(snapshot, with: entry, session: summary.id)
-                    written += 1
-                    let path = folder.appendingPathComponent(Self.fileName(written, digits: digits, format: format)).path
-                    try Render.write(picture, as: format, to: path, width: width)
-                    firstTick = firstTick ?? snapshot.tick
-                    bar.update(written, of: total)
+                    let name = Self.fileName(UInt64(written.names.count + 1), digits: digits, format: format)
+                    try Render.write(picture, as: format, to: folder.appendingPathComponent(name).path, width: width)
+                    written.names.append(name)
+                    written.firstTick = written.firstTick ?? snapshot.tick
+                    bar.update(UInt64(written.names.count), of: total)
                 } catch {
                     failure = error
                 }
@@ -54,7 +68,6 @@ struct RenderFrames {
         }
         bar.finish()
         if let failure { throw failure }
-        let range = firstTick.map { "ticks \($0)…\(end), " } ?? ""
-        output.result("session \(summary.id) (\(summary.kind)): wrote \(written) frames (\(range)every \(every)) to \(directory)")
+        return written
     }
 }

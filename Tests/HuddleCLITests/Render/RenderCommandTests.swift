@@ -1,5 +1,6 @@
 import ArenaRoom
 import Foundation
+@testable import HuddleCLI
 import HuddleRooms
 import RoomEngine
 import SnapshotStore
@@ -122,6 +123,32 @@ struct RenderCommandTests {
             #expect(image.width == 64 && image.height == 64)
             #expect(image.rgb(63, 63) == WhiteboardRenderer.background, "the bots draw near the middle")
         }
+    }
+
+    @Test("--animate: a looping animated WebP, one frame every N ticks, timed by the kind's tick rate and --speed")
+    func animation() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("board.sqlite")
+        #expect(await CLIRun.huddle(["sessions", "synthesize", "--members", "2", "--ticks", "450", "--db", db]).code == 0)
+        let file = directory.path("board.webp")
+        let run = await CLIRun.huddle(["render", "1", "--animate", file, "--every", "150", "--speed", "2", "--width", "64", "--db", db])
+        #expect(run.code == 0, "\(run.diagnostics)")
+        // 150 whiteboard ticks are 7.5 s of game time: 3.75 s a frame at twice the speed.
+        #expect(run.results.contains("wrote 3 frames, 3750 ms each, to \(file)"), "\(run.results)")
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        #expect(String(decoding: bytes[0..<4], as: UTF8.self) == "RIFF" && String(decoding: bytes[8..<12], as: UTF8.self) == "WEBP")
+        var chunks: [String] = []
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            chunks.append(String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self))
+            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
+            offset += 8 + size + size % 2
+        }
+        #expect(chunks.first == "VP8X" && chunks.contains("ANIM"))
+        #expect(chunks.filter { $0 == "ANMF" }.count == 3)
+        #expect(Animation.frameMilliseconds(every: 1, ticksPerSecond: 30, speed: 64) == 20, "at least 20 ms")
+        #expect(await CLIRun.huddle(["render", "1", "--animate", directory.path("b.gif"), "--db", db]).code == 64)
+        #expect(await CLIRun.huddle(["render", "1", "--output", directory.path("b.svg"), "--speed", "2", "--db", db]).code == 64)
     }
 
     @Test("--at a wall-clock time: the last tick recorded by then; before the session, its start")
