@@ -28,5 +28,9 @@ struct ProgressTests {
             #expect(quiet.code == 0 && quiet.diagnostics.isEmpty, "\(command)")
             #expect(await CLIRun.huddle(command + ["--quiet", "--progress", "--db", db]).code == 64)
         }
+        #expect(await CLIRun.huddle(["sessions", "synthesize", "--room-kind", "counter", "--ticks", "200", "--db", db]).code == 0)
+        let all = await CLIRun.huddle(["verify", "--all", "--progress", "--db", db])
+        #expect(all.code == 0)
+        #expect(all.diagnostics.contains("session 1 (1/2) [") && all.diagnostics.contains("session 2 (2/2) ["), "\(all.diagnostics)")
     }
 }
