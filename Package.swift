@@ -337,6 +337,9 @@ let package = Package(
             dependencies: [
                 "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
                 "SQLiteSnapshotStore", "SocketIO",
+                // the built-in renderers tested without I/O; PNGs decoded (zlib) to check pixels
+                "WhiteboardRoom", "ArenaRoom", "ZlibCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -12,12 +12,14 @@ extension RoomKind {
 
 extension RoomKindEntry {
     /// The arena as a catalog registers it: ``ArenaLogic`` (8 pickups) with
-    /// ``ArenaBots`` for synthetic recordings.
+    /// ``ArenaBots`` for synthetic recordings and ``ArenaRenderer`` for pictures.
     ///
     /// ```swift
     /// let kinds: RoomKindCatalog = [.arena]
     /// ```
-    public static let arena = RoomKindEntry(ArenaLogic()) { members, seed in
-        ArenaBots(members: members, seed: seed)
-    }
+    public static let arena = RoomKindEntry(
+        ArenaLogic(),
+        syntheticMembers: { members, seed in ArenaBots(members: members, seed: seed) },
+        renderer: ArenaRenderer()
+    )
 }

@@ -5,7 +5,7 @@ public import SnapshotStore
 public import SQLiteSnapshotStore
 
 /// The `huddle` command line as a library: `serve`, `sessions`, `show`,
-/// `replay` (and `replay --serve`), `verify` and `export`, for exactly the
+/// `replay` (and `replay --serve`), `verify`, `export` and `render`, for exactly the
 /// room kinds it is handed. An executable is a few lines: the built-in
 /// `huddle` passes `.builtIn`; an app adds its own kinds and gets the whole
 /// command line for them, recordings of a custom kind replaying and
@@ -81,7 +81,7 @@ struct HuddleRoot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huddle",
         abstract: "Huddle: authoritative rooms over Socket.IO, recorded, replayed and verified.",
-        subcommands: [Serve.self, Sessions.self, Show.self, ReplaySession.self, Verify.self, Export.self],
+        subcommands: [Serve.self, Sessions.self, Show.self, ReplaySession.self, Verify.self, Export.self, Render.self],
         defaultSubcommand: Serve.self
     )
 }

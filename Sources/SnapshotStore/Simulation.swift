@@ -35,11 +35,14 @@ struct Simulation<Logic: RoomLogic> {
     var tick: UInt64 { room.tick }
 
     /// Replays the recording up to `target`, returning what was applied.
-    mutating func advance(through target: UInt64, includeTrailing: Bool = false) throws(SnapshotStoreError) -> [TimelineEntry] {
+    /// `observe` sees each replayed tick's outputs.
+    mutating func advance(
+        through target: UInt64, includeTrailing: Bool = false, observe: (RoomAdvance) -> Void = { _ in }
+    ) throws(SnapshotStoreError) -> [TimelineEntry] {
         let entries = try store.timeline(of: summary.id, after: room.tick, through: target, includeTrailing: includeTrailing)
         lastEntries = entries
         do {
-            room = try RoomReplay.replay(entries.map(\.recordedEvent), from: room.snapshot(), logic: logic)
+            room = try RoomReplay.replay(entries.map(\.recordedEvent), from: room.snapshot(), logic: logic, observe: observe)
         } catch {
             throw SessionReplayer.map(error, session: summary.id, fallbackTick: room.tick + 1)
         }

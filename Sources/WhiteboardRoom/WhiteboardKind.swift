@@ -12,12 +12,15 @@ extension RoomKind {
 
 extension RoomKindEntry {
     /// The whiteboard as a catalog registers it: ``WhiteboardLogic`` with
-    /// ``WhiteboardBots`` for synthetic recordings.
+    /// ``WhiteboardBots`` for synthetic recordings and ``WhiteboardRenderer``
+    /// for pictures.
     ///
     /// ```swift
     /// let kinds: RoomKindCatalog = [.whiteboard]
     /// ```
-    public static let whiteboard = RoomKindEntry(WhiteboardLogic()) { members, seed in
-        WhiteboardBots(members: members, seed: seed)
-    }
+    public static let whiteboard = RoomKindEntry(
+        WhiteboardLogic(),
+        syntheticMembers: { members, seed in WhiteboardBots(members: members, seed: seed) },
+        renderer: WhiteboardRenderer()
+    )
 }

@@ -17,7 +17,7 @@ import pytest
 from conftest import BIN_DIR
 
 HUDDLE = BIN_DIR / "huddle"
-SUBCOMMANDS = ["sessions", "show", "replay", "verify", "export"]
+SUBCOMMANDS = ["sessions", "show", "replay", "verify", "export", "render"]
 
 
 def huddle(*args, check=None, timeout=120):
@@ -96,7 +96,7 @@ def test_show_summary_members_rates_snapshots(recorded):
 
 
 def test_replay_prints_the_range_from_the_nearest_snapshot(recorded):
-    out = huddle("replay", "1", "--from", "1210", "--to", "1215", "--db", recorded, check=0).stdout
+    out = huddle("replay", "1", "--from", "1210", "--to", "1215", "--verbose", "--db", recorded, check=0).stdout
     ticks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("tick ")]
     assert ticks == list(range(1210, 1216))
     assert "cursor(x:" in out
@@ -122,7 +122,20 @@ def test_verify_progress_bar_goes_to_stderr_only_when_asked(recorded):
     quiet = huddle("verify", "1", "--db", recorded, check=0)
     assert quiet.stderr == ""
     shown = huddle("verify", "1", "--progress", "--db", recorded, check=0)
-    assert "100% tick 1300/1300" in shown.stderr and "[" in shown.stderr
+    assert "100% 1300/1300 ticks" in shown.stderr and "[" in shown.stderr
+    assert "/s " in shown.stderr and " left" in shown.stderr  # rate and time left
+
+
+def test_render_svg_and_png_from_the_executable(recorded, tmp_path):
+    svg = tmp_path / "board.svg"
+    out = huddle("render", "1", "--tick", "1210", "--output", svg, "--db", recorded, check=0).stdout
+    assert out.strip() == f"session 1 (whiteboard) at tick 1210: wrote {svg}"
+    text = svg.read_text()
+    assert text.startswith("<svg ") and "whiteboard room" in text and 'class="cursor"' in text
+    png = tmp_path / "arena.png"
+    huddle("render", "3", "--output", png, "--width", "300", "--db", recorded, check=0)
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(head[16:20], "big") == 300
 
 
 def test_export_jsonl(recorded, tmp_path):

@@ -17,6 +17,8 @@ struct Export: AsyncParsableCommand {
               {"type":"end", "status", "lastTick", "finalTick", "finalHash", "gapFromTick"}
             --states stored (default) emits the stored snapshots; --states N re-simulates the
             session and emits the state every N ticks (hashes checked); --states none omits them.
+            A progress bar (ticks done, rate, time left) goes to stderr when it is a terminal \
+            (--progress: always; --quiet: never).
 
             Example: huddle export 12 --format jsonl --states 600 > session-12.jsonl
             """
@@ -38,6 +40,16 @@ struct Export: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file instead of stdout.")
     var output: String?
 
+    @Flag(help: "Show the progress bar on stderr even when it is not a terminal.")
+    var progress = false
+
+    @Flag(help: "Never show a progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        if progress, quiet { throw ValidationError("--progress and --quiet contradict each other") }
+    }
+
     func run() async throws {
         try await CLIExit.run {
             let context = CLIContext.current
@@ -47,12 +59,17 @@ struct Export: AsyncParsableCommand {
             let kind = context.kinds.entry(for: summary.kind, version: summary.logicVersion)
             let writer = try LineWriter(path: output, standardOutput: context.output)
             defer { writer.close() }
+            let bar = ProgressBar(label: "export \(summary.id)", output: context.output,
+                                  enabled: !quiet && (progress || context.output.diagnosticsAreTerminal))
+            defer { bar.finish() }
+            let total = summary.lastTick - summary.startTick
+            let report: (UInt64) -> Void = { tick in bar.update(tick - summary.startTick, of: total) }
             try writer.write(ExportJSON.Session(summary))
             if case .every(let every) = states {
                 var after = summary.startTick
                 try SessionReplayer(store: store, kinds: context.kinds).states(summary.id, every: every) { snapshot in
                     do {
-                        try exportTimeline(store, summary, kind, after: after, through: snapshot.tick, snapshots: [:], writer)
+                        try exportTimeline(store, summary, kind, after: after, through: snapshot.tick, snapshots: [:], writer, report)
                         try writer.write(ExportJSON.State(snapshot, type: "state"))
                         after = snapshot.tick
                     } catch {
@@ -60,7 +77,7 @@ struct Export: AsyncParsableCommand {
                     }
                 }
                 try writer.check()
-                try exportTimeline(store, summary, kind, after: after, through: summary.lastTick, snapshots: [:], writer, trailing: true)
+                try exportTimeline(store, summary, kind, after: after, through: summary.lastTick, snapshots: [:], writer, report, trailing: true)
             } else {
                 var snapshots: [UInt64: RoomSnapshot] = [:]
                 if states == .stored {
@@ -70,7 +87,7 @@ struct Export: AsyncParsableCommand {
                 }
                 if let first = snapshots[summary.startTick] { try writer.write(ExportJSON.State(first, type: "snapshot")) }
                 try exportTimeline(store, summary, kind, after: summary.startTick, through: summary.lastTick,
-                                   snapshots: snapshots, writer, trailing: true)
+                                   snapshots: snapshots, writer, report, trailing: true)
             }
             try writer.write(ExportJSON.End(summary))
         }
@@ -79,7 +96,7 @@ struct Export: AsyncParsableCommand {
     /// Writes the timeline between two ticks, 4,096 ticks per read.
     private func exportTimeline(
         _ store: any SessionStore, _ summary: SessionSummary, _ kind: RoomKindEntry?, after: UInt64, through: UInt64,
-        snapshots: [UInt64: RoomSnapshot], _ writer: LineWriter, trailing: Bool = false
+        snapshots: [UInt64: RoomSnapshot], _ writer: LineWriter, _ report: (UInt64) -> Void, trailing: Bool = false
     ) throws {
         var low = after
         repeat {
@@ -95,6 +112,7 @@ struct Export: AsyncParsableCommand {
                 }
             }
             low = high
+            report(high)
         } while low < through
     }
 }

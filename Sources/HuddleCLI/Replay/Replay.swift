@@ -14,7 +14,9 @@ struct ReplaySession: AsyncParsableCommand {
         discussion: """
             Starts from the newest stored snapshot before --from (or the session start), \
             re-simulates up to --to with the recorded inputs, checks every tick's hash, and \
-            prints one line per tick (with its inputs) and per join or leave. Without --speed \
+            prints each tick with inputs (and the inputs), each join or leave, and one line per \
+            stretch of ticks without input (ticks 4-61: no input; --verbose: every tick; \
+            --quiet: ticks with inputs only), then a summary. Without --speed \
             the timeline prints as fast as it is computed; --speed 1 paces it in real time, \
             --speed 4 four times faster. A diverging tick stops the replay (exit code 1). \
             With --serve, the replay is streamed instead to the Socket.IO namespace /replay \
@@ -42,6 +44,9 @@ struct ReplaySession: AsyncParsableCommand {
     @Flag(help: "Print only ticks that have inputs, joins and leaves.")
     var quiet = false
 
+    @Flag(help: "Print every tick, idle ones included (default: a stretch without input is one line).")
+    var verbose = false
+
     @Flag(help: "Stream the replay to viewers of /replay.html instead of printing it.")
     var serve = false
 
@@ -64,6 +69,7 @@ struct ReplaySession: AsyncParsableCommand {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
         if viewer != nil, !serve { throw ValidationError("--as goes with --serve") }
+        if quiet, verbose { throw ValidationError("--quiet and --verbose contradict each other") }
         if serve, let speed, !ReplayServeDriver.speeds.contains(speed) {
             throw ValidationError("--speed must be between 0.1 and 64 with --serve")
         }
@@ -89,10 +95,19 @@ struct ReplaySession: AsyncParsableCommand {
             let replayer = SessionReplayer(store: store, kinds: context.kinds)
             let rate = try replayer.entry(recording: summary).rules.ticksPerSecond
             let pacer = Pacer(tickSeconds: speed.map { 1 / (Double(rate) * $0) })
-            let report = try replayer.replay(summary.id, from: from, through: to) { step in
-                pacer.wait(for: step.entry)
-                if let line = line(for: step) { output.result(line) }
+            var lines = ReplayLines(mode: verbose ? .verbose : quiet ? .inputsOnly : .collapsed)
+            let report: ReplayReport
+            do {
+                report = try replayer.replay(summary.id, from: from, through: to) { step in
+                    pacer.wait(for: step.entry)
+                    for line in lines.add(step.entry, inputDescriptions: step.inputDescriptions) { output.result(line) }
+                }
+            } catch {
+                for line in lines.finish() { output.result(line) }
+                throw error
             }
+            for line in lines.finish() { output.result(line) }
+            output.result(lines.summary)
             let origin = report.baseTick == summary.startTick && report.baseTick == 0
                 ? "the session start" : "the snapshot at tick \(report.baseTick)"
             output.result("replayed ticks \(report.firstTick)…\(report.lastTick) of session \(summary.id) from \(origin); "
@@ -100,27 +115,6 @@ struct ReplaySession: AsyncParsableCommand {
             if summary.status != .ended || summary.gapFromTick != nil {
                 output.result("note: session \(summary.id) is \(summary.statusText); the recording ends at tick \(end)")
             }
-        }
-    }
-
-    private func line(for step: ReplayStep) -> String? {
-        switch step.entry {
-        case .membership(let event):
-            let (mark, verb) = switch event.change {
-            case .joined: ("+", "joined")
-            case .left: ("-", "left")
-            case .away: ("~", "away (connection lost, seat held)")
-            case .back: ("~", "back")
-            }
-            return "        \(mark) \(event.member) \(verb) after tick \(event.afterTick)"
-        case .tick(let stored):
-            if quiet, stored.tick.inputs.isEmpty { return nil }
-            var text = "tick \(stored.tick.tick)  \(CLITime.timestamp(stored.recordedAt))  \(Hex.hash(stored.tick.stateHash))  "
-                + "\(stored.tick.inputs.count) input\(stored.tick.inputs.count == 1 ? "" : "s")"
-            for (input, description) in zip(stored.tick.inputs, step.inputDescriptions) {
-                text += "\n        \(input.member) #\(input.sequence) \(description)"
-            }
-            return text
         }
     }
 }

@@ -7,11 +7,30 @@ import SnapshotStore
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one recorded session: summary, members, inputs per second, snapshots.",
-        discussion: "Example: huddle show 12 --db huddle.sqlite"
+        discussion: """
+            With --timeline FILE.svg, also draws the session over time: inputs per second by \
+            member, operations per second (re-simulated, when this program has the kind), \
+            members present, the stored snapshots, the recording's gap, and (with \
+            --verify, which re-simulates the session) the first diverging tick.
+
+            Example: huddle show 12 --db huddle.sqlite
+            Example: huddle show 12 --timeline session-12.svg --verify
+            """
     )
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var session: SessionArgument
+
+    @Option(help: ArgumentHelp("Also draw the session over time into this SVG file.", valueName: "file.svg"))
+    var timeline: String?
+
+    @Flag(help: "With --timeline: verify the session and mark the first diverging tick.")
+    var verify = false
+
+    func validate() throws {
+        if verify, timeline == nil { throw ValidationError("--verify goes with --timeline") }
+        if let timeline, PictureFormat(path: timeline) != .svg { throw ValidationError("--timeline writes an .svg file, not '\(timeline)'") }
+    }
 
     func run() async throws {
         try await CLIExit.run {
@@ -26,6 +45,7 @@ struct Show: AsyncParsableCommand {
             context.output.result("")
             context.output.result("inputs per second: \(format(rates.averagePerSecond)) average, \(rates.peakPerSecond) in the busiest second (from tick \(rates.peakStartTick))")
             printSnapshots(try store.snapshots(of: summary.id), to: context.output)
+            if let timeline { try drawTimeline(store, summary, rate: rate, kinds: context.kinds, to: timeline, output: context.output) }
         }
     }
 
@@ -88,4 +108,27 @@ struct Show: AsyncParsableCommand {
     }
 
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// Writes the timeline chart; with `--verify`, marks where the session diverges.
+    private func drawTimeline(
+        _ store: any SessionStore, _ summary: SessionSummary, rate: Int, kinds: RoomKindCatalog, to path: String, output: CommandOutput
+    ) throws {
+        var divergence: UInt64?
+        if verify {
+            let outcome = Result { () throws(SnapshotStoreError) -> VerificationReport in
+                try SessionReplayer(store: store, kinds: kinds).verify(summary.id)
+            }
+            if case .failure(let error) = outcome {
+                guard case .diverged(_, let tick, _, _) = error else { throw error }
+                divergence = tick
+            }
+        }
+        // Operations are counted by re-simulating, when this program has the kind.
+        let replayer = kinds.entry(for: summary.kind, version: summary.logicVersion) == nil
+            ? nil : SessionReplayer(store: store, kinds: kinds)
+        let data = try TimelineData.collect(store, summary, ticksPerSecond: rate, divergence: divergence, replayer: replayer)
+        try Data(TimelineChart.render(data).text.utf8).write(to: URL(fileURLWithPath: path))
+        output.result("")
+        output.result("timeline: wrote \(path)" + (verify ? (divergence.map { "; diverges at tick \($0)" } ?? "; verified, no divergence") : ""))
+    }
 }

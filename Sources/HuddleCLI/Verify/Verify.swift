@@ -35,9 +35,13 @@ struct Verify: AsyncParsableCommand {
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
     var progress = false
 
+    @Flag(help: "Never show a progress bar.")
+    var quiet = false
+
     func validate() throws {
         if all == (id != nil) { throw ValidationError("give a session id or --all (not both)") }
         if let id, id <= 0 { throw ValidationError("a session id is a positive number") }
+        if progress, quiet { throw ValidationError("--progress and --quiet contradict each other") }
     }
 
     func run() async throws {
@@ -48,8 +52,10 @@ struct Verify: AsyncParsableCommand {
             let ids: [RecordedSessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [RecordedSessionID(id ?? 0)]
             if all, ids.isEmpty { return output.result("no sessions in \(self.store.db)") }
             var worst: Int32 = 0
-            for id in ids {
-                let outcome = Result { () throws(SnapshotStoreError) -> Int32 in try verify(id, replayer, output) }
+            for (index, id) in ids.enumerated() {
+                // With --all, each session's bar says which of how many it is.
+                let label = all ? "session \(id) (\(index + 1)/\(ids.count))" : "session \(id)"
+                let outcome = Result { () throws(SnapshotStoreError) -> Int32 in try verify(id, label: label, replayer, output) }
                 switch outcome {
                 case .success(let code):
                     worst = max(worst, code)
@@ -65,9 +71,9 @@ struct Verify: AsyncParsableCommand {
 
     /// Verifies one session and prints its line; returns the exit code it earns.
     private func verify(
-        _ id: RecordedSessionID, _ replayer: SessionReplayer, _ output: CommandOutput
+        _ id: RecordedSessionID, label: String, _ replayer: SessionReplayer, _ output: CommandOutput
     ) throws(SnapshotStoreError) -> Int32 {
-        let bar = ProgressBar(label: "session \(id)", output: output, enabled: progress || output.diagnosticsAreTerminal)
+        let bar = ProgressBar(label: label, output: output, enabled: !quiet && (progress || output.diagnosticsAreTerminal))
         let started = ContinuousClock.now
         let report: VerificationReport
         do {

@@ -27,6 +27,10 @@ public struct RoomKindEntry: Sendable {
     public let config: RoomConfig
     /// Makes synthetic members for a room of this kind, when the kind offers them.
     public let syntheticMembers: (@Sendable (_ members: [MemberID], _ seed: UInt64) -> any SyntheticMembers)?
+    /// Draws a snapshot of this kind (its state decoded with the kind's
+    /// types), when the kind has a ``RoomRenderer``; nil otherwise.
+    public var renderer: (@Sendable (RoomSnapshot) throws(RoomError) -> SVGDocument)? { drawing }
+    @usableFromInline var drawing: (@Sendable (RoomSnapshot) throws(RoomError) -> SVGDocument)?
     @usableFromInline let starter: @Sendable (RoomStart) -> any RunningRoom
 
     /// Registers `logic`: rooms of its kind are created with `config`, and
@@ -52,6 +56,37 @@ public struct RoomKindEntry: Sendable {
             runner.start()
             return runner
         }
+    }
+
+    /// Registers `logic` as ``init(_:config:syntheticMembers:)`` does, with
+    /// `renderer` to draw its states (`huddle render`).
+    ///
+    /// ```swift
+    /// let entry = RoomKindEntry(WhiteboardLogic(), renderer: WhiteboardRenderer())
+    /// let picture = try entry.render(snapshot)   // an SVGDocument
+    /// ```
+    @inlinable
+    public init<Logic: RoomLogic, Renderer: RoomRenderer>(
+        _ logic: Logic,
+        config: RoomConfig = RoomConfig(),
+        syntheticMembers: (@Sendable (_ members: [MemberID], _ seed: UInt64) -> any SyntheticMembers)? = nil,
+        renderer: Renderer
+    ) where Renderer.Logic == Logic {
+        self.init(logic, config: config, syntheticMembers: syntheticMembers)
+        self.drawing = { snapshot throws(RoomError) in
+            let state = try Logic.State.decodeState(snapshot.state)
+            return renderer.render(state, context: RenderContext(roomID: snapshot.roomID, kind: snapshot.kind, tick: snapshot.tick))
+        }
+    }
+
+    /// Whether ``render(_:)`` can draw this kind.
+    public var canRender: Bool { renderer != nil }
+
+    /// The picture of `snapshot`'s state, or nil when the kind has no renderer.
+    /// Throws when the state does not decode with the kind's types.
+    public func render(_ snapshot: RoomSnapshot) throws(RoomError) -> SVGDocument? {
+        guard let renderer else { return nil }
+        return try renderer(snapshot)
     }
 
     /// The kind's name.

@@ -33,16 +33,35 @@ public enum RoomReplay {
         from snapshot: RoomSnapshot,
         logic: Logic
     ) throws(RoomError) -> Room<Logic> {
+        try replay(events, from: snapshot, logic: logic) { _ in }
+    }
+
+    /// ``replay(_:from:logic:)``, handing `observe` what each replayed tick
+    /// produced (its operations, deltas, rejections) after its hash matched:
+    /// what `huddle show --timeline` counts operations with.
+    ///
+    /// ```swift
+    /// var operations = 0
+    /// _ = try RoomReplay.replay(events, from: snapshot, logic: logic) { operations += $0.output.operations.count }
+    /// ```
+    public static func replay<Logic: RoomLogic>(
+        _ events: [RecordedEvent],
+        from snapshot: RoomSnapshot,
+        logic: Logic,
+        observe: (RoomAdvance) -> Void
+    ) throws(RoomError) -> Room<Logic> {
         var room = try Room(restoring: snapshot, logic: logic)
         var remaining = events[...]
         if let index = events.lastIndex(where: { if case .tick(let tick) = $0 { tick.tick == snapshot.tick } else { false } }) {
             remaining = events[(index + 1)...]
         }
-        try apply(Array(remaining), to: &room)
+        try apply(Array(remaining), to: &room, observe: observe)
         return room
     }
 
-    private static func apply<Logic: RoomLogic>(_ events: [RecordedEvent], to room: inout Room<Logic>) throws(RoomError) {
+    private static func apply<Logic: RoomLogic>(
+        _ events: [RecordedEvent], to room: inout Room<Logic>, observe: (RoomAdvance) -> Void = { _ in }
+    ) throws(RoomError) {
         for event in events {
             switch event {
             case .joined(let member, let metadata):
@@ -55,11 +74,12 @@ public enum RoomReplay {
                 guard recorded.tick == room.tick + 1 else {
                     throw .malformed("recording jumps from tick \(room.tick) to \(recorded.tick)")
                 }
-                _ = try room.advance(replaying: recorded.inputs)
+                let advance = try room.advance(replaying: recorded.inputs)
                 let hash = room.stateHash
                 guard hash == recorded.stateHash else {
                     throw .replayDiverged(tick: recorded.tick, expected: recorded.stateHash, found: hash)
                 }
+                observe(advance)
             }
         }
     }
