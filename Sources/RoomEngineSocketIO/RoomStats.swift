@@ -92,6 +92,8 @@ public struct LatenessHistogram: Equatable, Sendable {
     public private(set) var count: UInt64 = 0
     /// The largest sample.
     public private(set) var maximum: TimeAmount = .zero
+    /// All recorded lateness added up, in nanoseconds (a histogram's sum).
+    public private(set) var totalNanoseconds: UInt64 = 0
 
     /// Creates an empty histogram.
     public init() { buckets = Array(repeating: 0, count: Self.bucketCount) }
@@ -102,6 +104,7 @@ public struct LatenessHistogram: Equatable, Sendable {
         let index = min(Int(clamped.nanoseconds / Self.bucketWidth.nanoseconds), Self.bucketCount - 1)
         buckets[index] += 1
         count += 1
+        totalNanoseconds &+= UInt64(clamped.nanoseconds)
         maximum = max(maximum, clamped)
     }
 
@@ -132,9 +135,18 @@ public struct LatenessHistogram: Equatable, Sendable {
         return .object(["width": .int(Self.bucketWidth.nanoseconds / 1000), "counts": .object(counts)])
     }
 
+    /// Ticks at most `bound` late, to the bucket width (a cumulative
+    /// histogram bucket, as Prometheus counts them: every bucket whose upper
+    /// edge is at most `bound`).
+    public func count(atMost bound: TimeAmount) -> UInt64 {
+        let edges = Int(max(bound, .zero).nanoseconds / Self.bucketWidth.nanoseconds)
+        return buckets.prefix(min(edges, Self.bucketCount - 1)).reduce(0, +)
+    }
+
     mutating func merge(_ other: LatenessHistogram) {
         for index in buckets.indices { buckets[index] += other.buckets[index] }
         count += other.count
+        totalNanoseconds &+= other.totalNanoseconds
         maximum = max(maximum, other.maximum)
     }
 }

@@ -331,3 +331,35 @@ def test_health_and_readiness_routes(huddle):
     readyz = requests.get(huddle.url + "/readyz", timeout=5)
     assert readyz.status_code == 200 and readyz.text == "ready\n"
     assert readyz.headers["cache-control"] == "no-store"
+
+
+def metrics(server):
+    """The /metrics samples as {name with labels: value}."""
+    text = requests.get(server.url + "/metrics", timeout=5).text
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def test_metrics_follow_clients_that_connect_talk_and_leave(huddle):
+    before = metrics(huddle)
+    assert before["huddle_room_members"] == 0
+
+    async def scenario(pool):
+        alice, bob = await pool.members(2)
+        during = metrics(huddle)
+        assert during["huddle_room_members"] == 2 and during["huddle_rooms"] >= 1
+        assert during["huddle_engine_sessions"] >= 2 and during["huddle_http_connections"] >= 2
+        for step in range(10):
+            await alice.send(wire.cursor(100 + step, 200))
+        await bob.wait_until("alice's last cursor", lambda c: c.mirror.table.get(alice.slot) == (109, 200))
+        moved = metrics(huddle)
+        assert moved["huddle_deltas_total"] > before["huddle_deltas_total"]
+        assert moved["huddle_ticks_total"] > during["huddle_ticks_total"]
+        assert moved['huddle_inputs_total{result="accepted"}'] >= before['huddle_inputs_total{result="accepted"}'] + 10
+        for client in (alice, bob):
+            await client.call("leave")
+
+    run(huddle, scenario)
+    after = metrics(huddle)
+    assert after["huddle_room_members"] == 0
+    assert after["huddle_tick_lateness_seconds_count"] > 0

@@ -69,8 +69,9 @@ struct Serve: AsyncParsableCommand {
         )
 
         let readiness = ServeReadiness()
+        let metrics = ServeMetrics(rooms: rooms, engine: io.engine, recorder: recorder)
         let http = try await ServeHTTPServer.start(
-            host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness,
+            host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness, metrics: metrics,
             group: group, limits: connections.limits,
             prepareConnection: prepareConnection
         )

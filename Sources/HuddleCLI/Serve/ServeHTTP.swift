@@ -21,11 +21,12 @@ struct ServeHTTPServer {
         assets: ServeAssets?,
         rooms: RoomService,
         readiness: ServeReadiness,
+        metrics: ServeMetrics,
         group: any EventLoopGroup,
         limits: HTTPServerLimits = HTTPServerLimits(),
         prepareConnection: HTTPServer.ConnectionPreparation? = nil
     ) async throws -> ServeHTTPServer {
-        let routes = ServeRoutes(assets: assets, rooms: rooms, readiness: readiness)
+        let routes = ServeRoutes(assets: assets, rooms: rooms, readiness: readiness, metrics: metrics)
         let http = try await HTTPServer.start(
             host: host, port: port, endpoints: [io.engine],
             asyncFallback: { request, _, loop in routes.respond(to: request, on: loop) },
@@ -33,6 +34,7 @@ struct ServeHTTPServer {
             limits: limits,
             prepareConnection: prepareConnection
         )
+        metrics.listening(on: http)
         return ServeHTTPServer(http: http, io: io)
     }
 
@@ -50,6 +52,7 @@ struct ServeRoutes: Sendable {
     let assets: ServeAssets?
     let rooms: RoomService
     let readiness: ServeReadiness
+    let metrics: ServeMetrics
 
     func respond(to request: EngineIORequest, on loop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
         let path = request.uri.prefix { $0 != "?" }
@@ -60,6 +63,8 @@ struct ServeRoutes: Sendable {
             return loop.makeSucceededFuture(health)
         }
         switch path {
+        case "/metrics":
+            return metrics.response(on: loop)
         case "/stats":
             return rooms.stats(on: loop).map { stats in
                 ServeAssets.response(type: "application/json", body: ByteBuffer(string: stats.json.jsonString), head: false)
