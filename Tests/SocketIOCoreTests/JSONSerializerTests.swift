@@ -5,6 +5,21 @@ import Testing
 /// Expected strings are what `JSON.stringify` prints in Node.js for the same value.
 @Suite("JSON serializer matches JSON.stringify")
 struct JSONSerializerTests {
+    /// Found by Tools/fuzz (fuzz-json): a number past a double's range parses
+    /// as infinity (as `JSON.parse("1e400")` is `Infinity`) and serializes as
+    /// `null` (as `JSON.stringify(Infinity)`): the round trip is not exact,
+    /// exactly as in JavaScript; the fuzz property allows it, nothing else.
+    @Test func aNumberPastADoublesRangeIsInfinityAndPrintsAsNull() throws {
+        let value = try JSONValue(parsing: "[1e400, -777777777777777777e777]")
+        guard case .array(let items) = value, items.count == 2,
+              case .double(let first) = items[0], case .double(let second) = items[1] else {
+            Issue.record("not two doubles: \(value)")
+            return
+        }
+        #expect(first == .infinity && second == -.infinity)
+        #expect(value.jsonString == "[null,null]")
+    }
+
     @Test func scalars() {
         #expect(serialized(.null) == "null")
         #expect(serialized(true) == "true")
