@@ -101,6 +101,9 @@ def test_a_cut_longer_than_the_grace_frees_the_seat(short_grace, transport):
         bob, = await pool.members(1, transport=transport)
         assert alice.answer["grace"] == 1000
         assert "receipt" in await alice.send_acked(wire.begin_stroke(1))
+        # The ack reaches alice first; bob's copy of the begun stroke comes on
+        # his own connection (later over polling): count from after it.
+        await bob.wait_until("alice's open stroke", lambda c: any(s["slot"] == alice.slot for s in c.doc["open"]))
         seen = len(bob.operation_log)
         proxy.cut = True
         proxy.sever()
