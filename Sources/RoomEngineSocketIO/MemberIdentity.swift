@@ -49,13 +49,8 @@ extension MemberSession {
         }
     }
 
-    /// The member `socket` joins as: the identity its handshake was given,
-    /// else its socket id.
-    static func identity(of socket: SocketIOSocket) -> MemberID {
-        provenIdentity(of: socket) ?? MemberID(socket.id)
-    }
-
-    /// The identity the namespace's check gave `socket`, if it has one.
+    /// The identity the namespace's check gave `socket`, if it has one
+    /// (read once, when its session starts).
     static func provenIdentity(of socket: SocketIOSocket) -> MemberID? {
         guard case .object(let data) = socket.data, let member = data[identityKey]?.stringValue else { return nil }
         return MemberID(member)

@@ -35,7 +35,7 @@ extension MemberSession {
         case .joining, .leaving: return refuse(.joinInProgress, event)
         case .closed: return
         }
-        member = Self.identity(of: socket)
+        member = provenIdentity ?? MemberID(socket.id)
         if let refusal = core.submit(.join(kind: kind, member: member, endpoint: endpoint)) {
             return refuse(refusal, event)
         }

@@ -29,8 +29,10 @@ final class MemberSession {
     }
 
     let socket: SocketIOSocket
-    /// The member this socket is (or last was) in a room as: the socket id
-    /// for a join, the seat's member after a rejoin.
+    /// The identity the socket proved at connection (``RoomServiceConfiguration/identify``), if checked.
+    let provenIdentity: MemberID?
+    /// The member this socket is (or last was) in a room as: its proven
+    /// identity or socket id for a join, the seat's member after a rejoin.
     var member: MemberID
     let core: ServiceCore
     var state = State.idle
@@ -52,7 +54,8 @@ final class MemberSession {
 
     private init(socket: SocketIOSocket, core: ServiceCore) {
         self.socket = socket
-        self.member = Self.identity(of: socket)
+        self.provenIdentity = Self.provenIdentity(of: socket)
+        self.member = provenIdentity ?? MemberID(socket.id)
         self.core = core
         self.limiter = EventRateLimiter(
             perSecond: core.configuration.eventsPerSecond, burst: core.configuration.eventBurst, now: .now()
@@ -72,7 +75,7 @@ final class MemberSession {
     var endpoint: MemberEndpoint {
         MemberEndpoint(
             loop: socket.eventLoop, session: NIOLoopBound(self, eventLoop: socket.eventLoop), socketID: socket.id,
-            provenIdentity: Self.provenIdentity(of: socket)
+            provenIdentity: provenIdentity
         )
     }
 

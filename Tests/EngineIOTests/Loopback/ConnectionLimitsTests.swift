@@ -100,29 +100,16 @@ import Testing
         var limits = HTTPServerLimits()
         limits.maxConnections = 3
         try await LoopbackEcho.with(limits: limits) { server in
-            var held: [RawConnection] = []
-            for _ in 0..<3 { held.append(try await server.connect()) }
             // Each of the three is served.
-            for connection in held {
-                connection.write(RawConnection.request("GET", server.path("transport=polling")))
-                #expect(try await connection.response("a handshake").status == 200)
-            }
+            let held = try await servedConnections(3, on: server)
             let refused = try await server.connect()
             let answer = try await refused.response("the refusal")
             #expect(answer.status == 503)
             #expect(answer.body.contains("Too many connections"))
             try await refused.closedByServer()
-            // One closes; a new connection is served again (the count goes
-            // down when the server sees the close: try until it has).
+            // One closes; a new connection is served again.
             await held[0].close()
-            var served = false
-            for _ in 0..<50 where !served {
-                let next = try await server.connect()
-                next.write(RawConnection.request("GET", server.path("transport=polling")))
-                served = try await next.response("a handshake or a refusal").status == 200
-                await next.close()
-            }
-            #expect(served)
+            #expect(try await aNewConnectionIsServed(on: server))
         }
     }
 }
@@ -132,26 +119,14 @@ extension ConnectionLimitsTests {
         var limits = HTTPServerLimits()
         limits.maxConnectionsPerAddress = 3
         try await LoopbackEcho.with(limits: limits) { server in
-            var held: [RawConnection] = []
-            for _ in 0..<3 { held.append(try await server.connect()) }
-            for connection in held {
-                connection.write(RawConnection.request("GET", server.path("transport=polling")))
-                #expect(try await connection.response("a handshake").status == 200)
-            }
+            let held = try await servedConnections(3, on: server)
             // All from 127.0.0.1: the fourth is refused like one past the global cap.
             let refused = try await server.connect()
             #expect(try await refused.response("the refusal").status == 503)
             try await refused.closedByServer()
             // One closes: that address may open one again.
             await held[0].close()
-            var served = false
-            for _ in 0..<50 where !served {
-                let next = try await server.connect()
-                next.write(RawConnection.request("GET", server.path("transport=polling")))
-                served = try await next.response("a handshake or a refusal").status == 200
-                await next.close()
-            }
-            #expect(served)
+            #expect(try await aNewConnectionIsServed(on: server))
         }
     }
 
@@ -163,6 +138,32 @@ extension ConnectionLimitsTests {
         counts.closed("10.0.0.1")  // one too many: ignored
         #expect(counts.current("10.0.0.1") == 0 && counts.current("10.0.0.2") == 1)
     }
+}
+
+/// `count` connections to `server`, each answered a handshake (so the
+/// server has counted every one of them).
+private func servedConnections(_ count: Int, on server: LoopbackEcho) async throws -> [RawConnection] {
+    var held: [RawConnection] = []
+    for _ in 0..<count { held.append(try await server.connect()) }
+    for connection in held {
+        connection.write(RawConnection.request("GET", server.path("transport=polling")))
+        #expect(try await connection.response("a handshake").status == 200)
+    }
+    return held
+}
+
+/// Whether a new connection is served again after one closed: the count
+/// goes down when the server sees the close, so it is tried until it has
+/// (at most 50 times).
+private func aNewConnectionIsServed(on server: LoopbackEcho) async throws -> Bool {
+    for _ in 0..<50 {
+        let next = try await server.connect()
+        next.write(RawConnection.request("GET", server.path("transport=polling")))
+        let served = try await next.response("a handshake or a refusal").status == 200
+        await next.close()
+        if served { return true }
+    }
+    return false
 }
 
 extension RawConnection {
