@@ -94,9 +94,12 @@ final class ConnectionWatch {
     private(set) var deadline: NIODeadline?
     /// When the request in progress started (its first byte).
     private var requestStart: NIODeadline
-    /// Ends the connection: with a 408 while a request is in progress, or
-    /// silently when idle.
-    var onExpiry: ((_ requestInProgress: Bool) -> Void)?
+    /// The handler that ends the connection at its deadline: with a 408
+    /// while a request is in progress, or silently when idle. A handler,
+    /// not a closure: a closure would cost an allocation per connection.
+    /// Held strongly and let go when the watch stops or expires (the
+    /// handler holds the watch too).
+    var owner: (any ConnectionWatchOwner)?
 
     init(deadlines: ConnectionDeadlines) {
         self.deadlines = deadlines
@@ -135,15 +138,22 @@ final class ConnectionWatch {
     /// The connection closed, or a session took it (a WebSocket).
     func stopWatching() {
         deadline = nil
-        onExpiry = nil
+        owner = nil
         deadlines.forget(self)
     }
 
     fileprivate func expire() {
         let inProgress = stage == .head || stage == .body
-        let action = onExpiry
-        onExpiry = nil
+        let owner = self.owner
+        self.owner = nil
         deadline = nil
-        action?(inProgress)
+        owner?.connectionExpired(requestInProgress: inProgress)
     }
+}
+
+/// What ends a connection whose deadline passed (the handler serving it).
+protocol ConnectionWatchOwner: AnyObject {
+    /// The deadline passed: answer 408 and close when a request is in
+    /// progress, close when idle.
+    func connectionExpired(requestInProgress: Bool)
 }

@@ -11,7 +11,7 @@ import EngineIOCore
 /// Why: for WebSocket clients (the common case, and every load test) NIO's
 /// HTTP stack costs more CPU and memory per handshake than everything else
 /// in it. See ``UpgradeRequestHead`` for what the fast path accepts.
-final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler, ConnectionWatchOwner {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -20,6 +20,7 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
     private var deciding = false
     /// The connection's deadlines (the first request's head must come in time).
     private let watch: ConnectionWatch?
+    private var context: ChannelHandlerContext?
 
     init(router: HTTPRouter, watch: ConnectionWatch?) {
         self.router = router
@@ -29,7 +30,17 @@ final class ConnectionSniffer: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         // A connection that sends nothing, or a head that never completes,
         // gets a 408 and is closed at the header timeout.
-        watch?.onExpiry = { [context] _ in HTTPTimeoutAnswer.send(on: context) }
+        self.context = context
+        watch?.owner = self
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        if watch?.owner === self { watch?.owner = nil }
+    }
+
+    func connectionExpired(requestInProgress: Bool) {
+        if let context { HTTPTimeoutAnswer.send(on: context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

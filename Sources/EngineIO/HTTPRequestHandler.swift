@@ -6,7 +6,7 @@ import EngineIOCore
 /// One HTTP connection's requests: collects each body up to the endpoint's
 /// limit, hands the request to its endpoint (or the fallback), and writes
 /// the answer, which may come later and from another loop (a held poll).
-final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler, ConnectionWatchOwner {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -33,8 +33,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        watch?.onExpiry = { requestInProgress in bound.value.timedOut(requestInProgress: requestInProgress) }
+        watch?.owner = self
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -153,7 +152,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The connection's deadline passed (see ``HTTPServerLimits``): a
     /// request in progress gets `408 Request Timeout`; an idle connection is
     /// closed.
-    private func timedOut(requestInProgress: Bool) {
+    func connectionExpired(requestInProgress: Bool) {
         guard let context else { return }
         guard requestInProgress else {
             context.close(promise: nil)
