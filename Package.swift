@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ZlibCompression", targets: ["ZlibCompression"]),
         .library(name: "SocketIOAdapter", targets: ["SocketIOAdapter"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
+        .library(name: "SocketIORedisAdapter", targets: ["SocketIORedisAdapter"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomClient", targets: ["RoomClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -104,6 +105,18 @@ let package = Package(
                 "SocketIOCore", "SocketIOAdapter", "SocketIOMessagePack", "EngineIO", "EngineIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The Redis adapter, wire-compatible with Node's @socket.io/redis-adapter
+        // (classic format): servers of a cluster share broadcasts, rooms and requests.
+        .target(
+            name: "SocketIORedisAdapter",
+            dependencies: [
+                "SocketIOAdapter", "SocketIOCore", "MessagePack", "SocketIOMessagePack",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -261,6 +274,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SocketIORedisAdapterTests",
+            dependencies: [
+                "SocketIORedisAdapter", "SocketIOAdapter", "SocketIOCore",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
