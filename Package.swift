@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SocketIOMessagePack", targets: ["SocketIOMessagePack"]),
         .library(name: "ZlibCompression", targets: ["ZlibCompression"]),
         .library(name: "SocketIOAdapter", targets: ["SocketIOAdapter"]),
+        .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIORedisAdapter", targets: ["SocketIORedisAdapter"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
@@ -95,6 +96,19 @@ let package = Package(
                 "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // A Redis client (RESP, pipelined commands, pub/sub, reconnection);
+        // no server types: the Redis adapter builds on it (docs/redis.md).
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -253,6 +267,19 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 // the loopback tests: the real HTTPServer on two loops, raw TCP clients
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The RESP codec byte by byte, the handlers in-process, and the
+        // connections against a real redis-server started per test.
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: [
+                "RedisClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
