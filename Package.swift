@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "SocketIORedisAdapter",
             dependencies: [
-                "SocketIOAdapter", "SocketIOCore", "MessagePack", "SocketIOMessagePack",
+                "SocketIOAdapter", "SocketIOCore", "MessagePack", "SocketIOMessagePack", "RedisClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,7 +28,8 @@ public final class SocketIONamespace: Sendable {
     let parent: ParentNamespace?
     private let handlers = NIOLockedValueBox(Handlers())
     let events = NamespaceEventTable()
-    private let ackCounter = Atomic<UInt64>(0)
+    private let ackCounter = AckCounter()
+    let serverSideHandlers = ServerSideHandlerTable()
     private let sockets = Atomic<Int>(0)
 
     struct Handlers {
@@ -41,11 +42,15 @@ public final class SocketIONamespace: Sendable {
         self.server = server
         self.parent = parent
         let encoding = server.encoding
+        let counter = ackCounter
+        let serverSide = serverSideHandlers
         self.adapter = server.configuration.adapter(AdapterContext(
             namespace: name,
             loops: server.loops,
             encode: { packet, flags in encoding.encodeForBroadcast(packet, flags: flags) },
-            recoveryWindow: server.configuration.connectionStateRecovery?.maxDisconnectionDuration
+            recoveryWindow: server.configuration.connectionStateRecovery?.maxDisconnectionDuration,
+            nextAckID: { counter.next() },
+            serverSideEvent: { arguments, ack in serverSide.deliver(arguments, ack: ack) }
         ))
     }
 
@@ -70,7 +75,7 @@ public final class SocketIONamespace: Sendable {
 
     /// The next ack id for a packet sent from this namespace.
     func nextAckID() -> UInt64 {
-        ackCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        ackCounter.next()
     }
 
     /// Sockets connected now, on every loop.
@@ -124,9 +129,51 @@ public final class SocketIONamespace: Sendable {
     /// Disconnects every socket.
     public func disconnectSockets(close: Bool = false) { broadcastOperator.disconnectSockets(close: close) }
 
-    /// Sends an event to the other servers of a cluster (none without a cluster adapter).
-    public func serverSideEmit(_ event: String, _ arguments: JSONValue...) {
+    /// Sends an event to the other servers of a cluster (none without a
+    /// cluster adapter); they get it through ``onServerSideEmit(_:_:)``.
+    /// `connect`, `connection` and `new_namespace` are reserved, as upstream.
+    ///
+    /// ```swift
+    /// try io.sockets.serverSideEmit("cache-invalidate", "users")
+    /// ```
+    public func serverSideEmit(_ event: String, _ arguments: JSONValue...) throws {
+        try Self.checkServerSideEventName(event)
         adapter.serverSideEmit(.event(event, arguments, namespace: name))
+    }
+
+    /// Sends an event to the other servers and waits for each one's answer
+    /// (5 s unless `timeout` is given); throws
+    /// ``ServerSideEmitError/timedOut(responses:expected:)`` when some did
+    /// not answer in time.
+    ///
+    /// ```swift
+    /// let loads = try await io.sockets.serverSideEmitWithAck("load")
+    /// ```
+    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: TimeAmount = .seconds(5)) async throws -> [JSONValue] {
+        try Self.checkServerSideEventName(event)
+        let packet = SocketIOPacket.event(event, arguments, namespace: name)
+        return try await withCheckedThrowingContinuation { continuation in
+            adapter.serverSideEmitWithAck(packet, timeout: timeout) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Calls `handler` for a server-side event from another server of the
+    /// cluster; `ack` is set when the sender waits for an answer.
+    ///
+    /// ```swift
+    /// io.sockets.onServerSideEmit("load") { arguments, ack in ack?(.int(42)) }
+    /// ```
+    public func onServerSideEmit(_ event: String, _ handler: @escaping ServerSideEventHandler) {
+        serverSideHandlers.add(event, handler)
+    }
+
+    /// How many servers share this namespace, this one included (1 without a cluster adapter).
+    public func serverCount() async throws -> Int {
+        try await adapter.serverCount(on: server.loops[0]).get()
+    }
+
+    private static func checkServerSideEventName(_ event: String) throws {
+        if ["connect", "connection", "new_namespace"].contains(event) { throw SocketIOReservedEventError(name: event) }
     }
 }
 

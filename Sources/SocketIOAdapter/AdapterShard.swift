@@ -139,6 +139,12 @@ final class AdapterShard: @unchecked Sendable {
         return result
     }
 
+    /// The rooms with a member on this loop (sockets' own rooms included).
+    func roomNames() -> Set<RoomName> {
+        eventLoop.assertInEventLoop()
+        return Set(members.keys).union(sockets.keys)
+    }
+
     /// Runs `body` on this shard's loop: at once when already there.
     func run(_ body: @escaping @Sendable (AdapterShard) -> Void) {
         if eventLoop.inEventLoop {

@@ -138,6 +138,11 @@ public final class InMemoryAdapter: SocketIOAdapter {
         gather(on: loop) { shard in shard.ids(in: rooms) }.map { $0.reduce(into: Set()) { $0.formUnion($1) } }
     }
 
+    /// Every room with a member on this server (each socket's own room included).
+    public func allRooms(on loop: any EventLoop) -> EventLoopFuture<Set<RoomName>> {
+        gather(on: loop) { shard in shard.roomNames() }.map { $0.reduce(into: Set()) { $0.formUnion($1) } }
+    }
+
     public func serverSideEmit(_ packet: SocketIOPacket) {
         // One server: there is nobody else to tell.
     }

@@ -48,7 +48,45 @@ public protocol SocketIOAdapter: Sendable {
     /// Gives a session back, with the packets missed after `offset`, or nil
     /// when it expired or the offset is unknown.
     func restoreSession(pid: String, offset: String, on loop: any EventLoop) -> EventLoopFuture<RecoveredSession?>
+    /// An event for the other servers, each of which answers once: `done`
+    /// gets the answers, or ``ServerSideEmitError/timedOut(responses:expected:)``
+    /// with those that came in time.
+    func serverSideEmitWithAck(
+        _ packet: SocketIOPacket,
+        timeout: TimeAmount?,
+        done: @escaping @Sendable (Result<[JSONValue], ServerSideEmitError>) -> Void
+    )
+    /// How many servers share the namespace, this one included.
+    func serverCount(on loop: any EventLoop) -> EventLoopFuture<Int>
 }
+
+extension SocketIOAdapter {
+    /// A single server has nobody to ask: no answers, at once.
+    public func serverSideEmitWithAck(
+        _ packet: SocketIOPacket,
+        timeout: TimeAmount?,
+        done: @escaping @Sendable (Result<[JSONValue], ServerSideEmitError>) -> Void
+    ) {
+        done(.success([]))
+    }
+
+    /// One server: this one.
+    public func serverCount(on loop: any EventLoop) -> EventLoopFuture<Int> { loop.makeSucceededFuture(1) }
+}
+
+/// Why `serverSideEmitWithAck` ended without every server's answer.
+public enum ServerSideEmitError: Error, Sendable, Equatable {
+    /// Not every server answered within the timeout; `responses` came in time.
+    case timedOut(responses: [JSONValue], expected: Int)
+    /// The cluster could not be reached (the message was not sent).
+    case unavailable(String)
+}
+
+/// A handler of a server-side event from another server
+/// (``SocketIOAdapter/serverSideEmit(_:)`` there): its arguments (without
+/// the event name), and the answer to send back when the sender waits for
+/// one (the first call counts).
+public typealias ServerSideEventHandler = @Sendable (_ arguments: [JSONValue], _ ack: (@Sendable (JSONValue) -> Void)?) -> Void
 
 /// What a namespace gives its adapter.
 public struct AdapterContext: Sendable {
@@ -60,17 +98,27 @@ public struct AdapterContext: Sendable {
     public var encode: @Sendable (SocketIOPacket, BroadcastFlags) -> any EncodedPacket
     /// Connection state recovery's maxDisconnectionDuration, if on.
     public var recoveryWindow: TimeAmount?
+    /// A new ack id of the namespace (a broadcast with acks from another
+    /// server gets one here, unique among this server's pending acks).
+    public var nextAckID: @Sendable () -> UInt64
+    /// Delivers a server-side event from another server to this
+    /// namespace's handlers: `[event, args...]`, and the answer when one is wanted.
+    public var serverSideEvent: @Sendable (_ eventAndArguments: [JSONValue], _ ack: (@Sendable (JSONValue) -> Void)?) -> Void
 
     /// A context.
     public init(
         namespace: String,
         loops: [any EventLoop],
         encode: @escaping @Sendable (SocketIOPacket, BroadcastFlags) -> any EncodedPacket,
-        recoveryWindow: TimeAmount?
+        recoveryWindow: TimeAmount?,
+        nextAckID: @escaping @Sendable () -> UInt64 = { 0 },
+        serverSideEvent: @escaping @Sendable (_ eventAndArguments: [JSONValue], _ ack: (@Sendable (JSONValue) -> Void)?) -> Void = { _, _ in }
     ) {
         self.namespace = namespace
         self.loops = loops
         self.encode = encode
         self.recoveryWindow = recoveryWindow
+        self.nextAckID = nextAckID
+        self.serverSideEvent = serverSideEvent
     }
 }
