@@ -17,19 +17,21 @@ extension MemberSession {
     /// The announcement of `snapshot` when it is to be streamed; nil when
     /// it travels whole, in the answer.
     func snapshotStream(of snapshot: ByteBuffer) -> RoomWire.SnapshotStream? {
-        let chunkBytes = core.configuration.snapshotChunkBytes
         guard SnapshotChunker.streams(byteCount: snapshot.readableBytes, chunkBytes: chunkBytes) else { return nil }
         let chunker = SnapshotChunker(snapshot: snapshot, chunkBytes: chunkBytes)
         return RoomWire.SnapshotStream(length: chunker.total, chunks: chunker.chunkCount)
     }
+
+    /// The configured chunk size (at least one byte).
+    private var chunkBytes: Int { max(1, core.configuration.snapshotChunkBytes) }
 
     /// Starts streaming `snapshot` (its answer was just sent).
     func startStreaming(_ snapshot: ByteBuffer, of room: RoomID) {
         let configuration = core.configuration
         lastStreamID &+= 1
         outgoingSnapshot = OutgoingSnapshot(
-            id: lastStreamID, room: room, snapshot: snapshot, chunkBytes: configuration.snapshotChunkBytes,
-            window: configuration.snapshotChunksInFlight, heldBytesLimit: configuration.snapshotStreamHeldBytes
+            id: lastStreamID, room: room, snapshot: snapshot, chunkBytes: chunkBytes,
+            window: max(1, configuration.snapshotChunksInFlight), heldBytesLimit: configuration.snapshotStreamHeldBytes
         )
         core.snapshotStreams.add(1, ordering: .relaxed)
         sendChunks()

@@ -127,6 +127,32 @@ struct SnapshotStreamTests {
         }
     }
 
+    @Test("a rejoin answered with a large snapshot streams it too; the member carries on from it")
+    func rejoinStreams() async throws {
+        try await TestServer.with(configure: Self.smallChunks) { server in
+            let alice = try await server.member(of: "whiteboard")
+            let bob = try await server.member(of: "whiteboard")
+            try await Self.draw(4, by: alice)
+            let before = try await bob.waitUntil("bob's board") { $0.whiteboard?.strokes.count == 4 }
+            await bob.cut()
+            _ = try await alice.inputWithAck(Board.addShape(2, from: (5, 5), to: (60, 60)))
+            let back = try await server.client()
+            let answer = try await back.rejoin(as: before, sequence: .some(nil))  // the document lost: a snapshot
+            #expect(answer["member"]?.stringValue == before.member)
+            #expect(answer["tick"] != nil && answer["snapshot"] == nil && answer["operations"] == nil)
+            let chunks = try #require(answer["snapshotStream"]?["chunks"]?.int64Value)
+            #expect(chunks > 4)
+            let live = try await server.snapshot(of: before.room)
+            let view = try await back.waitUntil("the streamed snapshot adopted") {
+                $0.snapshotChunks == before.snapshotChunks + Int(chunks) && $0.streamingAnswer == nil
+                    && $0.operationSequence >= live.operationSequence
+            }
+            #expect(view.whiteboard?.shapes.map(\.id) == [2])
+            #expect(view.document == BoardDocument(try WhiteboardState.decodeState(live.state)))
+            #expect(view.operationFaults.isEmpty)
+        }
+    }
+
     @Test("a snapshot of at most one chunk keeps the single-packet form")
     func smallSnapshotWhole() async throws {
         try await TestServer.with(configure: Self.smallChunks) { server in
