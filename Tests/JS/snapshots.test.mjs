@@ -5,10 +5,10 @@
 // XMLHttpRequest, which Node does not have; RoomClientTests cover polling).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RoomError, SnapshotAssembly, MAX_SNAPSHOT_BYTES, WhiteboardInput } from '../../Assets/sdk/huddle-rooms.js';
+import { RoomError, SnapshotAssembly, MAX_SNAPSHOT_BYTES, WhiteboardInput, connect } from '../../Assets/sdk/huddle-rooms.js';
 import { SnapshotChunks } from '../../Assets/sdk/chunks.js';
 import { agree, whiteboardDocument, withServer } from './support/rooms.mjs';
-import { waitFor } from './support/wait.mjs';
+import { nextEvent, waitFor } from './support/wait.mjs';
 
 const TIMEOUT = { timeout: 30000 };
 const BYTES = Uint8Array.from({ length: 100 }, (_, i) => (i * 3) % 256);
@@ -103,4 +103,28 @@ test('a snapshot over the client\'s bound fails the join with malformed, naming 
   await assert.rejects(client.joinOrCreate('whiteboard', { maxSnapshotBytes: 2048 }),
     (error) => error instanceof RoomError && error.code === 'malformed' && /limit of 2048/.test(error.message));
   await waitFor('the refused joiner to be gone', async () => (await client.list('whiteboard'))[0]?.members === 1);
+}, '--snapshot-chunk-bytes', '1024'));
+
+test('a resync takes the seat back with a fresh snapshot, streamed in chunks', TIMEOUT, () => withServer(async ({ url, io }) => {
+  const client = connect(url, { io, socket: { reconnectionDelay: 50, reconnectionDelayMax: 250, randomizationFactor: 0 } });
+  try {
+    const alice = await client.joinOrCreate('whiteboard');
+    const bob = await client.joinOrCreate('whiteboard');
+    await drawBoard(alice);
+    await waitFor('bob to see the board', () => bob.state.strokes.length === 6);
+    const memberBefore = bob.member;
+    const reconnected = nextEvent(bob, 'reconnected');
+    // A document the client no longer trusts: it rejoins without a sequence, so the answer is a snapshot.
+    bob.resync(new RoomError('malformed', 'a test resync'));
+    const [{ resumed, member }] = await reconnected;
+    assert.equal(resumed, true);
+    assert.equal(member, memberBefore);
+    assert.equal(bob.state.strokes.length, 6);
+    assert.ok(bob.snapshot.state.length > 6 * 1024);
+    alice.inputs.clear();
+    await waitFor('bob to see the board cleared', () => bob.state.strokes.length === 0);
+    await agree('alice and bob to agree', whiteboardDocument, alice, bob);
+  } finally {
+    await client.close();
+  }
 }, '--snapshot-chunk-bytes', '1024'));
