@@ -55,6 +55,14 @@ extension MemberSession {
         for delivery in stream.held { receive(delivery) }
     }
 
+    /// Ends a stream before its last chunk (the client left the room): the
+    /// remaining chunks are not sent, what waited for them is delivered now.
+    func stopStreaming() {
+        guard let stream = outgoingSnapshot else { return }
+        endStream()
+        for delivery in stream.held { receive(delivery) }
+    }
+
     /// Lets go of the stream (sent, or abandoned with what waited for it).
     func endStream() {
         guard outgoingSnapshot != nil else { return }

@@ -153,6 +153,26 @@ struct SnapshotStreamTests {
         }
     }
 
+    @Test("a leave mid-stream ends the stream: no further chunk, the leave answered")
+    func leaveMidStream() async throws {
+        try await TestServer.with(configure: Self.smallChunks) { server in
+            let alice = try await server.member(of: "whiteboard")
+            try await Self.draw(4, by: alice)
+            let bob = try await server.client()
+            bob.acknowledgesChunks.withLockedValue { $0 = false }
+            #expect(try await bob.join("whiteboard")["snapshotStream"] != nil)
+            try await bob.waitUntil("the first window of chunks") { $0.snapshotChunks == 2 }
+            let left = try await bob.request("leave")
+            #expect(left["ok"] == .bool(true))
+            _ = try await Self.stats(of: server, "bob's stream stopped") { $0.snapshotStreams == 0 }
+            bob.resumeChunks()
+            // Alice sees bob go; bob got no chunk after the first window.
+            let gone = try await alice.waitUntil("bob gone") { $0.whiteboard?.members.count == 1 }
+            #expect(gone.operationFaults.isEmpty)
+            #expect(bob.view.snapshotChunks == 2)
+        }
+    }
+
     @Test("a snapshot of at most one chunk keeps the single-packet form")
     func smallSnapshotWhole() async throws {
         try await TestServer.with(configure: Self.smallChunks) { server in
