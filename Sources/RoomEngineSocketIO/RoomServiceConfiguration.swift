@@ -59,7 +59,7 @@ public struct RoomServiceConfiguration: Sendable {
     /// announces it (`docs/room-protocol.md`, "Large snapshots"); a smaller
     /// one travels in the answer itself. Keep `snapshotChunkBytes ×
     /// snapshotChunksInFlight` below the Engine.IO backlog bound
-    /// (`EngineIOConfiguration.effectiveMaxBufferedBytes`, at least 1 MiB).
+    /// (`EngineIOConfiguration.effectiveMaxBufferedBytes`, 1 MiB or more by default).
     public var snapshotChunkBytes = 256 * 1024
     /// Chunks of one snapshot handed to the connection and not yet
     /// acknowledged by the client at most: the next one is sent when the
