@@ -211,6 +211,8 @@ export interface RoomOptions {
   rejoinDelay?: number;
   /** Come back after a drop (true). */
   reconnect?: boolean;
+  /** The largest snapshot accepted in chunks, in bytes (32 MiB); a larger announcement fails the join with `malformed`. */
+  maxSnapshotBytes?: number;
 }
 export declare const ROOM_DEFAULTS: Readonly<Required<RoomOptions>>;
 
@@ -374,6 +376,16 @@ export declare function asBytes(value: ArrayBuffer | ArrayBufferView): Uint8Arra
 export declare function decodeSnapshot(bytes: ArrayBuffer | ArrayBufferView): Snapshot;
 export declare function decodeOperationBatch(bytes: ArrayBuffer | ArrayBufferView): SequencedOperation[];
 export declare function fnv1a64(bytes: Uint8Array): { hi: number; lo: number };
+/** The default bound on a snapshot sent in chunks: 32 MiB. */
+export declare const MAX_SNAPSHOT_BYTES: number;
+/** Assembles a snapshot sent in chunks (`snapshot-chunk` events); throws `RoomError('malformed')` on an inconsistent stream. */
+export declare class SnapshotAssembly {
+  constructor(length: number, limit?: number);
+  readonly length: number;
+  readonly complete: boolean;
+  /** Adds one chunk; the whole snapshot once complete, else null. */
+  add(header: { offset: number; total: number }, chunk: ArrayBuffer | ArrayBufferView): Uint8Array | null;
+}
 
 export declare const MIRROR_HISTORY: 64;
 export declare class PositionMirror {

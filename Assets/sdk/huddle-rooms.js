@@ -16,6 +16,7 @@ export { connect, RoomClient, ROOMS_NAMESPACE, SOCKET_DEFAULTS, Room, ROOM_DEFAU
 export { RoomError, SERVER_ERROR_CODES, CLIENT_ERROR_CODES } from './errors.js';
 export { Reader, Writer, asBytes } from './binary.js';
 export { decodeSnapshot, decodeOperationBatch, fnv1a64 } from './snapshot.js';
+export { SnapshotAssembly, MAX_SNAPSHOT_BYTES } from './chunks.js';
 export { PositionMirror, MIRROR_HISTORY } from './mirror.js';
 export { OperationStream, HELD_OPERATIONS_LIMIT } from './operations.js';
 export { DeltaAcknowledger, ACK_DELAY_MS } from './acks.js';

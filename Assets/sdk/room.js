@@ -4,6 +4,7 @@
 // leave, and reconnection (seat resume with `rejoin`, else a fresh `join`).
 import { asBytes } from './binary.js';
 import { DeltaAcknowledger } from './acks.js';
+import { MAX_SNAPSHOT_BYTES, SnapshotChunks } from './chunks.js';
 import { Emitter } from './events.js';
 import { RoomError } from './errors.js';
 import { PositionMirror } from './mirror.js';
@@ -28,9 +29,11 @@ export const ROOM_DEFAULTS = Object.freeze({
   rejoinDelay: 250,
   /** Reconnect after a drop; false: a drop ends the membership ('disconnected'). */
   reconnect: true,
+  /** The largest snapshot accepted in chunks (`snapshotStream`); a larger one fails the join with `malformed`. */
+  maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
 });
 
-const SOCKET_EVENTS = ['connect', 'disconnect', 'delta', 'ops', 'room-error', 'room-closed'];
+const SOCKET_EVENTS = ['connect', 'disconnect', 'delta', 'ops', 'snapshot-chunk', 'room-error', 'room-closed'];
 
 /**
  * A room the client is in. Created by `RoomClient.joinOrCreate` (or
@@ -83,6 +86,7 @@ export class Room {
     this.events = new Emitter();
     this.mirror = new PositionMirror();
     this.stream = new OperationStream();
+    this.chunks = new SnapshotChunks(this.options.maxSnapshotBytes);
     this.acks = new DeltaAcknowledger((tick) => this.socket.emit('delta-ack', tick));
     this.outbox = new Outbox({
       socket, acks: this.acks, report: (error) => this.report(error),
@@ -98,6 +102,8 @@ export class Room {
       disconnect: (reason) => this.disconnected(reason),
       delta: (bytes) => this.receiveDelta(bytes),
       ops: (bytes, ack) => { if (typeof ack === 'function') ack(); this.receiveOperations(bytes); },
+      // Always acknowledged: the server sends the next chunks on acknowledgements.
+      'snapshot-chunk': (header, bytes, ack) => { if (typeof ack === 'function') ack(); this.chunks.receive(header, bytes); },
       'room-error': (payload) => this.report(RoomError.from(payload)),
       'room-closed': (payload) => this.finish(payload?.reason === 'seatMoved' ? 'seatMoved' : 'roomClosed'),
     };
@@ -183,17 +189,21 @@ export class Room {
 
   async join() {
     this.stream.pause();
+    this.chunks.expect();
     const answer = await ask(this.socket, 'join', [{ kind: this.kind }], this.options.timeout);
+    const bytes = await this.chunks.bytesOf(answer);
     if (this.status === 'left') return;
-    this.adopt(answer, answer.snapshot);
+    this.adopt(answer, bytes);
   }
 
   async rejoin(seat, sequence) {
     this.stream.pause();
     const request = sequence === null ? { seat } : { seat, sequence };
+    this.chunks.expect();
     const answer = await ask(this.socket, 'rejoin', [request], this.options.timeout);
+    const bytes = await this.chunks.bytesOf(answer);
     if (this.status === 'left') return;
-    if (answer.snapshot !== undefined) return this.adopt(answer, answer.snapshot);
+    if (bytes !== undefined) return this.adopt(answer, bytes);
     if (this.stream.last === null) throw new RoomError('malformed', 'a rejoin answer without a snapshot, and no document to apply its operations to');
     this.take(answer);
     this.status = 'joined';
@@ -312,6 +322,7 @@ export class Room {
   }
 
   disconnected(reason) {
+    this.chunks.abandon(new RoomError('disconnected', `the connection dropped during a snapshot stream (${reason})`));
     this.acks.reset();
     this.stream.pause();
     if (this.status === 'left' || this.status === 'joining') return;

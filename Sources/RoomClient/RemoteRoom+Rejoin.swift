@@ -14,13 +14,13 @@ extension RemoteRoom {
     func rejoin(_ attempt: UInt64) {
         let (seat, sequence) = shared.withLock { ($0.replica.membership.seat, $0.replica.operationSequence) }
         guard let seat else { return joinAgain(attempt) }
-        RoomClient.requestRejoin(on: socket, seat: seat, sequence: sequence, timeout: configuration.requestTimeout) { [self] answer in
+        RoomClient.requestRejoin(on: socket, snapshots: client.snapshots, seat: seat, sequence: sequence, timeout: configuration.requestTimeout) { [self] answer in
             rejoinAnswered(answer, attempt: attempt)
         }
     }
 
     func joinAgain(_ attempt: UInt64) {
-        RoomClient.requestJoin(on: socket, kind: logic.kind, timeout: configuration.requestTimeout) { [self] answer in
+        RoomClient.requestJoin(on: socket, snapshots: client.snapshots, kind: logic.kind, timeout: configuration.requestTimeout) { [self] answer in
             switch answer {
             case .success(let answer): replaced(by: answer, attempt: attempt, sameMember: false)
             case .failure(let error): rejoinFailed(error, attempt: attempt)

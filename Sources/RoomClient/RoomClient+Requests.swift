@@ -33,12 +33,15 @@ extension RoomClient {
         let socket = self.socket
         let configuration = self.configuration
         let outcome: JoinOutcome<Logic> = await withCheckedContinuation { continuation in
-            Self.requestJoin(on: socket, kind: logic.kind, timeout: configuration.requestTimeout) { [self] answer in
+            Self.requestJoin(on: socket, snapshots: snapshots, kind: logic.kind, timeout: configuration.requestTimeout) { [self] answer in
                 // On the loop, before any packet that follows the answer:
                 // the room is in place for the first delta and operations.
                 let joined: JoinAnswer
                 switch answer {
                 case .success(let answer): joined = answer
+                case .failure(let error) where error.code == .protocolViolation:
+                    // Answered (or its snapshot stream broke): in the room, unreadable here.
+                    return continuation.resume(returning: .unreadable(error))
                 case .failure(let error): return continuation.resume(returning: .refused(error))
                 }
                 do throws(RoomClientError) {
@@ -104,16 +107,18 @@ extension RoomClient {
     }
 
     /// Sends `join {kind}`; `completion` gets the parsed answer on the
-    /// connection's loop, in order with the packets around it.
+    /// connection's loop, in order with the packets around it (after the
+    /// last chunk of a snapshot sent in chunks).
     static func requestJoin(
         on socket: Socket,
+        snapshots: SnapshotReceiver,
         kind: RoomKind,
         timeout: Duration?,
         _ completion: @escaping @Sendable (Result<JoinAnswer, RoomClientError>) -> Void
     ) {
         socket.emitter(timeout: timeout).emit(RoomEvents.join, .object(["kind": .string(kind.name)])) { result in
             switch result {
-            case .success(let arguments): completion(JoinAnswer.parse(arguments))
+            case .success(let arguments): JoinAnswer.completing(JoinAnswer.parse(arguments), from: snapshots, completion)
             case .failure(let error): completion(.failure(RoomClientError(error)))
             }
         }
@@ -122,9 +127,11 @@ extension RoomClient {
 
 extension RoomClient {
     /// Sends `rejoin {seat, sequence}`; `completion` gets the parsed answer
-    /// on the connection's loop, in order with the packets around it.
+    /// on the connection's loop, in order with the packets around it (after
+    /// the last chunk of a snapshot sent in chunks).
     static func requestRejoin(
         on socket: Socket,
+        snapshots: SnapshotReceiver,
         seat: RoomSeat,
         sequence: UInt64,
         timeout: Duration?,
@@ -133,7 +140,7 @@ extension RoomClient {
         let request: JSONValue = .object(["seat": .string(seat.token), "sequence": .int(Int64(clamping: sequence))])
         socket.emitter(timeout: timeout).emit(RoomEvents.rejoin, request) { result in
             switch result {
-            case .success(let arguments): completion(RejoinAnswer.parse(arguments))
+            case .success(let arguments): RejoinAnswer.completing(RejoinAnswer.parse(arguments), from: snapshots, completion)
             case .failure(let error): completion(.failure(RoomClientError(error)))
             }
         }

@@ -31,6 +31,8 @@ public final class RoomClient: Sendable {
     /// How the client plays the protocol.
     public let configuration: RoomClientConfiguration
     let router: RoomRouter
+    /// Where a snapshot sent in chunks is assembled.
+    let snapshots: SnapshotReceiver
     private let tokens: [ListenerToken]
     private let managerToken: ListenerToken
 
@@ -68,10 +70,12 @@ public final class RoomClient: Sendable {
     public init(manager: Manager, configuration: RoomClientConfiguration = RoomClientConfiguration()) {
         let socket = manager.socket(configuration.namespace)
         let router = RoomRouter()
+        let snapshots = SnapshotReceiver(limit: configuration.maxSnapshotBytes)
         self.socket = socket
         self.configuration = configuration
         self.router = router
-        tokens = Self.listen(on: socket, router: router)
+        self.snapshots = snapshots
+        tokens = Self.listen(on: socket, router: router, snapshots: snapshots)
         managerToken = manager.on(.reconnectFailed) { [weak router] _ in router?.current?.reconnectionFailed() }
     }
 
@@ -82,7 +86,7 @@ public final class RoomClient: Sendable {
     }
 
     /// Routes the namespace's events to the room the socket is in.
-    private static func listen(on socket: Socket, router: RoomRouter) -> [ListenerToken] {
+    private static func listen(on socket: Socket, router: RoomRouter, snapshots: SnapshotReceiver) -> [ListenerToken] {
         [
             socket.on(RoomEvents.delta) { [weak router] event in
                 guard case .binary(let bytes)? = event.arguments.first else { return }
@@ -96,6 +100,11 @@ public final class RoomClient: Sendable {
                 // leaves too many `ops` unacknowledged.
                 event.ack?.send([])
             },
+            socket.on(RoomEvents.snapshotChunk) { [weak snapshots] event in
+                snapshots?.received(event.arguments)
+                // Always acknowledged: the server sends the next chunks on acknowledgements.
+                event.ack?.send([])
+            },
             socket.on(RoomEvents.error) { [weak router] event in
                 router?.current?.receivedError(RoomClientError(event: event.arguments.first ?? .null))
             },
@@ -104,7 +113,10 @@ public final class RoomClient: Sendable {
                 router?.current?.receivedClosed(reason: reason)
             },
             socket.onConnect { [weak router] in router?.current?.connected() },
-            socket.onDisconnect { [weak router] reason in router?.current?.disconnected(reason) },
+            socket.onDisconnect { [weak router, weak snapshots] reason in
+                snapshots?.abandon(RoomClientError(code: .connectionLost, message: "disconnected during a snapshot: \(reason.rawValue)"))
+                router?.current?.disconnected(reason)
+            },
         ]
     }
 

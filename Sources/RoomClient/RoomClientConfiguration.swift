@@ -7,6 +7,7 @@
 /// | ``updateBufferLimit`` (updates waiting for the consumer of ``RemoteRoom/updates``) | 4096 | the sequence ends with `updatesOverflow` after the buffered ones; the room goes on |
 /// | position frames waiting per consumer of ``RemoteRoom/positionFrames(bufferingNewest:)`` | 1 (its argument) | older frames are replaced by newer ones |
 /// | ``positionHistoryLength`` (tables of recent ticks held by the mirror) | 64 | the oldest is forgotten; a delta against it is repaired by acknowledging the newest |
+/// | ``maxSnapshotBytes`` (a snapshot sent in chunks, assembled before it is decoded) | 32 MiB | the join (or rejoin) fails with `protocolViolation`, before any byte is kept |
 /// | emits while disconnected | none: inputs are refused (`notInRoom`) while not in a room, never buffered for a later room | — |
 ///
 /// ```swift
@@ -40,6 +41,11 @@ public struct RoomClientConfiguration: Sendable {
     public var updateBufferLimit = 4096
     /// Position tables of recent ticks the mirror keeps (the server keeps 64).
     public var positionHistoryLength = 64
+    /// The largest snapshot the client accepts in chunks (a join or rejoin
+    /// answer's `snapshotStream`): twice the whiteboard's board limit
+    /// (16,711,680 bytes), room for its members and header and for a kind
+    /// of your own with a larger state.
+    public var maxSnapshotBytes = 32 << 20
 
     /// The defaults above.
     public init() {}

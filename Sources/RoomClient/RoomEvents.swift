@@ -18,6 +18,9 @@ enum RoomEvents {
     static let delta = "delta"
     /// Server → client, reliable and acknowledged: sequenced operations.
     static let operations = "ops"
+    /// Server → client, acknowledged: `{offset, total}` and one chunk of an
+    /// announced snapshot (`snapshotStream` in a join or rejoin answer).
+    static let snapshotChunk = "snapshot-chunk"
     /// Server → client: an error no ack could carry.
     static let error = "room-error"
     /// Server → client: the socket is no longer in its room.

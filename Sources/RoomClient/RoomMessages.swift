@@ -3,7 +3,9 @@ import RoomEngine
 import SocketIOCore
 
 /// The join answer `{room, kind, member, tickRate, seat?, grace?, snapshot: <binary>}`
-/// (`seat` and `grace` from a server with seats).
+/// (`seat` and `grace` from a server with seats), or with `snapshotStream:
+/// {length, chunks}` instead of `snapshot` when the snapshot follows in
+/// `snapshot-chunk` events.
 struct JoinAnswer: Sendable, Equatable {
     var room: RoomID
     var kind: RoomKind
@@ -11,6 +13,9 @@ struct JoinAnswer: Sendable, Equatable {
     var tickRate: Int
     var snapshot: [UInt8]
     var seat: RoomSeat?
+    /// The announced length of a snapshot that follows in chunks (then
+    /// ``snapshot`` is empty until they arrived); nil when it came whole.
+    var streamedLength: Int?
 
     init(room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, snapshot: [UInt8], seat: RoomSeat? = nil) {
         self.room = room
@@ -28,15 +33,62 @@ struct JoinAnswer: Sendable, Equatable {
         guard let room = answer["room"]?.stringValue,
               let kind = answer["kind"]?.stringValue,
               let member = answer["member"]?.stringValue,
-              case .binary(let snapshot)? = answer["snapshot"]
+              let snapshot = Snapshot(in: answer)
         else {
-            return .failure(.violation("a join answer without room, kind, member or a binary snapshot: \(answer)"))
+            return .failure(.violation("a join answer without room, kind, member or a snapshot (binary or snapshotStream): \(answer)"))
         }
         let tickRate = answer["tickRate"]?.int64Value.map { Int(clamping: $0) } ?? 0
-        return .success(JoinAnswer(
+        var joined = JoinAnswer(
             room: RoomID(room), kind: RoomKind(kind), member: MemberID(member),
-            tickRate: tickRate, snapshot: Array(snapshot.readableBytesView), seat: RoomSeat(answer: answer)
-        ))
+            tickRate: tickRate, snapshot: [], seat: RoomSeat(answer: answer)
+        )
+        snapshot.fill(&joined)
+        return .success(joined)
+    }
+
+    /// The snapshot of an answer: its bytes, or the announcement of a stream.
+    enum Snapshot {
+        case bytes([UInt8])
+        case streamed(length: Int)
+
+        /// `snapshot: <binary>` or `snapshotStream: {length, chunks}`; nil
+        /// when the answer has neither (or both).
+        init?(in answer: JSONValue) {
+            switch (answer["snapshot"], answer["snapshotStream"]) {
+            case (.binary(let bytes)?, nil):
+                self = .bytes(Array(bytes.readableBytesView))
+            case (nil, let stream?):
+                guard let length = stream["length"]?.int64Value else { return nil }
+                self = .streamed(length: Int(length))
+            default:
+                return nil
+            }
+        }
+
+        func fill(_ answer: inout JoinAnswer) {
+            switch self {
+            case .bytes(let bytes): answer.snapshot = bytes
+            case .streamed(let length): answer.streamedLength = Int(length)
+            }
+        }
+    }
+
+    /// Hands `parsed` to `completion`, once its snapshot is complete when
+    /// it comes in chunks (``SnapshotReceiver``).
+    static func completing(
+        _ parsed: Result<JoinAnswer, RoomClientError>,
+        from snapshots: SnapshotReceiver,
+        _ completion: @escaping @Sendable (Result<JoinAnswer, RoomClientError>) -> Void
+    ) {
+        guard case .success(let answer) = parsed, let length = answer.streamedLength else { return completion(parsed) }
+        snapshots.expect(length: length) { bytes in
+            completion(bytes.map { bytes in
+                var complete = answer
+                complete.snapshot = bytes
+                complete.streamedLength = nil
+                return complete
+            })
+        }
     }
 }
 
@@ -73,21 +125,43 @@ struct RejoinAnswer: Sendable, Equatable {
         let tickRate = answer["tickRate"]?.int64Value.map { Int(clamping: $0) } ?? 0
         let seat = RoomSeat(answer: answer)
         let caughtUp: Catch
-        switch (answer["operations"], answer["snapshot"]) {
-        case (.binary(let operations)?, nil):
+        switch (answer["operations"], JoinAnswer.Snapshot(in: answer)) {
+        case (.binary(let operations)?, nil) where answer["snapshot"] == nil && answer["snapshotStream"] == nil:
             caughtUp = .operations(Array(operations.readableBytesView))
-        case (nil, .binary(let snapshot)?):
-            caughtUp = .snapshot(JoinAnswer(
-                room: RoomID(room), kind: RoomKind(kind), member: MemberID(member), tickRate: tickRate,
-                snapshot: Array(snapshot.readableBytesView), seat: seat
-            ))
+        case (nil, let snapshot?):
+            var joined = JoinAnswer(
+                room: RoomID(room), kind: RoomKind(kind), member: MemberID(member), tickRate: tickRate, snapshot: [], seat: seat
+            )
+            snapshot.fill(&joined)
+            caughtUp = .snapshot(joined)
         default:
-            return .failure(.violation("a rejoin answer needs exactly one of operations and snapshot (binary): \(answer)"))
+            return .failure(.violation("a rejoin answer needs exactly one of operations and snapshot (binary or snapshotStream): \(answer)"))
         }
         return .success(RejoinAnswer(
             room: RoomID(room), kind: RoomKind(kind), member: MemberID(member), tickRate: tickRate,
             seat: seat, tick: UInt64(tick), caughtUp: caughtUp
         ))
+    }
+}
+
+extension RejoinAnswer {
+    /// Hands `parsed` to `completion`, once its snapshot is complete when
+    /// it comes in chunks (``SnapshotReceiver``).
+    static func completing(
+        _ parsed: Result<RejoinAnswer, RoomClientError>,
+        from snapshots: SnapshotReceiver,
+        _ completion: @escaping @Sendable (Result<RejoinAnswer, RoomClientError>) -> Void
+    ) {
+        guard case .success(let answer) = parsed, case .snapshot(let join) = answer.caughtUp, join.streamedLength != nil else {
+            return completion(parsed)
+        }
+        JoinAnswer.completing(.success(join), from: snapshots) { joined in
+            completion(joined.map { joined in
+                var complete = answer
+                complete.caughtUp = .snapshot(joined)
+                return complete
+            })
+        }
     }
 }
 

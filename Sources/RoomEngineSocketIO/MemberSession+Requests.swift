@@ -66,6 +66,8 @@ extension MemberSession {
         switch state {
         case .inRoom(let room):
             state = .leaving(room, event.ack)
+            // A snapshot still streaming is not wanted any more: what waited for it goes now.
+            stopStreaming()
             core.depart(member, from: room.id, endpoint: endpoint)
         case .idle: refuse(.notInRoom, event)
         case .joining, .leaving: refuse(.joinInProgress, event)

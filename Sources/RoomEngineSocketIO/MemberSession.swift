@@ -19,6 +19,10 @@ import SocketIOCore
 /// A disconnect while in a room frees the seat at once only when someone
 /// meant it (``freesSeat(_:)``); a lost connection holds it for the grace
 /// period, for a `rejoin` from another socket.
+///
+/// A snapshot larger than a chunk is streamed after the answer
+/// (``OutgoingSnapshot``, `MemberSession+SnapshotStream.swift`); until its
+/// last chunk is sent, the room's deliveries to this session wait.
 final class MemberSession {
     enum State {
         case idle
@@ -48,6 +52,11 @@ final class MemberSession {
     /// acknowledgement beyond it is refused here, before it can stand in
     /// the way of the genuine ones.
     var newestTickSent: UInt64 = 0
+    /// The snapshot being streamed to the client, with the deliveries that
+    /// wait for its end (``OutgoingSnapshot``); nil otherwise.
+    var outgoingSnapshot: OutgoingSnapshot?
+    /// The id of the last snapshot stream started.
+    var lastStreamID: UInt64 = 0
     /// The `delta` event's header, encoded once per member (a copy of its
     /// own, so no buffer is shared between loops).
     private(set) lazy var deltaEvent = SocketIOPreparedEvent(binaryEvent: RoomWire.Event.delta, namespace: socket.namespace.name)
@@ -88,6 +97,8 @@ final class MemberSession {
     // MARK: Deliveries (on the socket's loop)
 
     func receive(_ delivery: Delivery) {
+        // While a snapshot streams, what the room sends waits for its end.
+        if outgoingSnapshot != nil { return holdWhileStreaming(delivery) }
         switch delivery {
         case .joined(let accepted):
             joined(accepted)
@@ -140,21 +151,36 @@ final class MemberSession {
         unacknowledgedOperations = 0
         let room = accepted.room
         let grace = accepted.grace.nanoseconds / 1_000_000
+        let views = room.hasMemberViews
         switch (accepted.isRejoin, accepted.start) {
         case (false, .snapshot(let snapshot)), (false, .operations(let snapshot)):
+            guard let stream = snapshotStream(of: snapshot) else {
+                return ack.send([RoomWire.joined(
+                    room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
+                    seat: accepted.seat, graceMilliseconds: grace, views: views, snapshot: snapshot
+                )])
+            }
             ack.send([RoomWire.joined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, snapshot: snapshot
+                seat: accepted.seat, graceMilliseconds: grace, views: views, snapshotStream: stream
             )])
+            startStreaming(snapshot, of: room.id)
         case (true, .snapshot(let snapshot)):
+            guard let stream = snapshotStream(of: snapshot) else {
+                return ack.send([RoomWire.rejoined(
+                    room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
+                    seat: accepted.seat, graceMilliseconds: grace, views: views, tick: accepted.tick, snapshot: snapshot
+                )])
+            }
             ack.send([RoomWire.rejoined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, tick: accepted.tick, snapshot: snapshot
+                seat: accepted.seat, graceMilliseconds: grace, views: views, tick: accepted.tick, snapshotStream: stream
             )])
+            startStreaming(snapshot, of: room.id)
         case (true, .operations(let operations)):
             ack.send([RoomWire.rejoined(
                 room: room.id, kind: room.kind, member: member, tickRate: room.tickRate,
-                seat: accepted.seat, graceMilliseconds: grace, views: room.hasMemberViews, tick: accepted.tick, operations: operations
+                seat: accepted.seat, graceMilliseconds: grace, views: views, tick: accepted.tick, operations: operations
             )])
         }
     }
@@ -173,7 +199,7 @@ final class MemberSession {
 
     /// Sends one `ops` batch reliably, with an ack, compressed when large.
     /// A client that leaves too many unacknowledged is disconnected.
-    private func sendOperations(_ bytes: ByteBuffer) {
+    func sendOperations(_ bytes: ByteBuffer) {
         guard unacknowledgedOperations < core.configuration.maxUnacknowledgedOperationBatches else {
             socket.emit(RoomWire.Event.error, RoomWireError.tooSlow.event(for: RoomWire.Event.operations))
             socket.disconnect()
@@ -203,6 +229,8 @@ final class MemberSession {
         }
         state = .closed
         replies = [:]
+        // A joiner gone mid-stream lets go of its snapshot and what waited for it.
+        endStream()
     }
 
     /// Whether a disconnect with `reason` means someone chose to end the

@@ -110,8 +110,12 @@ public final class RoomService: Sendable {
     /// read on that loop and merged on `eventLoop`.
     public func stats(on eventLoop: any EventLoop) -> EventLoopFuture<RoomServiceStats> {
         let reads = loopStats.map { entry in entry.loop.submit { entry.stats.value } }
+        let core = core
         return EventLoopFuture.whenAllSucceed(reads, on: eventLoop).map { values in
-            values.reduce(into: RoomServiceStats()) { $0.merge($1) }
+            var stats = values.reduce(into: RoomServiceStats()) { $0.merge($1) }
+            stats.snapshotStreams = core.snapshotStreams.load(ordering: .relaxed)
+            stats.snapshotChunks = core.snapshotChunks.load(ordering: .relaxed)
+            return stats
         }
     }
 

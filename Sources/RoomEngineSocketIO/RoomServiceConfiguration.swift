@@ -9,6 +9,8 @@ public import NIOCore
 /// | `floodDisconnectAfter` (refusals in a row, no event admitted between) | 400 | the socket gets `room-error` `rateLimited` ("disconnected: …") and is disconnected from the namespace (a seat is not held: it left) |
 /// | `pendingRepliesPerSocket` (answers a socket waits for) | 256 | the request is refused with `rateLimited` |
 /// | `maxUnacknowledgedOperationBatches` (`ops` packets not acked) | 128 | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
+/// | `snapshotChunkBytes` × `snapshotChunksInFlight` (a joiner's snapshot bytes handed to its connection and not yet acknowledged) | 256 KiB × 2 | the next chunk waits for an acknowledgement: a slow joiner slows only its own stream |
+/// | `snapshotStreamHeldBytes` (`ops` held for a joiner while its snapshot streams) | 4 MiB | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
 /// | `maxQueuedRequests` (joins, rejoins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
 /// | `rejoinOperationBatches` / `rejoinOperationBytes` (`ops` batches kept per member for a `rejoin`) | 256 / 1 MiB | the oldest batch goes; a `rejoin` from before it gets a snapshot |
 /// | seats held for members whose connection dropped | one per member, for `seatGracePeriod` (default: the kind's ``RoomRules/seatGracePeriod``) | the member leaves |
@@ -52,6 +54,21 @@ public struct RoomServiceConfiguration: Sendable {
     /// Binary payloads (operations, snapshots) of at least this many bytes
     /// are sent with compression allowed; smaller ones, and every delta, are not.
     public var compressionThreshold = 1024
+    /// A snapshot (join or rejoin answer) of more bytes than this is sent
+    /// in chunks of this size, `snapshot-chunk` events after an answer that
+    /// announces it (`docs/room-protocol.md`, "Large snapshots"); a smaller
+    /// one travels in the answer itself. Keep `snapshotChunkBytes ×
+    /// snapshotChunksInFlight` below the Engine.IO backlog bound
+    /// (`EngineIOConfiguration.effectiveMaxBufferedBytes`, 1 MiB or more by default).
+    public var snapshotChunkBytes = 256 * 1024
+    /// Chunks of one snapshot handed to the connection and not yet
+    /// acknowledged by the client at most: the next one is sent when the
+    /// client acknowledges one (the stream's backpressure).
+    public var snapshotChunksInFlight = 2
+    /// Bytes of `ops` held for a member while its snapshot streams (they are
+    /// sent after the last chunk, as one batch); past it the client counts
+    /// as too slow and is disconnected.
+    public var snapshotStreamHeldBytes = 4 << 20
     /// Joins and listings waiting for the room directory at most.
     public var maxQueuedRequests = 1024
     /// Ticks between the snapshots handed to the recorder.

@@ -35,6 +35,10 @@ public struct RoomServiceStats: Equatable, Sendable {
     public var inputsAccepted: UInt64 = 0
     /// Inputs refused (at enqueue or by the tick).
     public var inputsRefused: UInt64 = 0
+    /// Snapshots being streamed to joiners in chunks now.
+    public var snapshotStreams = 0
+    /// `snapshot-chunk` packets handed to sockets.
+    public var snapshotChunks: UInt64 = 0
 
     /// Creates empty statistics.
     public init() {}
@@ -76,6 +80,8 @@ public struct RoomServiceStats: Equatable, Sendable {
             "operationBytes": .int(Int64(clamping: operationBytes)),
             "inputsAccepted": .int(Int64(clamping: inputsAccepted)),
             "inputsRefused": .int(Int64(clamping: inputsRefused)),
+            "snapshotStreams": .int(Int64(snapshotStreams)),
+            "snapshotChunks": .int(Int64(clamping: snapshotChunks)),
         ])
     }
 }

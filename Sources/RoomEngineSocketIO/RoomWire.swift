@@ -38,6 +38,9 @@ public enum RoomWire {
         public static let operations = "ops"
         /// Server → client: an error that no ack could carry.
         public static let error = "room-error"
+        /// Server → client, acknowledged: `{offset, total}` and one chunk of
+        /// a snapshot the join or rejoin answer announced (`snapshotStream`).
+        public static let snapshotChunk = "snapshot-chunk"
         /// Server → client: the socket is no longer in its room: `{room, reason}`.
         public static let closed = "room-closed"
     }
@@ -60,6 +63,61 @@ public enum RoomWire {
         )
         object["snapshot"] = .binary(snapshot)
         return .object(object)
+    }
+
+    /// The join answer of a snapshot sent in chunks: `{room, kind, member,
+    /// tickRate, seat, grace, snapshotStream: {length, chunks}}`; the
+    /// snapshot follows as `snapshot-chunk` events.
+    public static func joined(
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int,
+        seat: String, graceMilliseconds: Int64, views: Bool = false, snapshotStream: SnapshotStream
+    ) -> JSONValue {
+        var object = membership(
+            room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds, views: views
+        )
+        object["snapshotStream"] = snapshotStream.json
+        return .object(object)
+    }
+
+    /// The rejoin answer of a snapshot sent in chunks: the rejoin answer's
+    /// fields with `snapshotStream` in place of `snapshot`.
+    public static func rejoined(
+        room: RoomID, kind: RoomKind, member: MemberID, tickRate: Int, seat: String, graceMilliseconds: Int64,
+        views: Bool = false, tick: UInt64, snapshotStream: SnapshotStream
+    ) -> JSONValue {
+        var object = membership(
+            room: room, kind: kind, member: member, tickRate: tickRate, seat: seat, grace: graceMilliseconds, views: views
+        )
+        object["tick"] = .int(Int64(clamping: tick))
+        object["snapshotStream"] = snapshotStream.json
+        return .object(object)
+    }
+
+    /// How a snapshot sent in chunks is announced: its length in bytes and
+    /// the number of `snapshot-chunk` events that carry it.
+    public struct SnapshotStream: Sendable, Equatable {
+        /// The snapshot's length in bytes.
+        public var length: Int
+        /// How many chunks carry it.
+        public var chunks: Int
+
+        /// An announcement of `length` bytes in `chunks` chunks.
+        public init(length: Int, chunks: Int) {
+            self.length = length
+            self.chunks = chunks
+        }
+
+        /// `{length, chunks}`.
+        public var json: JSONValue {
+            .object(["length": .int(Int64(length)), "chunks": .int(Int64(chunks))])
+        }
+    }
+
+    /// The first argument of a `snapshot-chunk` event: `{offset, total}`,
+    /// where the chunk's bytes (the second argument) start in the snapshot
+    /// and the snapshot's length.
+    public static func snapshotChunk(offset: Int, total: Int) -> JSONValue {
+        .object(["offset": .int(Int64(offset)), "total": .int(Int64(total))])
     }
 
     /// The rejoin answer: the join answer's fields (no snapshot) plus

@@ -1,5 +1,6 @@
 import Logging
 import RoomEngine
+import Synchronization
 
 /// What sessions share: the configuration, the kinds served and the two
 /// request queues the service drains into the ``RoomDirectory``.
@@ -29,6 +30,10 @@ final class ServiceCore: Sendable {
     let logger: Logger
     /// The kinds rooms can be joined (and listed) by.
     let kinds: Set<RoomKind>
+    /// Snapshots being streamed in chunks now, by every session (``RoomServiceStats/snapshotStreams``).
+    let snapshotStreams = Atomic<Int>(0)
+    /// `snapshot-chunk` packets sent (``RoomServiceStats/snapshotChunks``).
+    let snapshotChunks = Atomic<UInt64>(0)
     let admissions: AsyncStream<Admission>
     let departures: AsyncStream<Departure>
     private let admissionInput: AsyncStream<Admission>.Continuation

@@ -53,6 +53,12 @@ struct ClientView: Sendable {
     var grace: Int64?
     var disconnected = false
     var transportClosed = false
+    /// A join or rejoin answer whose snapshot streams in chunks, until it is complete.
+    var streamingAnswer: JSONValue?
+    /// The chunks of that snapshot so far.
+    var snapshotBytes: [UInt8] = []
+    /// `snapshot-chunk` packets received.
+    var snapshotChunks = 0
 
     /// The mirrored positions.
     var positions: PositionTable { mirror.table }
@@ -104,7 +110,33 @@ struct ClientView: Sendable {
         }
     }
 
+    /// An answer with `snapshotStream`: the snapshot follows in chunks.
+    mutating func expectSnapshotStream(_ answer: JSONValue) {
+        streamingAnswer = answer
+        snapshotBytes = []
+        room = answer["room"]?.stringValue
+        member = answer["member"]?.stringValue
+    }
+
+    /// One `snapshot-chunk`: appended at its offset; the last one completes
+    /// the answer, adopted as if the snapshot had come in it.
+    mutating func receiveSnapshotChunk(_ header: JSONValue, _ bytes: [UInt8]) {
+        snapshotChunks += 1
+        guard case .object(var answer)? = streamingAnswer,
+              let length = answer["snapshotStream"]?["length"]?.int64Value,
+              header["offset"]?.int64Value == Int64(snapshotBytes.count), header["total"]?.int64Value == length
+        else {
+            return operationFaults.append("a snapshot chunk out of place: \(header), \(snapshotBytes.count) bytes so far")
+        }
+        snapshotBytes += bytes
+        guard snapshotBytes.count >= Int(length) else { return }
+        answer["snapshot"] = .binary(ByteBuffer(bytes: snapshotBytes))
+        streamingAnswer = nil
+        adoptJoin(.object(answer))
+    }
+
     mutating func receiveOperations(_ bytes: [UInt8]) {
+        if streamingAnswer != nil { operationFaults.append("operations before the snapshot's last chunk") }
         operationBatches += 1
         var reader = BinaryReader(bytes)
         while !reader.isAtEnd {

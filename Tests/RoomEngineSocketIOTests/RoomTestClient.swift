@@ -54,6 +54,10 @@ final class RoomTestClient: Sendable {
         var nextAckID: UInt64 = 0
         var waiters: [Waiter] = []
         var nextWaiter = 0
+        /// Acks of `snapshot-chunk` packets held back (``acknowledgesChunks`` off).
+        var heldChunkAcks: [String] = []
+        /// Acks of the `snapshot-chunk` packets of the message being handled.
+        var newChunkAcks: [String] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -64,6 +68,10 @@ final class RoomTestClient: Sendable {
     let deltaPolicy: NIOLockedValueBox<@Sendable (UInt64) -> DeltaFate>
     /// Whether `ops` packets are acknowledged (a slow client does not).
     let acknowledgesOperations = NIOLockedValueBox(true)
+    /// Whether `snapshot-chunk` packets are acknowledged at once; when not,
+    /// their acks wait for ``resumeChunks()`` (a joiner that reads its
+    /// snapshot slowly: the server sends no more than its window).
+    let acknowledgesChunks = NIOLockedValueBox(true)
 
     private init(deltaPolicy: @escaping @Sendable (UInt64) -> DeltaFate) {
         self.deltaPolicy = NIOLockedValueBox(deltaPolicy)
@@ -211,6 +219,18 @@ final class RoomTestClient: Sendable {
         try await request("input", .binary(ByteBuffer(bytes: bytes)))
     }
 
+    /// Acknowledges the chunks held back so far, and every later one at once.
+    func resumeChunks() {
+        acknowledgesChunks.withLockedValue { $0 = true }
+        let acks = state.withLockedValue { state in
+            defer { state.heldChunkAcks = [] }
+            return state.heldChunkAcks
+        }
+        guard let channel = channelBox.withLockedValue({ $0 }), !acks.isEmpty else { return }
+        for ack in acks { channel.write(RawWebSocket.frame(opcode: 0x1, payload: ByteBuffer(string: ack)), promise: nil) }
+        channel.flush()
+    }
+
     func close() async {
         let channel = channelBox.withLockedValue { $0 }
         try? await channel?.close()
@@ -276,6 +296,7 @@ final class RoomTestClient: Sendable {
         var resumed: [(CheckedContinuation<[JSONValue], any Error>, [JSONValue])] = []
         let policy = deltaPolicy.withLockedValue { $0 }
         let acknowledgeOperations = acknowledgesOperations.withLockedValue { $0 }
+        let acknowledgeChunks = acknowledgesChunks.withLockedValue { $0 }
         let ready: [(Waiter, ClientView)] = state.withLockedValue { state in
             switch message {
             case .closed:
@@ -287,6 +308,12 @@ final class RoomTestClient: Sendable {
                     handle(packet, state: &state, replies: &replies, resumed: &resumed, policy: policy)
                 }
             }
+            if acknowledgeChunks {
+                replies += state.newChunkAcks
+            } else {
+                state.heldChunkAcks += state.newChunkAcks
+            }
+            state.newChunkAcks = []
             if !acknowledgeOperations { replies.removeAll { $0.hasPrefix("43") } }
             let view = state.view
             let satisfied = state.waiters.filter { $0.condition(view) }
@@ -350,6 +377,7 @@ final class RoomTestClient: Sendable {
         case .ack, .binaryAck:
             let arguments = Array(packet.arguments)
             if let answer = arguments.first, answer["snapshot"] != nil { state.view.adoptJoin(answer) }
+            if let answer = arguments.first, answer["snapshotStream"] != nil { state.view.expectSnapshotStream(answer) }
             if let answer = arguments.first, answer["operations"] != nil { state.view.adoptRejoin(answer) }
             guard let id = packet.ackID else { return }
             switch state.acks[id] {
@@ -372,6 +400,12 @@ final class RoomTestClient: Sendable {
             case "ops":
                 if case .binary(let bytes)? = arguments.first { state.view.receiveOperations(Array(bytes.readableBytesView)) }
                 if let id = packet.ackID { replies.append("43\(Self.namespace),\(id)[]") }
+            case "snapshot-chunk":
+                if arguments.count > 1, case .binary(let bytes) = arguments[1] {
+                    state.view.receiveSnapshotChunk(arguments[0], Array(bytes.readableBytesView))
+                }
+                // Sent, or held back (see ``acknowledgesChunks``), by `received`.
+                if let id = packet.ackID { state.newChunkAcks.append("43\(Self.namespace),\(id)[]") }
             case "room-error":
                 state.view.errors.append(arguments.first ?? .null)
             case "room-closed":

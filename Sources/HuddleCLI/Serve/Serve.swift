@@ -34,12 +34,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
     var seatGracePeriod: Double?
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
+    @Option(help: "A snapshot larger than this many bytes is sent in chunks of this size, two unacknowledged at most (1024 to --max-payload).")
+    var snapshotChunkBytes = 256 * 1024
     @Flag(help: "Disable WebSocket permessage-deflate (large operations and snapshots are compressed otherwise).")
     var noCompression = false
     @Option(help: "Log level.") var logLevel: LogLevelArgument = .info
 
     func validate() throws {
         if let roomCapacity, roomCapacity < 1 { throw ValidationError("--room-capacity must be at least 1") }
+        // Two chunks in flight stay within the session's backlog bound (twice --max-payload at least).
+        if snapshotChunkBytes < 1024 || snapshotChunkBytes > maxPayload {
+            throw ValidationError("--snapshot-chunk-bytes must be between 1024 and --max-payload (\(maxPayload))")
+        }
         if emptyGracePeriod < 0 { throw ValidationError("--empty-grace-period must not be negative") }
         if let seatGracePeriod, !(0...3600).contains(seatGracePeriod) {
             throw ValidationError("--seat-grace-period must be between 0 and 3600 seconds")
@@ -64,6 +70,7 @@ struct Serve: AsyncParsableCommand {
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
         options.seatGracePeriod = seatGracePeriod.map { .milliseconds(Int64(($0 * 1000).rounded())) }
         options.identify = identify
+        options.snapshotChunkBytes = snapshotChunkBytes
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )

@@ -48,8 +48,8 @@ final class HuddleServer: Sendable {
         wait "$child"
         """
 
-    /// Starts `binary serve --port PORT --no-record` and returns once it listens.
-    static func start(_ binary: String = "huddle", port: Int = 0) async throws -> HuddleServer {
+    /// Starts `binary serve --port PORT --no-record` (then `arguments`) and returns once it listens.
+    static func start(_ binary: String = "huddle", port: Int = 0, arguments: [String] = []) async throws -> HuddleServer {
         let executable = binDirectory.appendingPathComponent(binary)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure(description: "\(executable.path) is missing: run swift build --build-tests first")
@@ -59,7 +59,7 @@ final class HuddleServer: Sendable {
         wrapper.arguments = [
             "-c", wrapperScript, "sh", executable.path,
             "serve", "--port", "\(port)", "--no-record", "--log-level", "error",
-        ]
+        ] + arguments
         let input = Pipe()
         let output = Pipe()
         wrapper.standardInput = input
