@@ -212,7 +212,7 @@ let package = Package(
         .executableTarget(
             name: "conformance-server",
             dependencies: [
-                "EngineIO", "SocketIO", "SocketIOCore",
+                "EngineIO", "SocketIO", "SocketIOCore", "SocketIORedisAdapter", "RedisClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

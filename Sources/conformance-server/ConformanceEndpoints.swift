@@ -3,12 +3,13 @@ import Logging
 import NIOCore
 import SocketIO
 import SocketIOCore
+import SocketIORedisAdapter
 
 /// The endpoints of the conformance app (shared/conformance-app.md).
 struct ConformanceEndpoints {
     let all: [EngineIOServer]
 
-    init(options: ConformanceServer, logger: Logger, group: any EventLoopGroup) {
+    init(options: ConformanceServer, cluster: RedisCluster?, logger: Logger, group: any EventLoopGroup) {
         let echo = EngineIOServer(
             configuration: options.engineConfiguration(path: "/engine.io/"),
             group: group,
@@ -29,6 +30,7 @@ struct ConformanceEndpoints {
         if let window = options.stateRecovery {
             configuration.connectionStateRecovery = ConnectionStateRecovery(maxDisconnectionDuration: .milliseconds(Int64(window)))
         }
+        if let cluster { configuration.adapter = cluster.makeAdapter(context:) }
         let io = SocketIOServer(configuration: configuration, group: group, logger: logger)
         Self.registerContract(on: io.sockets)
         io.of("/custom").onConnection { socket in

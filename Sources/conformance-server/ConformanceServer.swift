@@ -4,7 +4,9 @@ import EngineIO
 import Logging
 import NIOCore
 import NIOPosix
+import RedisClient
 import SocketIO
+import SocketIORedisAdapter
 
 /// The conformance app (shared/conformance-app.md): the server every
 /// external client, test suite and load generator is pointed at.
@@ -34,6 +36,10 @@ struct ConformanceServer: AsyncParsableCommand {
     var parser = SocketIOParser.default.rawValue
     @Flag(help: "Also accept Engine.IO v3 clients (Socket.IO v2: socket.io-client 2.x, python-socketio 4.x) on both endpoints.")
     var allowEio3 = false
+    @Option(help: "Put every namespace on the Redis adapter (Node's @socket.io/redis-adapter classic format) with Redis at this port.")
+    var redisPort: Int?
+    @Option(help: "The Redis host (with --redis-port).") var redisHost = "127.0.0.1"
+    @Option(help: "The Redis adapter's channel prefix (with --redis-port).") var redisKey = "socket.io"
 
     func validate() throws {
         guard SocketIOParser(rawValue: parser) != nil else {
@@ -46,7 +52,13 @@ struct ConformanceServer: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let group = MultiThreadedEventLoopGroup.singleton
         let shutdown = ShutdownSignal()
-        let endpoints = ConformanceEndpoints(options: self, logger: logger, group: group)
+        let cluster = redisPort.map { port in
+            RedisCluster(
+                configuration: RedisConfiguration(host: redisHost, port: port),
+                options: RedisAdapterOptions(key: redisKey), eventLoop: group.next(), logger: logger
+            )
+        }
+        let endpoints = ConformanceEndpoints(options: self, cluster: cluster, logger: logger, group: group)
         var limits = HTTPServerLimits()
         limits.headersTimeout = .milliseconds(Int64(headersTimeout))
         limits.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeout))
@@ -60,6 +72,7 @@ struct ConformanceServer: AsyncParsableCommand {
         await shutdown.wait()
         logger.info("shutting down")
         try await http.shutdown()
+        await cluster?.close()
     }
 
     /// Engine.IO options shared by both endpoints.
