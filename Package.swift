@@ -308,7 +308,10 @@ let package = Package(
             name: "SocketIORedisAdapterTests",
             dependencies: [
                 "SocketIORedisAdapter", "SocketIOAdapter", "SocketIOCore",
+                // two servers and their clients on loopback, around a real redis-server
+                "SocketIO", "EngineIO", "SocketIOClient", "RedisClient",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
