@@ -20,13 +20,17 @@ final class AdapterShard: @unchecked Sendable {
     /// leaves; empty unless connection state recovery is on.
     private var recoveredThrough: [SocketID: UInt64] = [:]
 
-    init(eventLoop: any EventLoop) {
+    /// The rooms of every shard, for a cluster adapter's filter (nil: not kept).
+    private let presence: RoomPresence?
+
+    init(eventLoop: any EventLoop, presence: RoomPresence? = nil) {
         self.eventLoop = eventLoop
+        self.presence = presence
     }
 
     func register(_ socket: any AdapterSocket) {
         eventLoop.assertInEventLoop()
-        sockets[socket.id] = socket
+        if sockets.updateValue(socket, forKey: socket.id) == nil { presence?.appeared(socket.id) }
     }
 
     /// A socket's own room (its id) is not stored: `sockets` already finds
@@ -36,6 +40,7 @@ final class AdapterShard: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         guard let socket = sockets[id] else { return }
         for room in rooms where room != id {
+            if members[room] == nil { presence?.appeared(room) }
             members[room, default: [:]][id] = socket
             roomsOf[id, default: []].insert(room)
         }
@@ -46,6 +51,7 @@ final class AdapterShard: @unchecked Sendable {
         roomsOf[id]?.remove(room)
         if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
             members[room] = nil
+            presence?.disappeared(room)
         }
     }
 
@@ -62,9 +68,10 @@ final class AdapterShard: @unchecked Sendable {
         for room in roomsOf.removeValue(forKey: id) ?? [] {
             if members[room]?.removeValue(forKey: id) != nil, members[room]?.isEmpty == true {
                 members[room] = nil
+                presence?.disappeared(room)
             }
         }
-        sockets[id] = nil
+        if sockets.removeValue(forKey: id) != nil { presence?.disappeared(id) }
     }
 
     /// The local sockets a broadcast with `options` reaches, each once.

@@ -14,11 +14,27 @@ public final class InMemoryAdapter: SocketIOAdapter {
     private let shards: [AdapterShard]
     private let recovery: RecoveryStore?
 
+    private let presence: RoomPresence?
+
     /// An adapter for the namespace described by `context`.
-    public init(context: AdapterContext) {
+    ///
+    /// - Parameter tracksRoomPresence: keep a set of the rooms (and socket
+    ///   ids) present on any loop, for ``hasRoom(_:)``: a cluster adapter
+    ///   drops a broadcast to a room nobody here is in without decoding it.
+    ///   Costs a lock when a socket connects or leaves and when a room
+    ///   appears or empties on a loop; off by default.
+    public init(context: AdapterContext, tracksRoomPresence: Bool = false) {
         self.context = context
-        self.shards = context.loops.map { AdapterShard(eventLoop: $0) }
+        let presence = tracksRoomPresence ? RoomPresence() : nil
+        self.presence = presence
+        self.shards = context.loops.map { AdapterShard(eventLoop: $0, presence: presence) }
         self.recovery = context.recoveryWindow.map { RecoveryStore(window: $0) }
+    }
+
+    /// Whether some socket of this server is in `room` (or is the socket of
+    /// that id). Always true unless the adapter tracks room presence.
+    public func hasRoom(_ room: RoomName) -> Bool {
+        presence?.contains(room) ?? true
     }
 
     private func shard(for loop: any EventLoop) -> AdapterShard {

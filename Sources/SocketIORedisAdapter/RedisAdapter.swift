@@ -28,7 +28,7 @@ final class RedisAdapter: SocketIOAdapter {
     private let logger: Logger
 
     init(context: AdapterContext, cluster: RedisCluster, logger: Logger) {
-        self.local = InMemoryAdapter(context: context)
+        self.local = InMemoryAdapter(context: context, tracksRoomPresence: true)
         self.context = context
         self.cluster = cluster
         self.channels = ClassicChannels(key: cluster.options.key, namespace: context.namespace, uid: AdapterUID.make())
@@ -221,7 +221,9 @@ final class RedisAdapter: SocketIOAdapter {
 
     /// A message on `K#N#*`.
     func receiveBroadcast(channel: String, payload: ByteBuffer) {
-        guard channels.room(inBroadcastChannel: channel) != nil else { return }
+        guard let room = channels.room(inBroadcastChannel: channel) else { return }
+        // A broadcast to one room nobody here is in: dropped undecoded (upstream's filter).
+        guard room.isEmpty || local.hasRoom(room) else { return }
         let broadcast: ClassicBroadcast
         do {
             broadcast = try ClassicCodec.decodeBroadcast(payload)

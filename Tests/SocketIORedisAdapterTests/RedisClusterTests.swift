@@ -206,4 +206,54 @@ struct RedisClusterTests {
         onB.close()
         await cluster.stop()
     }
+
+    /// A broadcast to one room is decoded only where the room has members
+    /// (or is a socket's id): the presence kept by the local adapter.
+    @Test func roomPresenceFollowsJoinsLeavesAndSockets() async throws {
+        let cluster = try await Cluster.start()
+        let adapter = try #require(cluster.b.io.sockets.adapter as? RedisAdapter)
+        #expect(!adapter.local.hasRoom("lobby"))
+        let onB = try await ClusterClient(cluster.b.url)
+        #expect(adapter.local.hasRoom(onB.id))
+        _ = try await onB.socket.emitWithAck("join", "lobby")
+        #expect(adapter.local.hasRoom("lobby"))
+        cluster.a.io.sockets.to("lobby").emit("in-lobby")
+        #expect(try await onB.next().name == "in-lobby")
+        cluster.b.io.sockets.socketsLeave("lobby")
+        cluster.b.io.sockets.emit("marker")
+        #expect(try await onB.next().name == "marker")
+        #expect(!adapter.local.hasRoom("lobby"))
+        let id = onB.id
+        let gone = AsyncStream.makeStream(of: Void.self)
+        onB.socket.onDisconnect { _ in gone.continuation.yield() }
+        cluster.b.io.sockets.disconnectSockets()
+        var iterator = gone.stream.makeAsyncIterator()
+        _ = await iterator.next()
+        try await waitUntil { !adapter.local.hasRoom(id) }
+        await cluster.stop()
+    }
+
+    /// Redis stalls (the process stopped with SIGSTOP): each server keeps
+    /// serving its own clients at once; what crossed Redis arrives once it
+    /// runs again.
+    @Test func aStalledRedisDoesNotStallLocalClients() async throws {
+        let cluster = try await Cluster.start()
+        let onA = try await ClusterClient(cluster.a.url)
+        let onB = try await ClusterClient(cluster.b.url)
+        cluster.redis.pause()
+        cluster.a.io.sockets.emit("during")
+        #expect(try await onA.next().name == "during")
+        cluster.redis.resume()
+        #expect(try await onB.next().name == "during")
+        for client in [onA, onB] { client.close() }
+        await cluster.stop()
+    }
+
+    private func waitUntil(_ condition: @Sendable () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw ClusterTestError.timedOut("a condition") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }

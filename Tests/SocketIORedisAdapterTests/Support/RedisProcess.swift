@@ -55,6 +55,12 @@ final class RedisProcess: @unchecked Sendable {
         RedisConfiguration(host: "127.0.0.1", port: port, connectTimeout: .seconds(1), backoff: RedisBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
     }
 
+    /// Stops the process (SIGSTOP): Redis answers nothing until ``resume()``.
+    func pause() { kill(process.processIdentifier, SIGSTOP) }
+
+    /// Lets it run again (SIGCONT).
+    func resume() { kill(process.processIdentifier, SIGCONT) }
+
     /// Kills it (SIGKILL: as a crash would).
     func stop() {
         if process.isRunning {
