@@ -97,3 +97,125 @@ def test_a_server_leaving_lowers_the_count(redis):
     redis.wait_for_subscribers("counted-request#/#", 1)
     assert extra.stop() == 0
     redis.wait_for_subscribers("counted-request#/#", 0)
+
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    # docs/cluster.md hashes $remote_addr; every test client shares
+    # 127.0.0.1, so a name stands in for the client's address here: the
+    # X-Client header of the handshake (python-engineio sends custom headers
+    # on it only), kept in a cookie for the session's later requests.
+    map $http_x_client $sticky_cookie {{
+        "" "";
+        default "client=$http_x_client; Path=/";
+    }}
+    upstream huddle {{
+        hash $http_x_client$cookie_client consistent;
+        server 127.0.0.1:{p1};
+        server 127.0.0.1:{p2};
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /socket.io/ {{
+            proxy_pass http://huddle;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Host $host;
+            proxy_read_timeout 60s;
+            add_header Set-Cookie $sticky_cookie;
+        }}
+    }}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def nginx(servers):
+    """nginx in front of both servers with docs/cluster.md's sticky configuration."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    import time
+    from redis_server import free_port
+    exe = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(exe):
+        if os.environ.get("HUDDLE_REQUIRE_REDIS") == "1":
+            raise RuntimeError("nginx is missing (Tools/test installs it)")
+        pytest.skip("nginx is not installed (Tools/test installs it)")
+    directory = tempfile.mkdtemp(prefix="huddle-nginx-")
+    port = free_port()
+    conf = os.path.join(directory, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(dir=directory, p1=servers[0].port, p2=servers[1].port, port=port))
+    proc = subprocess.Popen([exe, "-c", conf, "-p", directory, "-e", "stderr"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"nginx did not start: {proc.stderr.read()}")
+            time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.mark.parametrize("transports", [["polling"], ["polling", "websocket"]], ids=["polling", "upgrade"])
+def test_behind_nginx_with_sticky_sessions(nginx, servers, transports):
+    """Polling needs every request of a session on one server: through
+    nginx's hash, clients spread over both servers keep their sessions and
+    share rooms."""
+    import requests
+    import socketio
+    import threading
+    clients = []
+
+    def lives_on_first(c):
+        """A noop POSTed straight to the first server is refused as an
+        unknown session (code 1) unless the session is there."""
+        answer = requests.post(f"{servers[0].url}/socket.io/?EIO=4&transport=polling&sid={c.sio.eio.sid}", data="6", timeout=10)
+        return not (answer.status_code == 400 and answer.json().get("code") == 1)
+
+    try:
+        # Clients until both servers have some (nginx's hash of the names
+        # depends on the servers' ports: a few names may all land on one).
+        places = set()
+        for n in range(64):
+            c = Client.__new__(Client)
+            c.sio = socketio.Client(reconnection=False)
+            c.events = {}
+            c.lock = threading.Lock()
+            c.sio.on("*", c._any, namespace="*")
+            c.sio.connect(nginx, transports=transports, headers={"X-Client": f"client-{n}"}, wait_timeout=10)
+            clients.append(c)
+            places.add(lives_on_first(c))
+            if len(clients) >= 4 and places == {True, False}:
+                break
+        assert places == {True, False}, "nginx sent every client to one server: the test proves nothing"
+        for c in clients:
+            assert c.sio.call("join", "behind-nginx", timeout=10) is None
+        for i, sender in enumerate(clients):
+            sender.sio.emit("to-room", ("behind-nginx", i))
+            for c in clients:
+                assert c.next("room-message") == (i,)
+    finally:
+        for c in clients:
+            c.close()
