@@ -109,6 +109,23 @@ struct RedisSubscriberTests {
         await redis.close()
     }
 
+    @Test func wrongPasswordFailsWaitingSubscribes() async throws {
+        let server = try await RedisTestServer.start(password: "s3cret")
+        defer { server.kill() }
+        let states = StateRecorder()
+        var configuration = try quickConfiguration(server)
+        configuration.password = "wrong"
+        let subscriber = RedisSubscriber(configuration: configuration, eventLoop: loop.next(), onStateChange: states.callback) { _ in }
+        do {
+            try await subscriber.subscribe(["x"])
+            Issue.record("subscribed with a wrong password")
+        } catch let RedisError.authenticationFailed(message) {
+            #expect(message.contains("WRONGPASS") || message.contains("invalid"))
+        }
+        #expect(states.connectedCount == 0)
+        await subscriber.close()
+    }
+
     @Test func closeFailsRequestsWaitingForAConnection() async throws {
         let server = try RedisTestServer.notStarted()
         let subscriber = RedisSubscriber(configuration: try quickConfiguration(server), eventLoop: loop.next()) { _ in }
