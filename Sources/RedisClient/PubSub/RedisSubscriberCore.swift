@@ -48,7 +48,7 @@ final class RedisSubscriberCore {
 
     func start() {
         reconnector.prepare = { channel, handler in self.restore(on: channel, handler) }
-        reconnector.lost = { _ in self.channel = nil }
+        reconnector.lost = { error in self.disconnected(error) }
         reconnector.start()
     }
 
@@ -145,6 +145,23 @@ final class RedisSubscriberCore {
             if awaiting[index].remaining.isEmpty {
                 awaiting.remove(at: index).promise.succeed()
             }
+        }
+    }
+
+    /// The connection is down. A refused AUTH or SELECT also fails the
+    /// subscribe requests waiting for a connection (as ``RedisConnection``
+    /// fails its backlog): no connection made with this configuration could
+    /// confirm them. The subscriptions stay wanted and are made if a later
+    /// connection is accepted.
+    private func disconnected(_ error: any Error) {
+        channel = nil
+        switch error {
+        case RedisError.authenticationFailed, RedisError.server:
+            let waiting = waitingForConnection
+            waitingForConnection = []
+            for promise in waiting { promise.fail(error) }
+        default:
+            break
         }
     }
 

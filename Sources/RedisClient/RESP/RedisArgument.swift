@@ -9,7 +9,7 @@ public import NIOCore
 /// ```swift
 /// connection.send("SET", ["key", RedisArgument(payload), "EX", 60])
 /// ```
-public struct RedisArgument: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+public struct RedisArgument: Sendable, Hashable, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral {
     enum Storage: Sendable, Hashable {
         case string(String)
         case bytes(ByteBuffer)
@@ -26,7 +26,7 @@ public struct RedisArgument: Sendable, Hashable, ExpressibleByStringLiteral, Exp
     /// An integer, sent in decimal as Redis expects (`EXPIRE key 60`).
     public init(_ integer: Int) { storage = .string(String(integer)) }
 
-    /// `"key"` in an argument list.
+    /// `"key"` (or `"user:\(id)"`) in an argument list.
     public init(stringLiteral value: String) { self.init(value) }
 
     /// `60` in an argument list.
