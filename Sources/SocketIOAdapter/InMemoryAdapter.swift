@@ -127,9 +127,17 @@ public final class InMemoryAdapter: SocketIOAdapter {
     }
 
     public func addSockets(_ options: BroadcastOptions, rooms: [RoomName]) {
+        addSockets(options, rooms: rooms) {}
+    }
+
+    /// ``addSockets(_:rooms:)``, then `done` once every loop has applied it
+    /// (on the last loop to do so).
+    public func addSockets(_ options: BroadcastOptions, rooms: [RoomName], then done: @escaping @Sendable () -> Void) {
+        let left = NIOLockedValueBox(shards.count)
         for shard in shards {
             shard.run { shard in
                 for socket in shard.recipients(options) { socket.joinFromAdapter(rooms) }
+                if left.withLockedValue({ left in left -= 1; return left == 0 }) { done() }
             }
         }
     }

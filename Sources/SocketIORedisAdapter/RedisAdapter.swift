@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SocketIOAdapter
 import SocketIOCore
+import Synchronization
 
 /// One namespace's adapter on a ``RedisCluster``: the in-memory adapter for
 /// this server's sockets, plus the classic format of Node's
@@ -25,6 +26,11 @@ final class RedisAdapter: SocketIOAdapter {
     let channels: ClassicChannels
     private let cluster: RedisCluster
     private let pending = NIOLockedValueBox(PendingRequests())
+    /// Joins asked by other servers that some loop has not applied yet:
+    /// while any is in flight, a broadcast is never dropped by the room
+    /// filter (the join and the broadcast reach each loop in Redis's order;
+    /// the filter reads the rooms before the join has landed).
+    private let joinsInFlight = Atomic<Int>(0)
     private let logger: Logger
 
     init(context: AdapterContext, cluster: RedisCluster, logger: Logger) {
@@ -223,7 +229,7 @@ final class RedisAdapter: SocketIOAdapter {
     func receiveBroadcast(channel: String, payload: ByteBuffer) {
         guard let room = channels.room(inBroadcastChannel: channel) else { return }
         // A broadcast to one room nobody here is in: dropped undecoded (upstream's filter).
-        guard room.isEmpty || local.hasRoom(room) else { return }
+        guard room.isEmpty || local.hasRoom(room) || joinsInFlight.load(ordering: .acquiring) > 0 else { return }
         let broadcast: ClassicBroadcast
         do {
             broadcast = try ClassicCodec.decodeBroadcast(payload)
@@ -249,13 +255,19 @@ final class RedisAdapter: SocketIOAdapter {
         }
         switch request {
         case .socketsJoin(let sender, let options, let rooms):
-            if sender != uid { local.addSockets(options, rooms: rooms) }
+            if sender != uid { joinFromOtherServer(options, rooms: rooms) }
         case .socketsLeave(let sender, let options, let rooms):
             if sender != uid { local.delSockets(options, rooms: rooms) }
         case .disconnectSockets(let sender, let options, let close):
             if sender != uid { local.disconnectSockets(options, close: close) }
         case .legacyJoin(let requestID, let socket, let room):
-            actOnLocalSocket(socket, requestID: requestID) { $0.local.addSockets(BroadcastOptions(rooms: [socket]), rooms: [room]) }
+            // Counted in flight from now: finding the socket takes a hop too.
+            joinsInFlight.add(1, ordering: .releasing)
+            local.sockets(in: [socket], on: loop).whenSuccess { [self] ids in
+                guard ids.contains(socket) else { return joinLanded() }
+                local.addSockets(BroadcastOptions(rooms: [socket]), rooms: [room]) { [self] in joinLanded() }
+                respond(.plain(requestID: requestID, body: [:]), to: nil)
+            }
         case .legacyLeave(let requestID, let socket, let room):
             actOnLocalSocket(socket, requestID: requestID) { $0.local.delSockets(BroadcastOptions(rooms: [socket]), rooms: [room]) }
         case .legacyDisconnect(let requestID, let socket, let close):
@@ -299,6 +311,17 @@ final class RedisAdapter: SocketIOAdapter {
                 cluster.publish(channel, ClassicCodec.encode(ClassicResponse.broadcastAck(requestID: requestID, argument: arguments.first ?? .null)))
             })
         }
+    }
+
+    /// Applies another server's `socketsJoin`, counted in flight until
+    /// every loop has it.
+    private func joinFromOtherServer(_ options: BroadcastOptions, rooms: [RoomName]) {
+        joinsInFlight.add(1, ordering: .releasing)
+        local.addSockets(options, rooms: rooms) { [self] in joinLanded() }
+    }
+
+    private func joinLanded() {
+        joinsInFlight.subtract(1, ordering: .releasing)
     }
 
     private func isOwn(_ requestID: String) -> Bool { pending.withLockedValue { $0.isOwn(requestID) } }
