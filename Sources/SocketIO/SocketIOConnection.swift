@@ -180,7 +180,7 @@ final class SocketIOConnection {
 
     /// Encodes and sends a packet of this connection (CONNECT, ACK, ...).
     func send(_ packet: SocketIOPacket, compress: Bool = true) {
-        write(server.encoding.encode(packet, compress: compress), volatile: false)
+        write(server.encoding.encode(packet, compress: compress && engine.usesCompressedFrames), volatile: false)
     }
 
     /// Writes the Engine.IO packets of one Socket.IO packet (a header and

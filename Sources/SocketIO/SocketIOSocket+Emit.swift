@@ -85,7 +85,7 @@ extension SocketIOSocket {
             return
         }
         notifyOutgoing(packet)
-        connection.write(connection.server.encoding.encode(packet, compress: flags.compress), volatile: flags.volatile)
+        connection.write(connection.server.encoding.encode(packet, compress: flags.compress && connection.engine.usesCompressedFrames), volatile: flags.volatile)
     }
 
     /// An ACK packet arrived.

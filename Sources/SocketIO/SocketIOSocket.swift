@@ -125,7 +125,7 @@ public final class SocketIOSocket {
             connection.send(.connect(namespace: namespace.name, data: payload))
         }
         for packet in missed {
-            connection.write(connection.server.encoding.encode(packet, compress: true), volatile: false)
+            connection.write(connection.server.encoding.encode(packet, compress: connection.engine.usesCompressedFrames), volatile: false)
         }
         for handler in namespace.connectionHandlers {
             guard isConnected else { break }

@@ -160,18 +160,29 @@ public final class EngineIOSocket {
     /// Sends an Engine.IO packet, encoded here (one recipient); for a
     /// broadcast, build the ``EngineIOOutboundPacket`` once instead.
     public func send(packet: EngineIOPacket, compress: Bool = true, volatile: Bool = false) {
-        send(server.outboundPacket(packet, compress: compress), volatile: volatile)
+        send(server.outboundPacket(packet, compress: compress && usesCompressedFrames), volatile: volatile)
+    }
+
+    /// Whether a packet written now would go out in its compressed frame:
+    /// the session is on a WebSocket whose client agreed to
+    /// permessage-deflate. A packet for this session alone is compressed
+    /// only then (compressing it for nobody would be wasted work); a
+    /// broadcast's is compressed once for all its recipients.
+    public var usesCompressedFrames: Bool {
+        eventLoop.assertInEventLoop()
+        if case .websocket(let output) = state.state { return output.sendsCompressed }
+        return false
     }
 
     /// Sends a text message, compressed when permessage-deflate was agreed
     /// and `compress` allows it (Socket.IO's `compress(false)` clears it).
     public func send(text: String, compress: Bool = true) {
-        send(server.outboundPacket(EngineIOPacket(type: .message, text: text), compress: compress))
+        send(server.outboundPacket(EngineIOPacket(type: .message, text: text), compress: compress && usesCompressedFrames))
     }
 
     /// Sends a binary message (see ``send(text:compress:)``).
     public func send(binary: ByteBuffer, compress: Bool = true) {
-        send(server.outboundPacket(.binary(binary), compress: compress))
+        send(server.outboundPacket(.binary(binary), compress: compress && usesCompressedFrames))
     }
 
     /// Sends a control packet (a ping, or a v3 pong) on the active transport, never dropped.
