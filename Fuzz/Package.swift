@@ -18,6 +18,8 @@ let package = Package(
         .executableTarget(name: "fuzz-engineio-payload", dependencies: target("EngineIOCore")),
         .executableTarget(name: "fuzz-json", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-socketio-packet", dependencies: target("SocketIOCore")),
+        .executableTarget(name: "fuzz-resp", dependencies: target("RedisClient")),
+        .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
     ],
     swiftLanguageModes: [.v6]
 )
