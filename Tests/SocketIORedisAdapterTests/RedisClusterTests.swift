@@ -256,4 +256,53 @@ struct RedisClusterTests {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
+
+    /// Requests older Node servers send (receive-only): sockets, allRooms
+    /// and per-socket join, leave and disconnect, each answered on the
+    /// shared response channel by the server that has what was asked.
+    @Test func legacyRequestsAreAnswered() async throws {
+        let cluster = try await Cluster.start()
+        let onB = try await ClusterClient(cluster.b.url, auth: ["room": "lobby"])
+        let loop = cluster.a.cluster.eventLoop
+        let answers = AsyncStream.makeStream(of: String.self)
+        let listener = RedisSubscriber(configuration: cluster.redis.configuration, eventLoop: loop) { message in
+            answers.continuation.yield(String(buffer: message.payload))
+        }
+        try await listener.subscribe(["socket.io-response#/#"])
+        let publisher = RedisConnection(configuration: cluster.redis.configuration, eventLoop: loop)
+        var replies = answers.stream.makeAsyncIterator()
+        /// Publishes a request; the answers to it (`count`, one per server
+        /// that answers), sorted.
+        func ask(_ json: String, answers count: Int = 1) async throws -> [String] {
+            let id = try JSONValue(parsing: json)["requestId"]?.stringValue ?? ""
+            _ = try await publisher.publish(channel: "socket.io-request#/#", message: ByteBuffer(string: json))
+            var found: [String] = []
+            while found.count < count, let reply = await replies.next() {
+                if try JSONValue(parsing: reply)["requestId"]?.stringValue == id { found.append(reply) }
+            }
+            return found.sorted()
+        }
+        // Every server answers sockets and allRooms; B has the lobby and its socket's own room.
+        #expect(try await ask(#"{"requestId":"q1","type":0,"rooms":["lobby"]}"#, answers: 2) == [
+            #"{"requestId":"q1","sockets":["\#(onB.id)"]}"#, #"{"requestId":"q1","sockets":[]}"#,
+        ])
+        var rooms: Set<String> = []
+        for answer in try await ask(#"{"uid":"legacy","requestId":"q2","type":1}"#, answers: 2) {
+            rooms.formUnion(ClassicCodec.strings(try JSONValue(parsing: answer)["rooms"]))
+        }
+        #expect(rooms == ["lobby", onB.id])
+        // Per-socket requests: only the server with the socket acts and answers.
+        #expect(try await ask(#"{"requestId":"q3","type":2,"sid":"\#(onB.id)","room":"legacy-room"}"#) == [#"{"requestId":"q3"}"#])
+        cluster.a.io.sockets.to("legacy-room").emit("via-legacy-join")
+        #expect(try await onB.next().name == "via-legacy-join")
+        #expect(try await ask(#"{"requestId":"q4","type":3,"sid":"\#(onB.id)","room":"legacy-room"}"#) == [#"{"requestId":"q4"}"#])
+        let gone = AsyncStream.makeStream(of: String.self)
+        onB.socket.onDisconnect { reason in gone.continuation.yield(reason.rawValue) }
+        #expect(try await ask(#"{"requestId":"q5","type":4,"sid":"\#(onB.id)","close":false}"#) == [#"{"requestId":"q5"}"#])
+        var reasons = gone.stream.makeAsyncIterator()
+        #expect(await reasons.next() == "io server disconnect")
+        await listener.close()
+        await publisher.close()
+        await cluster.stop()
+    }
 }
