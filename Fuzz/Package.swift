@@ -19,6 +19,8 @@ let package = Package(
         .executableTarget(name: "fuzz-json", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-socketio-packet", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-resp", dependencies: target("RedisClient")),
+        .executableTarget(name: "fuzz-websocket", dependencies: target("EngineIOCore") + [.product(name: "ZlibCompression", package: "Huddle")]),
+        .executableTarget(name: "fuzz-deflate", dependencies: target("ZlibCompression")),
         .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
     ],
     swiftLanguageModes: [.v6]
