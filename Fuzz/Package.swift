@@ -21,6 +21,10 @@ let package = Package(
         .executableTarget(name: "fuzz-resp", dependencies: target("RedisClient")),
         .executableTarget(name: "fuzz-websocket", dependencies: target("EngineIOCore") + [.product(name: "ZlibCompression", package: "Huddle")]),
         .executableTarget(name: "fuzz-deflate", dependencies: target("ZlibCompression")),
+        .executableTarget(
+            name: "fuzz-room",
+            dependencies: target("RoomEngine") + [.product(name: "WhiteboardRoom", package: "Huddle"), .product(name: "ArenaRoom", package: "Huddle")]
+        ),
         .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
     ],
     swiftLanguageModes: [.v6]

@@ -31,7 +31,7 @@ struct BinaryCodingTests {
     }
 
     @Test("truncated, overlong and trailing bytes are refused, not trapped on")
-    func malformedBytesAreRefused() {
+    func malformedBytesAreRefused() throws {
         var truncated = BinaryReader([0x80])
         #expect(throws: RoomError.truncated) { try truncated.readVarint() }
 
@@ -44,6 +44,20 @@ struct BinaryCodingTests {
         #expect(throws: RoomError.malformed("1 trailing bytes")) {
             try WhiteboardInput(decoding: [0x08, 0x00])
         }
+
+        // A varint with needless trailing zero groups (0x7F written as FF 00)
+        // is another encoding of a smaller value: refused, so each value has
+        // one encoding. Found by Tools/fuzz (fuzz-room): a whiteboard
+        // operation decoded from 06 41 FF 00 re-encoded as 06 41 7F.
+        var padded = BinaryReader([0xFF, 0x00])
+        #expect(throws: RoomError.malformed("varint with a needless trailing zero byte")) { try padded.readVarint() }
+        var paddedZero = BinaryReader([0x80, 0x80, 0x00])
+        #expect(throws: RoomError.malformed("varint with a needless trailing zero byte")) { try paddedZero.readVarint() }
+        #expect(throws: RoomError.malformed("varint with a needless trailing zero byte")) {
+            try WhiteboardOperation(decoding: [0x06, 0x41, 0xFF, 0x00])
+        }
+        var zero = BinaryReader([0x00])
+        #expect(try zero.readVarint() == 0)
 
         var badUTF8 = BinaryReader([0x02, 0xC3, 0x28])
         #expect(throws: RoomError.malformed("string is not UTF-8")) { try badUTF8.readString() }

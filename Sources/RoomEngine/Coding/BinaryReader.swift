@@ -2,7 +2,8 @@
 ///
 /// Every read checks bounds and throws ``RoomError/truncated`` instead of
 /// trapping, because the bytes usually come from an untrusted client. Varints
-/// longer than 10 bytes, or that overflow 64 bits, are ``RoomError/malformed(_:)``.
+/// longer than 10 bytes, that overflow 64 bits, or that end with a needless
+/// zero group (a second encoding of a smaller value), are ``RoomError/malformed(_:)``.
 ///
 /// ```swift
 /// var reader = BinaryReader([0xAC, 0x02])
@@ -87,7 +88,13 @@ public struct BinaryReader: Sendable {
             let payload = UInt64(byte & 0x7F)
             if shift == 63, payload > 1 { throw .malformed("varint overflows 64 bits") }
             result |= payload << shift
-            if byte & 0x80 == 0 { return result }
+            if byte & 0x80 == 0 {
+                // A last group of zero after others adds nothing: another
+                // encoding of the same value, which would break "one value,
+                // one encoding" (the writer never makes it).
+                if byte == 0, shift > 0 { throw .malformed("varint with a needless trailing zero byte") }
+                return result
+            }
             shift += 7
             if shift > 63 { throw .malformed("varint longer than 10 bytes") }
         }
