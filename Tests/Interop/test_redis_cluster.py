@@ -56,9 +56,38 @@ def redis():
     server.stop()
 
 
+class NodePeer:
+    """An upstream Node.js Socket.IO server with the upstream classic Redis
+    adapter, serving the same contract (`node SCRIPT PORT REDIS_PORT`,
+    printing the contract's 'listening on' line). Not on this machine's
+    registries: HUDDLE_NODE_PEER names a script assembled by hand (see
+    docs/cluster.md); without it both servers are Huddle's."""
+
+    def __init__(self, script, redis_port):
+        import subprocess
+        from redis_server import free_port
+        self.port = free_port()
+        self.proc = subprocess.Popen(["node", script, str(self.port), str(redis_port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("listening on http://"):
+            self.proc.kill()
+            raise RuntimeError(f"node peer did not start: {line!r} {self.proc.stderr.read()!r}")
+        self.url = line.strip().split(" ", 2)[2]
+        self.ws_url = self.url.replace("http://", "ws://")
+
+    def stop(self, timeout=10):
+        import signal
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def servers(redis):
-    started = [start_server("--redis-port", str(redis.port)) for _ in range(2)]
+    import os
+    started = [start_server("--redis-port", str(redis.port))]
+    node = os.environ.get("HUDDLE_NODE_PEER")
+    started.append(NodePeer(node, redis.port) if node else start_server("--redis-port", str(redis.port)))
     # Both have subscribed before a test runs: Redis counts them.
     redis.wait_for_subscribers("socket.io-request#/#", 2)
     yield started
