@@ -305,4 +305,23 @@ struct RedisClusterTests {
         await publisher.close()
         await cluster.stop()
     }
+
+    /// A server that Redis counts but that never answers (here a bare
+    /// subscriber to the request channel): fetchSockets fails after
+    /// `requestsTimeout`, serverSideEmitWithAck gives what came in time.
+    @Test func requestsTimeOutWhenAServerNeverAnswers() async throws {
+        let cluster = try await Cluster.start(options: RedisAdapterOptions(requestsTimeout: .milliseconds(300)))
+        let mute = RedisSubscriber(configuration: cluster.redis.configuration, eventLoop: cluster.a.cluster.eventLoop) { _ in }
+        try await mute.subscribe(["socket.io-request#/#"])
+        try await cluster.a.waitForServerCount(3)
+        cluster.b.io.sockets.onServerSideEmit("ping") { _, ack in ack?("pong-b") }
+        await #expect(throws: RedisAdapterError.requestTimedOut) { _ = try await cluster.a.io.sockets.fetchSockets() }
+        await #expect(throws: ServerSideEmitError.timedOut(responses: ["pong-b"], expected: 2)) {
+            _ = try await cluster.a.io.sockets.serverSideEmitWithAck("ping", timeout: .milliseconds(300))
+        }
+        // Local only: no one to wait for.
+        #expect(try await cluster.a.io.sockets.local.fetchSockets().isEmpty)
+        await mute.close()
+        await cluster.stop()
+    }
 }
