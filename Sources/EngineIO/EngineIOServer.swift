@@ -88,6 +88,17 @@ public final class EngineIOServer: Sendable {
         return EventLoopFuture.reduce(0, futures, on: loops[0], +)
     }
 
+    /// Sessions open now by the transport they use (read on each loop when
+    /// asked: for metrics, nothing is counted per packet).
+    public func sessionCountsByTransport() -> EventLoopFuture<[EngineIOTransportKind: Int]> {
+        let futures = shards.map { shard in
+            shard.eventLoop.submit {
+                shard.allSessions.reduce(into: [EngineIOTransportKind: Int]()) { $0[$1.transport, default: 0] += 1 }
+            }
+        }
+        return EventLoopFuture.reduce([:], futures, on: loops[0]) { $0.merging($1, uniquingKeysWith: +) }
+    }
+
     /// Closes every session with reason "server shutting down".
     public func closeAllSessions() -> EventLoopFuture<Void> {
         let futures = shards.map { shard in

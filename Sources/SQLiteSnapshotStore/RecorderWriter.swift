@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Logging
 import RoomEngine
 import SnapshotStore
@@ -36,6 +37,10 @@ final class RecorderWriter: @unchecked Sendable {
     private var orphanEvents = 0
     private(set) var commits = 0
     private(set) var failedCommits = 0
+
+    /// How long each commit took, read by ``SQLiteSessionRecorder/statistics``
+    /// (one lock per commit).
+    let commitDurations = Mutex(CommitDurations())
 
     init(database: DatabaseQueue, queue: RecorderQueue, retention: Retention, logger: Logger) {
         self.database = database
@@ -83,7 +88,9 @@ final class RecorderWriter: @unchecked Sendable {
                 try saveDirtySessions(db)
                 return commitID
             }
-            previousCommit = (commitID, WallClock.now())
+            let committed = WallClock.now()
+            previousCommit = (commitID, committed)
+            commitDurations.withLock { $0.record(microseconds: committed - began) }
             commits += 1
         } catch {
             failedCommits += 1

@@ -161,7 +161,8 @@ public final class SQLiteSessionRecorder: SessionRecorder {
     public var statistics: RecorderStatistics {
         let counters = queue.statistics
         return RecorderStatistics(accepted: counters.accepted, dropped: counters.dropped, droppedSnapshots: counters.droppedSnapshots,
-                          gaps: counters.gaps, maxQueueDepth: counters.maxDepth)
+                          gaps: counters.gaps, maxQueueDepth: counters.maxDepth,
+                          commitDurations: writer.commitDurations.withLock { $0 })
     }
 
     private func markClosed() -> Bool {

@@ -36,13 +36,16 @@ public struct RecorderStatistics: Equatable, Sendable {
     public var gaps: Int
     /// The deepest the queue has been.
     public var maxQueueDepth: Int
+    /// How long commits took (nil for a recorder that does not measure them).
+    public var commitDurations: CommitDurations?
 
     /// Creates counters.
-    public init(accepted: Int, dropped: Int, droppedSnapshots: Int, gaps: Int, maxQueueDepth: Int) {
+    public init(accepted: Int, dropped: Int, droppedSnapshots: Int, gaps: Int, maxQueueDepth: Int, commitDurations: CommitDurations? = nil) {
         self.accepted = accepted
         self.dropped = dropped
         self.droppedSnapshots = droppedSnapshots
         self.gaps = gaps
         self.maxQueueDepth = maxQueueDepth
+        self.commitDurations = commitDurations
     }
 }

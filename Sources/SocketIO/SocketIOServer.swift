@@ -66,6 +66,16 @@ public final class SocketIOServer: Sendable {
 
     // MARK: - Namespaces
 
+    /// How many sockets each namespace has now (for metrics; each count is
+    /// a relaxed atomic read, nothing is counted per packet).
+    ///
+    /// ```swift
+    /// io.socketCountsByNamespace["/rooms"]   // 12
+    /// ```
+    public var socketCountsByNamespace: [String: Int] {
+        registry.withLockedValue { $0.namespaces.mapValues(\.socketCount) }
+    }
+
     /// The namespace `name`, created on first use.
     @discardableResult
     public func of(_ name: String) -> SocketIONamespace {

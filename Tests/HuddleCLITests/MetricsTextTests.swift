@@ -16,10 +16,15 @@ struct MetricsTextTests {
         stats.inputsAccepted = 7
         stats.inputsRefused = 1
         for microseconds in [100, 300, 1500, 30_000] { stats.tickLateness.record(.microseconds(Int64(microseconds))) }
-        let text = MetricsReading(
+        var commits = CommitDurations()
+        for microseconds in [800, 3_000, 40_000] { commits.record(microseconds: Int64(microseconds)) }
+        var reading = MetricsReading(
             rooms: stats, connections: 3, sessions: 2,
-            recorder: RecorderStatistics(accepted: 9, dropped: 1, droppedSnapshots: 0, gaps: 1, maxQueueDepth: 4)
-        ).text
+            recorder: RecorderStatistics(accepted: 9, dropped: 1, droppedSnapshots: 0, gaps: 1, maxQueueDepth: 4, commitDurations: commits)
+        )
+        reading.sessionsByTransport = ["websocket": 2]
+        reading.socketsByNamespace = ["/": 1, "/rooms": 2, #"/we"ird"#: 0]
+        let text = reading.text
         let lines = Set(text.split(separator: "\n").map(String.init))
         for expected in [
             "huddle_http_connections 3", "huddle_engine_sessions 2", "huddle_rooms 2", "huddle_room_members 5",
@@ -30,6 +35,12 @@ struct MetricsTextTests {
             #"huddle_tick_lateness_seconds_bucket{le="+Inf"} 4"#, "huddle_tick_lateness_seconds_sum 0.0319",
             "huddle_tick_lateness_seconds_count 4", "huddle_recorder_events_total 9", "huddle_recorder_dropped_total 1",
             "# TYPE huddle_tick_lateness_seconds histogram", "# TYPE huddle_deltas_total counter", "# TYPE huddle_rooms gauge",
+            #"huddle_engine_connections{transport="polling"} 0"#, #"huddle_engine_connections{transport="websocket"} 2"#,
+            #"huddle_sockets{namespace="/"} 1"#, #"huddle_sockets{namespace="/rooms"} 2"#, #"huddle_sockets{namespace="/we\"ird"} 0"#,
+            #"huddle_recorder_commit_seconds_bucket{le="0.001"} 1"#, #"huddle_recorder_commit_seconds_bucket{le="0.005"} 2"#,
+            #"huddle_recorder_commit_seconds_bucket{le="0.025"} 2"#, #"huddle_recorder_commit_seconds_bucket{le="0.05"} 3"#,
+            #"huddle_recorder_commit_seconds_bucket{le="+Inf"} 3"#, "huddle_recorder_commit_seconds_sum 0.0438",
+            "huddle_recorder_commit_seconds_count 3", "# TYPE huddle_recorder_commit_seconds histogram",
         ] {
             #expect(lines.contains(expected), "missing: \(expected)")
         }

@@ -349,6 +349,9 @@ def test_metrics_follow_clients_that_connect_talk_and_leave(huddle):
         during = metrics(huddle)
         assert during["huddle_room_members"] == 2 and during["huddle_rooms"] >= 1
         assert during["huddle_engine_sessions"] >= 2 and during["huddle_http_connections"] >= 2
+        by_transport = during['huddle_engine_connections{transport="polling"}'] + during['huddle_engine_connections{transport="websocket"}']
+        assert by_transport == during["huddle_engine_sessions"]
+        assert sum(v for k, v in during.items() if k.startswith("huddle_sockets{")) >= 2
         for step in range(10):
             await alice.send(wire.cursor(100 + step, 200))
         await bob.wait_until("alice's last cursor", lambda c: c.mirror.table.get(alice.slot) == (109, 200))

@@ -56,6 +56,19 @@ struct RecorderPolicyTests {
         #expect(report.lastTick == 18 && report.verifiedTicks == 18 && !report.isComplete && !report.finalHashChecked)
     }
 
+    @Test("commits are timed for /metrics")
+    func commitsAreTimed() throws {
+        let store = TemporaryStore()
+        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { _ in })
+        #expect(recorder.statistics.commitDurations?.count == 0)
+        var hand = HandRoom(recorder)
+        hand.tick(5)
+        hand.end()
+        recorder.close()
+        let commits = try #require(recorder.statistics.commitDurations)
+        #expect(commits.count >= 1 && commits.buckets.reduce(0, +) == commits.count)
+    }
+
     @Test("a snapshot that does not fit is dropped and counted without a gap")
     func overflowDropsSnapshot() throws {
         let store = TemporaryStore()

@@ -21,6 +21,10 @@ struct MetricsReading: Sendable {
     var sessions: Int
     /// The recorder's counters; nil when not recording.
     var recorder: RecorderStatistics?
+    /// Engine.IO sessions by transport (`polling`, `websocket`).
+    var sessionsByTransport: [String: Int] = [:]
+    /// Socket.IO sockets by namespace.
+    var socketsByNamespace: [String: Int] = [:]
 
     /// The upper edges of the tick-lateness buckets, in seconds.
     static let latenessBuckets: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
@@ -34,6 +38,10 @@ struct MetricsReading: Sendable {
         }
         metric("huddle_http_connections", "gauge", "TCP connections open now.", [("", "\(connections)")])
         metric("huddle_engine_sessions", "gauge", "Engine.IO sessions open now.", [("", "\(sessions)")])
+        metric("huddle_engine_connections", "gauge", "Engine.IO sessions open now, by transport.",
+               ["polling", "websocket"].map { (#"{transport="\#($0)"}"#, "\(sessionsByTransport[$0, default: 0])") })
+        metric("huddle_sockets", "gauge", "Socket.IO sockets connected now, by namespace.",
+               socketsByNamespace.sorted { $0.key < $1.key }.map { (#"{namespace="\#(Self.escaped($0.key))"}"#, "\($0.value)") })
         metric("huddle_rooms", "gauge", "Rooms running now.", [("", "\(rooms.rooms)")])
         metric("huddle_room_members", "gauge", "Members in rooms now.", [("", "\(rooms.members)")])
         metric("huddle_ticks_total", "counter", "Room ticks run.", [("", "\(rooms.ticks)")])
@@ -58,7 +66,22 @@ struct MetricsReading: Sendable {
             metric("huddle_recorder_events_total", "counter", "Events handed to the session recorder.", [("", "\(recorder.accepted)")])
             metric("huddle_recorder_dropped_total", "counter", "Recorder events dropped on overflow (the recording gets a gap).",
                    [("", "\(recorder.dropped)")])
+            if let commits = recorder.commitDurations {
+                out += "# HELP huddle_recorder_commit_seconds How long each commit of recorded events took to be durable.\n"
+                out += "# TYPE huddle_recorder_commit_seconds histogram\n"
+                for edge in CommitDurations.edges {
+                    out += "huddle_recorder_commit_seconds_bucket{le=\"\(edge)\"} \(commits.count(atMostSeconds: edge))\n"
+                }
+                out += "huddle_recorder_commit_seconds_bucket{le=\"+Inf\"} \(commits.count)\n"
+                out += "huddle_recorder_commit_seconds_sum \(Double(commits.totalMicroseconds) / 1e6)\n"
+                out += "huddle_recorder_commit_seconds_count \(commits.count)\n"
+            }
         }
         return out
+    }
+
+    /// A label value as the text format wants it (backslash, quote, newline escaped).
+    static func escaped(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -76,7 +76,7 @@ struct Serve: AsyncParsableCommand {
         )
 
         let readiness = ServeReadiness()
-        let metrics = ServeMetrics(rooms: rooms, engine: io.engine, recorder: recorder)
+        let metrics = ServeMetrics(rooms: rooms, io: io, recorder: recorder)
         let http = try await ServeHTTPServer.start(
             host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness, metrics: metrics,
             group: group, limits: connections.limits,
