@@ -19,6 +19,8 @@ let package = Package(
         .executableTarget(name: "fuzz-json", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-socketio-packet", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-resp", dependencies: target("RedisClient")),
+        // Not a fuzz target: Tools/fuzz-differential's Huddle side, built without sanitizers.
+        .executableTarget(name: "decode-lines", dependencies: [.product(name: "SocketIOCore", package: "Huddle"), .product(name: "NIOCore", package: "swift-nio")]),
         .executableTarget(name: "fuzz-websocket", dependencies: target("EngineIOCore") + [.product(name: "ZlibCompression", package: "Huddle")]),
         .executableTarget(name: "fuzz-deflate", dependencies: target("ZlibCompression")),
         .executableTarget(
