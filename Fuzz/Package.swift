@@ -24,6 +24,12 @@ let package = Package(
         .executableTarget(name: "fuzz-websocket", dependencies: target("EngineIOCore") + [.product(name: "ZlibCompression", package: "Huddle")]),
         .executableTarget(name: "fuzz-deflate", dependencies: target("ZlibCompression")),
         .executableTarget(
+            name: "fuzz-http-head",
+            dependencies: target("EngineIO") + [
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
             name: "fuzz-room",
             dependencies: target("RoomEngine") + [.product(name: "WhiteboardRoom", package: "Huddle"), .product(name: "ArenaRoom", package: "Huddle")]
         ),

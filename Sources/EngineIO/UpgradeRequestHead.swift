@@ -96,7 +96,8 @@ struct UpgradeRequestHead {
         guard line.count > prefix.count + suffix.count,
               line.starts(with: prefix), line.suffix(suffix.count).elementsEqual(suffix) else { return nil }
         let target = line[prefix.count..<(line.count - suffix.count)]
-        guard target.first == UInt8(ascii: "/"), !target.contains(32) else { return nil }
+        // No whitespace in the target (a tab is refused by NIO's parser too).
+        guard target.first == UInt8(ascii: "/"), !target.contains(32), !target.contains(9) else { return nil }
         return String(decoding: target, as: UTF8.self)
     }
 
