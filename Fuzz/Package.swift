@@ -18,6 +18,7 @@ let package = Package(
         .executableTarget(name: "fuzz-engineio-payload", dependencies: target("EngineIOCore")),
         .executableTarget(name: "fuzz-json", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-socketio-packet", dependencies: target("SocketIOCore")),
+        .executableTarget(name: "fuzz-attachments", dependencies: target("SocketIOCore")),
         .executableTarget(name: "fuzz-resp", dependencies: target("RedisClient")),
         // Not a fuzz target: Tools/fuzz-differential's Huddle side, built without sanitizers.
         .executableTarget(name: "decode-lines", dependencies: [.product(name: "SocketIOCore", package: "Huddle"), .product(name: "NIOCore", package: "swift-nio")]),
