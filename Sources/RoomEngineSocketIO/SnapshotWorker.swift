@@ -2,6 +2,9 @@ import NIOCore
 import NIOPosix
 import RoomEngine
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Encodes and hashes joiners' snapshots of large states off the rooms'
 /// loops (issue 22): a room's join tick hands its fan-out a
@@ -9,9 +12,11 @@ import Synchronization
 /// queues it here, and the finished bytes come back to the room's loop to
 /// go out through the usual join answer.
 ///
-/// Threads: the encodings run on an `NIOThreadPool` (by default NIO's
-/// process-wide `NIOThreadPool.singleton`, one thread per core, shared
-/// with NIO's blocking file I/O); the worker itself owns no thread.
+/// Threads: the encodings run on an `NIOThreadPool`, by default
+/// ``encodingPool``: one thread for the process, started on first use and
+/// never stopped (as NIO's singletons), which lowers its own scheduling
+/// priority (nice 10, Linux) before each encoding, so that on a machine
+/// whose cores are busy the loops that tick rooms win over an encoding.
 ///
 /// Bound: at most ``limit`` encodings queued or running, over every room of
 /// the service (each holds its copy of a state until it ran, and its bytes
@@ -54,10 +59,31 @@ final class SnapshotWorker: Sendable {
 
     /// A worker of at most `limit` encodings on `pool`. A `paused` worker
     /// (tests) queues without running anything until ``resume()``.
-    init(limit: Int, pool: NIOThreadPool = .singleton, paused: Bool = false) {
+    init(limit: Int, pool: NIOThreadPool = SnapshotWorker.encodingPool, paused: Bool = false) {
         self.limit = max(0, limit)
         self.pool = pool
         self.state = Mutex(State(paused: paused))
+    }
+
+    /// The process's encoding thread (see the type's description).
+    static let encodingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
+    /// Lowers the calling thread's priority to nice 10 (Linux: the thread's
+    /// id is read from `/proc/thread-self`); does nothing elsewhere or when
+    /// it cannot.
+    static func lowerThreadPriority() {
+        #if os(Linux)
+        var link = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/thread-self", &link, link.count - 1)
+        guard count > 0 else { return }
+        let path = String(decoding: link.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let last = path.split(separator: "/").last, let tid = id_t(last) else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
+        #endif
     }
 
     /// The counters now.
@@ -76,6 +102,7 @@ final class SnapshotWorker: Sendable {
                 finished(encoded: false)
                 return completion(nil)
             }
+            Self.lowerThreadPriority()
             let buffer = deferred.encode().encodedBuffer()
             finished(encoded: true)
             completion(buffer)
