@@ -175,6 +175,7 @@ let package = Package(
             dependencies: [
                 "RoomEngine", "SocketIO", "SocketIOCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

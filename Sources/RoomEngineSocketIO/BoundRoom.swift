@@ -71,13 +71,16 @@ final class BoundRoom: RoomEndpoint {
             expired: creation.seatExpired
         )
         self.fanout = RoomFanout(
-            room: creation.id, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger
+            room: creation.id, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger,
+            worker: creation.snapshotWorker
         )
         self.room = entry.startRoom(
             id: creation.id, seed: creation.seed,
             loop: MeasuringRoomLoop(eventLoop: creation.eventLoop, stats: creation.stats),
             sink: fanout, recorder: creation.recorder,
-            snapshotInterval: creation.configuration.snapshotInterval, logger: creation.logger
+            snapshotInterval: creation.configuration.snapshotInterval,
+            snapshotOffloadBytes: creation.snapshotWorker == nil ? nil : creation.configuration.snapshotOffloadBytes,
+            logger: creation.logger
         )
     }
 
@@ -158,6 +161,8 @@ struct RoomCreation {
     let stats: LoopStatsBox
     let recorder: (any RoomRecorder)?
     let configuration: RoomServiceConfiguration
+    /// Where joiners' snapshots of large states are encoded (``RoomServiceConfiguration/snapshotOffloadBytes``).
+    let snapshotWorker: SnapshotWorker?
     let logger: Logger
     /// Makes a member whose grace period ended leave (on the room's loop).
     let seatExpired: @Sendable (MemberID) -> Void

@@ -14,6 +14,12 @@ import RoomEngine
 ///    ▼                                                                  ▼
 /// overflowed (its attach is answered `serverBusy`)                   expired (its leave is on its way)
 /// ```
+///
+/// A snapshot the room left for the fan-out to encode off its loop
+/// (``RoomTickOutput/deferredSnapshots``) puts an `admitted` or `attached`
+/// member in `encoding` until the bytes are back: then it goes on as if the
+/// snapshot had just come (`parked`, or `joined` with the answer); an
+/// attach while encoding is remembered there.
 struct FanoutMember {
     /// Where the member's join stands.
     enum Stage {
@@ -25,6 +31,10 @@ struct FanoutMember {
         /// The snapshot came before the session: it and the operations after
         /// it wait here (at most ``FanoutState/parkLimit`` batches).
         case parked(snapshot: ByteBuffer, tick: UInt64, operations: [Delivery])
+        /// Its snapshot (of `tick`) is being encoded off the room's loop
+        /// (``SnapshotWorker``): the operations after it wait here (at most
+        /// ``FanoutState/parkLimit`` batches), with its session once attached.
+        case encoding(tick: UInt64, session: (endpoint: MemberEndpoint, room: any RoomEndpoint)?, operations: [Delivery])
         /// The join answer went out: operations and deltas flow.
         case joined(MemberEndpoint)
         /// Its connection dropped: the seat is held (operations are kept in
@@ -57,7 +67,7 @@ struct FanoutMember {
     var endpoint: MemberEndpoint? {
         switch stage {
         case .attached(let endpoint, _), .joined(let endpoint): endpoint
-        case .admitted, .parked, .away, .expired, .overflowed: nil
+        case .admitted, .parked, .encoding, .away, .expired, .overflowed: nil
         }
     }
 }

@@ -49,7 +49,7 @@ extension FanoutState {
         case .away(let grace):
             grace?.cancel()
             wasAway = true
-        case .admitted, .attached, .parked, .expired, .overflowed, nil:
+        case .admitted, .attached, .parked, .encoding, .expired, .overflowed, nil:
             // Not joined yet (its answer, with the seat, is still to come) or gone.
             return endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
         }

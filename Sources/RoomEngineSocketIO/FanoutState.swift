@@ -26,6 +26,9 @@ final class FanoutState {
     var awaitingAnswers = 0
     /// The newest tick the room delivered (the room's tick between two ticks).
     var lastTick: UInt64 = 0
+    /// Joiners' snapshots being encoded off the loop, by tick (at most one
+    /// per tick): cancelled when every joiner of theirs is gone.
+    var encodings: [UInt64: SnapshotWorker.Job] = [:]
 
     init(room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
         self.room = room
@@ -47,6 +50,12 @@ final class FanoutState {
         guard let gone = members.removeValue(forKey: member) else { return }
         if case .away(let grace) = gone.stage { grace?.cancel() }
         awaitingAnswers -= gone.awaitingAnswers.count
+        if case .encoding(let tick, let session, _) = gone.stage {
+            // Its held operations go with it; so does the encoding, when nobody else waits for it.
+            cancelEncodingIfUnwanted(tick)
+            session?.endpoint.deliver(.joinFailed(RoomWireError(.notAMember(member)), admittedTo: nil))
+            return
+        }
         guard let endpoint = gone.endpoint else { return }
         var outbox = Outbox()
         for (receipt, token) in gone.awaitingAnswers {
@@ -71,10 +80,12 @@ final class FanoutState {
             for delivery in operations { outbox.add(delivery, to: endpoint) }
             outbox.flush()
             members[member]?.stage = .joined(endpoint)
+        case .encoding(let tick, nil, let operations):
+            members[member]?.stage = .encoding(tick: tick, session: (endpoint, handle), operations: operations)
         case .overflowed:
             members[member] = nil
             endpoint.deliver(.joinFailed(.serverBusy, admittedTo: room))
-        case .attached, .joined, .away, .expired:
+        case .attached, .encoding, .joined, .away, .expired:
             logger.debug("member attached twice; the first session keeps it", metadata: ["member": "\(member)"])
         }
     }
@@ -125,6 +136,22 @@ final class FanoutState {
                 )
             }
         }
+        // Snapshots to be encoded off the loop (``RoomFanout`` queues them):
+        // their joiners wait in `encoding`, holding later operations.
+        for deferred in output.deferredSnapshots {
+            for joiner in deferred.recipients {
+                joiners.insert(joiner)
+                members[joiner]?.replay.restarted(at: deferred.operationSequence)
+                switch members[joiner]?.stage {
+                case .admitted:
+                    members[joiner]?.stage = .encoding(tick: deferred.tick, session: nil, operations: [])
+                case .attached(let endpoint, let handle):
+                    members[joiner]?.stage = .encoding(tick: deferred.tick, session: (endpoint, handle), operations: [])
+                case .parked, .encoding, .joined, .away, .expired, .overflowed, nil:
+                    break
+                }
+            }
+        }
         if !output.operations.isEmpty {
             deliverOperations(output.operations, skipping: joiners, outbox: &outbox)
         }
@@ -148,8 +175,14 @@ final class FanoutState {
         var outbox = Outbox()
         if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }
         if !memberOperations.isEmpty { deliverMemberOperations(memberOperations, outbox: &outbox) }
+        for job in encodings.values { job.cancel() }
+        encodings = [:]
         for member in members.values {
             if case .away(let grace) = member.stage { grace?.cancel() }
+            if case .encoding(_, let session?, _) = member.stage {
+                outbox.add(.joinFailed(RoomWireError(.roomClosed), admittedTo: nil), to: session.endpoint)
+                continue
+            }
             guard let endpoint = member.endpoint else { continue }
             for (receipt, token) in member.awaitingAnswers {
                 outbox.add(.reply(token: token, RoomWireError(.roomClosed).json(receipt: receipt)), to: endpoint)
@@ -159,6 +192,38 @@ final class FanoutState {
         members = [:]
         awaitingAnswers = 0
         outbox.flush()
+    }
+
+    /// The snapshot of `deferred` is encoded (on a worker, or on this loop
+    /// when the worker was full): its joiners still waiting for it go on
+    /// as if it had come with its tick — joined (answer, then the held
+    /// operations) or parked until their session attaches.
+    func snapshotEncoded(_ snapshot: ByteBuffer, of deferred: DeferredSnapshot) {
+        encodings[deferred.tick] = nil
+        var outbox = Outbox()
+        for member in deferred.recipients {
+            guard case .encoding(let tick, let session, let held)? = members[member]?.stage, tick == deferred.tick else {
+                continue  // left (or the room stopped) meanwhile
+            }
+            if let session {
+                let answer = accepted(member, room: session.room, tick: tick, start: .snapshot(snapshot), rejoin: false)
+                outbox.add(.joined(answer), to: session.endpoint)
+                for delivery in held { outbox.add(delivery, to: session.endpoint) }
+                members[member]?.stage = .joined(session.endpoint)  // the room is no longer held
+            } else {
+                members[member]?.stage = .parked(snapshot: snapshot, tick: tick, operations: held)
+            }
+        }
+        outbox.flush()
+    }
+
+    /// Cancels the encoding of `tick` when no member waits for it any more.
+    private func cancelEncodingIfUnwanted(_ tick: UInt64) {
+        let wanted = members.values.contains {
+            if case .encoding(let waiting, _, _) = $0.stage { return waiting == tick }
+            return false
+        }
+        if !wanted { encodings.removeValue(forKey: tick)?.cancel() }
     }
 
     private func deliverSnapshot(
@@ -171,7 +236,7 @@ final class FanoutState {
         case .attached(let endpoint, let handle):
             outbox.add(.joined(accepted(member, room: handle, tick: tick, start: .snapshot(snapshot), rejoin: false)), to: endpoint)
             members[member]?.stage = .joined(endpoint)  // the room is no longer held
-        case .parked, .joined, .away, .expired, .overflowed, nil:
+        case .parked, .encoding, .joined, .away, .expired, .overflowed, nil:
             break
         }
     }
@@ -245,6 +310,16 @@ final class FanoutState {
             members.values[index].replay.append(batch, first: first, last: last)
             members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
             return false
+        case .encoding(let tick, let session, var held):
+            guard held.count < FanoutState.parkLimit else {
+                overflowing.append(members.keys[index])
+                return false
+            }
+            members.values[index].stage = .admitted  // no second copy of `held` while appending
+            held.append(.operations(room, batch))
+            members.values[index].replay.append(batch, first: first, last: last)
+            members.values[index].stage = .encoding(tick: tick, session: session, operations: held)
+            return false
         case .admitted, .attached, .overflowed, .expired:
             return false  // no snapshot yet (operations are owed from the snapshot on), or gone
         }
@@ -254,6 +329,16 @@ final class FanoutState {
         for member in overflowing {
             logger.warning("member not attached in time; its join fails", metadata: ["member": "\(member)"])
             awaitingAnswers -= members[member]?.awaitingAnswers.count ?? 0
+            if case .encoding(let tick, let session, _)? = members[member]?.stage {
+                members[member] = FanoutMember(stage: .overflowed, replay: OperationReplay(limits: seats.replayLimits))
+                cancelEncodingIfUnwanted(tick)
+                if let session {
+                    // Its session waits for the answer: it is the refusal (the session leaves again).
+                    members[member] = nil
+                    session.endpoint.deliver(.joinFailed(.serverBusy, admittedTo: room))
+                }
+                continue
+            }
             members[member] = FanoutMember(stage: .overflowed, replay: OperationReplay(limits: seats.replayLimits))
         }
     }

@@ -12,9 +12,15 @@ import RoomEngine
 final class RoomFanout: RoomOutputSink {
     private let eventLoop: any EventLoop
     private let state: NIOLoopBoundBox<FanoutState>
+    /// Where joiners' snapshots of large states are encoded (nil: on the loop).
+    private let worker: SnapshotWorker?
 
-    init(room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
+    init(
+        room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger,
+        worker: SnapshotWorker? = nil
+    ) {
         self.eventLoop = eventLoop
+        self.worker = worker
         self.state = .makeBoxSendingValue(
             FanoutState(room: room, seats: seats, eventLoop: eventLoop, stats: stats, logger: logger),
             eventLoop: eventLoop
@@ -26,6 +32,24 @@ final class RoomFanout: RoomOutputSink {
 
     func roomDidTick(_ output: RoomTickOutput) {
         state.value.deliver(output)
+        for deferred in output.deferredSnapshots { encode(deferred) }
+    }
+
+    /// Queues the encoding of a joiners' snapshot on the worker; its bytes
+    /// come back to this loop. When the worker is full (or there is none)
+    /// it is encoded here and now, as every snapshot used to be.
+    private func encode(_ deferred: DeferredSnapshot) {
+        let job = SnapshotWorker.Job()
+        let state = state, loop = eventLoop
+        let queued = worker?.submit(deferred, job: job) { snapshot in
+            guard let snapshot else { return }  // cancelled: every joiner had gone
+            loop.execute { state.value.snapshotEncoded(snapshot, of: deferred) }
+        } ?? false
+        if queued {
+            state.value.encodings[deferred.tick] = job
+        } else {
+            state.value.snapshotEncoded(deferred.encode().encodedBuffer(), of: deferred)
+        }
     }
 
     func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation]) {
@@ -34,6 +58,11 @@ final class RoomFanout: RoomOutputSink {
 
     func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
         state.value.stop(finalOperations: finalOperations, memberOperations: memberOperations)
+    }
+
+    /// Reads the fan-out's state (on the room's loop; tests).
+    func inspectForTesting<Value>(_ body: (FanoutState) -> Value) -> Value {
+        body(state.value)
     }
 
     // MARK: From the runner's completions (on the room's loop)

@@ -34,6 +34,8 @@ public final class RoomService: Sendable {
     public let directory: RoomDirectory
     private let core: ServiceCore
     private let loopStats: [(loop: any EventLoop, stats: LoopStatsBox)]
+    /// Where joiners' snapshots of large states are encoded (nil when offloading is off).
+    let snapshotWorker: SnapshotWorker?
 
     /// Binds the kinds of `kinds` (the newest version of each, created with
     /// its entry's configuration) to the namespace
@@ -54,6 +56,9 @@ public final class RoomService: Sendable {
             loopStats.append((loop, .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop)))
         }
         let statsByLoop = loopStats
+        let worker: SnapshotWorker? = configuration.snapshotOffloadBytes == nil
+            ? nil : configuration.snapshotWorker ?? SnapshotWorker(limit: configuration.snapshotEncodingsQueued)
+        self.snapshotWorker = worker
         self.directory = RoomDirectory(registrations: kinds.servedEntries.map { entry in
             RoomDirectory.Registration(
                 kind: entry.kind,
@@ -67,7 +72,7 @@ public final class RoomService: Sendable {
                 logger.debug("room created", metadata: ["room": "\(id)"])
                 return BoundRoom(entry, creation: RoomCreation(
                     id: id, seed: UInt64.random(in: .min ... .max), eventLoop: loop, stats: stats,
-                    recorder: recorder, configuration: configuration, logger: logger,
+                    recorder: recorder, configuration: configuration, snapshotWorker: worker, logger: logger,
                     seatExpired: { member in core.depart(member, from: id, endpoint: nil) }
                 ))
             }

@@ -11,6 +11,7 @@ public import NIOCore
 /// | `maxUnacknowledgedOperationBatches` (`ops` packets not acked) | 128 | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
 /// | `snapshotChunkBytes` × `snapshotChunksInFlight` (a joiner's snapshot bytes handed to its connection and not yet acknowledged) | 256 KiB × 2 | the next chunk waits for an acknowledgement: a slow joiner slows only its own stream |
 /// | `snapshotStreamHeldBytes` (`ops` held for a joiner while its snapshot streams) | 4 MiB | the client gets `room-error` `tooSlow` and is disconnected from the namespace |
+/// | `snapshotEncodingsQueued` (joiners' snapshots of states of `snapshotOffloadBytes` or more waiting for, or in, the encoding worker, over the whole service) | 4 | that snapshot is encoded on the room's loop, in its join tick, as smaller ones are (the joiner is never refused for it) |
 /// | `maxQueuedRequests` (joins, rejoins and listings waiting for the directory) | 1024 | the request is refused with `serverBusy` |
 /// | `rejoinOperationBatches` / `rejoinOperationBytes` (`ops` batches kept per member for a `rejoin`) | 256 / 1 MiB | the oldest batch goes; a `rejoin` from before it gets a snapshot |
 /// | seats held for members whose connection dropped | one per member, for `seatGracePeriod` (default: the kind's ``RoomRules/seatGracePeriod``) | the member leaves |
@@ -69,6 +70,21 @@ public struct RoomServiceConfiguration: Sendable {
     /// sent after the last chunk, as one batch); past it the client counts
     /// as too slow and is disconnected.
     public var snapshotStreamHeldBytes = 4 << 20
+    /// A joiner's snapshot of a state of at least this many bytes (the
+    /// kind's ``RoomState/encodedSizeHint``, or the room's last encoding)
+    /// is encoded and hashed on a worker thread, not on the room's loop in
+    /// its join tick (issue 22: a 16 MB board took 20–30 ms of the loop
+    /// shared with other rooms); the operations of the ticks after it wait
+    /// for it. Smaller states are encoded in the tick (cheaper than a hop).
+    /// `nil`: every snapshot is encoded in its tick.
+    public var snapshotOffloadBytes: Int? = 1 << 20
+    /// Snapshot encodings queued or running on the worker at most (see
+    /// ``snapshotOffloadBytes``); past it a snapshot is encoded on its
+    /// room's loop.
+    public var snapshotEncodingsQueued = 4
+    /// The worker (tests: a paused one); nil makes one of
+    /// ``snapshotEncodingsQueued`` on `NIOThreadPool.singleton`.
+    var snapshotWorker: SnapshotWorker?
     /// Joins and listings waiting for the room directory at most.
     public var maxQueuedRequests = 1024
     /// Ticks between the snapshots handed to the recorder.

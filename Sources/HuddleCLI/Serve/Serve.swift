@@ -36,6 +36,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest message or POST body in bytes.") var maxPayload = 1_000_000
     @Option(help: "A snapshot larger than this many bytes is sent in chunks of this size, two unacknowledged at most (1024 to --max-payload).")
     var snapshotChunkBytes = 256 * 1024
+    @Option(help: "A joiner's snapshot of a state of at least this many bytes is encoded and hashed on a worker thread, not on the room's loop (0: always on the room's loop).")
+    var snapshotOffloadBytes = 1 << 20
     @Flag(help: "Disable WebSocket permessage-deflate (large operations and snapshots are compressed otherwise).")
     var noCompression = false
     @Option(help: "Log level.") var logLevel: LogLevelArgument = .info
@@ -46,6 +48,7 @@ struct Serve: AsyncParsableCommand {
         if snapshotChunkBytes < 1024 || snapshotChunkBytes > maxPayload {
             throw ValidationError("--snapshot-chunk-bytes must be between 1024 and --max-payload (\(maxPayload))")
         }
+        if snapshotOffloadBytes < 0 { throw ValidationError("--snapshot-offload-bytes must not be negative") }
         if emptyGracePeriod < 0 { throw ValidationError("--empty-grace-period must not be negative") }
         if let seatGracePeriod, !(0...3600).contains(seatGracePeriod) {
             throw ValidationError("--seat-grace-period must be between 0 and 3600 seconds")
@@ -71,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         options.seatGracePeriod = seatGracePeriod.map { .milliseconds(Int64(($0 * 1000).rounded())) }
         options.identify = identify
         options.snapshotChunkBytes = snapshotChunkBytes
+        options.snapshotOffloadBytes = snapshotOffloadBytes == 0 ? nil : snapshotOffloadBytes
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )

@@ -59,6 +59,17 @@ public struct Room<Logic: RoomLogic>: Sendable {
     /// of the same tick reuse them. Dropped whenever the state is taken for
     /// a change (``takeState()``).
     @usableFromInline var encodedState: (bytes: [UInt8], hash: UInt64)?
+    /// Joiners' snapshots of a state of at least this many bytes (the
+    /// state's ``RoomState/encodedSizeHint``, or the size of the last
+    /// encoding this room made, whichever is larger) are not encoded by
+    /// the tick: the tick's output carries a ``DeferredSnapshot`` (a copy of
+    /// the state) for the sink to encode elsewhere. `nil` (the default):
+    /// every snapshot is encoded in the tick, in ``RoomTickOutput/snapshots``.
+    /// Never used for a logic with member views (each joiner's view is
+    /// encoded in the tick) nor by replays.
+    public var snapshotOffloadBytes: Int?
+    /// The state bytes of the last encoding this room made (0 before one).
+    @usableFromInline var lastEncodedStateBytes = 0
 
     /// Creates a fresh room with `logic.create(config:seed:)`.
     @inlinable
@@ -134,6 +145,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
         if encodedState == nil {
             let bytes = state.encodeState()
             encodedState = (bytes, StateHash.fnv1a64(bytes))
+            lastEncodedStateBytes = bytes.count
         }
         return snapshot()
     }
@@ -294,7 +306,11 @@ public struct Room<Logic: RoomLogic>: Sendable {
         let table = state.positions
         history.record(tick: tick, table: table)
         var snapshots: [RecipientSnapshot] = []
-        if !pendingSnapshots.isEmpty {
+        var deferred: [DeferredSnapshot] = []
+        if !pendingSnapshots.isEmpty, let picture = deferredSnapshot() {
+            deferred.append(picture)
+            for joiner in pendingSnapshots { try? history.acknowledge(tick: tick, by: joiner) }
+        } else if !pendingSnapshots.isEmpty {
             let picture = logic.hasMemberViews ? nil : sharedSnapshot()
             for joiner in pendingSnapshots {
                 snapshots.append(RecipientSnapshot(recipient: joiner, snapshot: picture ?? snapshot(for: joiner)))
@@ -319,6 +335,7 @@ public struct Room<Logic: RoomLogic>: Sendable {
             rejections: step.rejections,
             snapshots: snapshots
         )
+        output.deferredSnapshots = deferred
         if logic.hasMemberViews, !pendingMemberOperations.isEmpty {
             // A joiner's snapshot already holds this tick's operations.
             output.memberOperations = pendingMemberOperations.filter { !pendingSnapshots.contains($0.recipient) }
@@ -327,6 +344,28 @@ public struct Room<Logic: RoomLogic>: Sendable {
         pendingOperations = []
         pendingSnapshots = []
         return RoomAdvance(output: output, inputs: recorded)
+    }
+
+    /// This tick's joiners' snapshot left for the sink to encode, when
+    /// ``snapshotOffloadBytes`` says the state is large enough (and it is not
+    /// encoded already); nil otherwise.
+    @inlinable
+    func deferredSnapshot() -> DeferredSnapshot? {
+        guard let limit = snapshotOffloadBytes, !logic.hasMemberViews, encodedState == nil else { return nil }
+        let current = state
+        let size = Swift.max(current.encodedSizeHint, lastEncodedStateBytes)
+        guard size >= limit else { return nil }
+        let kind = logic.kind, version = logic.logicVersion, id = id, tick = tick
+        let sequence = operationSequence, members = memberList
+        return DeferredSnapshot(
+            recipients: pendingSnapshots, tick: tick, operationSequence: sequence, sizeHint: size
+        ) {
+            let bytes = current.encodeState()
+            return RoomSnapshot(
+                kind: kind, logicVersion: version, roomID: id, tick: tick, operationSequence: sequence,
+                members: members, state: bytes, stateHash: StateHash.fnv1a64(bytes)
+            )
+        }
     }
 
     @inlinable

@@ -22,6 +22,11 @@ public struct RoomTickOutput: Equatable, Sendable {
     /// Snapshots for members who joined since the previous tick (each its
     /// own view of the state, for a logic with member views).
     public var snapshots: [RecipientSnapshot]
+    /// Snapshots of this tick not encoded yet, in place of ``snapshots``,
+    /// when the room offloads large ones (``Room/snapshotOffloadBytes``):
+    /// at most one, for every joiner of the tick. The sink encodes it off
+    /// the room's loop (``DeferredSnapshot/encode()``).
+    public var deferredSnapshots: [DeferredSnapshot] = []
 
     /// Creates an output.
     public init(
@@ -76,6 +81,50 @@ public struct RecipientDelta: Equatable, Sendable {
         self.bytes = bytes
         self.isFull = isFull
         self.changeCount = changeCount
+    }
+}
+
+/// The snapshot of one tick for its joiners, not encoded yet: a copy of the
+/// room's state at that tick (copy-on-write: O(1) to take; the room's later
+/// changes copy only what they touch) with the header's fields. Encoding
+/// and hashing it is the expensive part, which is why it exists: the sink
+/// calls ``encode()`` on a worker thread, not on the room's loop.
+///
+/// The joiners get exactly what an inline snapshot gives them: the state of
+/// ``tick``, then operations with a sequence above ``operationSequence``
+/// (the sink holds those of later ticks until the snapshot is out), and
+/// deltas against ``tick`` or newer (the room took ``tick`` as their
+/// acknowledged baseline).
+public struct DeferredSnapshot: Sendable, Equatable {
+    /// Who receives it (the tick's joiners, in join order).
+    public var recipients: [MemberID]
+    /// The tick the state is at.
+    public let tick: UInt64
+    /// The last operation sequence the state includes.
+    public let operationSequence: UInt64
+    /// About how many bytes the state encodes to (the kind's hint).
+    public let sizeHint: Int
+    @usableFromInline let encoder: @Sendable () -> RoomSnapshot
+
+    @inlinable
+    init(recipients: [MemberID], tick: UInt64, operationSequence: UInt64, sizeHint: Int,
+         encoder: @escaping @Sendable () -> RoomSnapshot) {
+        self.recipients = recipients
+        self.tick = tick
+        self.operationSequence = operationSequence
+        self.sizeHint = sizeHint
+        self.encoder = encoder
+    }
+
+    /// The snapshot, its state encoded and hashed now (the whole cost; call
+    /// it off the room's loop, once, and share the result between
+    /// ``recipients``). Safe from any thread: it reads only its own copy.
+    public func encode() -> RoomSnapshot { encoder() }
+
+    /// Equal when for the same recipients, tick and sequence (the state is
+    /// the room's at that tick).
+    public static func == (lhs: DeferredSnapshot, rhs: DeferredSnapshot) -> Bool {
+        lhs.recipients == rhs.recipients && lhs.tick == rhs.tick && lhs.operationSequence == rhs.operationSequence
     }
 }
 

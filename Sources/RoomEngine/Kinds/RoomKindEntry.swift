@@ -48,8 +48,10 @@ public struct RoomKindEntry: Sendable {
         // Built here, where `Logic` is the caller's concrete type: the
         // runner and everything it calls per tick are specialized for it.
         self.starter = { start in
+            var room = Room(id: start.id, logic: logic, config: config, seed: start.seed)
+            room.snapshotOffloadBytes = start.snapshotOffloadBytes
             let runner = RoomRunner(
-                room: Room(id: start.id, logic: logic, config: config, seed: start.seed),
+                room: room,
                 loop: start.loop, sink: start.sink, recorder: start.recorder,
                 snapshotInterval: start.snapshotInterval, logger: start.logger
             )
@@ -98,7 +100,9 @@ public struct RoomKindEntry: Sendable {
 
     /// Creates a room of this kind with ``config`` and starts ticking it on
     /// `loop`: outputs go to `sink`, history to `recorder` (a snapshot every
-    /// `snapshotInterval` ticks).
+    /// `snapshotInterval` ticks). With `snapshotOffloadBytes`, joiners'
+    /// snapshots of a state that large reach `sink` unencoded
+    /// (``RoomTickOutput/deferredSnapshots``, ``Room/snapshotOffloadBytes``).
     ///
     /// ```swift
     /// let room = entry.startRoom(id: "counter-1", seed: 7, loop: EventLoopRoomLoop(loop), sink: sink)
@@ -111,11 +115,12 @@ public struct RoomKindEntry: Sendable {
         sink: any RoomOutputSink,
         recorder: (any RoomRecorder)? = nil,
         snapshotInterval: UInt64 = 600,
+        snapshotOffloadBytes: Int? = nil,
         logger: Logger = Logger(label: "huddle.room-runner")
     ) -> any RunningRoom {
         starter(RoomStart(
             id: id, seed: seed, loop: loop, sink: sink, recorder: recorder,
-            snapshotInterval: snapshotInterval, logger: logger
+            snapshotInterval: snapshotInterval, snapshotOffloadBytes: snapshotOffloadBytes, logger: logger
         ))
     }
 
@@ -164,5 +169,6 @@ struct RoomStart: Sendable {
     @usableFromInline let sink: any RoomOutputSink
     @usableFromInline let recorder: (any RoomRecorder)?
     @usableFromInline let snapshotInterval: UInt64
+    @usableFromInline let snapshotOffloadBytes: Int?
     @usableFromInline let logger: Logger
 }
