@@ -71,7 +71,7 @@ final class BoundRoom: RoomEndpoint {
             expired: creation.seatExpired
         )
         self.fanout = RoomFanout(
-            room: creation.id, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger,
+            room: creation.id, kind: entry.kind.name, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger,
             worker: creation.snapshotWorker
         )
         self.room = entry.startRoom(

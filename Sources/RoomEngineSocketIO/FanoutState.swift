@@ -17,6 +17,8 @@ final class FanoutState {
     static let parkLimit = 64
 
     let room: RoomID
+    /// The room's kind, for the statistics.
+    let kind: String
     let seats: SeatPolicy
     let eventLoop: any EventLoop
     private let stats: LoopStatsBox
@@ -30,7 +32,8 @@ final class FanoutState {
     /// per tick): cancelled when every joiner of theirs is gone.
     var encodings: [UInt64: SnapshotWorker.Job] = [:]
 
-    init(room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
+    init(room: RoomID, kind: String = "", seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger) {
+        self.kind = kind
         self.room = room
         self.seats = seats
         self.eventLoop = eventLoop
@@ -171,6 +174,7 @@ final class FanoutState {
 
     func stop(finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
         stats.value.rooms -= 1
+        if let count = stats.value.roomsByKind[kind] { stats.value.roomsByKind[kind] = count > 1 ? count - 1 : nil }
         stats.value.members -= members.count
         var outbox = Outbox()
         if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }

@@ -16,16 +16,19 @@ final class RoomFanout: RoomOutputSink {
     private let worker: SnapshotWorker?
 
     init(
-        room: RoomID, seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger,
+        room: RoomID, kind: String = "", seats: SeatPolicy, eventLoop: any EventLoop, stats: LoopStatsBox, logger: Logger,
         worker: SnapshotWorker? = nil
     ) {
         self.eventLoop = eventLoop
         self.worker = worker
         self.state = .makeBoxSendingValue(
-            FanoutState(room: room, seats: seats, eventLoop: eventLoop, stats: stats, logger: logger),
+            FanoutState(room: room, kind: kind, seats: seats, eventLoop: eventLoop, stats: stats, logger: logger),
             eventLoop: eventLoop
         )
-        eventLoop.execute { stats.value.rooms += 1 }
+        eventLoop.execute {
+            stats.value.rooms += 1
+            stats.value.roomsByKind[kind, default: 0] += 1
+        }
     }
 
     // MARK: RoomOutputSink (called on the room's loop)

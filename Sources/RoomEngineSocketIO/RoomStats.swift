@@ -13,6 +13,8 @@ public import SocketIOCore
 public struct RoomServiceStats: Equatable, Sendable {
     /// Rooms alive now.
     public var rooms = 0
+    /// Of those, how many of each kind (by the kind's name).
+    public var roomsByKind: [String: Int] = [:]
     /// Members in them now.
     public var members = 0
     /// Ticks run.
@@ -46,6 +48,7 @@ public struct RoomServiceStats: Equatable, Sendable {
     /// Adds another loop's counters.
     mutating func merge(_ other: RoomServiceStats) {
         rooms += other.rooms
+        roomsByKind.merge(other.roomsByKind, uniquingKeysWith: +)
         members += other.members
         ticks += other.ticks
         tickLateness.merge(other.tickLateness)
@@ -63,6 +66,7 @@ public struct RoomServiceStats: Equatable, Sendable {
     public var json: JSONValue {
         .object([
             "rooms": .int(Int64(rooms)),
+            "roomsByKind": .object(JSONObject(roomsByKind.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int(Int64($0.value))) })),
             "members": .int(Int64(members)),
             "ticks": .int(Int64(clamping: ticks)),
             "tickLatenessMicroseconds": .object([

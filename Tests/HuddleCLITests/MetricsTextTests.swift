@@ -10,6 +10,7 @@ struct MetricsTextTests {
     func text() {
         var stats = RoomServiceStats()
         stats.rooms = 2
+        stats.roomsByKind = ["whiteboard": 1, "arena": 1]
         stats.members = 5
         stats.ticks = 100
         stats.deltas = 40
@@ -27,7 +28,8 @@ struct MetricsTextTests {
         let text = reading.text
         let lines = Set(text.split(separator: "\n").map(String.init))
         for expected in [
-            "huddle_http_connections 3", "huddle_engine_sessions 2", "huddle_rooms 2", "huddle_room_members 5",
+            "huddle_http_connections 3", "huddle_engine_sessions 2", #"huddle_rooms{kind="arena"} 1"#, #"huddle_rooms{kind="whiteboard"} 1"#,
+            "huddle_room_members 5",
             "huddle_ticks_total 100", "huddle_deltas_total 40",
             #"huddle_inputs_total{result="accepted"} 7"#, #"huddle_inputs_total{result="refused"} 1"#,
             #"huddle_tick_lateness_seconds_bucket{le="0.0005"} 2"#, #"huddle_tick_lateness_seconds_bucket{le="0.002"} 3"#,

@@ -302,6 +302,7 @@ def test_arena_player_moves_and_stats(huddle):
         assert listing["rooms"][0]["members"] == 2
         stats = requests.get(huddle.url + "/stats", timeout=5).json()
         assert stats["rooms"] == 1 and stats["members"] == 2 and stats["deltas"] > 0
+        assert stats["roomsByKind"] == {"arena": 1}
         assert stats["tickLatenessMicroseconds"]["p99"] >= 0
     run(huddle, scenario)
 
@@ -347,7 +348,7 @@ def test_metrics_follow_clients_that_connect_talk_and_leave(huddle):
     async def scenario(pool):
         alice, bob = await pool.members(2)
         during = metrics(huddle)
-        assert during["huddle_room_members"] == 2 and during["huddle_rooms"] >= 1
+        assert during["huddle_room_members"] == 2 and during['huddle_rooms{kind="whiteboard"}'] >= 1
         assert during["huddle_engine_sessions"] >= 2 and during["huddle_http_connections"] >= 2
         by_transport = during['huddle_engine_connections{transport="polling"}'] + during['huddle_engine_connections{transport="websocket"}']
         assert by_transport == during["huddle_engine_sessions"]

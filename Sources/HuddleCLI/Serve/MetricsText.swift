@@ -42,7 +42,8 @@ struct MetricsReading: Sendable {
                ["polling", "websocket"].map { (#"{transport="\#($0)"}"#, "\(sessionsByTransport[$0, default: 0])") })
         metric("huddle_sockets", "gauge", "Socket.IO sockets connected now, by namespace.",
                socketsByNamespace.sorted { $0.key < $1.key }.map { (#"{namespace="\#(Self.escaped($0.key))"}"#, "\($0.value)") })
-        metric("huddle_rooms", "gauge", "Rooms running now.", [("", "\(rooms.rooms)")])
+        metric("huddle_rooms", "gauge", "Rooms running now, by kind.",
+               rooms.roomsByKind.sorted { $0.key < $1.key }.map { (#"{kind="\#(Self.escaped($0.key))"}"#, "\($0.value)") })
         metric("huddle_room_members", "gauge", "Members in rooms now.", [("", "\(rooms.members)")])
         metric("huddle_ticks_total", "counter", "Room ticks run.", [("", "\(rooms.ticks)")])
         let lateness = rooms.tickLateness
