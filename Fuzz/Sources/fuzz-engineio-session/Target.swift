@@ -9,7 +9,7 @@ import NIOCore
 @testable import EngineIOCore
 
 /// A stateful fuzz of one Engine.IO session (``EngineIOSessionStateMachine``,
-/// v4): the input is a sequence of events, what clients and timers can do,
+/// v4 or v3): the input is a sequence of events, what clients and timers can do,
 /// fed to the machine the way ``EngineIOSocket`` feeds it (the same
 /// reactions to its answers: `.close` actions, overflow, an aborted held GET
 /// and a close packet close the session; `.startDraining` keeps it in the
@@ -18,10 +18,13 @@ import NIOCore
 ///
 /// Input: the first byte picks the start (bit 0: a session opened on a
 /// WebSocket instead of by a polling handshake; bit 1: a backlog bound of
-/// 48 bytes instead of 1 MiB, so overflow happens), then one event per byte,
+/// 48 bytes instead of 1 MiB, so overflow happens; bit 2: Engine.IO v3,
+/// bit 3 its binary polling form, as for a client without `b64`), then one
+/// event per byte,
 /// `byte % 16`, some taking operand bytes:
-/// 0 the server sends message number n (operand: 1/4 volatile, padding);
-/// 1 the server sends a ping (`sendControl`); 2 a GET on connection k
+/// 0 the server sends message number n (operand: 1/4 volatile, 1/8
+/// binary, padding); 1 the server sends a control packet (`sendControl`: a
+/// ping in v4, a pong in v3, where a client's ping is also answered so); 2 a GET on connection k
 /// (k in 0...3; skipped while that connection has a request unanswered:
 /// HTTP/1.1 answers in order); 3 connection k goes away (a held GET on it
 /// is aborted); 4 a POST of 1-3 packets (message, ping, pong, close,
@@ -42,7 +45,7 @@ import NIOCore
 /// server ("forced close"), and a draining one gets the client's next GETs.
 ///
 /// What the client receives: the decoded payloads of the answers to its
-/// GETs (`EngineIOPayload.decode`) and the packets written on its
+/// GETs (the session's `EngineIOPollingFormat.decode`) and the packets written on its
 /// WebSockets, in the order the server produces them. Invariants, checked
 /// after every event and at the end:
 /// 1. Messages: every message the client receives was accepted by `send`
@@ -77,7 +80,8 @@ import NIOCore
 func fuzzOne(_ input: UnsafeRawBufferPointer) -> CInt {
     var reader = Reader(bytes: input)
     let start = reader.next() ?? 0
-    let harness = Harness(webSocketStart: start & 1 != 0, maxBufferedBytes: start & 2 != 0 ? 48 : 1 << 20)
+    let format: EngineIOPollingFormat = start & 4 == 0 ? .v4 : .v3(binary: start & 8 != 0)
+    let harness = Harness(webSocketStart: start & 1 != 0, maxBufferedBytes: start & 2 != 0 ? 48 : 1 << 20, format: format)
     while let op = reader.next() {
         harness.run(op % 16, &reader)
         harness.check()
@@ -161,15 +165,15 @@ final class Harness {
         if Self.tracing { trace.append(line()) }
     }
 
-    init(webSocketStart: Bool, maxBufferedBytes: Int) {
+    init(webSocketStart: Bool, maxBufferedBytes: Int, format: EngineIOPollingFormat) {
         if webSocketStart {
             let socket = FakeSocket("ws0")
             sockets.append(socket)
-            machine = Machine(webSocket: socket, maxBufferedBytes: maxBufferedBytes)
+            machine = Machine(webSocket: socket, maxBufferedBytes: maxBufferedBytes, version: format.version)
             note("start on ws0, bound \(maxBufferedBytes)")
         } else {
             let open = EngineIOOutboundPacket(packet: EngineIOPacket(type: .open, text: #"{"sid":"s"}"#))
-            machine = Machine(pollingWithOpen: open, maxBufferedBytes: maxBufferedBytes)
+            machine = Machine(pollingWithOpen: open, maxBufferedBytes: maxBufferedBytes, format: format)
             note("start polling, bound \(maxBufferedBytes)")
             get(0)
         }
@@ -190,15 +194,9 @@ final class Harness {
         switch op {
         case 0:
             let operand = reader.operand()
-            send(volatile: operand & 3 == 0, padding: (operand >> 2) % 16 * 3)
+            send(volatile: operand & 3 == 0, binary: operand & 28 == 0, padding: (operand >> 2) % 16 * 3)
         case 1:
-            note("server sends a ping")
-            switch machine.sendControl(EngineIOOutboundPacket(packet: EngineIOPacket(type: .ping))) {
-            case .write(let socket): require(socket.isOpen, "a ping written on closed \(socket.name)")
-            case .queued(let soon): if soon { flushPending = true }
-            case .dropped: require(!machine.isOpen, "a ping dropped by an open session")
-            case .overflow: fail("a control packet overflowed")
-            }
+            sendControl()
         case 2:
             get(reader.operand() % 4)
         case 3:
@@ -266,10 +264,23 @@ final class Harness {
         return socket.isOpen ? socket : nil
     }
 
-    func send(volatile: Bool, padding: Int) {
+    /// What EngineIOSocket's `sendControl` does: a ping (v4) or a pong (v3).
+    func sendControl() {
+        let type: EngineIOPacketType = machine.version == .v4 ? .ping : .pong
+        note("server sends \(type)")
+        switch machine.sendControl(EngineIOOutboundPacket(packet: EngineIOPacket(type: type))) {
+        case .write(let socket): require(socket.isOpen, "\(type) written on closed \(socket.name)")
+        case .queued(let soon): if soon { flushPending = true }
+        case .dropped: require(!machine.isOpen, "\(type) dropped by an open session")
+        case .overflow: fail("a control packet overflowed")
+        }
+    }
+
+    func send(volatile: Bool, binary: Bool, padding: Int) {
         let number = nextMessage
         nextMessage += 1
-        let packet = EngineIOOutboundPacket(text: "\(number)" + String(repeating: "x", count: padding))
+        let data = "\(number)" + String(repeating: "x", count: padding)
+        let packet = binary ? EngineIOOutboundPacket(packet: .binary(ByteBuffer(string: data))) : EngineIOOutboundPacket(text: data)
         let result = machine.send(packet, volatile: volatile)
         note("server sends \(number)\(volatile ? " volatile" : ""): \(result)")
         func accept() {
@@ -329,8 +340,8 @@ final class Harness {
         note("POST \(packets.map { "\($0.type)" })")
         if machine.postArrived() != nil { return }
         // Through the project's encoder and decoder, as EngineIOSocket reads a body.
-        let body = EngineIOPayload.encode(packets)
-        guard let decoded = try? machine.pollingFormat.decode(body, octetStream: false, maxPackets: 10_000) else {
+        let body = machine.pollingFormat.encode(packets)
+        guard let decoded = try? machine.pollingFormat.decode(body.bytes, octetStream: body.isBinary, maxPackets: 10_000) else {
             fail("a POST body of valid packets does not decode")
         }
         for packet in decoded {
@@ -343,7 +354,9 @@ final class Harness {
     func receive(_ action: Machine.ReceiveAction) {
         switch action {
         case .deliver, .pong, .ignore: break
-        case .ping: fail("a v4 session answered a client ping")
+        case .ping:
+            require(machine.version == .v3, "a v4 session answered a client ping")
+            sendControl()
         case .close(let reason): close(reason)
         case .upgrade(let actions): perform(actions)
         }
@@ -384,7 +397,7 @@ final class Harness {
                 poll.answers += 1
                 if waiting[poll.slot] === poll { waiting[poll.slot] = nil }
                 if case .payload(let body) = answer {
-                    guard let packets = try? EngineIOPayload.decode(body.bytes) else { fail("an answer that does not decode: \(describe(answer))") }
+                    guard let packets = try? machine.pollingFormat.decode(body.bytes, octetStream: body.isBinary, maxPackets: .max) else { fail("an answer that does not decode: \(describe(answer))") }
                     for packet in packets { received(packet) }
                 }
             case .write(let packet, let socket):
