@@ -35,6 +35,7 @@ let package = Package(
             dependencies: target("RoomEngine") + [.product(name: "WhiteboardRoom", package: "Huddle"), .product(name: "ArenaRoom", package: "Huddle")]
         ),
         .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
+        .executableTarget(name: "fuzz-engineio-session", dependencies: target("EngineIO")),
     ],
     swiftLanguageModes: [.v6]
 )
