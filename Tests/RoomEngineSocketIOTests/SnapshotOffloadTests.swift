@@ -183,7 +183,11 @@ struct SnapshotOffloadTests {
     @Test("a joiner that disconnects while its snapshot is encoded: the answer lands on a closed session, which leaves")
     func disconnectWhileEncoding() async throws {
         let worker = SnapshotWorker(limit: 4)
-        try await TestServer.with(configure: Self.offloaded(worker)) { server in
+        try await TestServer.with(configure: {
+            Self.offloaded(worker)(&$0)
+            // Bob's seat is not kept for a reconnect: he leaves as soon as he is cut.
+            $0.seatGracePeriod = .milliseconds(50)
+        }) { server in
             let alice = try await server.member(of: "whiteboard")
             try await SnapshotStreamTests.draw(2, by: alice)
             worker.pause()
