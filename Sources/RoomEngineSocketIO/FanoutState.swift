@@ -288,6 +288,22 @@ final class FanoutState {
         return ByteBuffer(bytes: writer.bytes)
     }
 
+    /// Adds `batch` to the deliveries a member holds until its snapshot is
+    /// out (parked, or waiting for its encoding), and keeps it for a rejoin;
+    /// a member holding ``parkLimit`` already goes to `overflowing` instead.
+    /// `stage` rebuilds the member's stage around the longer list.
+    private func hold(
+        _ batch: ByteBuffer, first: UInt64, last: UInt64, with held: inout [Delivery],
+        atMember index: Dictionary<MemberID, FanoutMember>.Index, overflowing: inout [MemberID],
+        stage: ([Delivery]) -> FanoutMember.Stage
+    ) {
+        guard held.count < FanoutState.parkLimit else { return overflowing.append(members.keys[index]) }
+        members.values[index].stage = .admitted  // no second copy of `held` while appending
+        held.append(.operations(room, batch))
+        members.values[index].replay.append(batch, first: first, last: last)
+        members.values[index].stage = stage(held)
+    }
+
     /// Sends `batch` (operations `first...last`) to the member at `index`, or
     /// parks it until its session attaches, and keeps it for a rejoin of the
     /// member's seat; true when it went out. A member parked too long goes to
@@ -305,24 +321,14 @@ final class FanoutState {
             members.values[index].replay.append(batch, first: first, last: last)  // owed: a rejoin replays it
             return false
         case .parked(let snapshot, let tick, var parked):
-            guard parked.count < FanoutState.parkLimit else {
-                overflowing.append(members.keys[index])
-                return false
+            hold(batch, first: first, last: last, with: &parked, atMember: index, overflowing: &overflowing) {
+                .parked(snapshot: snapshot, tick: tick, operations: $0)
             }
-            members.values[index].stage = .admitted  // no second copy of `parked` while appending
-            parked.append(.operations(room, batch))
-            members.values[index].replay.append(batch, first: first, last: last)
-            members.values[index].stage = .parked(snapshot: snapshot, tick: tick, operations: parked)
             return false
         case .encoding(let tick, let session, var held):
-            guard held.count < FanoutState.parkLimit else {
-                overflowing.append(members.keys[index])
-                return false
+            hold(batch, first: first, last: last, with: &held, atMember: index, overflowing: &overflowing) {
+                .encoding(tick: tick, session: session, operations: $0)
             }
-            members.values[index].stage = .admitted  // no second copy of `held` while appending
-            held.append(.operations(room, batch))
-            members.values[index].replay.append(batch, first: first, last: last)
-            members.values[index].stage = .encoding(tick: tick, session: session, operations: held)
             return false
         case .admitted, .attached, .overflowed, .expired:
             return false  // no snapshot yet (operations are owed from the snapshot on), or gone

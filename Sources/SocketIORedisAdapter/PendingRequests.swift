@@ -24,26 +24,20 @@ struct PendingRequests {
         }
     }
 
-    /// fetchSockets, the legacy sockets and allRooms: answers merged until
-    /// `expected` came.
-    struct Gathering {
+    /// One answer per other server, gathered until `expected` came or the
+    /// timer fired: fetchSockets and the legacy requests (whole answers),
+    /// serverSideEmitWithAck (the answer's argument).
+    struct Collecting<Answer: Sendable> {
         var expected: Int
-        var answers: [JSONObject] = []
-        let done: @Sendable (Result<[JSONObject], ServerSideEmitError>) -> Void
-        let timer: Scheduled<Void>
-    }
-
-    /// serverSideEmitWithAck: one answer per other server.
-    struct ServerSideEmit {
-        var expected: Int
-        var responses: [JSONValue] = []
-        let done: @Sendable (Result<[JSONValue], ServerSideEmitError>) -> Void
-        let timer: Scheduled<Void>
+        var answers: [Answer] = []
+        /// The answers, and whether every server's came (false: timed out).
+        let done: @Sendable (_ answers: [Answer], _ complete: Bool) -> Void
+        var timer: Scheduled<Void>?
     }
 
     var ackBroadcasts: [String: AckBroadcast] = [:]
-    var gatherings: [String: Gathering] = [:]
-    var serverSideEmits: [String: ServerSideEmit] = [:]
+    var gatherings: [String: Collecting<JSONObject>] = [:]
+    var serverSideEmits: [String: Collecting<JSONValue>] = [:]
 
     /// Whether `requestID` is one of this server's own (its echo is ignored).
     func isOwn(_ requestID: String) -> Bool {

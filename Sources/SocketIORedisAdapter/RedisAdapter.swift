@@ -135,19 +135,9 @@ final class RedisAdapter: SocketIOAdapter {
         cluster.serverCount(channels.request).hop(to: loop).flatMap { [self] servers in
             let others = servers - 1
             guard others > 0 else { return loop.makeSucceededFuture([]) }
-            let requestID = AdapterUID.make()
             let promise = loop.makePromise(of: [JSONObject].self)
-            let timer = loop.scheduleTask(in: cluster.options.requestsTimeout) { [self] in
-                let timedOut = pending.withLockedValue { $0.gatherings.removeValue(forKey: requestID) }
-                timedOut?.done(.failure(.timedOut(responses: [], expected: others)))
-            }
-            pending.withLockedValue {
-                $0.gatherings[requestID] = PendingRequests.Gathering(expected: others, done: { result in
-                    switch result {
-                    case .success(let answers): promise.succeed(answers)
-                    case .failure: promise.fail(RedisAdapterError.requestTimedOut)
-                    }
-                }, timer: timer)
+            let requestID = startCollecting(in: \.gatherings, expected: others, timeout: cluster.options.requestsTimeout) { answers, complete in
+                if complete { promise.succeed(answers) } else { promise.fail(RedisAdapterError.requestTimedOut) }
             }
             cluster.publish(channels.request, ClassicCodec.encode(request(requestID)))
             return promise.futureResult
@@ -178,7 +168,6 @@ final class RedisAdapter: SocketIOAdapter {
         timeout: TimeAmount?,
         done: @escaping @Sendable (Result<[JSONValue], ServerSideEmitError>) -> Void
     ) {
-        let loop = self.loop
         cluster.serverCount(channels.request).whenComplete { [self] result in
             guard case .success(let servers) = result else {
                 done(.failure(.unavailable("the Redis server could not be asked how many servers there are")))
@@ -186,13 +175,9 @@ final class RedisAdapter: SocketIOAdapter {
             }
             let others = servers - 1
             guard others > 0 else { return done(.success([])) }
-            let requestID = AdapterUID.make()
-            let timer = loop.scheduleTask(in: timeout ?? cluster.options.requestsTimeout) { [self] in
-                guard let state = pending.withLockedValue({ $0.serverSideEmits.removeValue(forKey: requestID) }) else { return }
-                state.done(.failure(.timedOut(responses: state.responses, expected: state.expected)))
-            }
-            pending.withLockedValue {
-                $0.serverSideEmits[requestID] = PendingRequests.ServerSideEmit(expected: others, done: done, timer: timer)
+            let requestID = startCollecting(in: \.serverSideEmits, expected: others, timeout: timeout ?? cluster.options.requestsTimeout) {
+                answers, complete in
+                done(complete ? .success(answers) : .failure(.timedOut(responses: answers, expected: others)))
             }
             let request = ClassicRequest.serverSideEmit(uid: uid, requestID: requestID, arguments: packet.data?.arrayValue ?? [])
             cluster.publish(channels.request, ClassicCodec.encode(request))
@@ -324,6 +309,39 @@ final class RedisAdapter: SocketIOAdapter {
         joinsInFlight.subtract(1, ordering: .releasing)
     }
 
+    /// A new request waiting for `expected` answers in `table`; `done` runs
+    /// once, when the last answer comes or at `timeout` with those that came.
+    private func startCollecting<Answer: Sendable>(
+        in table: any WritableKeyPath<PendingRequests, [String: PendingRequests.Collecting<Answer>]> & Sendable,
+        expected: Int, timeout: TimeAmount,
+        done: @escaping @Sendable (_ answers: [Answer], _ complete: Bool) -> Void
+    ) -> String {
+        let requestID = AdapterUID.make()
+        pending.withLockedValue { $0[keyPath: table][requestID] = PendingRequests.Collecting(expected: expected, done: done) }
+        let timer = loop.scheduleTask(in: timeout) { [self] in
+            guard let state = pending.withLockedValue({ $0[keyPath: table].removeValue(forKey: requestID) }) else { return }
+            state.done(state.answers, false)
+        }
+        pending.withLockedValue { $0[keyPath: table][requestID]?.timer = timer }
+        return requestID
+    }
+
+    /// One server's answer to a request of `table`; the last one completes it.
+    private func collect<Answer: Sendable>(
+        _ answer: Answer, for requestID: String,
+        in table: WritableKeyPath<PendingRequests, [String: PendingRequests.Collecting<Answer>]>
+    ) {
+        let finished: PendingRequests.Collecting<Answer>? = pending.withLockedValue { pending in
+            guard var state = pending[keyPath: table][requestID] else { return nil }
+            state.answers.append(answer)
+            pending[keyPath: table][requestID] = state.answers.count < state.expected ? state : nil
+            return state.answers.count < state.expected ? nil : state
+        }
+        guard let finished else { return }
+        finished.timer?.cancel()
+        finished.done(finished.answers, true)
+    }
+
     private func isOwn(_ requestID: String) -> Bool { pending.withLockedValue { $0.isOwn(requestID) } }
 
     private func respond(_ response: ClassicResponse, to requester: String?) {
@@ -359,35 +377,9 @@ final class RedisAdapter: SocketIOAdapter {
             let handler = pending.withLockedValue { $0.ackBroadcasts[requestID]?.response }
             handler?([argument])
         case .serverSideEmit(let requestID, let argument):
-            let finished: PendingRequests.ServerSideEmit? = pending.withLockedValue { pending in
-                guard var state = pending.serverSideEmits[requestID] else { return nil }
-                state.responses.append(argument)
-                if state.responses.count < state.expected {
-                    pending.serverSideEmits[requestID] = state
-                    return nil
-                }
-                pending.serverSideEmits[requestID] = nil
-                return state
-            }
-            if let finished {
-                finished.timer.cancel()
-                finished.done(.success(finished.responses))
-            }
+            collect(argument, for: requestID, in: \.serverSideEmits)
         case .plain(let requestID, let body):
-            let finished: PendingRequests.Gathering? = pending.withLockedValue { pending in
-                guard var state = pending.gatherings[requestID] else { return nil }
-                state.answers.append(body)
-                if state.answers.count < state.expected {
-                    pending.gatherings[requestID] = state
-                    return nil
-                }
-                pending.gatherings[requestID] = nil
-                return state
-            }
-            if let finished {
-                finished.timer.cancel()
-                finished.done(.success(finished.answers))
-            }
+            collect(body, for: requestID, in: \.gatherings)
         }
     }
 }

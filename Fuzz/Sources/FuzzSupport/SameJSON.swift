@@ -26,3 +26,14 @@ public func sameJSON(_ a: JSONValue, _ b: JSONValue) -> Bool {
         return a == b
     }
 }
+
+/// Whether `value` holds a number past a double's range (`1e400`): it
+/// re-encodes as `null`, as in JavaScript, so it has no round trip.
+public func hasNonFinite(_ value: JSONValue) -> Bool {
+    switch value {
+    case .double(let number): !number.isFinite
+    case .array(let elements): elements.contains(where: hasNonFinite)
+    case .object(let object): object.contains { hasNonFinite($0.value) }
+    default: false
+    }
+}

@@ -58,12 +58,3 @@ func fuzzOne(_ input: UnsafeRawBufferPointer) -> CInt {
     if let x = decoded.data, let y = packet.data { require(sameJSON(x, y), "data changed") }
     return 0
 }
-
-private func hasNonFinite(_ value: JSONValue) -> Bool {
-    switch value {
-    case .double(let number): return !number.isFinite
-    case .array(let elements): return elements.contains(where: hasNonFinite)
-    case .object(let object): return object.contains { hasNonFinite($0.value) }
-    default: return false
-    }
-}

@@ -35,13 +35,3 @@ func fuzzOne(_ input: UnsafeRawBufferPointer) -> CInt {
     }
     return 0
 }
-
-/// Whether `value` holds a number that is not finite.
-func hasNonFinite(_ value: JSONValue) -> Bool {
-    switch value {
-    case .double(let double): !double.isFinite
-    case .array(let items): items.contains(where: hasNonFinite)
-    case .object(let object): object.keys.contains { object[$0].map(hasNonFinite) ?? false }
-    default: false
-    }
-}

@@ -50,14 +50,11 @@ public final class RedisConnection: Sendable {
     ) {
         self.eventLoop = eventLoop
         self.configuration = configuration
-        let (states, continuation) = AsyncStream.makeStream(of: RedisConnectionState.self, bufferingPolicy: .bufferingNewest(64))
-        self.states = states
-        let core = RedisConnectionCore(configuration: configuration, eventLoop: eventLoop, logger: logger) { state in
-            continuation.yield(state)
-            onStateChange?(state)
-        } finished: {
-            continuation.finish()
-        }
+        let reports = RedisStateReports(onStateChange: onStateChange)
+        self.states = reports.states
+        let core = RedisConnectionCore(
+            configuration: configuration, eventLoop: eventLoop, logger: logger, report: reports.report, finished: reports.finish
+        )
         self.core = NIOLoopBoundBox.makeBoxSendingValue(core, eventLoop: eventLoop)
         let box = self.core
         Self.onLoop(eventLoop) { box.value.start() }

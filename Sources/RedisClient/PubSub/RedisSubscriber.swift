@@ -49,14 +49,12 @@ public final class RedisSubscriber: Sendable {
     ) {
         self.eventLoop = eventLoop
         self.configuration = configuration
-        let (states, continuation) = AsyncStream.makeStream(of: RedisConnectionState.self, bufferingPolicy: .bufferingNewest(64))
-        self.states = states
-        let core = RedisSubscriberCore(configuration: configuration, eventLoop: eventLoop, logger: logger, onMessage: onMessage) { state in
-            continuation.yield(state)
-            onStateChange?(state)
-        } finished: {
-            continuation.finish()
-        }
+        let reports = RedisStateReports(onStateChange: onStateChange)
+        self.states = reports.states
+        let core = RedisSubscriberCore(
+            configuration: configuration, eventLoop: eventLoop, logger: logger, onMessage: onMessage,
+            report: reports.report, finished: reports.finish
+        )
         self.core = NIOLoopBoundBox.makeBoxSendingValue(core, eventLoop: eventLoop)
         let box = self.core
         RedisConnection.onLoop(eventLoop) { box.value.start() }
