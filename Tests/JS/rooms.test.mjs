@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { RoomError, WhiteboardInput, ArenaInput, connect } from '../../Assets/sdk/huddle-rooms.js';
 import { agree, arenaDocument, whiteboardDocument, withServer } from './support/rooms.mjs';
 import { nextEvent, recordEmits, waitFor, waitForQuiet } from './support/wait.mjs';
+import { AXES, apart, freeRun } from './support/arena.mjs';
 
 const TIMEOUT = { timeout: 30000 };
 
@@ -82,18 +83,32 @@ test('arena: a move shows up in the other player\'s mirror; scores and pickups a
   const bob = await client.joinOrCreate('arena');
   assert.equal(alice.tickRate, 30);
   await waitFor('both players in both mirrors', () => alice.positions.size === 2 && bob.positions.size === 2);
-  const start = bob.positions.get(alice.slot);
-  const dx = start.x < 32768 ? 1 : -1;
-  alice.inputs.move(dx, 0);
-  await waitFor('alice to move 500 grid units in bob\'s mirror', () => (bob.positions.get(alice.slot).x - start.x) * dx >= 500);
-  alice.inputs.move(0, 0);
-  await waitFor('both mirrors to agree on alice', () => {
-    const a = alice.positions.get(alice.slot), b = bob.positions.get(alice.slot);
+  // The room seeds itself at random: the run is derived from where the
+  // players are, not from the layout. Players that spawned overlapping are
+  // pushed apart first; once apart, nothing moves until an input does.
+  await waitFor('the players apart', () => apart(bob.positions.get(alice.slot), bob.positions.get(bob.slot)));
+  const at = (room) => ({ ...bob.positions.get(room.slot) });
+  const runs = [[alice, bob], [bob, alice]].flatMap(([mover, other]) =>
+    AXES.map((axis) => ({ mover, other, axis, run: freeRun(at(mover), axis, [at(other)], 16) })));
+  const { mover, other, axis: [dx, dy], run } = runs.reduce((best, next) => (next.run > best.run ? next : best));
+  const distance = 500;
+  assert.ok(run >= distance, `no free run of ${distance} grid units: ${JSON.stringify(runs.map((r) => r.run))}`);
+  const start = at(mover);
+  const along = (p) => (dx ? (p.x - start.x) * dx : (p.y - start.y) * dy);
+  mover.inputs.move(dx, dy);
+  await waitFor(`the mover to go ${distance} grid units in the other player's mirror`, () => along(other.positions.get(mover.slot)) >= distance);
+  mover.inputs.move(0, 0);
+  await waitFor('both mirrors to agree on the mover', () => {
+    const a = alice.positions.get(mover.slot), b = bob.positions.get(mover.slot);
     return a.x === b.x && a.y === b.y;
   });
-  const emoted = nextEvent(bob, 'operation');
+  // (Pickups spawn and are taken on their own: the emote is the operation of its type.)
+  const emotes = [];
+  const off = bob.onOperation((op) => { if (op.type === 'emoted') emotes.push(op); });
   alice.send(ArenaInput.emote(2));
-  assert.deepEqual((await emoted)[0], { type: 'emoted', slot: alice.slot, code: 2 });
+  await waitFor('bob to see alice\'s emote', () => emotes.length > 0);
+  off();
+  assert.deepEqual(emotes, [{ type: 'emoted', slot: alice.slot, code: 2 }]);
   const carol = await client.joinOrCreate('arena');
   await waitFor('everyone to see carol', () => alice.members.length === 3 && bob.members.length === 3);
   // (Pickups may spawn or be taken meanwhile: the three agree once the tick's operations reached all.)
