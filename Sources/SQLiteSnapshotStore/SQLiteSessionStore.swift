@@ -173,7 +173,8 @@ public final class SQLiteSessionStore: SessionStore {
 
     private static let summaryColumns = """
         id, room_id, kind, logic_version, seed, config, started_at, ended_at, status, start_tick, last_tick,
-        last_tick_at, final_tick, final_hash, tick_count, input_count, member_count, gap_from_tick, dropped_events
+        last_tick_at, final_tick, final_hash, tick_count, input_count, member_count, gap_from_tick, dropped_events,
+        state_hashing
         """
 
     private static func summary(_ row: Row, recorderAlive: Bool) throws -> SessionSummary {
@@ -197,7 +198,15 @@ public final class SQLiteSessionStore: SessionStore {
             final: finalTick.flatMap { tick in finalHash.map { (UInt64(bitPattern: tick), UInt64(bitPattern: $0)) } },
             tickCount: try row.decode(atIndex: 14), inputCount: try row.decode(atIndex: 15),
             memberCount: try row.decode(atIndex: 16), gapFromTick: gap.map { UInt64(bitPattern: $0) },
-            droppedEvents: try row.decode(atIndex: 18))
+            droppedEvents: try row.decode(atIndex: 18), stateHashing: try stateHashing(row, 19, session: id))
+    }
+
+    private static func stateHashing(_ row: Row, _ index: Int, session: RecordedSessionID) throws -> StateHashing {
+        let raw: Int64 = try row.decode(atIndex: index)
+        guard let hashing = UInt8(exactly: raw).flatMap(StateHashing.init(rawValue:)) else {
+            throw SnapshotStoreError.corruptRecord(session: session, detail: "state hashing \(raw)")
+        }
+        return hashing
     }
 }
 

@@ -15,7 +15,7 @@ enum StoreSchema {
     static let applicationID: Int32 = 0x4864_6C53
 
     /// Identifiers of the migrations this build knows, oldest first.
-    static var migrationIdentifiers: [String] { ["v1-sessions", "v2-presence"] }
+    static var migrationIdentifiers: [String] { ["v1-sessions", "v2-presence", "v3-state-hashing"] }
 
     /// The migrator that brings a store to the current schema.
     static var migrator: DatabaseMigrator {
@@ -26,6 +26,9 @@ enum StoreSchema {
         }
         migrator.registerMigration("v2-presence") { db in
             try db.execute(sql: version2)
+        }
+        migrator.registerMigration("v3-state-hashing") { db in
+            try db.execute(sql: version3)
         }
         return migrator
     }
@@ -129,5 +132,13 @@ enum StoreSchema {
             at         INTEGER NOT NULL,
             PRIMARY KEY (session_id, seq)
         ) WITHOUT ROWID;
+        """
+
+    /// Which hash of the state a session's ticks (and its final hash) hold:
+    /// 0 FNV-1a-64 over the canonical state bytes (every session recorded
+    /// before this migration), 1 the kind's fingerprint (``StateHashing``).
+    /// Snapshot rows always hash their state bytes.
+    private static let version3 = """
+        ALTER TABLE session ADD COLUMN state_hashing INTEGER NOT NULL DEFAULT 0;
         """
 }

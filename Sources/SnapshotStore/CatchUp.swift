@@ -49,7 +49,7 @@ public struct CatchUp: Sendable {
     public func restore<Logic: RoomLogic>(logic: Logic) throws(SnapshotStoreError) -> Room<Logic> {
         do {
             if let snapshot {
-                return try RoomReplay.replay(tail, from: snapshot, logic: logic)
+                return try RoomReplay.replay(tail, from: snapshot, logic: logic, hashing: session.stateHashing)
             }
             return try RoomReplay.replay(tail, session: session.recordedSession, logic: logic)
         } catch {

@@ -109,7 +109,7 @@ public struct SessionReplayer: Sendable {
             }
         }
         return ReplayReport(session: summary, baseTick: baseTick, firstTick: first, lastTick: last,
-                            visitedTicks: visited, finalStateHash: simulation.room.stateHash)
+                            visitedTicks: visited, finalStateHash: simulation.room.stateHash(summary.stateHashing))
     }
 
     /// Re-simulates the session from its start and hands over the room's

@@ -52,13 +52,16 @@ public struct SessionSummary: Equatable, Sendable {
     public var gapFromTick: UInt64?
     /// Events the recorder dropped for this session (after the gap).
     public var droppedEvents: Int
+    /// Which hash of the state the recorded ticks hold (recordings made
+    /// before fingerprints hold ``StateHashing/canonicalBytes``).
+    public var stateHashing: StateHashing
 
     /// Creates a summary (a store builds it from its rows).
     public init(
         id: RecordedSessionID, roomID: RoomID, kind: RoomKind, logicVersion: UInt32, seed: UInt64, config: RoomConfig,
         startedAt: Int64, endedAt: Int64?, status: SessionStatus, startTick: UInt64, lastTick: UInt64,
         lastTickAt: Int64?, final: (tick: UInt64, stateHash: UInt64)?, tickCount: Int, inputCount: Int,
-        memberCount: Int, gapFromTick: UInt64?, droppedEvents: Int
+        memberCount: Int, gapFromTick: UInt64?, droppedEvents: Int, stateHashing: StateHashing = .fingerprint
     ) {
         self.id = id
         self.roomID = roomID
@@ -78,6 +81,7 @@ public struct SessionSummary: Equatable, Sendable {
         self.memberCount = memberCount
         self.gapFromTick = gapFromTick
         self.droppedEvents = droppedEvents
+        self.stateHashing = stateHashing
     }
 
     /// Wall-clock length in microseconds: start to end, or to the last tick.
@@ -94,11 +98,13 @@ public struct SessionSummary: Equatable, Sendable {
             && lhs.final?.tick == rhs.final?.tick && lhs.final?.stateHash == rhs.final?.stateHash
             && lhs.tickCount == rhs.tickCount && lhs.inputCount == rhs.inputCount
             && lhs.memberCount == rhs.memberCount && lhs.gapFromTick == rhs.gapFromTick
-            && lhs.droppedEvents == rhs.droppedEvents
+            && lhs.droppedEvents == rhs.droppedEvents && lhs.stateHashing == rhs.stateHashing
     }
 
     /// The session description a replay starts from.
     public var recordedSession: RecordedSession {
-        RecordedSession(roomID: roomID, kind: kind, logicVersion: logicVersion, seed: seed, config: config)
+        RecordedSession(
+            roomID: roomID, kind: kind, logicVersion: logicVersion, seed: seed, config: config, stateHashing: stateHashing
+        )
     }
 }

@@ -2,8 +2,10 @@ import RoomEngine
 
 /// A room being re-simulated chunk by chunk from a stored recording.
 ///
-/// Each chunk goes through ``RoomReplay`` from the previous chunk's
-/// snapshot, so hashes are checked by the engine itself.
+/// Each chunk goes through ``RoomReplay`` on the room the previous chunk
+/// left (never through a snapshot of it: a chunk costs its inputs, not the
+/// state's size), so hashes are checked by the engine itself, as the
+/// session's ``SessionSummary/stateHashing`` says.
 struct Simulation<Logic: RoomLogic> {
     let store: any SessionStore
     let summary: SessionSummary
@@ -41,10 +43,11 @@ struct Simulation<Logic: RoomLogic> {
     ) throws(SnapshotStoreError) -> [TimelineEntry] {
         let entries = try store.timeline(of: summary.id, after: room.tick, through: target, includeTrailing: includeTrailing)
         lastEntries = entries
+        let first = room.tick + 1
         do {
-            room = try RoomReplay.replay(entries.map(\.recordedEvent), from: room.snapshot(), logic: logic, observe: observe)
+            try RoomReplay.replay(entries.map(\.recordedEvent), continuing: &room, hashing: summary.stateHashing, observe: observe)
         } catch {
-            throw SessionReplayer.map(error, session: summary.id, fallbackTick: room.tick + 1)
+            throw SessionReplayer.map(error, session: summary.id, fallbackTick: first)
         }
         guard room.tick == target else {
             throw .corruptRecord(session: summary.id, detail: "tick \(room.tick + 1) is missing from the store")

@@ -167,6 +167,11 @@ enum PointRun {
 
     static func write(_ points: [CanvasPoint], into writer: inout BinaryWriter) {
         writer.writeVarint(UInt64(points.count))
+        writeRaw(points, into: &writer)
+    }
+
+    /// The points' bytes without their count (what a stroke's digest folds).
+    static func writeRaw(_ points: [CanvasPoint], into writer: inout BinaryWriter) {
         guard memoryIsEncoding else {
             for point in points { point.encode(into: &writer) }
             return

@@ -62,6 +62,13 @@ public struct WhiteboardState: RoomState {
     /// and bounded by ``WhiteboardLimits/maxDocumentBytes``. Not part of the
     /// encoding: derived from it.
     public internal(set) var documentBytes = 0
+    /// FNV-1a-64 over the committed strokes' digests, in commit order (see
+    /// ``fingerprint``): kept up to date by ``apply(_:)``, recomputed on
+    /// decode. Not part of the encoding: derived from it.
+    public internal(set) var committedStrokesDigest = StateHash.offsetBasis
+    /// FNV-1a-64 over each open stroke's points, in ``openStrokes``' order
+    /// (see ``fingerprint``): kept up to date by ``apply(_:)``. Derived.
+    var openPointDigests: [UInt64] = []
 
     /// Creates an empty board whose PRNG is seeded with `seed`.
     public init(seed: UInt64) {
@@ -108,7 +115,10 @@ public struct WhiteboardState: RoomState {
             }
             members.remove(at: index)
             documentBytes -= Self.encodedSize(of: openStrokes.filter { $0.authorSlot == slot })
-            openStrokes.removeAll { $0.authorSlot == slot }
+            for index in openStrokes.indices.reversed() where openStrokes[index].authorSlot == slot {
+                openStrokes.remove(at: index)
+                openPointDigests.remove(at: index)
+            }
         case .strokeBegan(let slot, let id, let color, let width):
             guard members.contains(where: { $0.slot == slot }) else { throw .unknownElement("member slot \(slot)") }
             guard openStrokeIndex(slot: slot, id: id) == nil else { throw .duplicateElement("stroke \(id)") }
@@ -122,6 +132,7 @@ public struct WhiteboardState: RoomState {
             let stroke = Stroke(authorSlot: slot, id: id, color: color, width: width)
             try checkDocumentRoom(for: stroke.encodedSize)
             openStrokes.append(stroke)
+            openPointDigests.append(StateHash.offsetBasis)
             documentBytes += stroke.encodedSize
         case .pointsAppended(let slot, let id, let points):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
@@ -132,13 +143,19 @@ public struct WhiteboardState: RoomState {
             let after = Stroke.encodedSize(authorSlot: slot, id: id, pointCount: openStrokes[index].points.count + points.count)
             try checkDocumentRoom(for: after - before)
             openStrokes[index].points.append(contentsOf: points)
+            openPointDigests[index] = Self.digest(of: points, continuing: openPointDigests[index])
             documentBytes += after - before
         case .strokeCommitted(let slot, let id):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
-            strokes.append(openStrokes.remove(at: index))
+            let stroke = openStrokes.remove(at: index)
+            committedStrokesDigest = Self.digest(
+                committing: stroke, pointsDigest: openPointDigests.remove(at: index), after: committedStrokesDigest
+            )
+            strokes.append(stroke)
         case .strokeAbandoned(let slot, let id):
             guard let index = openStrokeIndex(slot: slot, id: id) else { throw .unknownElement("stroke \(id)") }
             documentBytes -= openStrokes.remove(at: index).encodedSize
+            openPointDigests.remove(at: index)
         case .shapeAdded(let shape):
             guard shapeIndex(shape.id) == nil else { throw .duplicateElement("shape \(shape.id)") }
             guard shapes.count < WhiteboardLimits.maxShapes else {
@@ -156,6 +173,7 @@ public struct WhiteboardState: RoomState {
             documentBytes -= shapes.remove(at: index).encodedSize
         case .cleared:
             strokes.removeAll()
+            committedStrokesDigest = StateHash.offsetBasis
             shapes.removeAll()
             documentBytes = Self.encodedSize(of: openStrokes)
         }
@@ -198,6 +216,7 @@ public struct WhiteboardState: RoomState {
         // still loads; the limit only refuses growth.
         documentBytes = Self.encodedSize(of: strokes) + Self.encodedSize(of: openStrokes)
             + shapes.reduce(0) { $0 + $1.encodedSize }
+        (committedStrokesDigest, openPointDigests) = Self.digests(strokes: strokes, openStrokes: openStrokes)
     }
 
     private func openStrokeIndex(slot: UInt16, id: UInt32) -> Int? {

@@ -214,7 +214,7 @@ enum DuelHuddle {
     for hand in [Hand.rock, .paper, .scissors] {
         _ = try room.enqueue(DuelInput.choose(hand).encodedBytes(), from: "ann")
         let advance = room.advance()
-        events.append(.tick(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash)))
+        events.append(.tick(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash(.fingerprint))))
     }
     let session = RecordedSession(roomID: "duel-1", kind: .duel, logicVersion: 1, seed: 3, config: RoomConfig())
     #expect(try RoomReplay.replay(events, session: session, logic: DuelLogic()).stateHash == room.stateHash)

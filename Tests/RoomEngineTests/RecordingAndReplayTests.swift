@@ -34,7 +34,7 @@ struct RecordingAndReplayTests {
             loop.advance(by: .milliseconds(50))
         }
         let lastHash = await withCheckedContinuation { continuation in
-            runner.inspect({ room, _ in room.stateHash }) { continuation.resume(returning: $0) }
+            runner.inspect({ room, _ in room.stateHash(.fingerprint) }) { continuation.resume(returning: $0) }
         }
         await runner.close()
         return (recorder, lastHash)
@@ -45,6 +45,7 @@ struct RecordingAndReplayTests {
         let (recorder, lastHash) = try await recordedSession(ticks: 200, snapshotInterval: 50)
         let session = try #require(recorder.session)
         #expect(session.kind == .whiteboard && session.seed == 31 && session.logicVersion == 1)
+        #expect(session.stateHashing == .fingerprint)
         let ticks = recorder.events.compactMap { if case .tick(let tick) = $0 { tick } else { nil } }
         #expect(ticks.map(\.tick) == Array(1...200))
         #expect(ticks.last?.stateHash == lastHash)
@@ -60,13 +61,13 @@ struct RecordingAndReplayTests {
         let session = try #require(recorder.session)
         var replayed = try RoomReplay.replay(recorder.events, session: session, logic: WhiteboardLogic())
         #expect(replayed.tick == 300)
-        #expect(replayed.stateHash == lastHash)
+        #expect(replayed.stateHash(.fingerprint) == lastHash)
         _ = replayed.terminate()
-        #expect(replayed.stateHash == recorder.end?.hash)
+        #expect(replayed.stateHash(.fingerprint) == recorder.end?.hash)
 
         let middle = try #require(recorder.snapshots.first { $0.tick == 200 })
         let fromSnapshot = try RoomReplay.replay(recorder.events, from: middle, logic: WhiteboardLogic())
-        #expect(fromSnapshot.stateHash == lastHash)
+        #expect(fromSnapshot.stateHash(.fingerprint) == lastHash)
     }
 
     @Test("a replay refuses a missing logic version and detects a tampered recording")

@@ -25,13 +25,13 @@ struct RecorderPolicyTests {
             for _ in 0..<count {
                 _ = try? room.enqueue(WhiteboardInput.cursor(x: UInt16(room.tick % 4000), y: 5).encodedBytes(), from: "alice")
                 let advance = room.advance()
-                recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash))
+                recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash(.fingerprint)))
             }
         }
 
         mutating func end() {
             _ = room.terminate()
-            recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash)
+            recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash(.fingerprint))
         }
     }
 
@@ -100,7 +100,7 @@ struct RecorderPolicyTests {
         var room = ScriptedWhiteboard(recorder: first, snapshotInterval: 100)
         try await room.run(ticks: 250)
         first.flush()
-        let committedHash = await room.stateHash()
+        let committedHash = await room.fingerprint()
         first.pauseWriterForTesting(true)
         try await room.run(ticks: 30)       // queued, never committed
         first.abandonForTesting()           // the process "dies" here
@@ -118,7 +118,7 @@ struct RecorderPolicyTests {
         let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
         #expect(report.lastTick == 250 && report.finalStateHash == committedHash && report.snapshotsChecked == 2)
         let catchUp = try reader.catchUp(session: summary.id)
-        #expect(try catchUp.restore(logic: WhiteboardLogic()).stateHash == committedHash)
+        #expect(try catchUp.restore(logic: WhiteboardLogic()).stateHash(.fingerprint) == committedHash)
     }
 
     @Test("retention keeps the last N days and the last N sessions, at startup")

@@ -17,7 +17,7 @@ struct RecordingRoundTripTests {
         let tee = TeeRecorder(recorder)
         var room = ScriptedWhiteboard(recorder: tee, snapshotInterval: snapshotInterval)
         try await room.run(ticks: ticks)
-        let hash = await room.stateHash()
+        let hash = await room.fingerprint()
         if stop { await room.stop() }
         recorder.close()
         return (tee, hash)

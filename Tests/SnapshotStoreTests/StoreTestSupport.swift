@@ -134,10 +134,17 @@ struct ScriptedWhiteboard {
         }
     }
 
-    /// The room's current state hash.
+    /// The room's current state hash (canonical bytes: what snapshots hold).
     func stateHash() async -> UInt64 {
         await withCheckedContinuation { continuation in
             runner.inspect({ room, _ in room.stateHash }) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// The room's current fingerprint (what the recorded ticks hold).
+    func fingerprint() async -> UInt64 {
+        await withCheckedContinuation { continuation in
+            runner.inspect({ room, _ in room.stateHash(.fingerprint) }) { continuation.resume(returning: $0) }
         }
     }
 

@@ -5,7 +5,8 @@
 //   - memory per stored point (heap in use and RSS, deltas over the build,
 //     divided by the points) against the wire's 4 bytes per point;
 //   - the cost per tick of a full board: the tick itself and the state hash
-//     the recorder takes every tick;
+//     the recorder takes every tick (the fingerprint), beside the canonical
+//     bytes' hash (what the recorder took before fingerprints);
 //   - a late join: the tick that encodes the joiner's snapshot, the
 //     fan-out's `ByteBuffer` of it (`RoomSnapshot.encodedBuffer()`), then
 //     the recorder's state hash: together, what the room's loop spends on a
@@ -159,7 +160,7 @@ let perTick = min((totalInputs + options.members * options.ticks - 1) / (options
 let before = Memory.now()
 var room = Room(id: "bigboard", logic: WhiteboardLogic(), seed: 1)
 recorder.sessionStarted(RecordedSession(roomID: room.id, kind: room.logic.kind, logicVersion: room.logic.logicVersion,
-                                        seed: room.seed, config: room.config))
+                                        seed: room.seed, config: room.config, stateHashing: .fingerprint))
 for member in members {
     try room.join(member)
     recorder.memberJoined(member, metadata: [:], room: room.id, afterTick: room.tick)
@@ -170,7 +171,7 @@ for member in members {
     let started = clock.now
     let advance = room.advance()
     let ticked = clock.now
-    let hash = room.stateHash
+    let hash = room.stateHash(.fingerprint)
     let hashed = clock.now
     recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: hash))
     if room.tick % snapshotInterval == 0 { recorder.snapshotTaken(room.snapshot()) }
@@ -201,6 +202,7 @@ let afterBuild = Memory.now()
 // A full board's tick: cursors only, as between two strokes.
 var tickTimes: [Double] = []
 var hashTimes: [Double] = []
+var canonicalTimes: [Double] = []
 for _ in 0..<40 {
     for member in members {
         let move = WhiteboardInput.cursor(x: UInt16(cursor.next(below: 4_096)), y: UInt16(cursor.next(below: 4_096)))
@@ -209,6 +211,10 @@ for _ in 0..<40 {
     let (tickTime, hashTime) = tick()
     tickTimes.append(tickTime)
     hashTimes.append(hashTime)
+    let started = clock.now
+    let canonical = room.stateHash
+    canonicalTimes.append(milliseconds(clock.now - started))
+    precondition(canonical != 0)
 }
 
 // Late joins: the tick that encodes the joiner's snapshot, and its wire bytes.
@@ -228,7 +234,7 @@ for join in 0..<options.joins {
     guard let snapshot = advance.output.snapshots.first?.snapshot else { fatalError("no snapshot for the joiner") }
     let buffer = snapshot.encodedBuffer()   // what the fan-out sends the joiner
     let encoded = clock.now
-    let hash = room.stateHash
+    let hash = room.stateHash(.fingerprint)
     let hashed = clock.now
     recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: hash))
     joinTicks.append(milliseconds(ticked - started))
@@ -247,7 +253,7 @@ for member in members {
     recorder.memberLeft(member, room: room.id, afterTick: room.tick)
 }
 _ = room.terminate()
-recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash)
+recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash(.fingerprint))
 recorder.close()
 
 // What the board itself holds: the heap released by dropping the room.
@@ -269,7 +275,8 @@ print("process growth over the build per point (the recorder's SQLite page cache
     + "\(format(Double(afterBuild.resident) / 1e6)) MB; after one late join \(format(Double(afterJoin.resident) / 1e6)) MB)")
 print("points' arrays: capacity for \(pointCapacity) points (\(format(Double(pointCapacity) / Double(points), 3)) per point stored)")
 print("full-board tick (cursors only), median of 40: tick \(format(median(tickTimes), 2)) ms, "
-    + "state hash for the recorder \(format(median(hashTimes), 2)) ms (max \(format(hashTimes.max() ?? 0, 2)) ms)")
+    + "state hash for the recorder (fingerprint) \(format(median(hashTimes), 3)) ms (max \(format(hashTimes.max() ?? 0, 3)) ms), "
+    + "canonical bytes' hash \(format(median(canonicalTimes), 2)) ms")
 print("late join, median of \(options.joins): \(format(median(joinLoops), 2)) ms on the room's loop = "
     + "tick with the joiner's snapshot \(format(median(joinTicks), 2)) + snapshot.encodedBuffer() \(format(median(wireEncodes), 2)) "
     + "+ state hash \(format(median(joinHashes), 2)) ms; "

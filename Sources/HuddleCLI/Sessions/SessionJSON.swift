@@ -24,6 +24,8 @@ struct SessionJSON: Encodable {
     var finalHash: String?
     var gapFromTick: UInt64?
     var droppedEvents: Int
+    /// Which hash the ticks' `hash` values are: `fingerprint` or `canonicalBytes`.
+    var stateHashing: String
 
     init(_ session: SessionSummary) {
         id = session.id.rawValue
@@ -47,6 +49,7 @@ struct SessionJSON: Encodable {
         finalHash = session.final.map { Hex.hash($0.stateHash) }
         gapFromTick = session.gapFromTick
         droppedEvents = session.droppedEvents
+        stateHashing = session.stateHashing.name
     }
 }
 

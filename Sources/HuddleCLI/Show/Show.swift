@@ -65,6 +65,7 @@ struct Show: AsyncParsableCommand {
                 + (summary.logicalDuration(kinds).map { ", " + CLITime.duration(microseconds: $0) + " of ticks" } ?? "")),
             ("ticks", "\(summary.startTick + 1)…\(summary.lastTick) (\(summary.tickCount) stored)"),
             ("inputs", String(summary.inputCount)),
+            ("tick hashes", summary.stateHashing == .fingerprint ? "the kind's fingerprint" : "FNV-1a-64 of the canonical state bytes"),
         ]
         if let final = summary.final { lines.append(("final", "tick \(final.tick), hash \(Hex.hash(final.stateHash))")) }
         if let gap = summary.gapFromTick {

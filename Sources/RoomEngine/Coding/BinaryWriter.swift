@@ -36,16 +36,25 @@ public struct BinaryWriter: Sendable {
     /// read from where they lie. ``finishedHash()`` is then exactly
     /// `StateHash.fnv1a64` of the bytes an ordinary writer would hold, without
     /// ever holding them (a large state's points are never copied to hash it).
+    /// Give it ``StateHash/offsetBasis`` to hash from the start, or a hash
+    /// so far to go on from it (FNV-1a is a running fold).
+    ///
+    /// ```swift
+    /// var writer = BinaryWriter(hashingFrom: StateHash.offsetBasis)
+    /// writer.writeString("a")
+    /// writer.finishedHash() == StateHash.fnv1a64([0x01, 0x61])   // true
+    /// ```
     @inlinable
-    init(hashingFrom basis: UInt64) {
+    public init(hashingFrom basis: UInt64) {
         storage = []
         storage.reserveCapacity(4_096)
         foldedHash = basis
     }
 
-    /// FNV-1a-64 of everything written to a hashing writer.
+    /// FNV-1a-64 of everything written to a hashing writer (from the basis
+    /// it was created with).
     @inlinable
-    func finishedHash() -> UInt64 {
+    public func finishedHash() -> UInt64 {
         guard let foldedHash else { preconditionFailure("not a hashing writer") }
         return StateHash.fold(storage, into: foldedHash)
     }

@@ -23,15 +23,20 @@ public enum StateHash {
     }
 
     /// Continues an FNV-1a-64 `hash` over `bytes`: hashing a byte string in
-    /// pieces, in order, gives its hash.
+    /// pieces, in order, gives its hash (a digest kept up to date as a run
+    /// grows, as the whiteboard keeps one of each stroke's points).
+    ///
+    /// ```swift
+    /// StateHash.fold([0x62], into: StateHash.fnv1a64([0x61])) == StateHash.fnv1a64([0x61, 0x62])   // true
+    /// ```
     @inlinable
-    static func fold(_ bytes: [UInt8], into hash: UInt64) -> UInt64 {
+    public static func fold(_ bytes: [UInt8], into hash: UInt64) -> UInt64 {
         bytes.withUnsafeBytes { fold($0, into: hash) }
     }
 
     /// Continues an FNV-1a-64 `hash` over the bytes of `buffer`.
     @inlinable
-    static func fold(_ buffer: UnsafeRawBufferPointer, into hash: UInt64) -> UInt64 {
+    public static func fold(_ buffer: UnsafeRawBufferPointer, into hash: UInt64) -> UInt64 {
         var hash = hash
         for byte in buffer {
             hash ^= UInt64(byte)

@@ -118,6 +118,17 @@ public struct Room<Logic: RoomLogic>: Sendable {
     @inlinable
     public var stateHash: UInt64 { encodedState?.hash ?? state.stateHash }
 
+    /// The state's hash as a recording made with `hashing` holds it: what the
+    /// runner records each tick (``StateHashing/fingerprint``) and what a
+    /// replay compares.
+    @inlinable
+    public func stateHash(_ hashing: StateHashing) -> UInt64 {
+        switch hashing {
+        case .canonicalBytes: stateHash
+        case .fingerprint: state.fingerprint
+        }
+    }
+
     /// Whether `member` is in the room.
     @inlinable
     public func contains(_ member: MemberID) -> Bool { memberList.contains(member) }

@@ -139,6 +139,24 @@ public protocol RoomState: BinaryCodable, Equatable, Sendable {
     /// that a large state is not copied again and again as its buffer grows
     /// (default 0: nothing reserved). A guess: the bytes never depend on it.
     var encodedSizeHint: Int { get }
+    /// The hash a recording keeps for every tick (``StateHashing/fingerprint``):
+    /// equal states give equal fingerprints on every platform, and any change
+    /// of the state changes it (but for FNV collisions). The default is
+    /// ``stateHash``, FNV-1a-64 over the canonical bytes: right for small
+    /// states. A kind whose state grows large keeps digests of the parts that
+    /// rarely change as they change (derived, never encoded) and hashes those
+    /// instead, so that a tick's cost follows what changed, not the state's
+    /// size: the whiteboard's committed strokes are one 8-byte digest here.
+    ///
+    /// ```swift
+    /// var fingerprint: UInt64 {
+    ///     var writer = BinaryWriter(hashingFrom: StateHash.offsetBasis)
+    ///     writer.writeVarint(UInt64(players.count))
+    ///     writer.writeUInt64(historyDigest)   // kept up to date as history grows
+    ///     return writer.finishedHash()
+    /// }
+    /// ```
+    var fingerprint: UInt64 { get }
 }
 
 extension RoomState {
@@ -174,6 +192,19 @@ extension RoomState {
         var writer = BinaryWriter(hashingFrom: StateHash.offsetBasis)
         encode(into: &writer)
         return writer.finishedHash()
+    }
+
+    /// ``stateHash``: a small state hashes all of itself each tick.
+    @inlinable
+    public var fingerprint: UInt64 { stateHash }
+
+    /// The hash a recording made with `hashing` holds for this state.
+    @inlinable
+    public func hash(_ hashing: StateHashing) -> UInt64 {
+        switch hashing {
+        case .canonicalBytes: stateHash
+        case .fingerprint: fingerprint
+        }
     }
 }
 

@@ -55,14 +55,21 @@ public struct RecordedSession: Equatable, Sendable {
     public var seed: UInt64
     /// The configuration given to ``RoomLogic/create(config:seed:)``.
     public var config: RoomConfig
+    /// Which hash of the state the recorded ticks hold (the runner records
+    /// ``StateHashing/fingerprint``; older recordings hold canonical bytes).
+    public var stateHashing: StateHashing
 
     /// Creates a session description.
-    public init(roomID: RoomID, kind: RoomKind, logicVersion: UInt32, seed: UInt64, config: RoomConfig) {
+    public init(
+        roomID: RoomID, kind: RoomKind, logicVersion: UInt32, seed: UInt64, config: RoomConfig,
+        stateHashing: StateHashing = .fingerprint
+    ) {
         self.roomID = roomID
         self.kind = kind
         self.logicVersion = logicVersion
         self.seed = seed
         self.config = config
+        self.stateHashing = stateHashing
     }
 }
 
@@ -105,7 +112,8 @@ public struct RecordedTick: Equatable, Sendable {
     public var tick: UInt64
     /// The batch the tick applied, in order.
     public var inputs: [RecordedInput]
-    /// FNV-1a-64 of the state after the tick.
+    /// The state's hash after the tick, as the session's
+    /// ``RecordedSession/stateHashing`` says.
     public var stateHash: UInt64
 
     /// Creates a recorded tick.

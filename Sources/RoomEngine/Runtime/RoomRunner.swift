@@ -106,7 +106,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
             if let recorder = self.recorder {
                 recorder.sessionStarted(RecordedSession(
                     roomID: self.id, kind: self.kind, logicVersion: self.room.logic.logicVersion,
-                    seed: self.room.seed, config: self.room.config
+                    seed: self.room.seed, config: self.room.config, stateHashing: .fingerprint
                 ))
                 if self.room.tick > 0 { recorder.snapshotTaken(self.room.snapshot()) }
             }
@@ -130,7 +130,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
             for acknowledgement in waiting.acknowledgements.values { acknowledgement.completion(.failure(.roomClosed)) }
             let operations = self.room.terminate()
             self.sink.roomDidStop(self.id, finalOperations: operations, memberOperations: self.room.finalMemberOperations)
-            self.recorder?.sessionEnded(room: self.id, finalTick: self.room.tick, finalStateHash: self.room.stateHash)
+            self.recorder?.sessionEnded(room: self.id, finalTick: self.room.tick, finalStateHash: self.room.stateHash(.fingerprint))
             self.logger.debug("room stopped", metadata: ["tick": "\(self.room.tick)"])
         }
     }
@@ -261,7 +261,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         sink.roomDidTick(advance.output)
         if let recorder {
             recorder.tickCompleted(RecordedTick(
-                roomID: id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash
+                roomID: id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash(.fingerprint)
             ))
             if room.tick % snapshotInterval == 0 { recorder.snapshotTaken(room.snapshot()) }
         }

@@ -75,7 +75,7 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
     }
 
     var tick: UInt64 { room.tick }
-    var stateHash: UInt64 { room.stateHash }
+    var stateHash: UInt64 { room.stateHash(summary.stateHashing) }
 
     func encodedSnapshot() -> [UInt8] {
         (viewer.map { room.snapshot(for: $0) } ?? room.snapshot()).encodedBytes()
@@ -124,14 +124,19 @@ final class ReplayServeRoomTrack<Logic: RoomLogic>: ReplayServeTrack {
             throw .failed("tick \(target) is missing from the store")
         }
         let batch = Array(buffered[...last])
+        // On a copy (its arrays shared until written): a divergence leaves
+        // `room` where the batch began.
+        var next = room
         do {
-            room = try RoomReplay.replay(batch.map(\.recordedEvent), from: room.snapshot(), logic: logic)
+            try RoomReplay.replay(batch.map(\.recordedEvent), continuing: &next, hashing: summary.stateHashing) { _ in }
+            room = next
             buffered.removeFirst(last + 1)
         } catch {
             guard case .replayDiverged(let tick, _, _) = error else { throw .failed("tick \(target): \(error)") }
             // Land on the last tick that matched, then report the divergence.
             let good = batch.prefix { (Self.tick(of: $0) ?? 0) < tick && !Self.isMembership($0, after: tick - 1) }
-            if let matched = try? RoomReplay.replay(good.map(\.recordedEvent), from: room.snapshot(), logic: logic) {
+            var matched = room
+            if (try? RoomReplay.replay(good.map(\.recordedEvent), continuing: &matched, hashing: summary.stateHashing) { _ in }) != nil {
                 room = matched
                 buffered.removeFirst(good.count)
             }

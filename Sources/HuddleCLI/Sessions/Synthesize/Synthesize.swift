@@ -125,7 +125,7 @@ struct StoreSynthesize: AsyncParsableCommand {
     private func offline<Logic: RoomLogic>(_ entry: RoomKindEntry, _ logic: Logic, room index: Int, _ recorder: any SessionRecorder) {
         var room = Room(id: RoomID("synthetic-\(index)"), logic: logic, config: entry.config, seed: seed &+ UInt64(index))
         recorder.sessionStarted(RecordedSession(roomID: room.id, kind: room.logic.kind, logicVersion: room.logic.logicVersion,
-                                                seed: room.seed, config: room.config))
+                                                seed: room.seed, config: room.config, stateHashing: .fingerprint))
         var bots = bots(entry, room: index)
         let ids = bots.members
         for member in ids where (try? room.join(member)) != nil {
@@ -134,7 +134,7 @@ struct StoreSynthesize: AsyncParsableCommand {
         for _ in 0..<ticks {
             for (member, bytes) in bots.inputs(forTick: room.tick + 1) { _ = try? room.enqueue(bytes, from: member) }
             let advance = room.advance()
-            recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash))
+            recorder.tickCompleted(RecordedTick(roomID: room.id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash(.fingerprint)))
             if room.tick % snapshotInterval == 0 { recorder.snapshotTaken(room.snapshot()) }
             if !noFlush, room.tick % 2_000 == 0 { recorder.flush() }
         }
@@ -142,6 +142,6 @@ struct StoreSynthesize: AsyncParsableCommand {
             recorder.memberLeft(leaver, room: room.id, afterTick: room.tick)
         }
         _ = room.terminate()
-        recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash)
+        recorder.sessionEnded(room: room.id, finalTick: room.tick, finalStateHash: room.stateHash(.fingerprint))
     }
 }
