@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIORedisAdapter", targets: ["SocketIORedisAdapter"]),
+        .library(name: "SocketIOAdminUI", targets: ["SocketIOAdminUI"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomClient", targets: ["RoomClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -135,6 +136,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Socket.IO Admin UI's server side (upstream instrument(io, options)):
+        // the /admin namespace, bcrypt login, stats, events and commands (docs/admin-ui.md).
+        .target(
+            name: "SocketIOAdminUI",
+            dependencies: [
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "SocketIOClient",
             dependencies: [
@@ -213,7 +228,7 @@ let package = Package(
         .executableTarget(
             name: "conformance-server",
             dependencies: [
-                "EngineIO", "SocketIO", "SocketIOCore", "SocketIORedisAdapter", "RedisClient",
+                "EngineIO", "SocketIO", "SocketIOCore", "SocketIORedisAdapter", "RedisClient", "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -285,6 +300,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
+        // bcrypt against Python's bcrypt and published vectors; the stats
+        // buckets, timestamps and socket serialization; the observers on a
+        // loopback server with the Swift client as dashboard.
+        .testTarget(
+            name: "SocketIOAdminUITests",
+            dependencies: [
+                "SocketIOAdminUI", "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "SocketIOClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MessagePackTests",
             dependencies: ["MessagePack", .product(name: "NIOCore", package: "swift-nio")],

@@ -4,12 +4,13 @@ import NIOCore
 import SocketIO
 import SocketIOCore
 import SocketIORedisAdapter
+import SocketIOAdminUI
 
 /// The endpoints of the conformance app (shared/conformance-app.md).
 struct ConformanceEndpoints {
     let all: [EngineIOServer]
 
-    init(options: ConformanceServer, cluster: RedisCluster?, logger: Logger, group: any EventLoopGroup) {
+    init(options: ConformanceServer, cluster: RedisCluster?, logger: Logger, group: any EventLoopGroup) throws {
         let echo = EngineIOServer(
             configuration: options.engineConfiguration(path: "/engine.io/"),
             group: group,
@@ -44,6 +45,9 @@ struct ConformanceEndpoints {
             next(nil)
         }
         Self.registerContract(on: privateNamespace)
+        if let admin = try options.adminOptions() {
+            try AdminUI.instrument(io, admin, logger: logger)
+        }
         all = [echo, io.engine]
     }
 
