@@ -1,0 +1,277 @@
+"""The Socket.IO Admin UI's protocol (`@socket.io/admin-ui` 0.5.x,
+shared/specs/cluster-and-admin.md section 7) against
+`conformance-server --admin-password HASH`: python-socketio clients act as
+the dashboard (namespace /admin) and as the application's clients (/).
+Every wait is on an event; none sleeps."""
+import queue
+import re
+import threading
+
+import bcrypt
+import engineio
+import pytest
+import socketio
+
+from conftest import start_server
+
+engineio.payload.Payload.max_decode_packets = 1000
+
+PASSWORD = "s3cret"
+HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+ALL = ["EMIT", "JOIN", "LEAVE", "DISCONNECT", "MJOIN", "MLEAVE", "MDISCONNECT", "AGGREGATED_EVENTS"]
+
+
+class Peer:
+    """A python-socketio client whose events (any namespace) land in one
+    queue each, in order; `connect_error` payloads too."""
+
+    def __init__(self, url, namespaces, auth=None, transports=("websocket",), expect_refusal=False):
+        self.sio = socketio.Client(reconnection=False)
+        self.lock = threading.Lock()
+        self.queues = {}
+        self.sio.on("*", self._any, namespace="*")
+        for namespace in namespaces:
+            self.sio.on("connect_error", self._refused(namespace), namespace=namespace)
+            self.sio.on("disconnect", self._disconnected(namespace), namespace=namespace)
+        try:
+            self.sio.connect(url, namespaces=list(namespaces), auth=auth, transports=list(transports), wait_timeout=10)
+        except socketio.exceptions.ConnectionError:
+            if not expect_refusal:
+                raise
+
+    def _any(self, event, namespace, *args):
+        self.q(namespace, event).put(args)
+
+    def _refused(self, namespace):
+        return lambda data=None: self.q(namespace, "connect_error").put(data)
+
+    def _disconnected(self, namespace):
+        return lambda reason=None: self.q(namespace, "disconnect").put(reason)
+
+    def q(self, namespace, event):
+        with self.lock:
+            return self.queues.setdefault((namespace, event), queue.Queue())
+
+    def next(self, event, namespace="/admin", timeout=10):
+        return self.q(namespace, event).get(timeout=timeout)
+
+    def until(self, event, predicate, namespace="/admin", timeout=10):
+        """The first `event` whose arguments satisfy `predicate` (earlier ones dropped)."""
+        while True:
+            args = self.next(event, namespace, timeout)
+            if predicate(*args):
+                return args
+
+    def seen(self, event, namespace="/admin"):
+        items = []
+        q = self.q(namespace, event)
+        while not q.empty():
+            items.append(q.get_nowait())
+        return items
+
+    def emit(self, event, *args, namespace="/admin"):
+        self.sio.emit(event, tuple(args), namespace=namespace)
+
+    @property
+    def sid(self):
+        return self.sio.get_sid("/")
+
+    def close(self):
+        self.sio.disconnect()
+
+
+def dashboard(server, **auth):
+    return Peer(server.url, ["/admin"], auth=auth or {"username": "admin", "password": PASSWORD})
+
+
+@pytest.fixture(scope="module")
+def admin_server():
+    srv = start_server("--admin-password", HASH, "--server-id", "swift-a")
+    yield srv
+    assert srv.stop() == 0
+
+
+def test_login_session_config_and_all_sockets(admin_server):
+    d = dashboard(admin_server)
+    try:
+        (session_id,) = d.next("session")
+        assert re.fullmatch(r"[0-9a-f]{16}", session_id)
+        (config,) = d.next("config")
+        assert config == {"supportedFeatures": ALL + ["ALL_EVENTS"]}
+        (sockets,) = d.next("all_sockets")
+        mine = [s for s in sockets if s["id"] == d.sio.get_sid("/admin")]
+        assert len(mine) == 1 and mine[0]["nsp"] == "/admin" and mine[0]["transport"] == "websocket"
+        assert set(mine[0]) == {"id", "clientId", "transport", "nsp", "data", "handshake", "rooms"}
+        assert len(mine[0]["clientId"]) == 12 and mine[0]["data"] == {}
+        assert set(mine[0]["handshake"]) == {"address", "headers", "query", "issued", "secure", "time", "url", "xdomain"}
+        assert "auth" not in mine[0]["handshake"]
+        assert mine[0]["rooms"] == [mine[0]["id"]]
+        (stats,) = d.next("server_stats")
+        assert stats["serverId"] == "swift-a" and stats["pid"] > 0 and stats["uptime"] >= 0
+        assert stats["clientsCount"] >= 1 and "pollingClientsCount" in stats
+        names = {n["name"]: n["socketsCount"] for n in stats["namespaces"]}
+        assert names["/admin"] >= 1 and "/" in names
+        # The same session id logs in again without the password, and gets no new one.
+        again = dashboard(admin_server, sessionId=session_id)
+        try:
+            assert again.next("config")[0] == config
+            assert again.seen("session") == []
+        finally:
+            again.close()
+    finally:
+        d.close()
+
+
+@pytest.mark.parametrize("auth", [
+    {"username": "admin", "password": "wrong"},
+    {"username": "admin"},                     # upstream 0.5.1 on Node dies of this one
+    {"username": "admin", "password": 42},
+    {"username": "root", "password": PASSWORD},
+    {"sessionId": "feedfacecafebeef"},
+    {},
+])
+def test_refused_logins_leave_the_server_running(admin_server, auth):
+    d = Peer(admin_server.url, ["/admin"], auth=auth, expect_refusal=True)
+    try:
+        assert d.next("connect_error") == {"message": "invalid credentials"}
+    finally:
+        d.close()
+    ok = dashboard(admin_server)
+    try:
+        assert ok.next("config")
+    finally:
+        ok.close()
+
+
+def test_socket_room_and_event_reports(admin_server):
+    d = dashboard(admin_server)
+    d.next("all_sockets")
+    c = Peer(admin_server.url, ["/"], transports=("polling",))
+    try:
+        sid = c.sid
+        nsp, room, rid, ts = d.until("room_joined", lambda n, r, i, t: i == sid)
+        assert (nsp, room, rid) == ("/", sid, sid) and ISO.match(ts)
+        socket, ts = d.until("socket_connected", lambda s, t: s["id"] == sid)
+        assert socket["nsp"] == "/" and socket["transport"] == "polling" and socket["rooms"] == [sid]
+        assert socket["handshake"]["query"]["transport"] == "polling" and ISO.match(ts)
+
+        c.emit("join", "roomA", namespace="/")
+        assert d.until("room_joined", lambda n, r, i, t: i == sid)[:3] == ("/", "roomA", sid)
+        c.emit("message", "hello", 1, namespace="/")
+        nsp, rid, args, ts = d.until("event_received", lambda n, i, a, t: i == sid and a[0] == "message")
+        assert (nsp, args) == ("/", ["message", "hello", 1]) and ISO.match(ts)
+        nsp, rid, args, ts = d.until("event_sent", lambda n, i, a, t: i == sid and a[0] == "message-back")
+        assert args == ["message-back", "hello", 1]
+        c.emit("leave", "roomA", namespace="/")
+        assert d.until("room_left", lambda n, r, i, t: i == sid and r == "roomA")[:3] == ("/", "roomA", sid)
+    finally:
+        c.close()
+    nsp, rid, reason, ts = d.until("socket_disconnected", lambda n, i, r, t: i == sid)
+    assert (nsp, reason) == ("/", "client namespace disconnect") and ISO.match(ts)
+    assert d.until("room_left", lambda n, r, i, t: i == sid)[:3] == ("/", sid, sid)
+    d.close()
+
+
+def test_transport_upgrade_is_reported(admin_server):
+    d = dashboard(admin_server)
+    d.next("all_sockets")
+    c = Peer(admin_server.url, ["/"], transports=("polling", "websocket"))
+    try:
+        sid = c.sid
+        (update,) = d.until("socket_updated", lambda u: u["id"] == sid and "transport" in u)
+        assert update == {"id": sid, "nsp": "/", "transport": "websocket"}
+    finally:
+        c.close()
+        d.close()
+
+
+def test_server_stats_aggregate_engine_events(admin_server):
+    d = dashboard(admin_server)
+    c = Peer(admin_server.url, ["/"])
+    c.emit("message", "x" * 100, namespace="/")
+    c.next("message-back", namespace="/")
+    c.close()
+    kinds = {}
+    deadline = 10
+    while not {"rawConnection", "packetsIn", "bytesIn", "packetsOut", "bytesOut", "rawDisconnection"} <= set(kinds):
+        (stats,) = d.next("server_stats", timeout=deadline)
+        for event in stats["aggregatedEvents"]:
+            assert set(event) <= {"timestamp", "type", "subType", "count"}
+            assert event["timestamp"] % 1000 == 0 and event["count"] > 0
+            kinds.setdefault(event["type"], []).append(event)
+    assert any(e.get("subType") == "transport close" for e in kinds["rawDisconnection"])
+    assert sum(e["count"] for e in kinds["bytesIn"]) >= 100
+    d.close()
+
+
+def test_commands_join_emit_leave_disconnect(admin_server):
+    d = dashboard(admin_server)
+    d.next("all_sockets")
+    c = Peer(admin_server.url, ["/"])
+    try:
+        sid = c.sid
+        d.until("socket_connected", lambda s, t: s["id"] == sid)
+        d.emit("join", "/", "roomB", sid)
+        assert d.until("room_joined", lambda n, r, i, t: r == "roomB")[:3] == ("/", "roomB", sid)
+        d.emit("emit", "/", sid, "from-admin", "hi", {"n": 1})
+        assert c.next("from-admin", namespace="/") == ("hi", {"n": 1})
+        assert d.until("event_sent", lambda n, i, a, t: a[0] == "from-admin")[2] == ["from-admin", "hi", {"n": 1}]
+        # Without a filter: every socket of the namespace.
+        d.emit("emit", "/", None, "to-all")
+        c.next("to-all", namespace="/")
+        d.emit("leave", "/", "roomB", sid)
+        assert d.until("room_left", lambda n, r, i, t: r == "roomB")[:3] == ("/", "roomB", sid)
+        d.emit("_disconnect", "/", False, sid)
+        nsp, rid, reason, ts = d.until("socket_disconnected", lambda n, i, r, t: i == sid)
+        assert reason == "server namespace disconnect"
+        c.next("disconnect", namespace="/")
+    finally:
+        c.close()
+        d.close()
+
+
+def test_readonly_refuses_commands():
+    srv = start_server("--admin-password", HASH, "--admin-readonly")
+    try:
+        d = dashboard(srv)
+        (config,) = d.next("config")
+        assert config == {"supportedFeatures": ["AGGREGATED_EVENTS", "ALL_EVENTS"]}
+        d.next("all_sockets")
+        c = Peer(srv.url, ["/"])
+        sid = c.sid
+        d.until("socket_connected", lambda s, t: s["id"] == sid)
+        d.emit("join", "/", "roomR", sid)
+        d.emit("_disconnect", "/", False, sid)
+        # The socket is still there at the next stats, and never joined roomR.
+        d.next("server_stats")
+        (stats,) = d.next("server_stats")
+        assert {n["name"]: n["socketsCount"] for n in stats["namespaces"]}["/"] == 1
+        assert not [j for j in d.seen("room_joined") if j[1] == "roomR"]
+        assert c.sio.connected
+        c.close()
+        d.close()
+    finally:
+        assert srv.stop() == 0
+
+
+def test_production_mode_sends_stats_only():
+    srv = start_server("--admin-password", HASH, "--admin-mode", "production", "--server-id", "prod")
+    try:
+        d = dashboard(srv)
+        (config,) = d.next("config")
+        assert config == {"supportedFeatures": ALL}
+        c = Peer(srv.url, ["/"])
+        c.emit("message", "hello", namespace="/")
+        c.next("message-back", namespace="/")
+        while True:
+            (stats,) = d.next("server_stats")
+            if {n["name"]: n["socketsCount"] for n in stats["namespaces"]}.get("/") == 1:
+                break
+        assert stats["serverId"] == "prod"
+        c.close()
+        for event in ("all_sockets", "socket_connected", "room_joined", "event_received", "event_sent"):
+            assert d.seen(event) == [], event
+        d.close()
+    finally:
+        assert srv.stop() == 0
