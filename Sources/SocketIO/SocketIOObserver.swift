@@ -1,6 +1,7 @@
 public import SocketIOCore
 public import SocketIOAdapter
 import Synchronization
+import EngineIO
 
 /// Watches a Socket.IO server from outside: sockets joining and leaving
 /// namespaces and rooms, their data and transport changing, the events they

@@ -23,22 +23,22 @@ enum AdminCommands {
             target(server, namespace, filter: arguments[1]).emit(name, arguments: Array(arguments.dropFirst(3)))
         }
         socket.on("join") { event in
-            guard let (namespace, room, filter) = roomCommand(event.arguments) else { return }
-            target(server, namespace, filter: filter).socketsJoin([room])
+            guard let command = roomCommand(event.arguments) else { return }
+            target(server, command.namespace, filter: command.filter).socketsJoin([command.room])
         }
         socket.on("leave") { event in
-            guard let (namespace, room, filter) = roomCommand(event.arguments) else { return }
-            target(server, namespace, filter: filter).socketsLeave([room])
+            guard let command = roomCommand(event.arguments) else { return }
+            target(server, command.namespace, filter: command.filter).socketsLeave([command.room])
         }
         socket.on("_disconnect") { event in
             let arguments = event.arguments
             guard let namespace = arguments.first?.stringValue else { return }
-            let close = arguments.count > 1 ? arguments[1].boolValue ?? false : false
+            let close = arguments.count > 1 ? (arguments[1].boolValue ?? false) : false
             target(server, namespace, filter: arguments.count > 2 ? arguments[2] : nil).disconnectSockets(close: close)
         }
     }
 
-    private static func roomCommand(_ arguments: [JSONValue]) -> (String, String, JSONValue?)? {
+    private static func roomCommand(_ arguments: [JSONValue]) -> (namespace: String, room: String, filter: JSONValue?)? {
         guard arguments.count >= 2, let namespace = arguments[0].stringValue, let room = arguments[1].stringValue else {
             return nil
         }

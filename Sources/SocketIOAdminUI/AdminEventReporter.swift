@@ -1,4 +1,5 @@
 import SocketIO
+import EngineIO
 import SocketIOCore
 import SocketIOAdapter
 

@@ -52,7 +52,8 @@ final class AdminStatsEmitter: Sendable {
     private func emit(on loop: any EventLoop) -> EventLoopFuture<Void> {
         let events = engineStats.drain(on: loop)
         let transports = server.engine.sessionCountsByTransport()
-        return events.and(transports).map { [self] events, transports in
+        return events.and(transports).map { [self] pair in
+            let (events, transports) = pair
             var aggregated = events
             admin.emit("server_stats", stats(
                 events: aggregated.drain(),
@@ -65,7 +66,7 @@ final class AdminStatsEmitter: Sendable {
     /// The `server_stats` payload.
     func stats(events: [JSONValue], clients: Int, polling: Int) -> JSONValue {
         let namespaces = server.socketCountsByNamespace
-            .sorted { ($0.key != "/", $0.key) < ($1.key != "/", $1.key) }
+            .sorted { ($0.key == "/" ? 0 : 1, $0.key) < ($1.key == "/" ? 0 : 1, $1.key) }
             .map { JSONValue.object(["name": .string($0.key), "socketsCount": .int(Int64($0.value))]) }
         let elapsed = ContinuousClock.now - started
         let uptime = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

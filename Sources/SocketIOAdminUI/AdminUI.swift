@@ -4,7 +4,7 @@ import SocketIOAdapter
 import EngineIO
 import NIOCore
 import NIOPosix
-import Logging
+public import Logging
 
 /// The Socket.IO Admin UI (`@socket.io/admin-ui` 0.5.x) for a Huddle
 /// server: what upstream's `instrument(io, options)` does, so that the

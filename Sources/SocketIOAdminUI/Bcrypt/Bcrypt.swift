@@ -99,7 +99,7 @@ public enum Bcrypt {
         var key = password
         key.append(0)
         if key.count > 72 { key.removeLast(key.count - 72) }
-        var state = EksBlowfish(cost: cost, salt: salt, key: key)
+        let state = EksBlowfish(cost: cost, salt: salt, key: key)
         var text: [UInt32] = [0x4f72_7068, 0x6561_6e42, 0x6568_6f6c, 0x6465_7253, 0x6372_7944, 0x6f75_6274]
         for _ in 0..<64 {
             for block in stride(from: 0, to: 6, by: 2) {
