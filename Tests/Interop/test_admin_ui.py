@@ -3,6 +3,7 @@ shared/specs/cluster-and-admin.md section 7) against
 `conformance-server --admin-password HASH`: python-socketio clients act as
 the dashboard (namespace /admin) and as the application's clients (/).
 Every wait is on an event; none sleeps."""
+import json
 import queue
 import re
 import threading
@@ -10,7 +11,9 @@ import threading
 import bcrypt
 import engineio
 import pytest
+import requests
 import socketio
+import websocket
 
 from conftest import start_server
 
@@ -30,8 +33,10 @@ class Peer:
         self.sio = socketio.Client(reconnection=False)
         self.lock = threading.Lock()
         self.queues = {}
-        self.sio.on("*", self._any, namespace="*")
         for namespace in namespaces:
+            # Per namespace: python-socketio looks for a namespace's own
+            # handlers before the "*" namespace's.
+            self.sio.on("*", self._any(namespace), namespace=namespace)
             self.sio.on("connect_error", self._refused(namespace), namespace=namespace)
             self.sio.on("disconnect", self._disconnected(namespace), namespace=namespace)
         try:
@@ -40,8 +45,8 @@ class Peer:
             if not expect_refusal:
                 raise
 
-    def _any(self, event, namespace, *args):
-        self.q(namespace, event).put(args)
+    def _any(self, namespace):
+        return lambda event, *args: self.q(namespace, event).put(args)
 
     def _refused(self, namespace):
         return lambda data=None: self.q(namespace, "connect_error").put(data)
@@ -174,15 +179,28 @@ def test_socket_room_and_event_reports(admin_server):
 
 
 def test_transport_upgrade_is_reported(admin_server):
+    """A raw client joins `/` over polling, then upgrades: the dashboard gets
+    socket_connected with "polling", then socket_updated with the transport
+    (and the data update upstream's proxy makes for `_admin.transport`)."""
     d = dashboard(admin_server)
     d.next("all_sockets")
-    c = Peer(admin_server.url, ["/"], transports=("polling", "websocket"))
+    base = admin_server.url + "/socket.io/?EIO=4&transport=polling"
+    handshake = requests.get(base, timeout=10).text
+    sid = json.loads(handshake[1:])["sid"]
+    assert requests.post(f"{base}&sid={sid}", data="40", timeout=10).text == "ok"
+    connect = requests.get(f"{base}&sid={sid}", timeout=10).text
+    socket_id = json.loads(connect.split("\x1e")[0][2:])["sid"]
+    socket, _ = d.until("socket_connected", lambda s, t: s["id"] == socket_id)
+    assert socket["transport"] == "polling" and socket["clientId"] == sid[:12]
+    ws = websocket.create_connection(f"{admin_server.ws_url}/socket.io/?EIO=4&transport=websocket&sid={sid}", timeout=10)
     try:
-        sid = c.sid
-        (update,) = d.until("socket_updated", lambda u: u["id"] == sid and "transport" in u)
-        assert update == {"id": sid, "nsp": "/", "transport": "websocket"}
+        ws.send("2probe")
+        assert ws.recv() == "3probe"
+        ws.send("5")
+        (update,) = d.until("socket_updated", lambda u: u["id"] == socket_id and "transport" in u)
+        assert update == {"id": socket_id, "nsp": "/", "transport": "websocket"}
     finally:
-        c.close()
+        ws.close()
         d.close()
 
 
