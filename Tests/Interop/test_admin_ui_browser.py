@@ -110,12 +110,15 @@ def test_the_real_admin_ui_shows_and_disconnects(ui_url, driver):
             "localStorage.clear();"
             "localStorage.setItem('server_url', arguments[0]);"
             "localStorage.setItem('session_id', arguments[1]);", server.url, session_id)
-        driver.get(ui_url + "#/")
+        driver.refresh()  # a new hash alone would not reload the page
         wait(driver, "CONNECTED", "document.body.innerText.toLowerCase().includes('connected')"
              " && !document.body.innerText.toLowerCase().includes('disconnected')")
-        wait(driver, "the server in the dashboard", page_has("huddle-ui"))
+        wait(driver, "the namespaces in the dashboard", page_has("/custom") + " && " + page_has("/private"))
         ARTIFACTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "admin-ui-dashboard.png"))
+
+        driver.get(ui_url + "#/servers/")
+        wait(driver, "this server, healthy", page_has("huddle-ui") + " && document.body.innerText.includes('HEALTHY')")
 
         driver.get(ui_url + "#/sockets/")
         wait(driver, "both sockets listed", page_has(alice.sid) + " && " + page_has(bob.sid))
@@ -139,4 +142,31 @@ def test_the_real_admin_ui_shows_and_disconnects(ui_url, driver):
         for peer in (alice, bob):
             if peer:
                 peer.close()
+        assert server.stop() == 0
+
+
+def test_a_login_through_the_form_keeps_the_session(ui_url, driver):
+    """The connection form's login: the server sends `session` right after
+    the CONNECT packet, so the UI (which listens for it from its connect
+    handler) stores the id, and a reload logs in with it, not the password."""
+    server = start_server("--admin-password", HASH)
+    try:
+        driver.get(ui_url)
+        driver.execute_script("localStorage.clear();")
+        driver.refresh()
+        wait(driver, "the connection form", "document.querySelectorAll('.v-dialog input').length >= 3")
+        inputs = driver.find_elements(By.CSS_SELECTOR, ".v-dialog input")
+        inputs[0].send_keys(server.url)
+        inputs[1].send_keys("admin")
+        inputs[2].send_keys("s3cret")
+        driver.find_element(By.XPATH, "//div[contains(@class,'v-dialog')]//button[contains(., 'Connect') or contains(., 'CONNECT')]").click()
+        wait(driver, "CONNECTED", "!document.body.innerText.toLowerCase().includes('disconnected')"
+             " && document.body.innerText.toLowerCase().includes('connected')")
+        session_id = wait(driver, "the stored session id",
+                          "/^[0-9a-f]{16}$/.test(localStorage.getItem('session_id') || '') && localStorage.getItem('session_id')")
+        driver.refresh()
+        wait(driver, "CONNECTED again with the session id", "!document.body.innerText.toLowerCase().includes('disconnected')"
+             " && document.body.innerText.toLowerCase().includes('connected')")
+        assert driver.execute_script("return localStorage.getItem('session_id')") == session_id
+    finally:
         assert server.stop() == 0
