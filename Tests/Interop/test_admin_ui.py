@@ -293,3 +293,41 @@ def test_production_mode_sends_stats_only():
         d.close()
     finally:
         assert srv.stop() == 0
+
+
+def test_two_servers_on_redis_are_one_dashboard():
+    """Two instrumented servers sharing the Redis adapter: a dashboard on A
+    gets both servers' stats, B's sockets (with their clientId, carried in
+    their data) and reports, and its `_disconnect` reaches B's socket."""
+    from redis_server import RedisServer
+    redis = RedisServer()
+    a = b = None
+    try:
+        a = start_server("--admin-password", HASH, "--server-id", "srv-a", "--redis-port", str(redis.port))
+        b = start_server("--admin-password", HASH, "--server-id", "srv-b", "--redis-port", str(redis.port))
+        redis.wait_for_subscribers("socket.io-request#/admin#", 2)
+        d = dashboard(a)
+        d.next("all_sockets")
+        servers = set()
+        while servers != {"srv-a", "srv-b"}:
+            (stats,) = d.next("server_stats")
+            servers.add(stats["serverId"])
+        c = Peer(b.url, ["/"])
+        sid = c.sid
+        socket, _ = d.until("socket_connected", lambda s, t: s["id"] == sid)
+        assert socket["nsp"] == "/" and socket["clientId"] == c.sio.eio.sid[:12]
+        fresh = dashboard(a)
+        (sockets,) = fresh.next("all_sockets")
+        theirs = [s for s in sockets if s["id"] == sid]
+        assert len(theirs) == 1 and theirs[0]["clientId"] == c.sio.eio.sid[:12] and theirs[0]["transport"] == "websocket"
+        fresh.close()
+        d.emit("_disconnect", "/", False, sid)
+        c.next("disconnect", namespace="/")
+        assert d.until("socket_disconnected", lambda n, i, r, t: i == sid)[2] == "server namespace disconnect"
+        c.close()
+        d.close()
+    finally:
+        for server in (a, b):
+            if server:
+                assert server.stop() == 0
+        redis.stop()
