@@ -213,6 +213,7 @@ let package = Package(
             name: "HuddleCLI",
             dependencies: [
                 "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -331,3 +331,22 @@ def test_two_servers_on_redis_are_one_dashboard():
             if server:
                 assert server.stop() == 0
         redis.stop()
+
+
+def test_huddle_serve_admin_password():
+    """`huddle serve --admin-password HASH`: the same namespace and stats,
+    with the rooms namespace among the namespaces."""
+    from conftest import start_huddle
+    srv = start_huddle("--admin-password", HASH, "--admin-mode", "production", "--server-id", "huddle-1")
+    try:
+        d = dashboard(srv)
+        assert d.next("config") == ({"supportedFeatures": ALL},)
+        (stats,) = d.next("server_stats")
+        assert stats["serverId"] == "huddle-1"
+        assert {"/", "/admin", "/rooms"} <= {n["name"] for n in stats["namespaces"]}
+        d.close()
+        refused = Peer(srv.url, ["/admin"], auth={"username": "admin", "password": "nope"}, expect_refusal=True)
+        assert refused.next("connect_error") == {"message": "invalid credentials"}
+        refused.close()
+    finally:
+        assert srv.stop() == 0
