@@ -350,3 +350,21 @@ def test_huddle_serve_admin_password():
         refused.close()
     finally:
         assert srv.stop() == 0
+
+
+def test_binary_arguments_stay_binary(admin_server):
+    """event_received/event_sent carry binary arguments as binary (the
+    admin packet becomes a BINARY_EVENT with attachments)."""
+    d = dashboard(admin_server)
+    d.next("all_sockets")
+    c = Peer(admin_server.url, ["/"])
+    try:
+        sid = c.sid
+        c.emit("message", b"\x07\x08", {"nested": b"\xff"}, namespace="/")
+        args = d.until("event_received", lambda n, i, a, t: i == sid)[2]
+        assert args == ["message", b"\x07\x08", {"nested": b"\xff"}]
+        args = d.until("event_sent", lambda n, i, a, t: i == sid and a[0] == "message-back")[2]
+        assert args == ["message-back", b"\x07\x08", {"nested": b"\xff"}]
+    finally:
+        c.close()
+        d.close()
