@@ -19,10 +19,10 @@ import EngineIO
 /// try io.install(observer: Logger())
 /// ```
 public protocol SocketIOObserver: AnyObject, Sendable {
-    /// The socket joined rooms: its own id room on connect (with the rooms
-    /// a recovered session had), then each ``SocketIOSocket/join(_:)-([RoomName])``
-    /// (local or from the adapter). Called before the CONNECT packet for the
-    /// first, as the reference's adapter `join-room` event.
+    /// The socket joined rooms: its own id room on connect (then, apart, the
+    /// rooms a recovered session had), then each ``SocketIOSocket/join(_:)-([RoomName])``
+    /// (local or from the adapter). Those of the connection are reported
+    /// before its CONNECT packet, as the reference's adapter `join-room` event.
     func socketJoined(_ socket: SocketIOSocket, rooms: [RoomName])
     /// The socket left one room (not called for its disconnection: see
     /// ``socketDisconnected(_:reason:rooms:)``).

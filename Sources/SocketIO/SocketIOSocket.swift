@@ -124,13 +124,8 @@ public final class SocketIOSocket {
         let restored = joinedRooms
         joinedRooms = []
         let observer = self.observer
-        if let observer {
-            observer.socketJoined(self, rooms: [id] + restored)
-            joinedRooms = restored
-            if !restored.isEmpty { namespace.adapter.addAll(id, rooms: restored, on: eventLoop) }
-        } else {
-            join(restored)
-        }
+        observer?.socketJoined(self, rooms: [id])
+        join(restored)
         if connection.isV2Client {
             connection.send(.connect(namespace: namespace.name))
         } else {
