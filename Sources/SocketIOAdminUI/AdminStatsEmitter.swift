@@ -20,7 +20,7 @@ final class AdminStatsEmitter: Sendable {
     let engineStats: EngineStatsObserver
     let serverId: String
     let hostname: String
-    let started: ContinuousClock.Instant
+    let uptime = ProcessUptime()
     private let task = NIOLockedValueBox<RepeatedTask?>(nil)
 
     init(server: SocketIOServer, admin: SocketIONamespace, engineStats: EngineStatsObserver, serverId: String?) {
@@ -30,7 +30,6 @@ final class AdminStatsEmitter: Sendable {
         let host = Self.hostName()
         self.hostname = host
         self.serverId = serverId ?? host
-        self.started = ContinuousClock.now
     }
 
     /// Starts the timer on the first loop (the first stats go out at once).
@@ -68,13 +67,11 @@ final class AdminStatsEmitter: Sendable {
         let namespaces = server.socketCountsByNamespace
             .sorted { ($0.key == "/" ? 0 : 1, $0.key) < ($1.key == "/" ? 0 : 1, $1.key) }
             .map { JSONValue.object(["name": .string($0.key), "socketsCount": .int(Int64($0.value))]) }
-        let elapsed = ContinuousClock.now - started
-        let uptime = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return .object([
             "serverId": .string(serverId),
             "hostname": .string(hostname),
             "pid": .int(Int64(getpid())),
-            "uptime": .double(uptime),
+            "uptime": .double(uptime.seconds),
             "clientsCount": .int(Int64(clients)),
             "pollingClientsCount": .int(Int64(polling)),
             "aggregatedEvents": .array(events),

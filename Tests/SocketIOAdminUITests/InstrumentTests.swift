@@ -44,3 +44,15 @@ import SocketIOCore
         #expect(try drained.wait().isEmpty)
     }
 }
+
+@Suite struct UptimeTests {
+    @Test func theProcessHasRunForAWhileAndTheClockMoves() {
+        let uptime = ProcessUptime()
+        let first = uptime.seconds
+        #if os(Linux)
+        #expect(ProcessUptime.processAge() != nil)
+        #endif
+        #expect(first >= 0 && first < 24 * 3600)
+        #expect(uptime.seconds >= first)
+    }
+}
