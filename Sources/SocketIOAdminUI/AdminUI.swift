@@ -54,7 +54,7 @@ public enum AdminUI {
 
         if case .basic(let username, let hash) = options.auth {
             let authentication = AdminAuthentication(
-                username: username, passwordHash: hash, sessions: options.sessions, threadPool: .singleton
+                username: username, passwordHash: hash, sessions: options.sessions, threadPool: .singleton, logger: logger
             )
             admin.use(authentication.middleware)
         } else {

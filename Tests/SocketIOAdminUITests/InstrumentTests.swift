@@ -56,3 +56,13 @@ import SocketIOCore
         #expect(uptime.seconds >= first)
     }
 }
+
+@Suite struct PendingChecksTests {
+    @Test func atMostTheLimitAtOnce() {
+        let pending = PendingChecks()
+        #expect(pending.enter(limit: 2) && pending.enter(limit: 2))
+        #expect(!pending.enter(limit: 2))
+        pending.leave()
+        #expect(pending.enter(limit: 2))
+    }
+}
