@@ -368,3 +368,40 @@ def test_binary_arguments_stay_binary(admin_server):
     finally:
         c.close()
         d.close()
+
+
+def test_raw_frames_of_a_login(admin_server):
+    """The frames a dashboard reads on login, byte for byte but for ids and
+    times: as upstream's (spec 9.3), with `session` after the CONNECT."""
+    ws = websocket.create_connection(admin_server.ws_url + "/socket.io/?EIO=4&transport=websocket", timeout=10)
+    try:
+        assert ws.recv().startswith('0{"sid":"')
+        ws.send('40/admin,{"username":"admin","password":"%s"}' % PASSWORD)
+        frames = []
+        while not frames or not frames[-1].startswith('42/admin,["all_sockets"'):
+            frame = ws.recv()
+            if not frame.startswith('42/admin,["server_stats"'):
+                frames.append(frame)
+        sid = json.loads(frames[1][len("40/admin,"):])["sid"]
+        stamp = r'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"'
+        assert re.fullmatch(r'42/admin,\["room_joined","/admin","%s","%s",%s\]' % (sid, sid, stamp), frames[0])
+        assert frames[1] == '40/admin,{"sid":"%s"}' % sid
+        assert re.fullmatch(r'42/admin,\["socket_connected",\{"id":"%s","clientId":"[\w-]{12}","transport":"websocket",'
+                            r'"nsp":"/admin","data":\{\},"handshake":\{"address":"127\.0\.0\.1","headers":\{.*\},'
+                            r'"query":\{.*\},"issued":\d+,"secure":false,"time":".*","url":"/socket\.io/\?.*",'
+                            r'"xdomain":(true|false)\},"rooms":\["%s"\]\},%s\]' % (sid, sid, stamp), frames[2])
+        assert re.fullmatch(r'42/admin,\["session","[0-9a-f]{16}"\]', frames[3])
+        assert frames[4] == ('42/admin,["config",{"supportedFeatures":["EMIT","JOIN","LEAVE","DISCONNECT","MJOIN",'
+                             '"MLEAVE","MDISCONNECT","AGGREGATED_EVENTS","ALL_EVENTS"]}]')
+        assert frames[5].startswith('42/admin,["all_sockets",[{"id":"')
+        assert len(frames) == 6
+        # A stats frame: the keys in upstream's order.
+        while True:
+            frame = ws.recv()
+            if frame.startswith('42/admin,["server_stats"'):
+                break
+        stats = json.loads(frame[len("42/admin,"):])[1]
+        assert list(stats) == ["serverId", "hostname", "pid", "uptime", "clientsCount", "pollingClientsCount",
+                               "aggregatedEvents", "namespaces"]
+    finally:
+        ws.close()
