@@ -25,11 +25,19 @@ public final class AdminSessionStore: Sendable {
     }
 
     /// A store keeping up to `capacity` ids (10,000 by default).
+    ///
+    /// ```swift
+    /// options.sessions = AdminSessionStore(capacity: 1000)
+    /// ```
     public init(capacity: Int = 10_000) {
         self.capacity = max(1, capacity)
     }
 
     /// A new session id (8 random bytes as 16 lowercase hex digits), kept.
+    ///
+    /// ```swift
+    /// let id = store.create()   // "25c7ca29a17f8118"
+    /// ```
     public func create() -> String {
         var generator = SystemRandomNumberGenerator()
         var id = ""
@@ -48,6 +56,10 @@ public final class AdminSessionStore: Sendable {
     }
 
     /// Whether `id` is a session this store gave out and still keeps.
+    ///
+    /// ```swift
+    /// store.contains("feedfacecafebeef")   // false
+    /// ```
     public func contains(_ id: String) -> Bool {
         state.withLockedValue { $0.ids.contains(id) }
     }

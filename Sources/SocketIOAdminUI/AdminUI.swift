@@ -123,6 +123,10 @@ public final class AdminInstrumentation: Sendable {
 
     /// Stops sending `server_stats` (the namespace, its sockets and the
     /// observers stay: a server is instrumented for its lifetime).
+    ///
+    /// ```swift
+    /// admin.stop()
+    /// ```
     public func stop() {
         stats.stop()
     }

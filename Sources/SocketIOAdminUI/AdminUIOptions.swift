@@ -7,6 +7,10 @@
 /// ```
 public struct AdminUIOptions: Sendable {
     /// Who may connect to the admin namespace.
+    ///
+    /// ```swift
+    /// let auth = AdminUIOptions.Authentication.basic(username: "admin", passwordHash: try Bcrypt.hash("s3cret"))
+    /// ```
     public enum Authentication: Sendable, Hashable {
         /// Anyone (upstream `auth: false`): use with care.
         case none
@@ -15,6 +19,10 @@ public struct AdminUIOptions: Sendable {
     }
 
     /// What the dashboard is sent.
+    ///
+    /// ```swift
+    /// options.mode = AdminUIOptions.Mode(rawValue: "production") ?? .development
+    /// ```
     public enum Mode: String, Sendable, Hashable, CaseIterable {
         /// Every socket, room and event, as they happen (`ALL_EVENTS`).
         case development

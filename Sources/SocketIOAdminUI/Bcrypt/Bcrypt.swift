@@ -12,6 +12,10 @@
 /// ```
 public enum Bcrypt {
     /// What is wrong with a bcrypt hash or parameter.
+    ///
+    /// ```swift
+    /// do { _ = try Bcrypt.hash("x", cost: 3) } catch { print(error) }   // costOutOfRange(3)
+    /// ```
     public enum Failure: Error, Hashable, Sendable {
         /// Not `$2a$`/`$2b$`/`$2y$`, two cost digits, `$`, 53 characters of bcrypt's base64.
         case malformedHash
