@@ -141,7 +141,7 @@ let package = Package(
         .target(
             name: "SocketIOAdminUI",
             dependencies: [
-                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO",
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "RedisClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

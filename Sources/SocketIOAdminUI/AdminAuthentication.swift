@@ -18,14 +18,14 @@ import Synchronization
 struct AdminAuthentication: Sendable {
     let username: String
     let passwordHash: String
-    let sessions: AdminSessionStore
+    let sessions: any AdminSessionStorage
     let threadPool: NIOThreadPool
     let logger: Logger
     private let pending = PendingChecks()
 
     static let maxPendingChecks = 32
 
-    init(username: String, passwordHash: String, sessions: AdminSessionStore, threadPool: NIOThreadPool, logger: Logger) {
+    init(username: String, passwordHash: String, sessions: any AdminSessionStorage, threadPool: NIOThreadPool, logger: Logger) {
         self.username = username
         self.passwordHash = passwordHash
         self.sessions = sessions
@@ -42,10 +42,17 @@ struct AdminAuthentication: Sendable {
     }
 
     private func check(_ socket: SocketIOSocket, _ next: @escaping (SocketIOConnectError?) -> Void) {
-        let auth = socket.handshake.auth
-        if case .string(let sessionId)? = auth["sessionId"], sessions.contains(sessionId) {
-            return next(nil)
+        guard case .string(let sessionId)? = socket.handshake.auth["sessionId"], !sessionId.isEmpty else {
+            return checkPassword(socket, next)
         }
+        sessions.contains(sessionId, on: socket.eventLoop).assumeIsolated().whenComplete { [self] result in
+            if case .success(true) = result { return next(nil) }
+            checkPassword(socket, next)
+        }
+    }
+
+    private func checkPassword(_ socket: SocketIOSocket, _ next: @escaping (SocketIOConnectError?) -> Void) {
+        let auth = socket.handshake.auth
         guard case .string(let name)? = auth["username"], name == username,
               case .string(let password)? = auth["password"] else {
             return next(Self.refusal)
@@ -62,7 +69,9 @@ struct AdminAuthentication: Sendable {
         }.assumeIsolated().whenComplete { result in
             pending.leave()
             guard case .success(true) = result else { return next(Self.refusal) }
-            socket.attachment = AdminLogin(sessionId: sessions.create())
+            let sessionId = AdminSessionID.make()
+            sessions.save(sessionId)
+            socket.attachment = AdminLogin(sessionId: sessionId)
             next(nil)
         }
     }

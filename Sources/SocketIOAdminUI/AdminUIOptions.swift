@@ -44,7 +44,7 @@ public struct AdminUIOptions: Sendable {
     public var mode: Mode = .development
     /// Where login sessions are kept (the dashboard re-connects with its
     /// session id instead of the password).
-    public var sessions: AdminSessionStore = AdminSessionStore()
+    public var sessions: any AdminSessionStorage = AdminSessionStore()
     /// How often `server_stats` is sent (2 s, as upstream).
     public var statsInterval: Duration = .seconds(2)
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import SocketIO
 import SocketIOCore
+import RedisClient
 import SocketIORedisAdapter
 import SocketIOAdminUI
 
@@ -45,7 +46,14 @@ struct ConformanceEndpoints {
             next(nil)
         }
         Self.registerContract(on: privateNamespace)
-        if let admin = try options.adminOptions() {
+        if var admin = try options.adminOptions() {
+            if let redis = options.redisPort {
+                // Logins shared by the cluster, as upstream's RedisStore.
+                let connection = RedisConnection(
+                    configuration: RedisConfiguration(host: options.redisHost, port: redis), eventLoop: group.next(), logger: logger
+                )
+                admin.sessions = RedisAdminSessionStore(connection: connection, logger: logger)
+            }
             try AdminUI.instrument(io, admin, logger: logger)
         }
         all = [echo, io.engine]

@@ -296,9 +296,10 @@ def test_production_mode_sends_stats_only():
 
 
 def test_two_servers_on_redis_are_one_dashboard():
-    """Two instrumented servers sharing the Redis adapter: a dashboard on A
-    gets both servers' stats, B's sockets (with their clientId, carried in
-    their data) and reports, and its `_disconnect` reaches B's socket."""
+    """Two instrumented servers sharing the Redis adapter: a login on A is
+    valid on B (sessions in Redis); a dashboard on A gets both servers'
+    stats, B's sockets (with their clientId, carried in their data) and
+    reports, and its `_disconnect` reaches B's socket."""
     from redis_server import RedisServer
     redis = RedisServer()
     a = b = None
@@ -307,7 +308,14 @@ def test_two_servers_on_redis_are_one_dashboard():
         b = start_server("--admin-password", HASH, "--server-id", "srv-b", "--redis-port", str(redis.port))
         redis.wait_for_subscribers("socket.io-request#/admin#", 2)
         d = dashboard(a)
+        (session_id,) = d.next("session")
         d.next("all_sockets")
+        # The login is shared through Redis (upstream's RedisStore keys):
+        # the same session id is let in by B.
+        assert int(redis.command("TTL", f"socket.io-admin#{session_id}").split(b":")[1].strip()) > 86_000
+        on_b = dashboard(b, sessionId=session_id)
+        assert on_b.next("config")[0]["supportedFeatures"][-1] == "ALL_EVENTS"
+        on_b.close()
         servers = set()
         while servers != {"srv-a", "srv-b"}:
             (stats,) = d.next("server_stats")
