@@ -152,14 +152,18 @@ def test_refused_logins_leave_the_server_running(admin_server, auth):
 def test_socket_room_and_event_reports(admin_server):
     d = dashboard(admin_server)
     d.next("all_sockets")
-    c = Peer(admin_server.url, ["/"], transports=("polling",))
+    # Over WebSocket: python-engineio's polling client may drop its last
+    # packets (the DISCONNECT and the close) when it disconnects on a busy
+    # machine (seen), and the session then ends only at the ping timeout.
+    # (The polling transport's report is test_transport_upgrade_is_reported's.)
+    c = Peer(admin_server.url, ["/"])
     try:
         sid = c.sid
         nsp, room, rid, ts = d.until("room_joined", lambda n, r, i, t: i == sid)
         assert (nsp, room, rid) == ("/", sid, sid) and ISO.match(ts)
         socket, ts = d.until("socket_connected", lambda s, t: s["id"] == sid)
-        assert socket["nsp"] == "/" and socket["transport"] == "polling" and socket["rooms"] == [sid]
-        assert socket["handshake"]["query"]["transport"] == "polling" and ISO.match(ts)
+        assert socket["nsp"] == "/" and socket["transport"] == "websocket" and socket["rooms"] == [sid]
+        assert socket["handshake"]["query"]["transport"] == "websocket" and ISO.match(ts)
 
         c.emit("join", "roomA", namespace="/")
         assert d.until("room_joined", lambda n, r, i, t: i == sid)[:3] == ("/", "roomA", sid)
@@ -173,7 +177,9 @@ def test_socket_room_and_event_reports(admin_server):
     finally:
         c.close()
     nsp, rid, reason, ts = d.until("socket_disconnected", lambda n, i, r, t: i == sid)
-    assert (nsp, reason) == ("/", "client namespace disconnect") and ISO.match(ts)
+    # python-socketio aborts its Engine.IO connection right after queueing
+    # its DISCONNECT, which then may or may not leave first.
+    assert nsp == "/" and reason in ("client namespace disconnect", "transport close") and ISO.match(ts)
     assert d.until("room_left", lambda n, r, i, t: i == sid)[:3] == ("/", sid, sid)
     d.close()
 
