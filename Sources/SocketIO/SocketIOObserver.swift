@@ -13,10 +13,10 @@ import EngineIO
 /// observer installed, each of those paths costs one atomic load.
 ///
 /// ```swift
-/// final class Logger: SocketIOObserver {
-///     func socketConnected(_ socket: SocketIOSocket) { log(socket.id) }
+/// final class Watcher: SocketIOObserver {
+///     func socketConnected(_ socket: SocketIOSocket) { record(socket.id) }
 /// }
-/// try io.install(observer: Logger())
+/// try io.install(observer: Watcher())
 /// ```
 public protocol SocketIOObserver: AnyObject, Sendable {
     /// The socket joined rooms: its own id room on connect (then, apart, the
