@@ -307,7 +307,7 @@ let package = Package(
         .testTarget(
             name: "SocketIOAdminUITests",
             dependencies: [
-                "SocketIOAdminUI", "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO",
+                "SocketIOAdminUI", "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
