@@ -419,3 +419,19 @@ def test_raw_frames_of_a_login(admin_server):
                                "aggregatedEvents", "namespaces"]
     finally:
         ws.close()
+
+
+def test_a_plain_password_is_hashed_at_startup():
+    """`--admin-password` that is not a bcrypt hash is the password itself,
+    hashed at startup (cost 10: a few seconds in a debug build, for the
+    hashing and for each login)."""
+    srv = start_server("--admin-password", "plain-secret")
+    try:
+        d = Peer(srv.url, ["/admin"], auth={"username": "admin", "password": "plain-secret"})
+        assert d.next("config", timeout=30)
+        d.close()
+        refused = Peer(srv.url, ["/admin"], auth={"username": "admin", "password": "plain-secreT"}, expect_refusal=True)
+        assert refused.next("connect_error", timeout=30) == {"message": "invalid credentials"}
+        refused.close()
+    finally:
+        assert srv.stop() == 0
