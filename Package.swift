@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIORedisAdapter", targets: ["SocketIORedisAdapter"]),
+        .library(name: "SocketIOAdminUI", targets: ["SocketIOAdminUI"]),
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "RoomClient", targets: ["RoomClient"]),
         .library(name: "RoomEngine", targets: ["RoomEngine"]),
@@ -135,6 +136,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Socket.IO Admin UI's server side (upstream instrument(io, options)):
+        // the /admin namespace, bcrypt login, stats, events and commands (docs/admin-ui.md).
+        .target(
+            name: "SocketIOAdminUI",
+            dependencies: [
+                "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "RedisClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "SocketIOClient",
             dependencies: [
@@ -198,6 +213,7 @@ let package = Package(
             name: "HuddleCLI",
             dependencies: [
                 "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -213,7 +229,7 @@ let package = Package(
         .executableTarget(
             name: "conformance-server",
             dependencies: [
-                "EngineIO", "SocketIO", "SocketIOCore", "SocketIORedisAdapter", "RedisClient",
+                "EngineIO", "SocketIO", "SocketIOCore", "SocketIORedisAdapter", "RedisClient", "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -285,6 +301,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SocketIOCoreTests", dependencies: ["SocketIOCore"], swiftSettings: strict),
+        // bcrypt against Python's bcrypt and published vectors; the stats
+        // buckets and payload, timestamps, socket serialization, instrument's
+        // refusals (the protocol itself: Tests/Interop/test_admin_ui.py).
+        .testTarget(
+            name: "SocketIOAdminUITests",
+            dependencies: [
+                "SocketIOAdminUI", "SocketIO", "SocketIOCore", "SocketIOAdapter", "EngineIO", "HuddleTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MessagePackTests",
             dependencies: ["MessagePack", .product(name: "NIOCore", package: "swift-nio")],

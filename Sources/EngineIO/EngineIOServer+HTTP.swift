@@ -41,6 +41,7 @@ extension EngineIOServer {
         let socket = EngineIOSocket.polling(id: sid, request: request, server: self, shard: shard, open: open, format: format)
         shard.insert(socket)
         logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "polling"])
+        socket.observer?.sessionOpened(socket)
         onConnection(socket)
         socket.startHeartbeat()
         // The handshake GET takes the open packet and whatever the

@@ -44,6 +44,7 @@ extension EngineIOServer {
             output.attach(NIOLoopBound(socket, eventLoop: loop), isActiveTransport: true)
             output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))
             logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "websocket"])
+            socket.observer?.sessionOpened(socket)
             onConnection(socket)
             socket.startHeartbeat()
             return

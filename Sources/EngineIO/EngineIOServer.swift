@@ -32,6 +32,8 @@ public final class EngineIOServer: Sendable {
     /// `configuration.broadcastFlushDelay` when it is on: read per delivery,
     /// so kept apart from the configuration struct.
     let broadcastFlushDelay: TimeAmount?
+    /// The observer, if one is installed (see ``install(observer:)``).
+    let observerSlot = EngineIOObserverSlot()
 
     /// An endpoint whose sessions live on the loops of `group`.
     ///

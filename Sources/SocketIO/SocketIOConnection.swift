@@ -261,4 +261,9 @@ extension SocketIOConnection: EngineIOSocketDelegate {
     func engineSocket(_ socket: EngineIOSocket, closedWith reason: EngineIOCloseReason) {
         engineClosed(DisconnectReason(reason))
     }
+
+    func engineSocketUpgraded(_ socket: EngineIOSocket) {
+        guard let observer = server.observer else { return }
+        for entry in joined { observer.socketTransportChanged(entry.socket) }
+    }
 }

@@ -37,6 +37,8 @@ public final class SocketIOServer: Sendable {
     let loops: [any EventLoop]
     let encoding: PacketEncoding
     private let registry = NIOLockedValueBox(Registry())
+    /// The observer, if one is installed (see ``install(observer:)``).
+    let observerSlot = SocketIOObserverSlot()
 
     private struct Registry {
         var namespaces: [String: SocketIONamespace] = [:]

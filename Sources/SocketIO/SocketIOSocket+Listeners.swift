@@ -154,6 +154,7 @@ extension SocketIOSocket {
     }
 
     func notifyOutgoing(_ packet: SocketIOPacket) {
+        if let observer { observer.eventSent(self, packet: packet) }
         guard let outgoing = listenerStore?.outgoing, !outgoing.isEmpty, let name = packet.eventName else { return }
         let arguments = Array(packet.arguments)
         for listener in outgoing { listener.handler(name, arguments) }

@@ -40,6 +40,7 @@ extension SocketIOSocket {
     }
 
     private func dispatch(_ event: SocketIOEvent) {
+        if let observer { observer.eventReceived(self, event: event) }
         for listener in listenerStore?.any ?? [] {
             guard isConnected else { return }
             listener.handler(event)

@@ -32,7 +32,14 @@ public final class SocketIOSocket {
     public let handshake: SocketIOHandshake
     /// The application's per-socket storage (kept by connection state
     /// recovery, and visible in `fetchSockets()` snapshots).
-    public var data: JSONValue = .object([:])
+    public var data: JSONValue = .object([:]) {
+        didSet {
+            if isConnected, !observingConnect, let observer { observer.socketDataChanged(self) }
+        }
+    }
+    /// True while the observer is told of the connection (its changes to
+    /// `data` are part of it, not reported apart).
+    private var observingConnect = false
     /// An object of the application's own kept with the socket (a game
     /// session, say), so that a namespace-level handler
     /// (``SocketIONamespace/on(_:_:)``) finds it without a listener per
@@ -116,6 +123,8 @@ public final class SocketIOSocket {
         namespace.adapter.register(self, on: eventLoop)
         let restored = joinedRooms
         joinedRooms = []
+        let observer = self.observer
+        observer?.socketJoined(self, rooms: [id])
         join(restored)
         if connection.isV2Client {
             connection.send(.connect(namespace: namespace.name))
@@ -126,6 +135,11 @@ public final class SocketIOSocket {
         }
         for packet in missed {
             connection.write(connection.server.encoding.encode(packet, compress: connection.engine.usesCompressedFrames), volatile: false)
+        }
+        if let observer {
+            observingConnect = true
+            observer.socketConnected(self)
+            observingConnect = false
         }
         for handler in namespace.connectionHandlers {
             guard isConnected else { break }
@@ -142,6 +156,7 @@ public final class SocketIOSocket {
             namespace.adapter.persistSession(PersistedSession(id: id, pid: pid, rooms: rooms, data: data))
         }
         namespace.adapter.delAll(id, on: eventLoop)
+        let roomsLeft = rooms
         joinedRooms = []
         isConnected = false
         connection.remove(self)
@@ -149,6 +164,7 @@ public final class SocketIOSocket {
         acks = [:]
         for (_, ack) in pending { ack.fail(.disconnected) }
         for listener in listenerStore?.disconnect ?? [] { listener.handler(reason) }
+        observer?.socketDisconnected(self, reason: reason, rooms: roomsLeft)
         listenerStore = nil
         attachment = nil
         namespace.socketLeft()
@@ -181,7 +197,10 @@ public final class SocketIOSocket {
             joinedRooms.append(room)
             added.append(room)
         }
-        if !added.isEmpty { namespace.adapter.addAll(id, rooms: added, on: eventLoop) }
+        if !added.isEmpty {
+            namespace.adapter.addAll(id, rooms: added, on: eventLoop)
+            observer?.socketJoined(self, rooms: added)
+        }
     }
 
     /// Leaves a room.
@@ -189,6 +208,7 @@ public final class SocketIOSocket {
         guard isConnected, let index = joinedRooms.firstIndex(of: room) else { return }
         joinedRooms.remove(at: index)
         namespace.adapter.del(id, room: room, on: eventLoop)
+        observer?.socketLeft(self, room: room)
     }
 
     public func snapshot() -> SocketSnapshot {

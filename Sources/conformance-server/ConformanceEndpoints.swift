@@ -3,13 +3,15 @@ import Logging
 import NIOCore
 import SocketIO
 import SocketIOCore
+import RedisClient
 import SocketIORedisAdapter
+import SocketIOAdminUI
 
 /// The endpoints of the conformance app (shared/conformance-app.md).
 struct ConformanceEndpoints {
     let all: [EngineIOServer]
 
-    init(options: ConformanceServer, cluster: RedisCluster?, logger: Logger, group: any EventLoopGroup) {
+    init(options: ConformanceServer, cluster: RedisCluster?, logger: Logger, group: any EventLoopGroup) throws {
         let echo = EngineIOServer(
             configuration: options.engineConfiguration(path: "/engine.io/"),
             group: group,
@@ -44,6 +46,16 @@ struct ConformanceEndpoints {
             next(nil)
         }
         Self.registerContract(on: privateNamespace)
+        if var admin = try options.adminOptions() {
+            if let redis = options.redisPort {
+                // Logins shared by the cluster, as upstream's RedisStore.
+                let connection = RedisConnection(
+                    configuration: RedisConfiguration(host: options.redisHost, port: redis), eventLoop: group.next(), logger: logger
+                )
+                admin.sessions = RedisAdminSessionStore(connection: connection, logger: logger)
+            }
+            try AdminUI.instrument(io, admin, logger: logger)
+        }
         all = [echo, io.engine]
     }
 

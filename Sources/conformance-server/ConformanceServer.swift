@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import RedisClient
 import SocketIO
+import SocketIOAdminUI
 import SocketIORedisAdapter
 
 /// The conformance app (shared/conformance-app.md): the server every
@@ -40,10 +41,19 @@ struct ConformanceServer: AsyncParsableCommand {
     var redisPort: Int?
     @Option(help: "The Redis host (with --redis-port).") var redisHost = "127.0.0.1"
     @Option(help: "The Redis adapter's channel prefix (with --redis-port).") var redisKey = "socket.io"
+    @Option(help: "Instrument for the Socket.IO Admin UI (namespace /admin) with this password: a bcrypt hash ($2a$/$2b$/$2y$), or a plain password hashed at startup.")
+    var adminPassword: String?
+    @Option(help: "The Admin UI's username (with --admin-password).") var adminUser = "admin"
+    @Option(help: "The Admin UI's mode (with --admin-password): development or production.") var adminMode = "development"
+    @Flag(help: "The Admin UI may look but not act (no emit, join, leave, disconnect).") var adminReadonly = false
+    @Option(help: "This server's id in the Admin UI (default: the host name).") var serverId: String?
 
     func validate() throws {
         guard SocketIOParser(rawValue: parser) != nil else {
             throw ValidationError("--parser must be one of: \(SocketIOParser.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard AdminUIOptions.Mode(rawValue: adminMode) != nil else {
+            throw ValidationError("--admin-mode must be development or production")
         }
     }
 
@@ -58,7 +68,7 @@ struct ConformanceServer: AsyncParsableCommand {
                 options: RedisAdapterOptions(key: redisKey), eventLoop: group.next(), logger: logger
             )
         }
-        let endpoints = ConformanceEndpoints(options: self, cluster: cluster, logger: logger, group: group)
+        let endpoints = try ConformanceEndpoints(options: self, cluster: cluster, logger: logger, group: group)
         var limits = HTTPServerLimits()
         limits.headersTimeout = .milliseconds(Int64(headersTimeout))
         limits.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeout))
@@ -73,6 +83,19 @@ struct ConformanceServer: AsyncParsableCommand {
         logger.info("shutting down")
         try await http.shutdown()
         await cluster?.close()
+    }
+
+    /// The Admin UI's options, when `--admin-password` is given: a bcrypt
+    /// hash is taken as is (as upstream's `auth.password`), anything else is
+    /// the password itself, hashed here (cost 10).
+    func adminOptions() throws -> AdminUIOptions? {
+        guard let adminPassword else { return nil }
+        let hash = Bcrypt.isHash(adminPassword) ? adminPassword : try Bcrypt.hash(adminPassword, cost: 10)
+        var options = AdminUIOptions(auth: .basic(username: adminUser, passwordHash: hash))
+        options.mode = AdminUIOptions.Mode(rawValue: adminMode) ?? .development
+        options.readonly = adminReadonly
+        options.serverId = serverId
+        return options
     }
 
     /// Engine.IO options shared by both endpoints.

@@ -24,6 +24,7 @@ extension EngineIOSocket {
         if packets.count > 1, let websocket = state.webSocket, websocket.usesPreparedFrames, let frames = Self.framesTogether(packets) {
             if volatile && !websocket.isWritable { return false }
             websocket.write(frames, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
+            for packet in packets { observeSent(packet) }
             return true
         }
         let last = packets.count - 1
@@ -55,6 +56,8 @@ extension EngineIOSocket {
             WebSocketFrameWriter.writeHeader(opcode: .binary, payloadLength: length, into: &frames)
             frames.writeImmutableBuffer(attachment)
             websocket.write(frames)
+            observeSent(packet)
+            observer?.messageSent(self, bytes: length)
             return true
         }
         return send([packet, server.outboundPacket(.binary(attachment), compress: compress)], volatile: volatile)

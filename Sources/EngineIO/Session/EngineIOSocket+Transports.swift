@@ -73,6 +73,11 @@ extension EngineIOSocket {
     func receive(_ packet: EngineIOPacket, from origin: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.Origin) {
         switch state.received(packet, from: origin) {
         case .deliver(let message):
+            if let observer {
+                switch message {
+                case .text(let data), .binary(let data): observer.messageReceived(self, bytes: data.readableBytes)
+                }
+            }
             if let delegate { delegate.engineSocket(self, received: message) } else { onMessage?(message) }
         case .pong:
             // Taken when it is read: a heartbeat read after its deadline
@@ -133,6 +138,8 @@ extension EngineIOSocket {
                 upgradeTimer = nil
             case .becameWebSocket(let websocket):
                 websocket.becameActiveTransport()
+                observer?.sessionUpgraded(self)
+                delegate?.engineSocketUpgraded(self)
                 onUpgrade?()
             case .startDraining(let clientClosed):
                 guard shard.keepDraining(self) else {

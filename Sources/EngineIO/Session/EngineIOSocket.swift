@@ -144,9 +144,11 @@ public final class EngineIOSocket {
         case .write(let websocket):
             if volatile && !websocket.isWritable { return false }
             websocket.write(packet, delayedFlush: broadcast && server.broadcastFlushDelay != nil, flush: flush)
+            observeSent(packet)
             return true
         case .queued(let answerHeldPollSoon):
             if answerHeldPollSoon { answerHeldPollAtEndOfTurn() }
+            observeSent(packet)
             return true
         case .dropped:
             return false
@@ -229,6 +231,7 @@ public final class EngineIOSocket {
         shard.remove(id)
         perform(state.close(reason))
         logger.debug("engine.io session closed", metadata: ["sid": "\(id)", "reason": "\(reason.rawValue)"])
+        observer?.sessionClosed(self, reason: reason)
         let callback = onClose
         let delegate = self.delegate
         onClose = nil
@@ -251,4 +254,11 @@ public protocol EngineIOSocketDelegate: AnyObject {
     func engineSocket(_ socket: EngineIOSocket, received message: EngineIOMessage)
     /// The session ended.
     func engineSocket(_ socket: EngineIOSocket, closedWith reason: EngineIOCloseReason)
+    /// The session completed its upgrade to WebSocket (nothing by default).
+    func engineSocketUpgraded(_ socket: EngineIOSocket)
+}
+
+extension EngineIOSocketDelegate {
+    /// Nothing by default.
+    public func engineSocketUpgraded(_ socket: EngineIOSocket) {}
 }

@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var origins: OriginOptions
     @OptionGroup var tls: TLSOptions
     @OptionGroup var auth: AuthOptions
+    @OptionGroup var admin: AdminOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
@@ -68,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         let recorder = try openRecorder(logger: logger)
         let assets = try loadAssets(logger: logger)
         let io = SocketIOServer(configuration: socketIOConfiguration(), group: group, logger: logger)
+        try admin.instrument(io, logger: logger)
         var options = RoomServiceConfiguration()
         options.roomCapacity = roomCapacity
         options.emptyGracePeriod = .seconds(Int64(emptyGracePeriod))
