@@ -21,6 +21,8 @@ final class SessionShard: @unchecked Sendable {
     /// takeover its output does not depend on the recipient, so every
     /// session of the loop shares it (its zlib state is allocated on first use).
     let compressor = PerMessageDeflateCompressor()
+    /// Packets and bytes this loop's sessions received and sent (see ``EngineIOTraffic``).
+    var traffic = EngineIOTraffic()
 
     init(index: Int, eventLoop: any EventLoop) {
         self.index = index
