@@ -63,13 +63,16 @@ struct HistogramReading: Equatable, Sendable {
         if excess >= 0 {
             if bins[last] > 0 { overflowValue = overflowFloor + excess / overflow }
         } else if room > 0 {
-            // Lower every bin's value by the same share of its width, never to its lower edge.
-            shrink = min(-excess / room, 0.999)
+            // Lower every bin's value by the same share of its width (the
+            // first bin's down to zero at most, the others to just above
+            // their lower edge).
+            shrink = min(-excess / room, 1)
         }
         var values: [(value: Double, count: UInt64)] = []
         for index in 0..<last where bins[index] > 0 {
             let top = edges[index], bottom = index == 0 ? 0 : edges[index - 1]
-            values.append((top - shrink * (top - bottom), bins[index]))
+            let value = top - shrink * (top - bottom)
+            values.append((index == 0 ? max(value, 0) : max(value, bottom.nextUp), bins[index]))
         }
         if bins[last] > 0 { values.append((overflowValue, bins[last])) }
         return values
