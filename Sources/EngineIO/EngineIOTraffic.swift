@@ -53,10 +53,16 @@ public struct EngineIOTraffic: Equatable, Sendable {
         bytesOut &+= Self.size(of: packet)
     }
 
-    /// `count` packets of `bytes` in all sent.
-    public mutating func sent(packets count: Int, bytes: Int) {
-        packetsOut &+= UInt64(truncatingIfNeeded: count)
-        bytesOut &+= UInt64(truncatingIfNeeded: bytes)
+    /// A packet and a binary message of `length` bytes after it sent.
+    public mutating func sent(_ packet: EngineIOPacket, followedByBinary length: Int) {
+        packetsOut &+= 2
+        bytesOut &+= Self.size(of: packet) &+ UInt64(truncatingIfNeeded: length)
+    }
+
+    /// Packets that leave together sent.
+    public mutating func sent(_ packets: [EngineIOOutboundPacket]) {
+        packetsOut &+= UInt64(truncatingIfNeeded: packets.count)
+        for packet in packets { bytesOut &+= Self.size(of: packet.packet) }
     }
 
     /// Adds another loop's counts.
