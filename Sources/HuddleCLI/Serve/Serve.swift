@@ -93,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         // Until the group has caught SIGTERM and SIGINT nothing is announced:
         // a signal sent right after the announcement still drains.
         let services = ServeServices.group(
-            http: http, rooms: rooms, recorder: recorder, readiness: readiness,
+            http: http, rooms: rooms, recorder: recorder, readiness: readiness, metrics: metrics,
             announce: {
                 logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kinds)"])
                 // The one line scripts wait for.

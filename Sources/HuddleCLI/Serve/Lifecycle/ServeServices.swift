@@ -11,7 +11,8 @@ import SnapshotStore
 /// service, started in this order and, on SIGTERM or SIGINT, shut down one
 /// at a time in the reverse order, so that
 ///
-/// 1. `/readyz` answers 503 `draining` at once (``ReadinessService``);
+/// 1. `/readyz` answers 503 `draining` at once (``ReadinessService``), and
+///    the metrics stop being fed between scrapes (``MetricsRefreshService``);
 /// 2. every room closes and tells its members `room-closed` (reason
 ///    `shutdown`) while their connections are still open (``RoomsService``);
 /// 3. the listener stops and every connection closes, behind those packets
@@ -23,7 +24,7 @@ import SnapshotStore
 ///
 /// ```swift
 /// let group = ServeServices.group(http: http, rooms: rooms, recorder: recorder, readiness: readiness,
-///                                 announce: { print("listening") }, logger: logger)
+///                                 metrics: metrics, announce: { print("listening") }, logger: logger)
 /// try await group.run()
 /// ```
 enum ServeServices {
@@ -36,6 +37,7 @@ enum ServeServices {
         rooms: RoomService,
         recorder: (any SessionRecorder)?,
         readiness: ServeReadiness,
+        metrics: ServeMetrics,
         announce: @escaping @Sendable () -> Void,
         logger: Logger
     ) -> ServiceGroup {
@@ -43,6 +45,7 @@ enum ServeServices {
         if let recorder { services.append(RecorderService(recorder: recorder)) }
         services.append(HTTPService(http: http, readiness: readiness, announce: announce))
         services.append(RoomsService(rooms: rooms))
+        services.append(MetricsRefreshService(metrics: metrics, loop: http.http.channel.eventLoop))
         services.append(ReadinessService(readiness: readiness, logger: logger))
         var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
