@@ -39,6 +39,7 @@ extension EngineIOServer {
         let query = request.query
         let format = EngineIOPollingFormat(version: EngineIOProtocolVersion(eio: query["EIO"]), base64: query["b64"])
         let socket = EngineIOSocket.polling(id: sid, request: request, server: self, shard: shard, open: open, format: format)
+        shard.traffic.sent(open)
         shard.insert(socket)
         logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "polling"])
         socket.observer?.sessionOpened(socket)

@@ -42,7 +42,9 @@ extension EngineIOServer {
             let socket = EngineIOSocket.webSocket(id: shard.makeSessionID(), request: request, server: self, shard: shard, output: output)
             shard.insert(socket)
             output.attach(NIOLoopBound(socket, eventLoop: loop), isActiveTransport: true)
-            output.write(EngineIOOutboundPacket(packet: handshake(upgrades: [], sid: socket.id).packet))
+            let open = handshake(upgrades: [], sid: socket.id).packet
+            shard.traffic.sent(open)
+            output.write(EngineIOOutboundPacket(packet: open))
             logger.debug("engine.io session opened", metadata: ["sid": "\(socket.id)", "transport": "websocket"])
             socket.observer?.sessionOpened(socket)
             onConnection(socket)

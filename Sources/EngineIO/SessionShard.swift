@@ -21,6 +21,11 @@ final class SessionShard: @unchecked Sendable {
     /// takeover its output does not depend on the recipient, so every
     /// session of the loop shares it (its zlib state is allocated on first use).
     let compressor = PerMessageDeflateCompressor()
+    /// Packets and bytes this loop's sessions received and sent (see
+    /// ``EngineIOTraffic``). Added to once per packet: confined to the loop
+    /// like everything here, and only ever touched by one statement at a
+    /// time, so the runtime's exclusivity check (a call per access) is left out.
+    @exclusivity(unchecked) var traffic = EngineIOTraffic()
 
     init(index: Int, eventLoop: any EventLoop) {
         self.index = index

@@ -41,6 +41,8 @@ final class RecorderWriter: @unchecked Sendable {
     /// How long each commit took, read by ``SQLiteSessionRecorder/statistics``
     /// (one lock per commit).
     let commitDurations = Mutex(CommitDurations())
+    /// Whether the last commit went through (read by ``SQLiteSessionRecorder/isOpen``; one store per commit).
+    let lastCommitSucceeded = Atomic(true)
 
     init(database: DatabaseQueue, queue: RecorderQueue, retention: Retention, logger: Logger) {
         self.database = database
@@ -92,8 +94,10 @@ final class RecorderWriter: @unchecked Sendable {
             previousCommit = (commitID, committed)
             commitDurations.withLock { $0.record(microseconds: committed - began) }
             commits += 1
+            lastCommitSucceeded.store(true, ordering: .relaxed)
         } catch {
             failedCommits += 1
+            lastCommitSucceeded.store(false, ordering: .relaxed)
             sessions = backup
             markFailedBatch(events)
             logger.error("snapshot store commit failed; affected sessions are marked with a gap",

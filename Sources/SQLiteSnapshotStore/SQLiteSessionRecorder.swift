@@ -165,6 +165,13 @@ public final class SQLiteSessionRecorder: SessionRecorder {
                           commitDurations: writer.commitDurations.withLock { $0 })
     }
 
+    /// False once closed, and while the writer's last commit failed (a full
+    /// disk, a store that went read-only): the next commit that goes
+    /// through makes it true again.
+    public var isOpen: Bool {
+        !closed.withLock { $0 } && writer.lastCommitSucceeded.load(ordering: .relaxed)
+    }
+
     private func markClosed() -> Bool {
         closed.withLock { isClosed in
             defer { isClosed = true }

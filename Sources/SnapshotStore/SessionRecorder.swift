@@ -22,6 +22,14 @@ public protocol SessionRecorder: RoomRecorder {
     func close()
     /// The overflow and queue counters since the recorder opened.
     var statistics: RecorderStatistics { get }
+    /// Whether the recorder is open and its store takes writes (false once
+    /// closed, or while its last commit failed): what `/readyz` asks.
+    var isOpen: Bool { get }
+}
+
+extension SessionRecorder {
+    /// A recorder that cannot tell is taken to be open.
+    public var isOpen: Bool { true }
 }
 
 /// Counters of a ``SessionRecorder`` since it opened.

@@ -23,6 +23,7 @@ extension EngineIOSocket {
         eventLoop.assertInEventLoop()
         if packets.count > 1, let websocket = state.webSocket, websocket.usesPreparedFrames, let frames = Self.framesTogether(packets) {
             if volatile && !websocket.isWritable { return false }
+            shard.traffic.sent(packets)
             websocket.write(frames, delayedFlush: broadcast && server.broadcastFlushDelay != nil)
             for packet in packets { observeSent(packet) }
             return true
@@ -50,6 +51,7 @@ extension EngineIOSocket {
         let total = packet.frame.readableBytes + WebSocketFrameWriter.headerLength(payloadLength: length) + length
         if total <= Self.framesTogetherLimit, let websocket = state.webSocket, websocket.usesPreparedFrames {
             if volatile && !websocket.isWritable { return false }
+            shard.traffic.sent(packet.packet, followedByBinary: length)
             var frames = ByteBuffer()
             frames.reserveCapacity(total)
             frames.writeImmutableBuffer(packet.frame)

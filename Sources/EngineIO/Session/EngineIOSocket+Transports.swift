@@ -71,6 +71,7 @@ extension EngineIOSocket {
 
     /// A packet arrived on a transport of this session.
     func receive(_ packet: EngineIOPacket, from origin: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.Origin) {
+        shard.traffic.received(packet)
         switch state.received(packet, from: origin) {
         case .deliver(let message):
             if let observer {

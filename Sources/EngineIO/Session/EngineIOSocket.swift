@@ -143,10 +143,12 @@ public final class EngineIOSocket {
         switch state.send(packet, volatile: volatile) {
         case .write(let websocket):
             if volatile && !websocket.isWritable { return false }
+            shard.traffic.sent(packet.packet)
             websocket.write(packet, delayedFlush: broadcast && server.broadcastFlushDelay != nil, flush: flush)
             observeSent(packet)
             return true
         case .queued(let answerHeldPollSoon):
+            shard.traffic.sent(packet.packet)
             if answerHeldPollSoon { answerHeldPollAtEndOfTurn() }
             observeSent(packet)
             return true
@@ -191,8 +193,12 @@ public final class EngineIOSocket {
     func sendControl(_ packet: EngineIOPacket) {
         let outbound = EngineIOOutboundPacket(packet: packet)
         switch state.sendControl(outbound) {
-        case .write(let websocket): websocket.write(outbound)
-        case .queued(let answerHeldPollSoon): if answerHeldPollSoon { answerHeldPollAtEndOfTurn() }
+        case .write(let websocket):
+            shard.traffic.sent(packet)
+            websocket.write(outbound)
+        case .queued(let answerHeldPollSoon):
+            shard.traffic.sent(packet)
+            if answerHeldPollSoon { answerHeldPollAtEndOfTurn() }
         case .dropped, .overflow: break
         }
     }

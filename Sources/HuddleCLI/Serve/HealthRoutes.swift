@@ -1,28 +1,15 @@
 import EngineIO
 import NIOCore
 import NIOHTTP1
-import Synchronization
-
-/// Whether `huddle serve` takes new users: ready from the moment it
-/// listens until shutdown begins (SIGTERM or SIGINT), then draining while
-/// its rooms close and its connections end. Shared by the serve command
-/// (which flips it) and the HTTP routes (which read it on any loop).
-final class ServeReadiness: Sendable {
-    private let draining = Mutex(false)
-
-    /// Shutdown has begun: `/readyz` answers 503 from now on.
-    func beginDraining() { draining.withLock { $0 = true } }
-
-    /// Whether shutdown has begun.
-    var isDraining: Bool { draining.withLock { $0 } }
-}
 
 /// `/healthz` and `/readyz`, for load balancers and orchestrators:
 ///
 /// - `/healthz`: 200 `ok` while the process serves HTTP at all (liveness);
-/// - `/readyz`: 200 `ready` while it takes new users, 503 `draining` once
-///   shutdown has begun (the rooms are closing), so a balancer stops
-///   sending it connections before they are refused.
+/// - `/readyz`: 200 `ready` while it takes new users (listening, the store
+///   open, every other dependency up: see ``ServeReadiness``); 503
+///   `not ready: NAME` while one is down, 503 `draining` once shutdown has
+///   begun (the rooms are closing), so a balancer stops sending it
+///   connections before they are refused.
 ///
 /// ```text
 /// curl -i http://127.0.0.1:3000/readyz     # HTTP/1.1 200 OK ... ready
@@ -34,7 +21,11 @@ enum HealthRoutes {
         case "/healthz":
             return text(.ok, "ok")
         case "/readyz":
-            return readiness.isDraining ? text(.serviceUnavailable, "draining") : text(.ok, "ready")
+            switch readiness.state {
+            case .ready: return text(.ok, "ready")
+            case .notReady(let name): return text(.serviceUnavailable, "not ready: \(name)")
+            case .draining: return text(.serviceUnavailable, "draining")
+            }
         default:
             return nil
         }

@@ -58,14 +58,16 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let context = CLIContext.current
-        var logger = Logger(label: "huddle")
-        logger.logLevel = logLevel.level
+        let logger = {
+            var logger = Logger(label: "huddle")
+            logger.logLevel = logLevel.level
+            return logger
+        }()
         let group = MultiThreadedEventLoopGroup.singleton
 
         // The TLS files load before anything opens: a bad file is a usage error.
         let prepareConnection = try tls.connectionPreparation()
         let identify = try auth.identifier()
-        let shutdown = ShutdownSignal()
         let recorder = try openRecorder(logger: logger)
         let assets = try loadAssets(logger: logger)
         let io = SocketIOServer(configuration: socketIOConfiguration(), group: group, logger: logger)
@@ -81,33 +83,35 @@ struct Serve: AsyncParsableCommand {
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
 
-        let readiness = ServeReadiness()
-        let metrics = ServeMetrics(rooms: rooms, io: io, recorder: recorder)
+        let readiness = ServeReadiness(checks: readinessChecks(recorder: recorder))
+        let metrics = ServeMetrics(rooms: rooms, io: io, recorder: recorder, kinds: context.kinds.kinds.map(\.name))
         let http = try await ServeHTTPServer.start(
             host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness, metrics: metrics,
             group: group, limits: connections.limits,
             prepareConnection: prepareConnection
         )
         let boundPort = http.port ?? port
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kindList(context.kinds.kinds))"])
-        // The one line scripts wait for.
-        context.output.result("listening on \(tls.scheme)://\(host):\(boundPort)")
-
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await rooms.run() }
-            await shutdown.wait()
-            logger.info("shutting down")
-            readiness.beginDraining()
-            // Rooms first: each tells its members (`room-closed`, reason
-            // "shutdown") while their connections are still open; the
-            // transports close after, in order behind those packets.
-            tasks.cancelAll()
-            await tasks.waitForAll()
-            await http.shutdown()
-        }
-        // Commit what the recorder still holds; the rooms' ends are recorded by now.
-        recorder?.close()
+        let (host, scheme, kinds) = (host, tls.scheme, kindList(context.kinds.kinds))
+        // Until the group has caught SIGTERM and SIGINT nothing is announced:
+        // a signal sent right after the announcement still drains.
+        let services = ServeServices.group(
+            http: http, rooms: rooms, recorder: recorder, readiness: readiness, metrics: metrics,
+            announce: {
+                logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "kinds": "\(kinds)"])
+                // The one line scripts wait for.
+                context.output.result("listening on \(scheme)://\(host):\(boundPort)")
+            },
+            logger: logger
+        )
+        try await services.run()
         logger.info("stopped")
+    }
+
+    /// What `/readyz` asks besides listening: the store, when recording. (A
+    /// Redis adapter, when serve gets one, adds its cluster's `isConnected`.)
+    private func readinessChecks(recorder: (any SessionRecorder)?) -> [ReadinessCheck] {
+        guard let recorder else { return [] }
+        return [ReadinessCheck(name: "store") { recorder.isOpen }]
     }
 
     private func socketIOConfiguration() -> SocketIOConfiguration {
