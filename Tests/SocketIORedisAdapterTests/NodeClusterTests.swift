@@ -58,11 +58,8 @@ struct NodeClusterTests {
         huddle.io.sockets.socketsJoin("joined-by-huddle")
         huddle.io.sockets.to("joined-by-huddle").emit("after-join")
         #expect(try await onNode.next().name == "after-join")
-        let gone = AsyncStream.makeStream(of: String.self)
-        onNode.socket.onDisconnect { reason in gone.continuation.yield(reason.rawValue) }
         huddle.io.sockets.except(onHuddle.id).disconnectSockets()
-        var reasons = gone.stream.makeAsyncIterator()
-        #expect(await reasons.next() == "io server disconnect")
+        #expect(try await onNode.disconnected() == "io server disconnect")
 
         onHuddle.close()
         node.stop()

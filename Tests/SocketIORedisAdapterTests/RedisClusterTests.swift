@@ -97,11 +97,8 @@ struct RedisClusterTests {
         cluster.a.io.sockets.to("vip").emit("vip-news-2")
         cluster.a.io.sockets.emit("marker")
         #expect(try await onB.next().name == "marker")
-        let gone = AsyncStream.makeStream(of: String.self)
-        onB.socket.onDisconnect { reason in gone.continuation.yield(reason.rawValue) }
         remote.disconnect()
-        var reasons = gone.stream.makeAsyncIterator()
-        #expect(await reasons.next() == "io server disconnect")
+        #expect(try await onB.disconnected() == "io server disconnect")
         onA.close()
         await cluster.stop()
     }
@@ -119,11 +116,8 @@ struct RedisClusterTests {
         cluster.b.io.sockets.emit("marker")
         #expect(try await onA.next().name == "marker")
         #expect(try await onB.next().name == "marker")
-        let gone = AsyncStream.makeStream(of: String.self)
-        onB.socket.onDisconnect { reason in gone.continuation.yield(reason.rawValue) }
         cluster.a.io.sockets.except(onA.id).disconnectSockets()
-        var reasons = gone.stream.makeAsyncIterator()
-        #expect(await reasons.next() == "io server disconnect")
+        #expect(try await onB.disconnected() == "io server disconnect")
         #expect(onA.socket.isConnected)
         onA.close()
         await cluster.stop()
@@ -224,11 +218,8 @@ struct RedisClusterTests {
         #expect(try await onB.next().name == "marker")
         #expect(!adapter.local.hasRoom("lobby"))
         let id = onB.id
-        let gone = AsyncStream.makeStream(of: Void.self)
-        onB.socket.onDisconnect { _ in gone.continuation.yield() }
         cluster.b.io.sockets.disconnectSockets()
-        var iterator = gone.stream.makeAsyncIterator()
-        _ = await iterator.next()
+        #expect(try await onB.disconnected() == "io server disconnect")
         try await waitUntil { !adapter.local.hasRoom(id) }
         await cluster.stop()
     }
@@ -296,11 +287,8 @@ struct RedisClusterTests {
         cluster.a.io.sockets.to("legacy-room").emit("via-legacy-join")
         #expect(try await onB.next().name == "via-legacy-join")
         #expect(try await ask(#"{"requestId":"q4","type":3,"sid":"\#(onB.id)","room":"legacy-room"}"#) == [#"{"requestId":"q4"}"#])
-        let gone = AsyncStream.makeStream(of: String.self)
-        onB.socket.onDisconnect { reason in gone.continuation.yield(reason.rawValue) }
         #expect(try await ask(#"{"requestId":"q5","type":4,"sid":"\#(onB.id)","close":false}"#) == [#"{"requestId":"q5"}"#])
-        var reasons = gone.stream.makeAsyncIterator()
-        #expect(await reasons.next() == "io server disconnect")
+        #expect(try await onB.disconnected() == "io server disconnect")
         await listener.close()
         await publisher.close()
         await cluster.stop()
