@@ -96,7 +96,9 @@ struct RedisConnectionTests {
         let states = StateRecorder()
         let redis = RedisConnection(configuration: try quickConfiguration(server), eventLoop: loop.next(), onStateChange: states.callback)
         let queued: [EventLoopFuture<RedisValue>] = (0..<5).map { _ in redis.send("INCR", ["early"]) }
-        try await eventually("a failed attempt reported") { states.disconnectedCount == 1 }
+        // At least one report (the count is checked below, after the
+        // outage, so that a second report shows as such, not as a timeout).
+        try await eventually("a failed attempt reported") { states.disconnectedCount >= 1 }
         try await server.start()
         var values: [Int] = []
         for reply in queued { values.append(try await reply.get().int ?? -1) }
