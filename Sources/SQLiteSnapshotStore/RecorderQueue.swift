@@ -11,6 +11,9 @@ enum RecorderEvent: Sendable {
     case presence(RoomID, MemberID, away: Bool, afterTick: UInt64, at: Int64)
     case tick(RecordedTick, at: Int64)
     case snapshot(RoomSnapshot, at: Int64)
+    /// A large state's snapshot, encoded by the writer (see
+    /// `RoomRecorder.snapshotTaken(encoding:)`).
+    case deferredSnapshot(DeferredSnapshot, at: Int64)
     case ended(RoomID, finalTick: UInt64, finalHash: UInt64, dropped: Int, at: Int64)
     /// Control: the queue overflowed for this room; its recording stops at `fromTick`.
     case gap(RoomID, fromTick: UInt64)
@@ -20,6 +23,7 @@ enum RecorderEvent: Sendable {
         switch self {
         case .tick(let tick, _): 64 + tick.inputs.reduce(0) { $0 + 32 + $1.bytes.count }
         case .snapshot(let snapshot, _): 128 + snapshot.state.count
+        case .deferredSnapshot(let snapshot, _): 128 + snapshot.sizeHint
         default: 128
         }
     }
@@ -112,7 +116,7 @@ final class RecorderQueue: @unchecked Sendable {
         }
         counters.dropped += 1
         switch event {
-        case .snapshot:
+        case .snapshot, .deferredSnapshot:
             counters.droppedSnapshots += 1
         case .tick(let tick, _):
             markGap(room, from: tick.tick)

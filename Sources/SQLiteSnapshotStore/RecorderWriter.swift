@@ -143,6 +143,8 @@ final class RecorderWriter: @unchecked Sendable {
             try presence(room, member, away: away, afterTick: afterTick, at: at, db)
         case .tick(let tick, let at):
             try record(tick, at: at, commitID: commitID, db)
+        case .deferredSnapshot(let deferred, let at):
+            try apply(.snapshot(deferred.encode(), at: at), commitID: commitID, db)
         case .snapshot(let snapshot, _):
             guard var session = recording(snapshot.roomID) else { return }
             if session.startTick == nil {

@@ -136,6 +136,12 @@ public final class SQLiteSessionRecorder: SessionRecorder {
         queue.offer(.snapshot(snapshot, at: clock()), room: snapshot.roomID)
     }
 
+    /// Queues a large state's snapshot to be encoded, then compressed, on
+    /// the writer thread (the room's loop only copied the state, O(1)).
+    public func snapshotTaken(encoding snapshot: DeferredSnapshot) {
+        queue.offer(.deferredSnapshot(snapshot, at: clock()), room: snapshot.roomID)
+    }
+
     /// Queues the session end.
     public func sessionEnded(room: RoomID, finalTick: UInt64, finalStateHash: UInt64) {
         queue.offer(.ended(room, finalTick: finalTick, finalHash: finalStateHash, dropped: 0, at: clock()), room: room)

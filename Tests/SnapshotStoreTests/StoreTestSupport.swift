@@ -80,8 +80,11 @@ struct ScriptedWhiteboard {
     private var strokes: [MemberID: UInt32] = [:]
     private static let members: [MemberID] = ["alice", "bob", "carol"]
 
-    init(recorder: any RoomRecorder, roomID: RoomID = "board", seed: UInt64 = 7, snapshotInterval: UInt64 = 100) {
-        runner = RoomRunner(room: Room(id: roomID, logic: WhiteboardLogic(), seed: seed), loop: loop,
+    init(recorder: any RoomRecorder, roomID: RoomID = "board", seed: UInt64 = 7, snapshotInterval: UInt64 = 100,
+         snapshotOffloadBytes: Int? = nil) {
+        var room = Room(id: roomID, logic: WhiteboardLogic(), seed: seed)
+        room.snapshotOffloadBytes = snapshotOffloadBytes
+        runner = RoomRunner(room: room, loop: loop,
                             sink: ClosureRoomOutputSink { _ in }, recorder: recorder, snapshotInterval: snapshotInterval)
         random = seed
         runner.start()

@@ -362,14 +362,33 @@ public struct Room<Logic: RoomLogic>: Sendable {
     /// encoded already); nil otherwise.
     @inlinable
     func deferredSnapshot() -> DeferredSnapshot? {
-        guard let limit = snapshotOffloadBytes, !logic.hasMemberViews, encodedState == nil else { return nil }
+        guard !logic.hasMemberViews else { return nil }
+        return deferredSnapshot(for: pendingSnapshots)
+    }
+
+    /// The whole state's snapshot for a recorder to encode on its own
+    /// thread (no recipients), when ``snapshotOffloadBytes`` says the state
+    /// is large enough and this tick has not encoded it already; nil
+    /// otherwise (then ``snapshot()`` is cheap enough, or already made).
+    ///
+    /// ```swift
+    /// if let deferred = room.recorderSnapshot() { recorder.snapshotTaken(encoding: deferred) }
+    /// ```
+    @inlinable
+    public func recorderSnapshot() -> DeferredSnapshot? {
+        deferredSnapshot(for: [])
+    }
+
+    @inlinable
+    func deferredSnapshot(for recipients: [MemberID]) -> DeferredSnapshot? {
+        guard let limit = snapshotOffloadBytes, encodedState == nil else { return nil }
         let current = state
         let size = Swift.max(current.encodedSizeHint, lastEncodedStateBytes)
         guard size >= limit else { return nil }
         let kind = logic.kind, version = logic.logicVersion, id = id, tick = tick
         let sequence = operationSequence, members = memberList
         return DeferredSnapshot(
-            recipients: pendingSnapshots, tick: tick, operationSequence: sequence, sizeHint: size
+            recipients: recipients, roomID: id, tick: tick, operationSequence: sequence, sizeHint: size
         ) {
             let bytes = current.encodeState()
             return RoomSnapshot(

@@ -96,8 +96,11 @@ public struct RecipientDelta: Equatable, Sendable {
 /// deltas against ``tick`` or newer (the room took ``tick`` as their
 /// acknowledged baseline).
 public struct DeferredSnapshot: Sendable, Equatable {
-    /// Who receives it (the tick's joiners, in join order).
+    /// Who receives it (the tick's joiners, in join order; none for a
+    /// recorder's periodic snapshot).
     public var recipients: [MemberID]
+    /// The room.
+    public let roomID: RoomID
     /// The tick the state is at.
     public let tick: UInt64
     /// The last operation sequence the state includes.
@@ -107,9 +110,10 @@ public struct DeferredSnapshot: Sendable, Equatable {
     @usableFromInline let encoder: @Sendable () -> RoomSnapshot
 
     @inlinable
-    init(recipients: [MemberID], tick: UInt64, operationSequence: UInt64, sizeHint: Int,
+    init(recipients: [MemberID], roomID: RoomID, tick: UInt64, operationSequence: UInt64, sizeHint: Int,
          encoder: @escaping @Sendable () -> RoomSnapshot) {
         self.recipients = recipients
+        self.roomID = roomID
         self.tick = tick
         self.operationSequence = operationSequence
         self.sizeHint = sizeHint

@@ -32,11 +32,24 @@ public protocol RoomRecorder: Sendable {
     func tickCompleted(_ tick: RecordedTick)
     /// A periodic snapshot (every K ticks, as configured on the runner).
     func snapshotTaken(_ snapshot: RoomSnapshot)
+    /// A periodic snapshot of a large state, not encoded yet: a copy of the
+    /// state (copy-on-write) that ``DeferredSnapshot/encode()`` encodes on
+    /// whatever thread calls it. The runner hands it over instead of
+    /// encoding on the room's loop when the state is at least the room's
+    /// ``Room/snapshotOffloadBytes``. The default encodes it at once (on
+    /// the caller's thread) and calls ``snapshotTaken(_:)``; a recorder
+    /// with a thread of its own encodes it there.
+    func snapshotTaken(encoding snapshot: DeferredSnapshot)
     /// The room stopped at `finalTick` with this state hash.
     func sessionEnded(room: RoomID, finalTick: UInt64, finalStateHash: UInt64)
 }
 
 extension RoomRecorder {
+    /// Encodes it here (see the requirement).
+    public func snapshotTaken(encoding snapshot: DeferredSnapshot) {
+        snapshotTaken(snapshot.encode())
+    }
+
     /// Ignores the gap: a recorder that keeps only what replays needs no presence.
     public func memberAway(_ member: MemberID, room: RoomID, afterTick: UInt64) {}
     /// Ignores the return (see ``memberAway(_:room:afterTick:)``).

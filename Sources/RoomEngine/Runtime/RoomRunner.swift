@@ -263,7 +263,14 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
             recorder.tickCompleted(RecordedTick(
                 roomID: id, tick: room.tick, inputs: advance.inputs, stateHash: room.stateHash(.fingerprint)
             ))
-            if room.tick % snapshotInterval == 0 { recorder.snapshotTaken(room.snapshot()) }
+            if room.tick % snapshotInterval == 0 {
+                // A large state is encoded by the recorder, off this loop.
+                if let deferred = room.recorderSnapshot() {
+                    recorder.snapshotTaken(encoding: deferred)
+                } else {
+                    recorder.snapshotTaken(room.snapshot())
+                }
+            }
         }
 
         var next = deadline + tickInterval
