@@ -49,21 +49,25 @@ extension EngineIOObserver {
 /// a second would need a fan-out, which nothing needs yet).
 public struct EngineIOObserverAlreadyInstalled: Error, Hashable, Sendable {}
 
-/// The one observer slot of an endpoint: set once, then read lock-free
-/// (one acquiring load) on every path it watches.
-final class EngineIOObserverSlot: Sendable {
+/// One observer, set once, then read lock-free (one acquiring load) on
+/// every path it watches: the Engine.IO endpoint's and the Socket.IO
+/// server's seams share it.
+package final class ObserverSlot<Observer: Sendable>: Sendable {
     private final class Box: Sendable {
-        let observer: any EngineIOObserver
-        init(_ observer: any EngineIOObserver) { self.observer = observer }
+        let observer: Observer
+        init(_ observer: Observer) { self.observer = observer }
     }
 
     private let slot = AtomicLazyReference<Box>()
 
-    var observer: (any EngineIOObserver)? { slot.load()?.observer }
+    package init() {}
 
-    func install(_ observer: any EngineIOObserver) throws(EngineIOObserverAlreadyInstalled) {
+    package var observer: Observer? { slot.load()?.observer }
+
+    /// Installs `observer`; false when one was installed already.
+    package func install(_ observer: Observer) -> Bool {
         let box = Box(observer)
-        guard slot.storeIfNil(box) === box else { throw EngineIOObserverAlreadyInstalled() }
+        return slot.storeIfNil(box) === box
     }
 }
 
@@ -75,7 +79,7 @@ extension EngineIOServer {
     /// try io.engine.install(observer: myObserver)
     /// ```
     public func install(observer: any EngineIOObserver) throws(EngineIOObserverAlreadyInstalled) {
-        try observerSlot.install(observer)
+        guard observerSlot.install(observer) else { throw EngineIOObserverAlreadyInstalled() }
     }
 
     /// The endpoint's loops, in the order of ``EngineIOSocket/loopIndex``.

@@ -33,7 +33,7 @@ public final class EngineIOServer: Sendable {
     /// so kept apart from the configuration struct.
     let broadcastFlushDelay: TimeAmount?
     /// The observer, if one is installed (see ``install(observer:)``).
-    let observerSlot = EngineIOObserverSlot()
+    let observerSlot = ObserverSlot<any EngineIOObserver>()
 
     /// An endpoint whose sessions live on the loops of `group`.
     ///

@@ -1,6 +1,5 @@
 public import SocketIOCore
 public import SocketIOAdapter
-import Synchronization
 import EngineIO
 
 /// Watches a Socket.IO server from outside: sockets joining and leaving
@@ -69,23 +68,6 @@ extension SocketIOObserver {
 /// An observer was already installed on this server (one per server).
 public struct SocketIOObserverAlreadyInstalled: Error, Hashable, Sendable {}
 
-/// The server's one observer slot: set once, then read lock-free.
-final class SocketIOObserverSlot: Sendable {
-    private final class Box: Sendable {
-        let observer: any SocketIOObserver
-        init(_ observer: any SocketIOObserver) { self.observer = observer }
-    }
-
-    private let slot = AtomicLazyReference<Box>()
-
-    var observer: (any SocketIOObserver)? { slot.load()?.observer }
-
-    func install(_ observer: any SocketIOObserver) throws(SocketIOObserverAlreadyInstalled) {
-        let box = Box(observer)
-        guard slot.storeIfNil(box) === box else { throw SocketIOObserverAlreadyInstalled() }
-    }
-}
-
 extension SocketIOServer {
     /// Installs the server's observer (once; sockets connected before are
     /// reported from their next event on).
@@ -94,7 +76,7 @@ extension SocketIOServer {
     /// try io.install(observer: myObserver)
     /// ```
     public func install(observer: any SocketIOObserver) throws(SocketIOObserverAlreadyInstalled) {
-        try observerSlot.install(observer)
+        guard observerSlot.install(observer) else { throw SocketIOObserverAlreadyInstalled() }
     }
 
     /// The observer, if one is installed (one atomic load).

@@ -38,7 +38,7 @@ public final class SocketIOServer: Sendable {
     let encoding: PacketEncoding
     private let registry = NIOLockedValueBox(Registry())
     /// The observer, if one is installed (see ``install(observer:)``).
-    let observerSlot = SocketIOObserverSlot()
+    let observerSlot = ObserverSlot<any SocketIOObserver>()
 
     private struct Registry {
         var namespaces: [String: SocketIONamespace] = [:]

@@ -1,13 +1,14 @@
 /// `Date.prototype.toISOString` for a count of milliseconds, which is how a
 /// Date received from a Node peer reaches clients through JSON
-/// (`2024-01-02T03:04:05.678Z`).
-enum JavaScriptDate {
+/// (`2024-01-02T03:04:05.678Z`), and how the Admin UI's timestamps are
+/// written. Package-wide: the msgpack parser and the Admin UI share it.
+package enum JavaScriptDate {
     /// The largest distance from the epoch a JavaScript Date can hold.
-    static let maximumMilliseconds: Int64 = 8_640_000_000_000_000
+    package static let maximumMilliseconds: Int64 = 8_640_000_000_000_000
 
     /// The ISO string, or `nil` for an Invalid Date (beyond ±8.64e15 ms),
     /// which `JSON.stringify` writes as `null`.
-    static func isoString(millisecondsSince1970 milliseconds: Int64) -> String? {
+    package static func isoString(millisecondsSince1970 milliseconds: Int64) -> String? {
         guard milliseconds >= -maximumMilliseconds, milliseconds <= maximumMilliseconds else { return nil }
         let millisecondsPerDay: Int64 = 86_400_000
         var days = milliseconds / millisecondsPerDay
