@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "ArenaRoom", targets: ["ArenaRoom"]),
         .library(name: "HuddleRooms", targets: ["HuddleRooms"]),
         .library(name: "RoomEngineSocketIO", targets: ["RoomEngineSocketIO"]),
+        .library(name: "RoomCluster", targets: ["RoomCluster"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .library(name: "SQLiteSnapshotStore", targets: ["SQLiteSnapshotStore"]),
         .library(name: "HuddleCLI", targets: ["HuddleCLI"]),
@@ -116,6 +117,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // Rooms across nodes: owner leases (fencing through RoomOwnership)
+        // and the room directory, in Redis.
+        .target(
+            name: "RoomCluster",
+            dependencies: [
+                "RoomEngine", "RedisClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -251,6 +263,8 @@ let package = Package(
             dependencies: [
                 "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // RedisTestServer: a redis-server per test, checked over loopback
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
@@ -300,11 +314,22 @@ let package = Package(
         .testTarget(
             name: "RedisClientTests",
             dependencies: [
-                "RedisClient",
+                "RedisClient", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The lease machine event by event; leases and the directory against
+        // a real redis-server started per test.
+        .testTarget(
+            name: "RoomClusterTests",
+            dependencies: [
+                "RoomCluster", "RoomEngine", "RedisClient", "HuddleTestSupport", "WhiteboardRoom",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import HuddleTestSupport
 import NIOCore
 import NIOPosix
 import RedisClient

@@ -9,7 +9,7 @@ public import Logging
 /// existential the layers above open, so a server binds, and a replayer
 /// re-simulates, a kind it has never heard of by name. A kind's own module
 /// builds its entry where the logic's concrete type is known; the tick loop
-/// that ``startRoom(id:seed:loop:sink:recorder:snapshotInterval:logger:)``
+/// that ``startRoom(id:seed:loop:sink:recorder:snapshotInterval:snapshotOffloadBytes:ownership:logger:)``
 /// runs is then compiled for that type (the hot path pays no generic
 /// dispatch).
 ///
@@ -53,7 +53,7 @@ public struct RoomKindEntry: Sendable {
             let runner = RoomRunner(
                 room: room,
                 loop: start.loop, sink: start.sink, recorder: start.recorder,
-                snapshotInterval: start.snapshotInterval, logger: start.logger
+                snapshotInterval: start.snapshotInterval, ownership: start.ownership, logger: start.logger
             )
             runner.start()
             return runner
@@ -103,6 +103,8 @@ public struct RoomKindEntry: Sendable {
     /// `snapshotInterval` ticks). With `snapshotOffloadBytes`, joiners'
     /// snapshots of a state that large reach `sink` unencoded
     /// (``RoomTickOutput/deferredSnapshots``, ``Room/snapshotOffloadBytes``).
+    /// With `ownership`, the room ticks only while it holds
+    /// (``RoomOwnership``; a cluster's lease).
     ///
     /// ```swift
     /// let room = entry.startRoom(id: "counter-1", seed: 7, loop: EventLoopRoomLoop(loop), sink: sink)
@@ -116,11 +118,13 @@ public struct RoomKindEntry: Sendable {
         recorder: (any RoomRecorder)? = nil,
         snapshotInterval: UInt64 = 600,
         snapshotOffloadBytes: Int? = nil,
+        ownership: (any RoomOwnership)? = nil,
         logger: Logger = Logger(label: "huddle.room-runner")
     ) -> any RunningRoom {
         starter(RoomStart(
             id: id, seed: seed, loop: loop, sink: sink, recorder: recorder,
-            snapshotInterval: snapshotInterval, snapshotOffloadBytes: snapshotOffloadBytes, logger: logger
+            snapshotInterval: snapshotInterval, snapshotOffloadBytes: snapshotOffloadBytes,
+            ownership: ownership, logger: logger
         ))
     }
 
@@ -159,7 +163,7 @@ public struct RoomKindEntry: Sendable {
     }
 }
 
-/// What ``RoomKindEntry/startRoom(id:seed:loop:sink:recorder:snapshotInterval:logger:)``
+/// What ``RoomKindEntry/startRoom(id:seed:loop:sink:recorder:snapshotInterval:snapshotOffloadBytes:ownership:logger:)``
 /// hands the kind's starter.
 @usableFromInline
 struct RoomStart: Sendable {
@@ -170,5 +174,6 @@ struct RoomStart: Sendable {
     @usableFromInline let recorder: (any RoomRecorder)?
     @usableFromInline let snapshotInterval: UInt64
     @usableFromInline let snapshotOffloadBytes: Int?
+    @usableFromInline let ownership: (any RoomOwnership)?
     @usableFromInline let logger: Logger
 }

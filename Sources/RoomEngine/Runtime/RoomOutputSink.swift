@@ -14,6 +14,11 @@ public protocol RoomOutputSink: Sendable {
     /// is empty). The runner calls this one; by default it calls
     /// ``roomDidStop(_:finalOperations:)`` and drops `memberOperations`.
     func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations])
+    /// The room was fenced (its ``RoomOwnership`` stopped holding): it no
+    /// longer ticks here, but it did not end. By default this calls
+    /// ``roomDidStop(_:finalOperations:)`` with no operations, so a sink
+    /// that knows nothing of clusters tells its members the room is gone.
+    func roomDidLoseOwnership(_ room: RoomID)
 }
 
 extension RoomOutputSink {
@@ -21,6 +26,11 @@ extension RoomOutputSink {
     /// of member views tells nobody anything private.
     public func roomDidStop(_ room: RoomID, finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
         roomDidStop(room, finalOperations: finalOperations)
+    }
+
+    /// Calls ``roomDidStop(_:finalOperations:)`` with no operations.
+    public func roomDidLoseOwnership(_ room: RoomID) {
+        roomDidStop(room, finalOperations: [])
     }
 }
 

@@ -11,7 +11,7 @@ extension RoomRunner {
     /// task on ``loop``), so that it falls between two ticks.
     public func memberAway(_ member: MemberID) throws(RoomError) {
         precondition(loop.inLoop, "memberAway(_:) runs on the room's loop")
-        guard phase != .stopped else { throw .roomClosed }
+        guard phase != .stopped, phase != .fenced else { throw .roomClosed }
         guard room.contains(member) else { throw .notAMember(member) }
         recorder?.memberAway(member, room: id, afterTick: room.tick)
     }
@@ -27,7 +27,7 @@ extension RoomRunner {
     /// Call it on the room's loop only, like ``memberAway(_:)``.
     public func memberReturned(_ member: MemberID, withSnapshot: Bool, wasAway: Bool) throws(RoomError) -> RoomSnapshot? {
         precondition(loop.inLoop, "memberReturned(_:withSnapshot:wasAway:) runs on the room's loop")
-        guard phase != .stopped else { throw .roomClosed }
+        guard phase != .stopped, phase != .fenced else { throw .roomClosed }
         inbox.removeAcknowledgement(of: member)
         let snapshot = withSnapshot ? room.snapshot(for: member) : nil
         try room.restartDeltas(for: member, from: snapshot?.tick)

@@ -17,7 +17,10 @@ public import NIOCore
 /// a whole interval behind, missed slots are skipped, never burst.
 ///
 /// Lifetime: a started runner keeps itself alive (its next tick is
-/// scheduled on the loop) until ``stop(completion:)``, which releases it.
+/// scheduled on the loop) until ``stop(completion:)``, which releases it,
+/// or until its ``RoomOwnership`` (when given) stops holding: then it is
+/// fenced, which releases it too but ends nothing (the room's session goes
+/// on where the room is resumed; see ``RoomOwnership``).
 ///
 /// The recorder, when given, receives the session start, every join and
 /// leave, every tick's input batch and state hash, and a snapshot every
@@ -54,8 +57,11 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     @usableFromInline let snapshotInterval: UInt64
     @usableFromInline let logger: Logger
     @usableFromInline let inbox: RoomInbox
+    @usableFromInline let ownership: (any RoomOwnership)?
 
-    @usableFromInline enum Phase { case idle, running, stopped }
+    /// `fenced`: the ownership stopped holding; like `stopped` for every
+    /// request, but the session was not ended.
+    @usableFromInline enum Phase { case idle, running, stopped, fenced }
 
     // Loop-owned state.
     @usableFromInline var room: Room<Logic>
@@ -67,6 +73,8 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     ///
     /// - Parameters:
     ///   - snapshotInterval: ticks between snapshots handed to the recorder.
+    ///   - ownership: asked before every tick; the room is fenced at its
+    ///     first `false` (``RoomOwnership``). Without one, the room always ticks.
     ///   - logger: where starts, stops and skipped ticks are logged.
     public init(
         room: Room<Logic>,
@@ -74,6 +82,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         sink: any RoomOutputSink,
         recorder: (any RoomRecorder)? = nil,
         snapshotInterval: UInt64 = 600,
+        ownership: (any RoomOwnership)? = nil,
         logger: Logger = Logger(label: "huddle.room-runner")
     ) {
         precondition(snapshotInterval > 0)
@@ -85,6 +94,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         self.sink = sink
         self.recorder = recorder
         self.snapshotInterval = snapshotInterval
+        self.ownership = ownership
         var logger = logger
         logger[metadataKey: "room"] = "\(room.id)"
         self.logger = logger
@@ -121,7 +131,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     public func stop(completion: (@Sendable () -> Void)? = nil) {
         loop.execute {
             defer { completion?() }
-            guard self.phase != .stopped else { return }
+            guard self.phase != .stopped, self.phase != .fenced else { return }
             self.phase = .stopped
             self.timer?.cancel()
             self.timer = nil
@@ -254,6 +264,10 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         precondition(loop.inLoop)
         guard phase == .running else { return }
         let firedAt = loop.now()
+        if let ownership, !ownership.holds(at: firedAt) {
+            fence()
+            return
+        }
         jitter.record(deadline: deadline, firedAt: firedAt)
 
         takePosted()
@@ -285,6 +299,21 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         scheduleTick(at: next)
     }
 
+    /// Stops ticking because the room is no longer ours: what waits is
+    /// refused, the sink is told, and the session is left as it is (neither
+    /// final operations nor a final hash: it goes on elsewhere).
+    @usableFromInline
+    func fence() {
+        phase = .fenced
+        timer?.cancel()
+        timer = nil
+        let waiting = inbox.close()
+        for input in waiting.inputs { input.completion(.failure(.roomClosed)) }
+        for acknowledgement in waiting.acknowledgements.values { acknowledgement.completion(.failure(.roomClosed)) }
+        logger.warning("room fenced: this process no longer holds it", metadata: ["tick": "\(room.tick)"])
+        sink.roomDidLoseOwnership(id)
+    }
+
     /// Applies what was posted since the last tick: acknowledgements first
     /// (this tick's deltas use them), then the inputs in posting order.
     @inlinable
@@ -312,7 +341,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         _ body: @escaping @Sendable () throws(RoomError) -> Success
     ) {
         loop.execute {
-            guard self.phase != .stopped else { return completion(.failure(.roomClosed)) }
+            guard self.phase != .stopped, self.phase != .fenced else { return completion(.failure(.roomClosed)) }
             do throws(RoomError) {
                 completion(.success(try body()))
             } catch {

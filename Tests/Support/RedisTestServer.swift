@@ -5,24 +5,25 @@ import Glibc
 import NIOCore
 import NIOPosix
 import Synchronization
-import Testing
+package import Testing
 
 /// A `redis-server` of its own for one test: on a free port from the OS,
 /// no persistence, loopback only; killed when stopped or released.
 ///
 /// When redis-server is not installed the tests that need it are skipped,
 /// unless `HUDDLE_REQUIRE_REDIS=1`, which makes them fail instead.
-final class RedisTestServer: Sendable {
-    static let executable: String? = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+package final class RedisTestServer: Sendable {
+    package static let executable: String? = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let isRequired = ProcessInfo.processInfo.environment["HUDDLE_REQUIRE_REDIS"] == "1"
+    package static let isRequired = ProcessInfo.processInfo.environment["HUDDLE_REQUIRE_REDIS"] == "1"
 
-    struct NotReady: Error, CustomStringConvertible {
-        var description: String
+    package struct NotReady: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
-    let port: Int
-    let password: String?
+    package let port: Int
+    package let password: String?
     private let process = Mutex<Process?>(nil)
     /// A socket bound to ``port`` without listening, held while the server is
     /// not started: connections are refused and no other test takes the port.
@@ -41,7 +42,7 @@ final class RedisTestServer: Sendable {
 
     /// Starts a server on a free port (a new port when the one picked is
     /// taken before redis-server binds it) and waits until it answers PING.
-    static func start(password: String? = nil) async throws -> RedisTestServer {
+    package static func start(password: String? = nil) async throws -> RedisTestServer {
         var lastError: any Error = NotReady(description: "not started")
         for _ in 0..<5 {
             let server = try notStarted(password: password)
@@ -58,13 +59,13 @@ final class RedisTestServer: Sendable {
 
     /// A server that is not running yet, on a port that was free: for
     /// "Redis down at start" (``start()`` brings it up later).
-    static func notStarted(password: String? = nil) throws -> RedisTestServer {
+    package static func notStarted(password: String? = nil) throws -> RedisTestServer {
         let (socket, port) = try reservePort()
         return RedisTestServer(port: port, password: password, reservation: socket)
     }
 
     /// A socket bound to a port from the OS (127.0.0.1, port 0), not listening.
-    static func reservePort() throws -> (socket: Int32, port: Int) {
+    package static func reservePort() throws -> (socket: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw NotReady(description: "socket() failed: \(errno)") }
         var address = sockaddr_in()
@@ -94,7 +95,7 @@ final class RedisTestServer: Sendable {
     }
 
     /// Starts (or restarts) redis-server on ``port`` and waits for PING.
-    func start() async throws {
+    package func start() async throws {
         releasePort()
         guard let executable = Self.executable else {
             throw NotReady(description: "redis-server is not installed (apt-get install redis-server)")
@@ -120,7 +121,7 @@ final class RedisTestServer: Sendable {
     }
 
     /// Kills redis-server at once (SIGKILL) and waits for it to exit.
-    func kill() {
+    package func kill() {
         guard let process = process.withLock({ current -> Process? in
             defer { current = nil }
             return current
@@ -132,12 +133,12 @@ final class RedisTestServer: Sendable {
     }
 
     /// A "redis://" URL for this server.
-    var url: String {
+    package var url: String {
         "redis://" + (password.map { ":\($0)@" } ?? "") + "127.0.0.1:\(port)"
     }
 
     /// A port the OS says is free: bind port 0, read the port, close.
-    static func freePort() throws -> Int {
+    package static func freePort() throws -> Int {
         let (socket, port) = try reservePort()
         close(socket)
         return port
@@ -146,7 +147,7 @@ final class RedisTestServer: Sendable {
     /// `true` when the redis-server of process `pid` answers on `port`
     /// (checked with INFO's process_id, so a server another test started on
     /// the same port does not count).
-    static func answers(port: Int, password: String?, pid: Int32) async -> Bool {
+    package static func answers(port: Int, password: String?, pid: Int32) async -> Bool {
         let group = MultiThreadedEventLoopGroup.singleton
         let reply = group.next().makePromise(of: Void.self)
         do {
@@ -203,7 +204,7 @@ final class RedisTestServer: Sendable {
 extension Trait where Self == ConditionTrait {
     /// Runs the test when redis-server is installed, or when
     /// HUDDLE_REQUIRE_REDIS=1 (the test then fails if it is not).
-    static var needsRedisServer: Self {
+    package static var needsRedisServer: Self {
         .enabled(
             if: RedisTestServer.executable != nil || RedisTestServer.isRequired,
             "redis-server is not installed; skipped (HUDDLE_REQUIRE_REDIS=1 makes this a failure)"
@@ -212,7 +213,7 @@ extension Trait where Self == ConditionTrait {
 }
 
 /// Polls `condition` until it holds or `timeout` passes (then fails the test).
-func eventually(
+package func eventually(
     _ what: String,
     timeout: Duration = .seconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,

@@ -1,0 +1,95 @@
+/// The Lua scripts of the cluster's room directory (``RedisRoomDirectory``):
+/// each runs atomically in Redis, so joins racing on several nodes never
+/// overfill a room. Keys are built inside the scripts from the prefix
+/// (``ClusterKeys``): one Redis, not Redis Cluster's hash slots.
+enum RoomDirectoryScripts {
+    /// ARGV: prefix, kind, member, capacity, node.
+    /// Returns `{status, room, owner, members, capacity}` with status
+    /// `joined` (a seat in the oldest open room), `created` (a new room owned
+    /// by `node`) or `member` (already in `room` of that kind).
+    static let joinOrCreate = """
+        local prefix, kind, member, capacity, node = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local memberKey = prefix .. ':member:' .. kind .. ':' .. member
+        local current = redis.call('GET', memberKey)
+        if current then return {'member', current, '', 0, 0} end
+        local openKey = prefix .. ':open:' .. kind
+        while true do
+          local first = redis.call('ZRANGE', openKey, 0, 0)
+          if #first == 0 then break end
+          local id = first[1]
+          local roomKey = prefix .. ':room:' .. id
+          local fields = redis.call('HMGET', roomKey, 'members', 'capacity', 'owner')
+          if not fields[1] then
+            redis.call('ZREM', openKey, id)
+          else
+            local members, roomCapacity = tonumber(fields[1]) + 1, tonumber(fields[2])
+            redis.call('HSET', roomKey, 'members', members)
+            if members >= roomCapacity then redis.call('ZREM', openKey, id) end
+            redis.call('SET', memberKey, id)
+            return {'joined', id, fields[3], members, roomCapacity}
+          end
+        end
+        local order = redis.call('INCR', prefix .. ':created:' .. kind)
+        local id = kind .. '-' .. order
+        redis.call('HSET', prefix .. ':room:' .. id, 'kind', kind, 'capacity', capacity, 'members', 1, 'owner', node, 'order', order)
+        redis.call('ZADD', prefix .. ':rooms:' .. kind, order, id)
+        if capacity > 1 then redis.call('ZADD', openKey, order, id) end
+        redis.call('SET', memberKey, id)
+        return {'created', id, node, 1, capacity}
+        """
+
+    /// ARGV: prefix, kind, member, room. Frees the member's seat when it is
+    /// in that room; returns the members left, or -1 when it was not there.
+    static let leave = """
+        local prefix, kind, member, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local memberKey = prefix .. ':member:' .. kind .. ':' .. member
+        if redis.call('GET', memberKey) ~= id then return -1 end
+        redis.call('DEL', memberKey)
+        local roomKey = prefix .. ':room:' .. id
+        local fields = redis.call('HMGET', roomKey, 'members', 'order')
+        if not fields[1] then return -1 end
+        local members = math.max(tonumber(fields[1]) - 1, 0)
+        redis.call('HSET', roomKey, 'members', members)
+        redis.call('ZADD', prefix .. ':open:' .. kind, tonumber(fields[2]), id)
+        return members
+        """
+
+    /// ARGV: prefix, kind, room. Removes an empty room from the directory;
+    /// returns 1 when removed, 0 when a member joined meanwhile (it stays).
+    static let remove = """
+        local prefix, kind, id = ARGV[1], ARGV[2], ARGV[3]
+        local roomKey = prefix .. ':room:' .. id
+        local members = redis.call('HGET', roomKey, 'members')
+        if members and tonumber(members) > 0 then return 0 end
+        redis.call('DEL', roomKey)
+        redis.call('ZREM', prefix .. ':rooms:' .. kind, id)
+        redis.call('ZREM', prefix .. ':open:' .. kind, id)
+        return 1
+        """
+
+    /// ARGV: prefix, kind. Returns `{id, members, capacity, owner, ...}` for
+    /// the kind's rooms, oldest first.
+    static let list = """
+        local prefix, kind = ARGV[1], ARGV[2]
+        local result = {}
+        for _, id in ipairs(redis.call('ZRANGE', prefix .. ':rooms:' .. kind, 0, -1)) do
+          local fields = redis.call('HMGET', prefix .. ':room:' .. id, 'members', 'capacity', 'owner')
+          if fields[1] then
+            table.insert(result, id)
+            table.insert(result, tonumber(fields[1]))
+            table.insert(result, tonumber(fields[2]))
+            table.insert(result, fields[3])
+          end
+        end
+        return result
+        """
+
+    /// ARGV: prefix, room, node. Makes `node` the room's owner in the
+    /// directory (after it took the lease); returns 0 when the room is gone.
+    static let setOwner = """
+        local roomKey = ARGV[1] .. ':room:' .. ARGV[2]
+        if redis.call('EXISTS', roomKey) == 0 then return 0 end
+        redis.call('HSET', roomKey, 'owner', ARGV[3])
+        return 1
+        """
+}

@@ -1,0 +1,115 @@
+import HuddleTestSupport
+import NIOCore
+import RedisClient
+import RoomCluster
+import RoomEngine
+import Testing
+
+@Suite("Room directory in Redis", .needsRedisServer)
+struct RedisRoomDirectoryTests {
+    @Test("join-or-create fills the oldest room first, across nodes, and names rooms KIND-N")
+    func joinOrCreate() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.kill() }
+        let a = try connect(server), b = try connect(server)
+        let nodeA = RedisRoomDirectory(node: "node-a", connection: a)
+        let nodeB = RedisRoomDirectory(node: "node-b", connection: b)
+
+        let alice = try await nodeA.joinOrCreate(kind: "whiteboard", capacity: 2, member: "alice")
+        #expect(alice == ClusterJoin(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 1, capacity: 2), owner: "node-a", created: true))
+        let bob = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "bob")
+        #expect(bob == ClusterJoin(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a", created: false))
+        let carol = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "carol")
+        #expect(carol.listing.id == "whiteboard-2" && carol.owner == "node-b" && carol.created)
+
+        await #expect(throws: RoomDirectoryError.room(.alreadyAMember("alice"))) {
+            try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "alice")
+        }
+        // Another kind is another matter.
+        let arena = try await nodeB.joinOrCreate(kind: "arena", capacity: 4, member: "alice")
+        #expect(arena.listing.id == "arena-1")
+
+        #expect(try await nodeB.rooms(of: "whiteboard") == [
+            ClusterRoomListing(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a"),
+            ClusterRoomListing(listing: RoomListing(id: "whiteboard-2", kind: "whiteboard", members: 1, capacity: 2), owner: "node-b"),
+        ])
+
+        // A seat freed in the older room is taken before the newer room's.
+        #expect(try await nodeA.leave("bob", kind: "whiteboard", from: "whiteboard-1") == 1)
+        await #expect(throws: RoomDirectoryError.room(.notAMember("bob"))) {
+            try await nodeA.leave("bob", kind: "whiteboard", from: "whiteboard-1")
+        }
+        let dave = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "dave")
+        #expect(dave.listing.id == "whiteboard-1" && dave.listing.members == 2)
+        await a.close()
+        await b.close()
+    }
+
+    @Test("capacity holds when joins race on three nodes")
+    func racingJoinsNeverOverfill() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.kill() }
+        let connections = try (0..<3).map { _ in try connect(server) }
+        let nodes = connections.indices.map { RedisRoomDirectory(node: "node-\($0)", connection: connections[$0]) }
+        let capacity = 4, perNode = 50
+        let joins = try await withThrowingTaskGroup(of: (MemberID, ClusterJoin).self) { tasks in
+            for (index, node) in nodes.enumerated() {
+                for member in 0..<perNode {
+                    let id = MemberID("m\(index)-\(member)")
+                    tasks.addTask { (id, try await node.joinOrCreate(kind: "arena", capacity: capacity, member: id)) }
+                }
+            }
+            var joins: [MemberID: ClusterJoin] = [:]
+            for try await (member, join) in tasks { joins[member] = join }
+            return joins
+        }
+        #expect(joins.count == 3 * perNode)
+        let byRoom = Dictionary(grouping: joins.values, by: \.listing.id)
+        #expect(byRoom.values.allSatisfy { $0.count <= capacity })
+        // Rooms fill in order: all full but possibly the last.
+        #expect(byRoom.count == (3 * perNode + capacity - 1) / capacity)
+        // Each room was created once, by one node, and everyone agrees on its owner.
+        for (_, seats) in byRoom {
+            #expect(seats.filter(\.created).count == 1)
+            #expect(Set(seats.map(\.owner)).count == 1)
+        }
+        let listed = try await nodes[0].rooms(of: "arena")
+        #expect(listed.map(\.listing.members).reduce(0, +) == 3 * perNode)
+        #expect(listed.allSatisfy { $0.listing.members <= capacity })
+        for connection in connections { await connection.close() }
+    }
+
+    @Test("an empty room is removed from the directory, a room someone joined meanwhile is not")
+    func removal() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.kill() }
+        let a = try connect(server)
+        let node = RedisRoomDirectory(node: "node-a", connection: a)
+        _ = try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice")
+        #expect(try await node.removeIfEmpty("whiteboard-1", kind: "whiteboard") == false)
+        try await node.leave("alice", kind: "whiteboard", from: "whiteboard-1")
+        #expect(try await node.removeIfEmpty("whiteboard-1", kind: "whiteboard") == true)
+        #expect(try await node.rooms(of: "whiteboard").isEmpty)
+        // The next join creates a new room with a new name.
+        #expect(try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice").listing.id == "whiteboard-2")
+        #expect(try await node.claimOwnership(of: "whiteboard-2"))
+        #expect(try await node.claimOwnership(of: "whiteboard-1") == false)
+        await a.close()
+    }
+
+    @Test("an unreachable Redis is a clear error, not a hang")
+    func unreachable() async throws {
+        let server = try await RedisTestServer.start()
+        let a = try connect(server)
+        let node = RedisRoomDirectory(node: "node-a", connection: a, requestTimeout: .milliseconds(300))
+        _ = try await node.rooms(of: "whiteboard")
+        server.kill()   // the connection keeps trying to reconnect: requests wait in its queue
+        await #expect(throws: RoomDirectoryError.unreachable("no answer from Redis within 300 ms")) {
+            try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice")
+        }
+        await a.close()
+        await #expect(throws: RoomDirectoryError.self) {
+            try await node.rooms(of: "whiteboard")
+        }
+    }
+}
