@@ -432,6 +432,8 @@ let package = Package(
             name: "RoomEngineSocketIOTests",
             dependencies: [
                 "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "HuddleRooms", "SocketIO", "SocketIOCore", "EngineIO",
+                // rooms across two in-process nodes on a real redis-server
+                "RoomCluster", "RedisClient", "HuddleTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

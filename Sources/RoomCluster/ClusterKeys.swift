@@ -11,6 +11,8 @@ public import RoomEngine
 /// | `P:rooms:KIND` | sorted set | the kind's rooms by creation order |
 /// | `P:open:KIND` | sorted set | those with a free seat |
 /// | `P:created:KIND` | counter | rooms of the kind ever created (names `KIND-N`) |
+/// | `P:kinds` | set | every kind that had a room |
+/// | `P:relay:NODE` | pub/sub channel | messages to a node (``RedisRoomRelayTransport``) |
 /// | `P:member:KIND:MEMBER` | string | the room a member is in |
 ///
 /// ```swift
@@ -38,6 +40,8 @@ public struct ClusterKeys: Sendable, Hashable {
     public func openRooms(of kind: RoomKind) -> String { "\(prefix):open:\(kind.name)" }
     /// The kind's creation counter.
     public func created(of kind: RoomKind) -> String { "\(prefix):created:\(kind.name)" }
+    /// The pub/sub channel of `node`'s relay messages.
+    public func relay(to node: String) -> String { "\(prefix):relay:\(node)" }
     /// Where a member of a kind is.
     public func member(_ member: MemberID, of kind: RoomKind) -> String { "\(prefix):member:\(kind.name):\(member.rawValue)" }
 }

@@ -25,8 +25,6 @@ protocol RoomEndpoint: RoomHandle {
     func enqueue(_ bytes: [UInt8], from member: MemberID, token: UInt32?, acknowledging tick: UInt64?)
     /// Records a member's acknowledgement of a delta tick.
     func acknowledge(tick: UInt64, by member: MemberID)
-    /// The room as it is now (read on its loop).
-    func currentSnapshot() async -> RoomSnapshot
     /// `member`'s session on `socket` lost its connection without leaving:
     /// its seat is held for the grace period.
     func away(_ member: MemberID, socket: String)
@@ -80,6 +78,7 @@ final class BoundRoom: RoomEndpoint {
             sink: fanout, recorder: creation.recorder,
             snapshotInterval: creation.configuration.snapshotInterval,
             snapshotOffloadBytes: creation.snapshotWorker == nil ? nil : creation.configuration.snapshotOffloadBytes,
+            ownership: creation.ownership,
             logger: creation.logger
         )
     }
@@ -166,4 +165,6 @@ struct RoomCreation {
     let logger: Logger
     /// Makes a member whose grace period ended leave (on the room's loop).
     let seatExpired: @Sendable (MemberID) -> Void
+    /// Who may tick it (a cluster's lease); nil: always this process.
+    var ownership: (any RoomOwnership)? = nil
 }

@@ -3,11 +3,19 @@ import RoomEngine
 import SocketIOCore
 
 /// Where a member's deliveries go: its socket's loop and its session, which
-/// only that loop may touch. Rooms and the service hold endpoints; they
-/// never touch a session directly.
+/// only that loop may touch, or, for a member connected to another node of
+/// a cluster, that node (through the relay). Rooms and the service hold
+/// endpoints; they never touch a session directly.
 struct MemberEndpoint: Sendable {
-    let loop: any EventLoop
-    let session: NIOLoopBound<MemberSession>
+    /// How deliveries reach the session.
+    enum Route: Sendable {
+        /// A session of this process, on `loop`.
+        case local(loop: any EventLoop, session: NIOLoopBound<MemberSession>)
+        /// A session of node `node`, reached through `relay`.
+        case relayed(node: String, relay: RoomRelay)
+    }
+
+    let route: Route
     /// The session's socket id: tells two sessions of one seat apart.
     let socketID: String
     /// The identity the socket proved at connection, when the service checks
@@ -15,10 +23,34 @@ struct MemberEndpoint: Sendable {
     /// member is not its to take back, whatever token it presents.
     var provenIdentity: MemberID? = nil
 
-    /// Hands one delivery to the session on its loop.
+    /// An endpoint of a session of this process.
+    init(loop: any EventLoop, session: NIOLoopBound<MemberSession>, socketID: String, provenIdentity: MemberID? = nil) {
+        self.route = .local(loop: loop, session: session)
+        self.socketID = socketID
+        self.provenIdentity = provenIdentity
+    }
+
+    /// An endpoint of a session of another node.
+    init(relayedTo node: String, through relay: RoomRelay, socketID: String, provenIdentity: MemberID?) {
+        self.route = .relayed(node: node, relay: relay)
+        self.socketID = socketID
+        self.provenIdentity = provenIdentity
+    }
+
+    /// The loop of a session of this process (nil for one of another node).
+    var loop: (any EventLoop)? {
+        if case .local(let loop, _) = route { return loop }
+        return nil
+    }
+
+    /// Hands one delivery to the session on its loop (or to its node).
     func deliver(_ delivery: Delivery) {
-        let session = session
-        loop.execute { session.value.receive(delivery) }
+        switch route {
+        case .local(let loop, let session):
+            loop.execute { session.value.receive(delivery) }
+        case .relayed(let node, let relay):
+            relay.send(.deliveries([relay.addressed(delivery, to: socketID)]), to: node)
+        }
     }
 }
 
@@ -71,9 +103,11 @@ struct JoinAccepted: Sendable {
 }
 
 /// One tick's deliveries, grouped by the loop of their sessions, so a room
-/// hops once per loop per tick instead of once per member and delivery.
-/// Order is kept per loop, hence per member: a member sees its join answer,
-/// operations and deltas in the order the room produced them.
+/// hops once per loop per tick instead of once per member and delivery, and
+/// by node for the sessions of other nodes (one relay message per node per
+/// tick). Order is kept per loop and per node, hence per member: a member
+/// sees its join answer, operations and deltas in the order the room
+/// produced them.
 struct Outbox {
     /// One delivery to one session. A struct, not a tuple: arrays of tuples
     /// are copied and destroyed through the runtime's generic tuple witnesses,
@@ -88,17 +122,33 @@ struct Outbox {
         var items: [Item]
     }
 
-    private var batches: [ObjectIdentifier: Batch] = [:]
+    private struct RelayedBatch {
+        let relay: RoomRelay
+        var items: [RelayMessage.AddressedDelivery]
+    }
 
-    var isEmpty: Bool { batches.isEmpty }
+    private var batches: [ObjectIdentifier: Batch] = [:]
+    private var relayed: [String: RelayedBatch] = [:]
+
+    var isEmpty: Bool { batches.isEmpty && relayed.isEmpty }
 
     mutating func add(_ delivery: Delivery, to endpoint: MemberEndpoint) {
-        let item = Item(session: endpoint.session, delivery: delivery)
-        let key = ObjectIdentifier(endpoint.loop)
-        if batches[key] == nil {
-            batches[key] = Batch(loop: endpoint.loop, items: [item])
-        } else {
-            batches[key]!.items.append(item)
+        switch endpoint.route {
+        case .local(let loop, let session):
+            let item = Item(session: session, delivery: delivery)
+            let key = ObjectIdentifier(loop)
+            if batches[key] == nil {
+                batches[key] = Batch(loop: loop, items: [item])
+            } else {
+                batches[key]!.items.append(item)
+            }
+        case .relayed(let node, let relay):
+            let item = relay.addressed(delivery, to: endpoint.socketID)
+            if relayed[node] == nil {
+                relayed[node] = RelayedBatch(relay: relay, items: [item])
+            } else {
+                relayed[node]!.items.append(item)
+            }
         }
     }
 
@@ -111,5 +161,9 @@ struct Outbox {
             }
         }
         batches.removeAll(keepingCapacity: true)
+        for (node, batch) in relayed {
+            batch.relay.send(.deliveries(batch.items), to: node)
+        }
+        relayed.removeAll(keepingCapacity: true)
     }
 }

@@ -32,10 +32,16 @@ public final class RoomService: Sendable {
     public let namespace: SocketIONamespace
     /// The live rooms (listing, membership).
     public let directory: RoomDirectory
-    private let core: ServiceCore
+    let core: ServiceCore
     private let loopStats: [(loop: any EventLoop, stats: LoopStatsBox)]
     /// Where joiners' snapshots of large states are encoded (nil when offloading is off).
     let snapshotWorker: SnapshotWorker?
+    /// Makes and starts rooms.
+    let factory: RoomFactory
+    /// The kinds served, by kind.
+    let entries: [RoomKind: RoomKindEntry]
+    /// This node's part of a cluster (``RoomServiceConfiguration/cluster``).
+    let cluster: ClusterNode?
 
     /// Binds the kinds of `kinds` (the newest version of each, created with
     /// its entry's configuration) to the namespace
@@ -55,28 +61,30 @@ public final class RoomService: Sendable {
         for loop in group.makeIterator() {
             loopStats.append((loop, .makeBoxSendingValue(RoomServiceStats(), eventLoop: loop)))
         }
-        let statsByLoop = loopStats
         let worker: SnapshotWorker? = configuration.snapshotOffloadBytes == nil
             ? nil : configuration.snapshotWorker ?? SnapshotWorker(limit: configuration.snapshotEncodingsQueued)
         self.snapshotWorker = worker
+        let factory = RoomFactory(
+            group: group, loopStats: loopStats, recorder: recorder, configuration: configuration, snapshotWorker: worker,
+            logger: logger, core: core
+        )
+        self.factory = factory
+        self.entries = Dictionary(kinds.servedEntries.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.directory = RoomDirectory(registrations: kinds.servedEntries.map { entry in
             RoomDirectory.Registration(
                 kind: entry.kind,
-                capacity: min(entry.rules.capacity, configuration.roomCapacity ?? entry.rules.capacity),
+                capacity: factory.capacity(of: entry),
                 emptyGracePeriod: configuration.emptyGracePeriod
-            ) { id in
-                let loop = group.next()
-                guard let stats = statsByLoop.first(where: { $0.loop === loop })?.stats else {
-                    preconditionFailure("the group handed out a loop it does not iterate")
-                }
-                logger.debug("room created", metadata: ["room": "\(id)"])
-                return BoundRoom(entry, creation: RoomCreation(
-                    id: id, seed: UInt64.random(in: .min ... .max), eventLoop: loop, stats: stats,
-                    recorder: recorder, configuration: configuration, snapshotWorker: worker, logger: logger,
-                    seatExpired: { member in core.depart(member, from: id, endpoint: nil) }
-                ))
-            }
+            ) { id in factory.start(entry, id: id) }
         })
+        if let cluster = configuration.cluster {
+            let relay = RoomRelay(transport: cluster.transport, logger: logger) { message, relay in
+                RoomService.admitRelayed(message, relay: relay, core: core)
+            }
+            self.cluster = ClusterNode(clustering: cluster, relay: relay)
+        } else {
+            self.cluster = nil
+        }
         self.core = core
         self.loopStats = loopStats
         self.namespace = server.of(configuration.namespace)
@@ -90,18 +98,41 @@ public final class RoomService: Sendable {
     /// further requests and closes every room (the recorder gets each
     /// session's end). Call it once.
     public func run() async {
+        if cluster != nil {
+            do {
+                try await startClusterRelay()
+            } catch {
+                core.logger.error("the cluster relay did not start; members of other nodes cannot reach this node's rooms", metadata: ["error": "\(error)"])
+            }
+        }
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.serveAdmissions() }
             tasks.addTask { await self.serveDepartures() }
             tasks.addTask { await self.disposeIdleRooms() }
+            if let cluster { tasks.addTask { await self.serveLostRooms(cluster) } }
             await tasks.next()
             tasks.cancelAll()
         }
         core.finish()
         for listing in await directory.rooms() {
             await directory.room(listing.id)?.close()
+            if let cluster { await cluster.clustering.leasing.release(listing.id) }
         }
+        if let cluster { await cluster.relay.stop() }
         core.logger.debug("room service stopped")
+    }
+
+    /// Subscribes to this node's relay messages (a cluster node only; nothing
+    /// otherwise): call it before accepting connections, so that a member
+    /// of another node placed in a room of this node is never relayed to a
+    /// node that does not listen yet. ``run()`` calls it too.
+    ///
+    /// ```swift
+    /// let rooms = RoomService(server: io, group: group, kinds: .builtIn, configuration: configuration)
+    /// try await rooms.startClusterRelay()
+    /// ```
+    public func startClusterRelay() async throws {
+        try await cluster?.relay.start()
     }
 
     /// The counters of every room since the service started, with the rooms
@@ -126,7 +157,7 @@ public final class RoomService: Sendable {
 
     /// Room `id` as it is now, if it is alive (for tests and tools).
     func snapshot(of id: RoomID) async -> RoomSnapshot? {
-        guard let room = await directory.room(id) as? any RoomEndpoint else { return nil }
+        guard let room = await directory.room(id) as? BoundRoom else { return nil }
         return await room.currentSnapshot()
     }
 
@@ -136,16 +167,28 @@ public final class RoomService: Sendable {
         for await admission in core.admissions {
             switch admission {
             case .join(let kind, let member, let endpoint):
-                await join(kind: kind, member: member, endpoint: endpoint)
+                if let cluster {
+                    await clusterJoin(kind: kind, member: member, endpoint: endpoint, cluster)
+                } else {
+                    await join(kind: kind, member: member, endpoint: endpoint)
+                }
+            case .placedJoin(let room, let member, let endpoint):
+                if let cluster { await joinOwnedRoom(room, kind: nil, member: member, endpoint: endpoint, cluster) }
             case .list(let kind, let endpoint, let token):
-                endpoint.deliver(.reply(token: token, RoomWire.listing(await directory.rooms(of: kind))))
+                if let cluster {
+                    await clusterList(kind: kind, endpoint: endpoint, token: token, cluster)
+                } else {
+                    endpoint.deliver(.reply(token: token, RoomWire.listing(await directory.rooms(of: kind))))
+                }
             case .rejoin(let seat, let sequence, let endpoint):
                 // The room checks the seat and answers; a room that is gone holds no seat.
-                guard let room = await directory.room(seat.room) as? any RoomEndpoint else {
+                if let room = await directory.room(seat.room) as? any RoomEndpoint {
+                    room.rejoin(seat: seat, after: sequence, endpoint: endpoint)
+                } else if let cluster {
+                    await clusterRejoin(seat: seat, sequence: sequence, endpoint: endpoint, cluster)
+                } else {
                     endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
-                    continue
                 }
-                room.rejoin(seat: seat, after: sequence, endpoint: endpoint)
             }
         }
     }
@@ -168,6 +211,10 @@ public final class RoomService: Sendable {
 
     private func serveDepartures() async {
         for await departure in core.departures {
+            if let cluster {
+                await clusterLeave(departure, cluster)
+                continue
+            }
             do {
                 try await directory.leave(departure.member, from: departure.room)
             } catch {
@@ -184,7 +231,12 @@ public final class RoomService: Sendable {
             } catch {
                 return
             }
-            let disposed = await directory.disposeIdleRooms()
+            let disposed: [RoomID]
+            if let cluster {
+                disposed = await disposeOwnedRooms(cluster)
+            } else {
+                disposed = await directory.disposeIdleRooms()
+            }
             if !disposed.isEmpty {
                 core.logger.debug("idle rooms closed", metadata: ["rooms": "\(disposed.map(\.rawValue))"])
             }

@@ -1,4 +1,5 @@
 public import NIOCore
+public import RoomEngine
 
 /// How a ``RoomService`` binds rooms to Socket.IO: the namespace, how long
 /// empty rooms live, and every per-client bound with its overflow policy.
@@ -97,6 +98,11 @@ public struct RoomServiceConfiguration: Sendable {
     public var rejoinOperationBatches = 256
     /// Bytes of `ops` batches kept per member (with ``rejoinOperationBatches``).
     public var rejoinOperationBytes = 1 << 20
+
+    /// Makes the service one node of a cluster (rooms across nodes: the
+    /// directory, leases and relay of ``RoomClustering``; docs/room-cluster.md).
+    /// Nil (the default): every room lives in this process.
+    public var cluster: RoomClustering?
 
     /// The defaults above.
     public init() {}

@@ -17,6 +17,8 @@ final class ServiceCore: Sendable {
         case join(kind: RoomKind, member: MemberID, endpoint: MemberEndpoint)
         case list(kind: RoomKind?, endpoint: MemberEndpoint, token: UInt32)
         case rejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint)
+        /// A member of another node of the cluster, placed in `room`, which this node owns.
+        case placedJoin(room: RoomID, member: MemberID, endpoint: MemberEndpoint)
     }
 
     /// A member leaving a room (`endpoint` is nil when nobody waits for the answer).
@@ -36,8 +38,12 @@ final class ServiceCore: Sendable {
     let snapshotChunks = Atomic<UInt64>(0)
     let admissions: AsyncStream<Admission>
     let departures: AsyncStream<Departure>
+    /// Rooms whose lease ended without a release (cluster only): at most one
+    /// entry per room, so unbounded is bounded by the rooms this node owns.
+    let lostRooms: AsyncStream<RoomID>
     private let admissionInput: AsyncStream<Admission>.Continuation
     private let departureInput: AsyncStream<Departure>.Continuation
+    private let lostRoomInput: AsyncStream<RoomID>.Continuation
 
     init(configuration: RoomServiceConfiguration, kinds: Set<RoomKind>, logger: Logger) {
         self.configuration = configuration
@@ -47,6 +53,7 @@ final class ServiceCore: Sendable {
             of: Admission.self, bufferingPolicy: .bufferingOldest(configuration.maxQueuedRequests)
         )
         (departures, departureInput) = AsyncStream.makeStream(of: Departure.self, bufferingPolicy: .unbounded)
+        (lostRooms, lostRoomInput) = AsyncStream.makeStream(of: RoomID.self, bufferingPolicy: .unbounded)
     }
 
     /// Queues a join or listing; returns why it was refused, if it was.
@@ -66,9 +73,15 @@ final class ServiceCore: Sendable {
         }
     }
 
+    /// Notes that this node lost `room`'s lease (the room is fenced).
+    func lost(_ room: RoomID) {
+        lostRoomInput.yield(room)
+    }
+
     /// Refuses every later request (the service is stopping).
     func finish() {
         admissionInput.finish()
         departureInput.finish()
+        lostRoomInput.finish()
     }
 }

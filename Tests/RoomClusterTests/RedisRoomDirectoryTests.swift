@@ -16,27 +16,30 @@ struct RedisRoomDirectoryTests {
         let nodeB = RedisRoomDirectory(node: "node-b", connection: b)
 
         let alice = try await nodeA.joinOrCreate(kind: "whiteboard", capacity: 2, member: "alice")
-        #expect(alice == ClusterJoin(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 1, capacity: 2), owner: "node-a", created: true))
+        #expect(alice == RoomPlacementResult(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 1, capacity: 2), owner: "node-a", created: true))
         let bob = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "bob")
-        #expect(bob == ClusterJoin(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a", created: false))
+        #expect(bob == RoomPlacementResult(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a", created: false))
         let carol = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "carol")
         #expect(carol.listing.id == "whiteboard-2" && carol.owner == "node-b" && carol.created)
 
-        await #expect(throws: RoomDirectoryError.room(.alreadyAMember("alice"))) {
+        await #expect(throws: RoomError.alreadyAMember("alice")) {
             try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "alice")
         }
         // Another kind is another matter.
         let arena = try await nodeB.joinOrCreate(kind: "arena", capacity: 4, member: "alice")
         #expect(arena.listing.id == "arena-1")
 
-        #expect(try await nodeB.rooms(of: "whiteboard") == [
+        #expect(try await nodeB.roomsWithOwners(of: "whiteboard") == [
             ClusterRoomListing(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a"),
             ClusterRoomListing(listing: RoomListing(id: "whiteboard-2", kind: "whiteboard", members: 1, capacity: 2), owner: "node-b"),
         ])
 
         // A seat freed in the older room is taken before the newer room's.
-        #expect(try await nodeA.leave("bob", kind: "whiteboard", from: "whiteboard-1") == 1)
-        await #expect(throws: RoomDirectoryError.room(.notAMember("bob"))) {
+        #expect(try await nodeA.leaveCounting("bob", kind: "whiteboard", from: "whiteboard-1") == 1)
+        #expect(try await nodeA.owner(of: "whiteboard-1") == "node-a")
+        #expect(try await nodeA.owner(of: "whiteboard-9") == nil)
+        #expect(try await nodeA.rooms(of: nil).map(\.id) == ["arena-1", "whiteboard-1", "whiteboard-2"])
+        await #expect(throws: RoomError.notAMember("bob")) {
             try await nodeA.leave("bob", kind: "whiteboard", from: "whiteboard-1")
         }
         let dave = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "dave")
@@ -52,14 +55,14 @@ struct RedisRoomDirectoryTests {
         let connections = try (0..<3).map { _ in try connect(server) }
         let nodes = connections.indices.map { RedisRoomDirectory(node: "node-\($0)", connection: connections[$0]) }
         let capacity = 4, perNode = 50
-        let joins = try await withThrowingTaskGroup(of: (MemberID, ClusterJoin).self) { tasks in
+        let joins = try await withThrowingTaskGroup(of: (MemberID, RoomPlacementResult).self) { tasks in
             for (index, node) in nodes.enumerated() {
                 for member in 0..<perNode {
                     let id = MemberID("m\(index)-\(member)")
                     tasks.addTask { (id, try await node.joinOrCreate(kind: "arena", capacity: capacity, member: id)) }
                 }
             }
-            var joins: [MemberID: ClusterJoin] = [:]
+            var joins: [MemberID: RoomPlacementResult] = [:]
             for try await (member, join) in tasks { joins[member] = join }
             return joins
         }
@@ -74,8 +77,8 @@ struct RedisRoomDirectoryTests {
             #expect(Set(seats.map(\.owner)).count == 1)
         }
         let listed = try await nodes[0].rooms(of: "arena")
-        #expect(listed.map(\.listing.members).reduce(0, +) == 3 * perNode)
-        #expect(listed.allSatisfy { $0.listing.members <= capacity })
+        #expect(listed.map(\.members).reduce(0, +) == 3 * perNode)
+        #expect(listed.allSatisfy { $0.members <= capacity })
         for connection in connections { await connection.close() }
     }
 
@@ -104,11 +107,11 @@ struct RedisRoomDirectoryTests {
         let node = RedisRoomDirectory(node: "node-a", connection: a, requestTimeout: .milliseconds(300))
         _ = try await node.rooms(of: "whiteboard")
         server.kill()   // the connection keeps trying to reconnect: requests wait in its queue
-        await #expect(throws: RoomDirectoryError.unreachable("no answer from Redis within 300 ms")) {
+        await #expect(throws: RoomError.joinRefused("the room directory (Redis) is unreachable: no answer within 300 ms")) {
             try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice")
         }
         await a.close()
-        await #expect(throws: RoomDirectoryError.self) {
+        await #expect(throws: RoomError.self) {
             try await node.rooms(of: "whiteboard")
         }
     }

@@ -71,7 +71,7 @@ struct FanoutMemberTests {
                 return (NIOLoopBound(state, eventLoop: loop), Weak(room))
             }.get()
             // The join answer (which names the room) has reached the session; nothing else holds it.
-            try await endpoint.loop.submit {}.get()
+            try await #require(endpoint.loop).submit {}.get()
             try await Task.sleep(for: .milliseconds(50))
             #expect(held.value == nil)
             try await loop.submit { withExtendedLifetime(state.value) {} }.get()
@@ -94,7 +94,7 @@ struct FanoutMemberTests {
             // Held while the answer waits for the snapshot (the fan-out names the room in it).
             #expect(held.value != nil)
             try await loop.submit { state.value.deliver(tick(1, snapshotFor: ["m1"])) }.get()
-            try await endpoint.loop.submit {}.get()
+            try await #require(endpoint.loop).submit {}.get()
             try await Task.sleep(for: .milliseconds(50))
             #expect(held.value == nil)
             try await loop.submit { withExtendedLifetime(state.value) {} }.get()

@@ -29,6 +29,7 @@ struct TestServer {
         configure(&options)
         let io = SocketIOServer(configuration: engine, group: group)
         let rooms = RoomService(server: io, group: group, kinds: kinds, configuration: options)
+        try await rooms.startClusterRelay()
         let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [io.engine], group: group)
         let server = TestServer(port: try #require(http.localAddress?.port), rooms: rooms, group: group)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

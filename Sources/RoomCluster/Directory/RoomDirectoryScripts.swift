@@ -29,6 +29,7 @@ enum RoomDirectoryScripts {
             return {'joined', id, fields[3], members, roomCapacity}
           end
         end
+        redis.call('SADD', prefix .. ':kinds', kind)
         local order = redis.call('INCR', prefix .. ':created:' .. kind)
         local id = kind .. '-' .. order
         redis.call('HSET', prefix .. ':room:' .. id, 'kind', kind, 'capacity', capacity, 'members', 1, 'owner', node, 'order', order)
@@ -67,18 +68,26 @@ enum RoomDirectoryScripts {
         return 1
         """
 
-    /// ARGV: prefix, kind. Returns `{id, members, capacity, owner, ...}` for
-    /// the kind's rooms, oldest first.
+    /// ARGV: prefix, kind (empty: every kind). Returns
+    /// `{kind, id, members, capacity, owner, ...}`, each kind's rooms oldest first.
     static let list = """
-        local prefix, kind = ARGV[1], ARGV[2]
+        local prefix, only = ARGV[1], ARGV[2]
+        local kinds = {only}
+        if only == '' then
+          kinds = redis.call('SMEMBERS', prefix .. ':kinds')
+          table.sort(kinds)
+        end
         local result = {}
-        for _, id in ipairs(redis.call('ZRANGE', prefix .. ':rooms:' .. kind, 0, -1)) do
-          local fields = redis.call('HMGET', prefix .. ':room:' .. id, 'members', 'capacity', 'owner')
-          if fields[1] then
-            table.insert(result, id)
-            table.insert(result, tonumber(fields[1]))
-            table.insert(result, tonumber(fields[2]))
-            table.insert(result, fields[3])
+        for _, kind in ipairs(kinds) do
+          for _, id in ipairs(redis.call('ZRANGE', prefix .. ':rooms:' .. kind, 0, -1)) do
+            local fields = redis.call('HMGET', prefix .. ':room:' .. id, 'members', 'capacity', 'owner')
+            if fields[1] then
+              table.insert(result, kind)
+              table.insert(result, id)
+              table.insert(result, tonumber(fields[1]))
+              table.insert(result, tonumber(fields[2]))
+              table.insert(result, fields[3])
+            end
           end
         end
         return result

@@ -110,7 +110,37 @@ public actor RoomDirectory {
             guard let entry = entries[id] else { return false }
             return entry.kind == kind && entry.occupancy < entry.capacity
         } ?? createRoom(registration)
+        return try await admit(member, into: id, metadata: metadata)
+    }
 
+    /// Puts `member` into room `id`, which a cluster's directory placed it
+    /// in (the room must be here: made by ``joinOrCreate(kind:member:metadata:)``
+    /// or handed over with ``adopt(_:capacity:)``).
+    ///
+    /// Throws ``RoomError/unknownRoom(_:)`` when the room is not here,
+    /// ``RoomError/roomFull(capacity:)`` when it has no free seat,
+    /// ``RoomError/alreadyAMember(_:)``, and whatever the logic refuses.
+    public func join(_ member: MemberID, to id: RoomID, metadata: [String: String] = [:]) async throws(RoomError) -> RoomListing {
+        guard let entry = entries[id] else { throw .unknownRoom(id) }
+        guard !entries.values.contains(where: { $0.kind == entry.kind && $0.holds(member) }) else {
+            throw .alreadyAMember(member)
+        }
+        guard entry.occupancy < entry.capacity else { throw .roomFull(capacity: entry.capacity) }
+        return try await admit(member, into: id, metadata: metadata)
+    }
+
+    /// Takes in a room made and started elsewhere (a cluster node makes the
+    /// rooms it owns itself, after taking their leases): it is then joined,
+    /// left, listed and disposed of like the rooms this directory makes.
+    /// Its kind must be registered (for the grace period).
+    public func adopt(_ handle: any RoomHandle, capacity: Int) throws(RoomError) {
+        guard registrations[handle.kind] != nil else { throw .unknownRoomKind(handle.kind.name) }
+        guard entries[handle.id] == nil else { throw .duplicateElement("room \(handle.id)") }
+        entries[handle.id] = Entry(handle: handle, kind: handle.kind, capacity: capacity, emptySince: clock.now())
+        creationOrder.append(handle.id)
+    }
+
+    private func admit(_ member: MemberID, into id: RoomID, metadata: [String: String]) async throws(RoomError) -> RoomListing {
         entries[id]?.admitting.insert(member)
         entries[id]?.emptySince = nil
         guard let handle = entries[id]?.handle else { throw .unknownRoom(id) }
@@ -152,21 +182,42 @@ public actor RoomDirectory {
     /// Closes and forgets every room that has been empty for at least its
     /// kind's grace period; returns their identifiers, oldest first. Call it
     /// periodically (the binding uses a timer).
+    ///
+    /// `confirming`, when given, is asked before each room goes (a cluster
+    /// node asks the shared directory whether a member of another node
+    /// joined meanwhile); a room it keeps starts a new grace period.
     @discardableResult
-    public func disposeIdleRooms() async -> [RoomID] {
+    public func disposeIdleRooms(confirming: (@Sendable (RoomID, RoomKind) async -> Bool)? = nil) async -> [RoomID] {
         let now = clock.now()
         let expired = creationOrder.filter { id in
             guard let entry = entries[id], entry.occupancy == 0, let since = entry.emptySince,
                   let grace = registrations[entry.kind]?.emptyGracePeriod else { return false }
             return since + grace <= now
         }
+        var disposed: [RoomID] = []
         var handles: [any RoomHandle] = []
         for id in expired {
-            if let entry = entries.removeValue(forKey: id) { handles.append(entry.handle) }
+            if let confirming, let kind = entries[id]?.kind, !(await confirming(id, kind)) {
+                if entries[id]?.occupancy == 0 { entries[id]?.emptySince = clock.now() }
+                continue
+            }
+            // Checked again: a member may have come while the confirmation was awaited.
+            guard let entry = entries[id], entry.occupancy == 0 else { continue }
+            entries.removeValue(forKey: id)
+            handles.append(entry.handle)
+            disposed.append(id)
         }
-        creationOrder.removeAll { expired.contains($0) }
+        creationOrder.removeAll { disposed.contains($0) }
         for handle in handles { await handle.close() }
-        return expired
+        return disposed
+    }
+
+    /// Forgets room `id` without closing it: a cluster node whose lease of
+    /// the room ended (the room is fenced and stopped on its own; its session
+    /// goes on where the room is resumed).
+    public func evict(_ id: RoomID) {
+        entries.removeValue(forKey: id)
+        creationOrder.removeAll { $0 == id }
     }
 
     private func createRoom(_ registration: Registration) -> RoomID {

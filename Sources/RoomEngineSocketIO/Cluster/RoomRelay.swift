@@ -1,0 +1,238 @@
+import Logging
+import NIOCore
+import RoomEngine
+import Synchronization
+
+/// This node's end of the relay between the nodes of a cluster
+/// (``RoomClustering``): it turns requests of local members in rooms owned
+/// elsewhere into ``RelayMessage``s to the owner, the owner's deliveries
+/// back into ``Delivery``s for local sessions, and requests of other nodes'
+/// members into calls on the rooms this node owns.
+///
+/// State: three lock-protected tables, each its own owner (a `Mutex`):
+/// the local sessions waiting for or seated in a room of another node (by
+/// socket id), the proxies of those rooms (``RemoteRoom``), and the rooms
+/// this node owns (for requests from other nodes, looked up without a hop,
+/// so a member's inputs keep their order). A session's entry goes when its
+/// room answers `left`, `closed`, `detached` or a failed join, or when the
+/// session goes away or leaves.
+///
+/// Transport: at most once, in order per sender (``RoomRelayTransport``).
+/// A message that does not decode is dropped and logged; one for a socket
+/// or room this node does not know is dropped (the session or room went
+/// away meanwhile).
+final class RoomRelay: Sendable {
+    /// This node's name.
+    let node: String
+    private let transport: any RoomRelayTransport
+    private let logger: Logger
+    /// Requests of other nodes' members for the rooms this node owns
+    /// (joins, rejoins, leaves), handed to the service's queues.
+    private let admissions: @Sendable (RelayMessage, RoomRelay) -> Void
+
+    private struct Registration {
+        let endpoint: MemberEndpoint
+        let member: MemberID
+        let room: RoomID
+    }
+
+    private let sessions = Mutex<[String: Registration]>([:])
+    private let remoteRooms = Mutex<[RoomID: RemoteRoom]>([:])
+    private let localRooms = Mutex<[RoomID: any RoomEndpoint]>([:])
+
+    init(transport: any RoomRelayTransport, logger: Logger, admissions: @escaping @Sendable (RelayMessage, RoomRelay) -> Void) {
+        self.node = transport.node
+        self.transport = transport
+        self.logger = logger
+        self.admissions = admissions
+    }
+
+    private let started = Mutex(false)
+
+    /// Starts receiving this node's messages (once; later calls return at once).
+    func start() async throws {
+        guard started.withLock({ started in defer { started = true }; return !started }) else { return }
+        do {
+            try await transport.start { [weak self] message in self?.receive(message) }
+        } catch {
+            started.withLock { $0 = false }
+            throw error
+        }
+    }
+
+    func stop() async {
+        await transport.stop()
+    }
+
+    // MARK: Rooms this node owns
+
+    func ownsRoom(_ room: any RoomEndpoint) {
+        localRooms.withLock { $0[room.id] = room }
+    }
+
+    func disowns(_ room: RoomID) {
+        _ = localRooms.withLock { $0.removeValue(forKey: room) }
+    }
+
+    func localRoom(_ id: RoomID) -> (any RoomEndpoint)? {
+        localRooms.withLock { $0[id] }
+    }
+
+    // MARK: Members of this node in rooms of other nodes
+
+    /// The proxy of `room`, owned by `owner` (made on first use).
+    func remoteRoom(_ info: RemoteRoomInfo) -> RemoteRoom {
+        remoteRooms.withLock { rooms in
+            if let room = rooms[info.id], room.info == info { return room }
+            let room = RemoteRoom(info: info, relay: self)
+            rooms[info.id] = room
+            return room
+        }
+    }
+
+    /// The proxy of `room` if a member of this node was seated there.
+    func knownRemoteRoom(_ id: RoomID) -> RemoteRoom? {
+        remoteRooms.withLock { $0[id] }
+    }
+
+    /// Sends `member`'s join of `room` (placed there by the directory) to its owner.
+    func requestJoin(room: RoomID, owner: String, member: MemberID, endpoint: MemberEndpoint) {
+        register(endpoint, member: member, room: room)
+        send(.join(room: room, member: member, socket: endpoint.socketID, identity: endpoint.provenIdentity, from: node), to: owner)
+    }
+
+    /// Sends a rejoin of a seat of `room` to its owner.
+    func requestRejoin(room: RoomID, owner: String, secret: String, sequence: UInt64?, endpoint: MemberEndpoint) {
+        register(endpoint, member: MemberID(endpoint.socketID), room: room)
+        send(.rejoin(room: room, secret: secret, sequence: sequence, socket: endpoint.socketID, identity: endpoint.provenIdentity, from: node), to: owner)
+    }
+
+    /// Sends `member`'s leave of `room` to its owner; without an endpoint
+    /// nobody waits for the answer (a seat freed by a disconnect).
+    func requestLeave(room: RoomID, owner: String, member: MemberID, endpoint: MemberEndpoint?) {
+        if let endpoint {
+            register(endpoint, member: member, room: room)
+        } else {
+            forget(member: member, in: room)
+        }
+        send(.leave(room: room, member: member, socket: endpoint?.socketID, from: node), to: owner)
+    }
+
+    /// Forgets the session on `socket` (it went away).
+    func forget(socket: String) {
+        _ = sessions.withLock { $0.removeValue(forKey: socket) }
+    }
+
+    private func forget(member: MemberID, in room: RoomID) {
+        sessions.withLock { sessions in
+            sessions = sessions.filter { $0.value.member != member || $0.value.room != room }
+        }
+    }
+
+    private func register(_ endpoint: MemberEndpoint, member: MemberID, room: RoomID) {
+        sessions.withLock { $0[endpoint.socketID] = Registration(endpoint: endpoint, member: member, room: room) }
+    }
+
+    // MARK: Sending
+
+    func send(_ message: RelayMessage, to node: String) {
+        transport.send(message.encoded(), to: node)
+    }
+
+    /// `delivery` for the session on `socket` of another node.
+    func addressed(_ delivery: Delivery, to socket: String) -> RelayMessage.AddressedDelivery {
+        RelayMessage.AddressedDelivery(socket: socket, delivery: relayed(delivery))
+    }
+
+    private func relayed(_ delivery: Delivery) -> RelayedDelivery {
+        switch delivery {
+        case .joined(let accepted):
+            let room = accepted.room
+            let info = RemoteRoomInfo(
+                id: room.id, kind: room.kind, tickRate: room.tickRate, maxInputBytes: room.maxInputBytes,
+                hasMemberViews: room.hasMemberViews, owner: node
+            )
+            let (isSnapshot, start): (Bool, ByteBuffer) = switch accepted.start {
+            case .snapshot(let bytes): (true, bytes)
+            case .operations(let bytes): (false, bytes)
+            }
+            return .joined(
+                room: info, member: accepted.member, seat: accepted.seat, graceNanoseconds: accepted.grace.nanoseconds,
+                tick: accepted.tick, snapshot: isSnapshot, start: start, isRejoin: accepted.isRejoin
+            )
+        case .joinFailed(let error, let admittedTo): return .joinFailed(error, admittedTo: admittedTo)
+        case .left(let room): return .left(room)
+        case .leaveFailed(let error): return .leaveFailed(error)
+        case .reply(let token, let value): return .reply(token: token, value)
+        case .error(let error, let event, let receipt): return .error(error, event: event, receipt: receipt)
+        case .delta(let room, let tick, let bytes): return .delta(room, tick: tick, bytes)
+        case .operations(let room, let bytes): return .operations(room, bytes)
+        case .closed(let room): return .closed(room)
+        case .detached(let room): return .detached(room)
+        }
+    }
+
+    // MARK: Receiving
+
+    private func receive(_ bytes: ByteBuffer) {
+        let message: RelayMessage
+        do {
+            message = try RelayMessage(decoding: bytes)
+        } catch {
+            logger.warning("dropped a relay message that does not decode", metadata: ["error": "\(error)", "bytes": "\(bytes.readableBytes)"])
+            return
+        }
+        switch message {
+        case .deliveries(let items):
+            deliver(items)
+        case .input(let room, let member, let bytes, let token, let tick):
+            localRoom(room)?.enqueue(bytes, from: member, token: token, acknowledging: tick)
+        case .acknowledge(let room, let member, let tick):
+            localRoom(room)?.acknowledge(tick: tick, by: member)
+        case .away(let room, let member, let socket):
+            localRoom(room)?.away(member, socket: socket)
+        case .join, .rejoin, .leave:
+            admissions(message, self)
+        }
+    }
+
+    private func deliver(_ items: [RelayMessage.AddressedDelivery]) {
+        var outbox = Outbox()
+        for item in items {
+            guard let registration = sessions.withLock({ $0[item.socket] }) else { continue }
+            let delivery: Delivery
+            switch item.delivery {
+            case .joined(let info, let member, let seat, let grace, let tick, let isSnapshot, let start, let isRejoin):
+                delivery = .joined(JoinAccepted(
+                    room: remoteRoom(info), member: member, seat: seat, grace: .nanoseconds(grace), tick: tick,
+                    start: isSnapshot ? .snapshot(start) : .operations(start), isRejoin: isRejoin
+                ))
+                sessions.withLock { $0[item.socket] = Registration(endpoint: registration.endpoint, member: member, room: info.id) }
+            case .joinFailed(let error, let admittedTo):
+                delivery = .joinFailed(error, admittedTo: admittedTo)
+                forget(socket: item.socket)
+            case .left(let room):
+                delivery = .left(room)
+                forget(socket: item.socket)
+            case .leaveFailed(let error):
+                delivery = .leaveFailed(error)
+            case .reply(let token, let value):
+                delivery = .reply(token: token, value)
+            case .error(let error, let event, let receipt):
+                delivery = .error(error, event: event, receipt: receipt)
+            case .delta(let room, let tick, let bytes):
+                delivery = .delta(room, tick: tick, bytes)
+            case .operations(let room, let bytes):
+                delivery = .operations(room, bytes)
+            case .closed(let room):
+                delivery = .closed(room)
+                forget(socket: item.socket)
+            case .detached(let room):
+                delivery = .detached(room)
+                forget(socket: item.socket)
+            }
+            outbox.add(delivery, to: registration.endpoint)
+        }
+        outbox.flush()
+    }
+}

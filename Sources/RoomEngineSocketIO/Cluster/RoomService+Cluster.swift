@@ -1,0 +1,182 @@
+import Logging
+import NIOCore
+import RoomEngine
+
+/// This node's part of a cluster: the seams it was given and its relay.
+struct ClusterNode: Sendable {
+    let clustering: RoomClustering
+    let relay: RoomRelay
+
+    var node: String { relay.node }
+    var placement: any RoomPlacement { clustering.placement }
+}
+
+/// The service's requests when it is one node of a cluster
+/// (``RoomServiceConfiguration/cluster``): the shared directory places
+/// members; rooms this node owns are joined here (members of other nodes
+/// through the relay, with relayed endpoints); rooms of other nodes are
+/// reached through their owner. All of it runs in the service's request
+/// queues, one request at a time, so a room this node creates exists here
+/// before a member of another node, placed in it after, is admitted.
+extension RoomService {
+    /// Requests of other nodes' members (from the relay) into the queues.
+    static func admitRelayed(_ message: RelayMessage, relay: RoomRelay, core: ServiceCore) {
+        switch message {
+        case .join(let room, let member, let socket, let identity, let from):
+            let endpoint = MemberEndpoint(relayedTo: from, through: relay, socketID: socket, provenIdentity: identity)
+            if let refusal = core.submit(.placedJoin(room: room, member: member, endpoint: endpoint)) {
+                endpoint.deliver(.joinFailed(refusal, admittedTo: room))
+            }
+        case .rejoin(let room, let secret, let sequence, let socket, let identity, let from):
+            let endpoint = MemberEndpoint(relayedTo: from, through: relay, socketID: socket, provenIdentity: identity)
+            if let refusal = core.submit(.rejoin(seat: SeatToken(secret: secret, room: room), sequence: sequence, endpoint: endpoint)) {
+                endpoint.deliver(.joinFailed(refusal, admittedTo: nil))
+            }
+        case .leave(let room, let member, let socket, let from):
+            let endpoint = socket.map { MemberEndpoint(relayedTo: from, through: relay, socketID: $0, provenIdentity: nil) }
+            core.depart(member, from: room, endpoint: endpoint)
+        case .input, .acknowledge, .away, .deliveries:
+            break
+        }
+    }
+
+    /// A local member's join: placed by the shared directory, then joined
+    /// here or sent to the room's owner.
+    func clusterJoin(kind: RoomKind, member: MemberID, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
+        guard let entry = entries[kind] else {
+            endpoint.deliver(.joinFailed(RoomWireError(.unknownRoomKind(kind.name)), admittedTo: nil))
+            return
+        }
+        let placed: RoomPlacementResult
+        do {
+            placed = try await cluster.placement.joinOrCreate(kind: kind, capacity: factory.capacity(of: entry), member: member)
+        } catch {
+            endpoint.deliver(.joinFailed(RoomWireError(error), admittedTo: nil))
+            return
+        }
+        if placed.owner == cluster.node {
+            await joinOwnedRoom(placed.listing.id, kind: kind, member: member, endpoint: endpoint, cluster)
+        } else {
+            cluster.relay.requestJoin(room: placed.listing.id, owner: placed.owner, member: member, endpoint: endpoint)
+        }
+    }
+
+    /// Admits `member` (of this node or another) to room `id`, which this
+    /// node owns; starts the room, under its lease, when `kind` is given
+    /// and it is not here yet (this node's own placement created it).
+    func joinOwnedRoom(_ id: RoomID, kind: RoomKind?, member: MemberID, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
+        if await directory.room(id) == nil {
+            guard let kind, let entry = entries[kind] else {
+                endpoint.deliver(.joinFailed(RoomWireError(.unknownRoom(id)), admittedTo: id))
+                return
+            }
+            let serviceCore = core
+            guard let ownership = await cluster.clustering.leasing.acquire(id, onLost: { serviceCore.lost(id) }) else {
+                core.logger.warning("could not take the lease of a room this node created", metadata: ["room": "\(id)"])
+                endpoint.deliver(.joinFailed(.serverBusy, admittedTo: id))
+                return
+            }
+            let room = factory.start(entry, id: id, ownership: ownership)
+            do throws(RoomError) {
+                try await directory.adopt(room, capacity: factory.capacity(of: entry))
+            } catch {
+                await room.close()
+                endpoint.deliver(.joinFailed(RoomWireError(error), admittedTo: id))
+                return
+            }
+            cluster.relay.ownsRoom(room)
+        }
+        do {
+            _ = try await directory.join(member, to: id)
+        } catch {
+            endpoint.deliver(.joinFailed(RoomWireError(error), admittedTo: id))
+            return
+        }
+        guard let room = await directory.room(id) as? any RoomEndpoint else {
+            endpoint.deliver(.joinFailed(RoomWireError(.unknownRoom(id)), admittedTo: id))
+            return
+        }
+        // The join answer (with the snapshot) comes from the room's loop.
+        room.attach(member, endpoint: endpoint)
+    }
+
+    /// A rejoin of a room that is not here: sent to its owner.
+    func clusterRejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
+        let owner: String?
+        if let known = cluster.relay.knownRemoteRoom(seat.room) {
+            owner = known.info.owner
+        } else {
+            owner = try? await cluster.placement.owner(of: seat.room)
+        }
+        guard let owner, owner != cluster.node, case .local = endpoint.route else {
+            endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
+            return
+        }
+        cluster.relay.requestRejoin(room: seat.room, owner: owner, secret: seat.secret, sequence: sequence, endpoint: endpoint)
+    }
+
+    /// The rooms of every node.
+    func clusterList(kind: RoomKind?, endpoint: MemberEndpoint, token: UInt32, _ cluster: ClusterNode) async {
+        do {
+            endpoint.deliver(.reply(token: token, RoomWire.listing(try await cluster.placement.rooms(of: kind))))
+        } catch {
+            endpoint.deliver(.reply(token: token, RoomWireError(error).json()))
+        }
+    }
+
+    /// A leave: of a room owned here (the member's seat is freed here and in
+    /// the shared directory), or sent to the room's owner.
+    func clusterLeave(_ departure: ServiceCore.Departure, _ cluster: ClusterNode) async {
+        if let room = await directory.room(departure.room) {
+            var failure: RoomError?
+            do {
+                try await directory.leave(departure.member, from: departure.room)
+            } catch {
+                failure = error
+            }
+            do {
+                try await cluster.placement.leave(departure.member, kind: room.kind, from: departure.room)
+            } catch {
+                failure = failure ?? error
+            }
+            // A member that never got in (its join failed after placement) is not the room's to answer.
+            if let failure { departure.endpoint?.deliver(.leaveFailed(RoomWireError(failure))) }
+            return
+        }
+        let owner: String?
+        if let known = cluster.relay.knownRemoteRoom(departure.room) {
+            owner = known.info.owner
+        } else {
+            owner = try? await cluster.placement.owner(of: departure.room)
+        }
+        guard let owner, owner != cluster.node, departure.endpoint.map({ if case .local = $0.route { true } else { false } }) ?? true else {
+            departure.endpoint?.deliver(.leaveFailed(RoomWireError(.unknownRoom(departure.room))))
+            return
+        }
+        cluster.relay.requestLeave(room: departure.room, owner: owner, member: departure.member, endpoint: departure.endpoint)
+    }
+
+    /// Closes the owned rooms left empty past their grace period, if the
+    /// shared directory agrees nobody joined them meanwhile, and gives their
+    /// leases up.
+    func disposeOwnedRooms(_ cluster: ClusterNode) async -> [RoomID] {
+        let placement = cluster.placement
+        let disposed = await directory.disposeIdleRooms { id, kind in
+            (try? await placement.removeIfEmpty(id, kind: kind)) ?? false
+        }
+        for id in disposed {
+            cluster.relay.disowns(id)
+            await cluster.clustering.leasing.release(id)
+        }
+        return disposed
+    }
+
+    /// Rooms whose lease ended: they no longer tick here (fenced); forget them.
+    func serveLostRooms(_ cluster: ClusterNode) async {
+        for await id in core.lostRooms {
+            cluster.relay.disowns(id)
+            await directory.evict(id)
+            core.logger.warning("room lease lost; the room is fenced here", metadata: ["room": "\(id)"])
+        }
+    }
+}

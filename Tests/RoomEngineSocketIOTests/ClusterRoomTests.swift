@@ -1,0 +1,134 @@
+import HuddleTestSupport
+import NIOCore
+import NIOPosix
+import RedisClient
+import RoomCluster
+import RoomEngine
+@testable import RoomEngineSocketIO
+import Testing
+import WhiteboardRoom
+
+/// One node's cluster seams on a shared redis-server.
+func clustering(node: String, redis: RedisTestServer) throws -> RoomClustering {
+    var configuration = try RedisConfiguration(url: redis.url)
+    configuration.backoff = RedisBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+    let group = MultiThreadedEventLoopGroup.singleton
+    let connection = RedisConnection(configuration: configuration, eventLoop: group.next())
+    return RoomClustering(
+        placement: RedisRoomDirectory(node: node, connection: connection),
+        leasing: RedisRoomLeases(node: node, connection: connection, timing: LeaseTiming(duration: .seconds(2))),
+        transport: RedisRoomRelayTransport(node: node, configuration: configuration, publisher: connection, eventLoop: group.next())
+    )
+}
+
+/// Two rooms servers in this process, each its own node of one cluster on
+/// one redis-server: members connect to either and meet in the same rooms.
+@Suite("Rooms across two nodes", .needsRedisServer)
+struct ClusterRoomTests {
+    func withTwoNodes(
+        configure: @escaping (inout RoomServiceConfiguration) -> Void = { _ in },
+        _ body: (TestServer, TestServer) async throws -> Void
+    ) async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let a = try clustering(node: "node-a", redis: redis)
+        let b = try clustering(node: "node-b", redis: redis)
+        try await TestServer.with(configure: { configure(&$0); $0.cluster = a }) { nodeA in
+            try await TestServer.with(configure: { configure(&$0); $0.cluster = b }) { nodeB in
+                try await body(nodeA, nodeB)
+            }
+        }
+    }
+
+    @Test("members of one room on two nodes see each other's cursors and strokes")
+    func membersOnTwoNodes() async throws {
+        try await withTwoNodes { nodeA, nodeB in
+            let alice = try await nodeA.member(of: "whiteboard")     // creates whiteboard-1, owned by node A
+            let bob = try await nodeB.member(of: "whiteboard")       // placed in it, through node A
+            let carol = try await nodeB.member(of: "whiteboard")
+            #expect(alice.view.room == "whiteboard-1" && bob.view.room == "whiteboard-1" && carol.view.room == "whiteboard-1")
+            let aliceSlot = try #require(alice.view.slot)
+            let bobSlot = try #require(bob.view.slot)
+            #expect(bob.view.whiteboard?.members.count == 2 || bob.view.whiteboard?.members.count == 3)
+
+            alice.input(Board.cursor(100, 200))
+            bob.input(Board.cursor(3000, 4000))
+            for client in [alice, bob, carol] {
+                try await client.waitUntil("both cursors") { view in
+                    view.point(of: aliceSlot) == CanvasPoint(x: 100, y: 200)
+                        && view.point(of: bobSlot) == CanvasPoint(x: 3000, y: 4000)
+                }
+            }
+
+            // A stroke drawn on node B is applied by node A and reaches everyone.
+            let begun = try await bob.inputWithAck(Board.begin(7, color: 0x00FF00, width: 3))
+            #expect(begun.errorCode == nil && begun["receipt"] != nil && begun["tick"] != nil)
+            bob.input(Board.append(7, Board.points(30, from: 10)))
+            #expect(try await bob.inputWithAck(Board.end(7)).errorCode == nil)
+            for client in [alice, bob, carol] {
+                let view = try await client.waitUntil("bob's committed stroke") { $0.whiteboard?.strokes.count == 1 }
+                #expect(view.whiteboard?.strokes.first?.points == Board.points(30, from: 10))
+                #expect(view.operationFaults.isEmpty && view.deltaFaults.isEmpty && view.errors.isEmpty)
+            }
+            // Every view equals the owner's state.
+            let live = BoardDocument(try WhiteboardState.decodeState(try await nodeA.snapshot(of: "whiteboard-1").state))
+            for client in [alice, bob, carol] {
+                try await client.waitUntil("the owner's document") { $0.document == live }
+            }
+
+            // Listing from either node shows the one room with its three members.
+            for client in [alice, carol] {
+                let rooms = try await client.request("list", .object(["kind": "whiteboard"]))["rooms"]?.arrayValue
+                #expect(rooms?.count == 1 && rooms?.first?["members"]?.int64Value == 3)
+            }
+
+            // Bob leaves from node B: node A frees his seat, everyone sees it.
+            let left = try await bob.request("leave")
+            #expect(left["ok"] == .bool(true) && left["room"]?.stringValue == "whiteboard-1", "\(left)")
+            for client in [alice, carol] {
+                try await client.waitUntil("bob's departure") { $0.whiteboard?.members.contains { $0.slot == bobSlot } == false }
+            }
+            #expect(try await bob.inputWithAck(Board.cursor(1, 1)).errorCode == "notInRoom")
+            let relisted = try await alice.request("list", .object(["kind": "whiteboard"]))
+            #expect(relisted["rooms"]?.arrayValue?.first?["members"]?.int64Value == 2)
+        }
+    }
+
+    @Test("capacity holds across nodes: a full room's next member gets a new room, owned by its own node")
+    func capacityAcrossNodes() async throws {
+        try await withTwoNodes(configure: { $0.roomCapacity = 2 }) { nodeA, nodeB in
+            let alice = try await nodeA.member(of: "whiteboard")
+            let bob = try await nodeB.member(of: "whiteboard")
+            let carol = try await nodeB.member(of: "whiteboard")
+            let dave = try await nodeA.member(of: "whiteboard")
+            #expect(alice.view.room == "whiteboard-1" && bob.view.room == "whiteboard-1")
+            #expect(carol.view.room == "whiteboard-2" && dave.view.room == "whiteboard-2")
+            // whiteboard-2 ticks on node B; dave (node A) reaches it through node B.
+            #expect(await nodeB.rooms.snapshot(of: "whiteboard-2") != nil)
+            #expect(await nodeA.rooms.snapshot(of: "whiteboard-2") == nil)
+            dave.input(Board.cursor(5, 6))
+            let daveSlot = try #require(dave.view.slot)
+            try await carol.waitUntil("dave's cursor") { $0.point(of: daveSlot) == CanvasPoint(x: 5, y: 6) }
+        }
+    }
+
+    @Test("a member of node B cut from its connection rejoins its seat in node A's room through node B")
+    func rejoinAcrossNodes() async throws {
+        try await withTwoNodes { nodeA, nodeB in
+            let alice = try await nodeA.member(of: "whiteboard")
+            let bob = try await nodeB.member(of: "whiteboard")
+            _ = try await bob.inputWithAck(Board.begin(1))
+            let before = try await bob.waitUntil("its open stroke") { $0.whiteboard?.openStrokes.count == 1 }
+            await bob.cut()
+            _ = try await alice.inputWithAck(Board.addShape(1, from: (1, 1), to: (9, 9)))
+
+            let back = try await nodeB.client()
+            let answer = try await back.rejoin(as: before)
+            #expect(answer.errorCode == nil, "\(answer)")
+            #expect(answer["member"]?.stringValue == before.member && answer["seat"]?.stringValue == before.seat)
+            try await back.waitUntil("alice's shape") { $0.whiteboard?.shapes.count == 1 }
+            #expect(try await back.inputWithAck(Board.end(1)).errorCode == nil)
+            try await alice.waitUntil("bob's stroke") { $0.whiteboard?.strokes.count == 1 }
+        }
+    }
+}
