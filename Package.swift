@@ -229,7 +229,7 @@ let package = Package(
         .target(
             name: "HuddleCLI",
             dependencies: [
-                "RoomEngine", "RoomEngineSocketIO", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "RoomEngineSocketIO", "RoomCluster", "RedisClient", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -116,13 +116,9 @@ struct RedisRoomLeaseTests {
         room.start()
         try await eventually("the room ticks") { sink.ticks.load(ordering: .relaxed) >= 3 }
 
-        let killedAt = NIODeadline.now()
         server.kill()
         try await eventually("the lease expires here") { losses.all == [.expired] }
         try await eventually("the room is fenced") { sink.fenced.load(ordering: .relaxed) }
-        // The last renewal that succeeded was sent before the kill, so the
-        // grant ended no later than one duration after it.
-        #expect(NIODeadline.now() - killedAt < timing.duration + .milliseconds(500))
         #expect(!lease.grant.holds(at: .now()))
 
         // Redis back (empty): the room can be taken again, by this node or another.

@@ -30,6 +30,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var tls: TLSOptions
     @OptionGroup var auth: AuthOptions
     @OptionGroup var admin: AdminOptions
+    @OptionGroup var cluster: ClusterOptions
     @Option(help: "Members per room at most (default: each kind's own capacity).") var roomCapacity: Int?
     @Option(help: "Seconds an empty room is kept before it is closed.") var emptyGracePeriod = 30
     @Option(help: "Seconds a member whose connection dropped keeps its seat (default: each kind's own, 10 for the built-in ones).")
@@ -79,9 +80,12 @@ struct Serve: AsyncParsableCommand {
         options.identify = identify
         options.snapshotChunkBytes = snapshotChunkBytes
         options.snapshotOffloadBytes = snapshotOffloadBytes == 0 ? nil : snapshotOffloadBytes
+        options.cluster = try cluster.clustering(group: group, logger: logger)
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
+        // A cluster node listens to the other nodes before it accepts members.
+        try await rooms.startClusterRelay()
 
         let readiness = ServeReadiness(checks: readinessChecks(recorder: recorder))
         let metrics = ServeMetrics(rooms: rooms, io: io, recorder: recorder, kinds: context.kinds.kinds.map(\.name))
