@@ -49,7 +49,7 @@ struct MemberEndpoint: Sendable {
         case .local(let loop, let session):
             loop.execute { session.value.receive(delivery) }
         case .relayed(let node, let relay):
-            relay.send(.deliveries([relay.addressed(delivery, to: socketID)]), to: node)
+            relay.send(.deliveries([relay.addressed(delivery, to: socketID, at: node)]), to: node)
         }
     }
 }
@@ -143,7 +143,7 @@ struct Outbox {
                 batches[key]!.items.append(item)
             }
         case .relayed(let node, let relay):
-            let item = relay.addressed(delivery, to: endpoint.socketID)
+            let item = relay.addressed(delivery, to: endpoint.socketID, at: node)
             if relayed[node] == nil {
                 relayed[node] = RelayedBatch(relay: relay, items: [item])
             } else {

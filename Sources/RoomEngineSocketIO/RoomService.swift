@@ -109,7 +109,10 @@ public final class RoomService: Sendable {
             tasks.addTask { await self.serveAdmissions() }
             tasks.addTask { await self.serveDepartures() }
             tasks.addTask { await self.disposeIdleRooms() }
-            if let cluster { tasks.addTask { await self.serveLostRooms(cluster) } }
+            if let cluster {
+                tasks.addTask { await self.serveLostRooms(cluster) }
+                tasks.addTask { await self.watchMemberNodes(cluster, every: self.core.configuration.memberNodeCheckInterval) }
+            }
             await tasks.next()
             tasks.cancelAll()
         }

@@ -103,6 +103,10 @@ public struct RoomServiceConfiguration: Sendable {
     /// directory, leases and relay of ``RoomClustering``; docs/room-cluster.md).
     /// Nil (the default): every room lives in this process.
     public var cluster: RoomClustering?
+    /// How often a cluster node checks that the nodes with members in its
+    /// rooms still listen (their members keep their seats for the grace
+    /// period when one does not).
+    public var memberNodeCheckInterval: TimeAmount = .seconds(1)
 
     /// The defaults above.
     public init() {}

@@ -131,4 +131,18 @@ struct ClusterRoomTests {
             try await alice.waitUntil("bob's stroke") { $0.whiteboard?.strokes.count == 1 }
         }
     }
+
+    @Test("the members of a node that stops listening keep their seats for the grace period, then leave")
+    func silentNodeMembersLeave() async throws {
+        try await withTwoNodes(configure: { $0.memberNodeCheckInterval = .milliseconds(50); $0.seatGracePeriod = .milliseconds(300) }) { nodeA, nodeB in
+            let alice = try await nodeA.member(of: "whiteboard")
+            let bob = try await nodeB.member(of: "whiteboard")
+            let bobSlot = try #require(bob.view.slot)
+            try await alice.waitUntil("bob") { $0.whiteboard?.members.contains { $0.slot == bobSlot } == true }
+            // Node B stops listening (as a node killed outright does): node A
+            // holds bob's seat for the grace period, then frees it.
+            await nodeB.rooms.cluster?.relay.stop()
+            try await alice.waitUntil("bob's seat freed") { $0.whiteboard?.members.contains { $0.slot == bobSlot } == false }
+        }
+    }
 }

@@ -69,6 +69,17 @@ public final class RedisRoomRelayTransport: RoomRelayTransport {
         }
     }
 
+    /// Whether `node`'s channel has a subscriber (`PUBSUB NUMSUB`): a node
+    /// killed outright loses its subscription as soon as Redis sees its
+    /// connection close. `true` when Redis cannot be asked.
+    public func isListening(_ node: String) async -> Bool {
+        do {
+            return try await publisher.pubsubNumsub(keys.relay(to: node)) > 0
+        } catch {
+            return true
+        }
+    }
+
     /// Unsubscribes and closes the subscriber.
     public func stop() async {
         guard let subscriber = subscriber.withLock({ current -> RedisSubscriber? in

@@ -77,6 +77,10 @@ public protocol RoomRelayTransport: Sendable {
     func start(receiving: @escaping @Sendable (ByteBuffer) -> Void) async throws
     /// Sends `message` to `node` (this node included).
     func send(_ message: ByteBuffer, to node: String)
+    /// Whether `node` receives its messages now (a node that died does
+    /// not): members of a silent node are treated as gone away. When the
+    /// answer cannot be had, `true` (nobody loses a seat for a doubt).
+    func isListening(_ node: String) async -> Bool
     /// Stops receiving.
     func stop() async
 }

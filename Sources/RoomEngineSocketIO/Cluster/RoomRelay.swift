@@ -9,13 +9,15 @@ import Synchronization
 /// back into ``Delivery``s for local sessions, and requests of other nodes'
 /// members into calls on the rooms this node owns.
 ///
-/// State: three lock-protected tables, each its own owner (a `Mutex`):
+/// State: four lock-protected tables, each its own owner (a `Mutex`):
 /// the local sessions waiting for or seated in a room of another node (by
-/// socket id), the proxies of those rooms (``RemoteRoom``), and the rooms
-/// this node owns (for requests from other nodes, looked up without a hop,
-/// so a member's inputs keep their order). A session's entry goes when its
-/// room answers `left`, `closed`, `detached` or a failed join, or when the
-/// session goes away or leaves.
+/// socket id), the proxies of those rooms (``RemoteRoom``), the rooms this
+/// node owns (for requests from other nodes, looked up without a hop, so a
+/// member's inputs keep their order), and the members of other nodes seated
+/// in those rooms (by node, for ``membersOfSilentNodes(_:)``). A session's
+/// entry goes when its room answers `left`, `closed`, `detached` or a
+/// failed join, or when the session goes away or leaves; a remote member's
+/// when it is sent `left`, `closed` or `detached`, or goes away.
 ///
 /// Transport: at most once, in order per sender (``RoomRelayTransport``).
 /// A message that does not decode is dropped and logged; one for a socket
@@ -39,6 +41,8 @@ final class RoomRelay: Sendable {
     private let sessions = Mutex<[String: Registration]>([:])
     private let remoteRooms = Mutex<[RoomID: RemoteRoom]>([:])
     private let localRooms = Mutex<[RoomID: any RoomEndpoint]>([:])
+    /// Members of other nodes seated in rooms of this node: node → socket → seat.
+    private let remoteMembers = Mutex<[String: [String: (member: MemberID, room: RoomID)]]>([:])
 
     init(transport: any RoomRelayTransport, logger: Logger, admissions: @escaping @Sendable (RelayMessage, RoomRelay) -> Void) {
         self.node = transport.node
@@ -139,9 +143,44 @@ final class RoomRelay: Sendable {
         transport.send(message.encoded(), to: node)
     }
 
-    /// `delivery` for the session on `socket` of another node.
-    func addressed(_ delivery: Delivery, to socket: String) -> RelayMessage.AddressedDelivery {
-        RelayMessage.AddressedDelivery(socket: socket, delivery: relayed(delivery))
+    /// `delivery` for the session on `socket` of `node` (which keeps the
+    /// table of that node's members seated here up to date).
+    func addressed(_ delivery: Delivery, to socket: String, at node: String) -> RelayMessage.AddressedDelivery {
+        switch delivery {
+        case .joined(let accepted):
+            remoteMembers.withLock { $0[node, default: [:]][socket] = (accepted.member, accepted.room.id) }
+        case .left, .closed, .detached:
+            remoteMembers.withLock { $0[node]?[socket] = nil }
+        default:
+            break
+        }
+        return RelayMessage.AddressedDelivery(socket: socket, delivery: relayed(delivery))
+    }
+
+    /// The nodes that have members seated in this node's rooms.
+    var nodesWithMembersHere: [String] {
+        remoteMembers.withLock { $0.filter { !$0.value.isEmpty }.map(\.key) }
+    }
+
+    /// Treats every member of `node` seated here as gone away (its node no
+    /// longer listens: it died, taking the members' connections with it):
+    /// each keeps its seat for the grace period, as after a dropped
+    /// connection, and may come back through another node with `rejoin`.
+    func nodeWentSilent(_ node: String) {
+        guard let members = remoteMembers.withLock({ $0.removeValue(forKey: node) }) else { return }
+        for (socket, seat) in members {
+            localRoom(seat.room)?.away(seat.member, socket: socket)
+        }
+        if !members.isEmpty {
+            logger.warning("a node stopped listening: its members here keep their seats for the grace period", metadata: [
+                "node": "\(node)", "members": "\(members.count)",
+            ])
+        }
+    }
+
+    /// Whether `node` still listens for relay messages.
+    func isListening(_ node: String) async -> Bool {
+        await transport.isListening(node)
     }
 
     private func relayed(_ delivery: Delivery) -> RelayedDelivery {
@@ -190,6 +229,9 @@ final class RoomRelay: Sendable {
         case .acknowledge(let room, let member, let tick):
             localRoom(room)?.acknowledge(tick: tick, by: member)
         case .away(let room, let member, let socket):
+            remoteMembers.withLock { tables in
+                for node in tables.keys where tables[node]?[socket] != nil { tables[node]?[socket] = nil }
+            }
             localRoom(room)?.away(member, socket: socket)
         case .join, .rejoin, .leave:
             admissions(message, self)

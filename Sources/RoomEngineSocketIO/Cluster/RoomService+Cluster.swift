@@ -171,6 +171,22 @@ extension RoomService {
         return disposed
     }
 
+    /// Every `interval`, asks whether the nodes with members seated in this
+    /// node's rooms still listen; the members of one that does not are
+    /// treated as gone away (``RoomRelay/nodeWentSilent(_:)``).
+    func watchMemberNodes(_ cluster: ClusterNode, every interval: TimeAmount) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(nanoseconds: UInt64(max(interval.nanoseconds, 1_000_000)))
+            } catch {
+                return
+            }
+            for node in cluster.relay.nodesWithMembersHere where node != cluster.node {
+                if !(await cluster.relay.isListening(node)) { cluster.relay.nodeWentSilent(node) }
+            }
+        }
+    }
+
     /// Rooms whose lease ended: they no longer tick here (fenced); forget them.
     func serveLostRooms(_ cluster: ClusterNode) async {
         for await id in core.lostRooms {
