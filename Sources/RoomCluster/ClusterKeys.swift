@@ -8,6 +8,7 @@ public import RoomEngine
 /// | `P:room:ID` | hash | `kind`, `capacity`, `members`, `owner`, `order` |
 /// | `P:room:ID:lease` | string, expiring | `node/fence` of the owner |
 /// | `P:room:ID:fence` | counter | the last fence handed out |
+/// | `P:room:ID:members` | set | the members seated in it |
 /// | `P:rooms:KIND` | sorted set | the kind's rooms by creation order |
 /// | `P:open:KIND` | sorted set | those with a free seat |
 /// | `P:created:KIND` | counter | rooms of the kind ever created (names `KIND-N`) |

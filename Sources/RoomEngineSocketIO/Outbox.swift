@@ -49,7 +49,7 @@ struct MemberEndpoint: Sendable {
         case .local(let loop, let session):
             loop.execute { session.value.receive(delivery) }
         case .relayed(let node, let relay):
-            relay.send(.deliveries([relay.addressed(delivery, to: socketID, at: node)]), to: node)
+            relay.send(.deliveries([relay.addressed(delivery, to: socketID, at: node)], sentAt: NIODeadline.now().uptimeNanoseconds), to: node)
         }
     }
 }
@@ -161,8 +161,11 @@ struct Outbox {
             }
         }
         batches.removeAll(keepingCapacity: true)
-        for (node, batch) in relayed {
-            batch.relay.send(.deliveries(batch.items), to: node)
+        if !relayed.isEmpty {
+            let now = NIODeadline.now().uptimeNanoseconds
+            for (node, batch) in relayed {
+                batch.relay.send(.deliveries(batch.items, sentAt: now), to: node)
+            }
         }
         relayed.removeAll(keepingCapacity: true)
     }

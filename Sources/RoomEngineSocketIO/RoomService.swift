@@ -119,7 +119,11 @@ public final class RoomService: Sendable {
         core.finish()
         for listing in await directory.rooms() {
             await directory.room(listing.id)?.close()
-            if let cluster { await cluster.clustering.leasing.release(listing.id) }
+            if let cluster {
+                // Closed for good: its seats go, so its members may join elsewhere.
+                try? await cluster.placement.remove(listing.id, kind: listing.kind)
+                await cluster.clustering.leasing.release(listing.id)
+            }
         }
         if let cluster { await cluster.relay.stop() }
         core.logger.debug("room service stopped")
@@ -150,10 +154,12 @@ public final class RoomService: Sendable {
     public func stats(on eventLoop: any EventLoop) -> EventLoopFuture<RoomServiceStats> {
         let reads = loopStats.map { entry in entry.loop.submit { entry.stats.value } }
         let core = core
+        let relay = cluster?.relay
         return EventLoopFuture.whenAllSucceed(reads, on: eventLoop).map { values in
             var stats = values.reduce(into: RoomServiceStats()) { $0.merge($1) }
             stats.snapshotStreams = core.snapshotStreams.load(ordering: .relaxed)
             stats.snapshotChunks = core.snapshotChunks.load(ordering: .relaxed)
+            if let relay { stats.relayLatency = relay.relayLatency }
             return stats
         }
     }

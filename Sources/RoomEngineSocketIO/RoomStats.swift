@@ -41,6 +41,10 @@ public struct RoomServiceStats: Equatable, Sendable {
     public var snapshotStreams = 0
     /// `snapshot-chunk` packets handed to sockets.
     public var snapshotChunks: UInt64 = 0
+    /// A cluster node's relayed deliveries: from the owner's flush to their
+    /// arrival here, one sample per relay message (between nodes of one
+    /// machine only: the nodes' monotonic clocks are compared).
+    public var relayLatency = LatenessHistogram()
 
     /// Creates empty statistics.
     public init() {}
@@ -86,6 +90,13 @@ public struct RoomServiceStats: Equatable, Sendable {
             "inputsRefused": .int(Int64(clamping: inputsRefused)),
             "snapshotStreams": .int(Int64(snapshotStreams)),
             "snapshotChunks": .int(Int64(clamping: snapshotChunks)),
+            "relayMessages": .int(Int64(clamping: relayLatency.count)),
+            "relayLatencyMicroseconds": .object([
+                "p50": .int(relayLatency.percentile(50).nanoseconds / 1000),
+                "p99": .int(relayLatency.percentile(99).nanoseconds / 1000),
+                "max": .int(relayLatency.maximum.nanoseconds / 1000),
+            ]),
+            "relayLatencyBuckets": relayLatency.json,
         ])
     }
 }

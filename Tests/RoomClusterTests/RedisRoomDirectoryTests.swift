@@ -97,6 +97,13 @@ struct RedisRoomDirectoryTests {
         #expect(try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice").listing.id == "whiteboard-2")
         #expect(try await node.claimOwnership(of: "whiteboard-2"))
         #expect(try await node.claimOwnership(of: "whiteboard-1") == false)
+
+        // A closed room goes with its seats: its members may join again.
+        _ = try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "bob")
+        try await node.remove("whiteboard-2", kind: "whiteboard")
+        #expect(try await node.rooms(of: "whiteboard").isEmpty)
+        #expect(try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice").listing.id == "whiteboard-3")
+        #expect(try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "bob").listing.id == "whiteboard-3")
         await a.close()
     }
 

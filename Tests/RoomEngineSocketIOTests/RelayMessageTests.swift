@@ -19,7 +19,7 @@ struct RelayMessageTests {
         .rejoin(room: "whiteboard-1", secret: "AAAAAAAAAAAAAAAAAAAAAA", sequence: nil, socket: "s3", identity: "carol", from: "node-c"),
         .leave(room: "whiteboard-1", member: "bob", socket: nil, from: "node-b"),
         .leave(room: "whiteboard-1", member: "bob", socket: "s2", from: "node-b"),
-        .deliveries([]),
+        .deliveries([], sentAt: 0),
         .deliveries([
             .init(socket: "s1", delivery: .joined(
                 room: info, member: "alice", seat: "seat.whiteboard-1", graceNanoseconds: 30_000_000_000, tick: 5, snapshot: true,
@@ -36,7 +36,7 @@ struct RelayMessageTests {
             .init(socket: "s2", delivery: .operations("whiteboard-1", ByteBuffer(bytes: Array(repeating: 1, count: 300)))),
             .init(socket: "s2", delivery: .closed("whiteboard-1")),
             .init(socket: "s2", delivery: .detached("whiteboard-1")),
-        ]),
+        ], sentAt: 123_456_789_012),
     ]
 
     @Test("every message survives its encoding", arguments: messages)

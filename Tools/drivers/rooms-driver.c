@@ -287,19 +287,29 @@ static void send_cursor(client *c) {
 
 int main(int argc, char **argv) {
   if (argc < 8) {
-    fprintf(stderr, "usage: %s HOST PORT CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM [piggyback|every]\n", argv[0]);
+    fprintf(stderr, "usage: %s HOST PORT[,PORT...] CLIENTS RATE_HZ WARMUP_S MEASURE_S MEMBERS_PER_ROOM [piggyback|every]\n"
+                    "  (several ports: client i connects to port i mod n, e.g. the nodes of a room cluster)\n", argv[0]);
     return 2;
   }
   const char *host = argv[1];
-  int port = atoi(argv[2]), count_clients = atoi(argv[3]);
+  int ports[16], count_ports = 0;
+  for (char *p = argv[2]; *p && count_ports < 16;) {
+    ports[count_ports++] = atoi(p);
+    while (*p && *p != ',') p++;
+    if (*p == ',') p++;
+  }
+  int port = ports[0], count_clients = atoi(argv[3]);
   double rate = atof(argv[4]), warmup = atof(argv[5]), measure = atof(argv[6]);
   members_per_room = atoi(argv[7]);
   ack_every_delta = argc > 8 && !strcmp(argv[8], "every");
   double interval = 1.0 / rate;
   client *clients = calloc(count_clients, sizeof(client));
   int ep = epoll_create1(0);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
-  inet_pton(AF_INET, host, &addr.sin_addr);
+  struct sockaddr_in addrs[16];
+  for (int i = 0; i < count_ports; i++) {
+    addrs[i] = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(ports[i])};
+    inet_pton(AF_INET, host, &addrs[i].sin_addr);
+  }
   char request[256];
   snprintf(request, sizeof request,
            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
@@ -320,7 +330,7 @@ int main(int argc, char **argv) {
       c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
       int one = 1;
       setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      connect(c->fd, (struct sockaddr *)&addr, sizeof addr);
+      connect(c->fd, (struct sockaddr *)&addrs[connected % count_ports], sizeof addrs[0]);
       c->phase = UPGRADING;
       c->x = rand() % 4096;
       c->y = rand() % 4096;

@@ -124,8 +124,14 @@ public final class RedisRoomDirectory: RoomPlacement {
     /// Removes `room` from the directory if it is empty; `false` when a
     /// member joined meanwhile (the room must then go on).
     public func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool {
-        let reply = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue])
+        let reply = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, ""])
         return reply.int == 1
+    }
+
+    /// Removes `room` from the directory with every seat in it (its owner
+    /// closed it: the members are told `room-closed` and may join again).
+    public func remove(_ room: RoomID, kind: RoomKind) async throws(RoomError) {
+        _ = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, "force"])
     }
 
     /// Names this node the owner of `room` (after it took the room's lease,

@@ -26,6 +26,7 @@ enum RoomDirectoryScripts {
             redis.call('HSET', roomKey, 'members', members)
             if members >= roomCapacity then redis.call('ZREM', openKey, id) end
             redis.call('SET', memberKey, id)
+            redis.call('SADD', roomKey .. ':members', member)
             return {'joined', id, fields[3], members, roomCapacity}
           end
         end
@@ -36,6 +37,7 @@ enum RoomDirectoryScripts {
         redis.call('ZADD', prefix .. ':rooms:' .. kind, order, id)
         if capacity > 1 then redis.call('ZADD', openKey, order, id) end
         redis.call('SET', memberKey, id)
+        redis.call('SADD', prefix .. ':room:' .. id .. ':members', member)
         return {'created', id, node, 1, capacity}
         """
 
@@ -47,6 +49,7 @@ enum RoomDirectoryScripts {
         if redis.call('GET', memberKey) ~= id then return -1 end
         redis.call('DEL', memberKey)
         local roomKey = prefix .. ':room:' .. id
+        redis.call('SREM', roomKey .. ':members', member)
         local fields = redis.call('HMGET', roomKey, 'members', 'order')
         if not fields[1] then return -1 end
         local members = math.max(tonumber(fields[1]) - 1, 0)
@@ -55,13 +58,20 @@ enum RoomDirectoryScripts {
         return members
         """
 
-    /// ARGV: prefix, kind, room. Removes an empty room from the directory;
-    /// returns 1 when removed, 0 when a member joined meanwhile (it stays).
+    /// ARGV: prefix, kind, room, and `force` to remove the room even with
+    /// members (their seats go with it). Removes the room from the directory;
+    /// returns 1 when removed, 0 when not forced and a member joined meanwhile
+    /// (it stays).
     static let remove = """
-        local prefix, kind, id = ARGV[1], ARGV[2], ARGV[3]
+        local prefix, kind, id, force = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local roomKey = prefix .. ':room:' .. id
         local members = redis.call('HGET', roomKey, 'members')
-        if members and tonumber(members) > 0 then return 0 end
+        if force ~= 'force' and members and tonumber(members) > 0 then return 0 end
+        for _, member in ipairs(redis.call('SMEMBERS', roomKey .. ':members')) do
+          local memberKey = prefix .. ':member:' .. kind .. ':' .. member
+          if redis.call('GET', memberKey) == id then redis.call('DEL', memberKey) end
+        end
+        redis.call('DEL', roomKey .. ':members')
         redis.call('DEL', roomKey)
         redis.call('ZREM', prefix .. ':rooms:' .. kind, id)
         redis.call('ZREM', prefix .. ':open:' .. kind, id)

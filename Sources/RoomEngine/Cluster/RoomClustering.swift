@@ -42,6 +42,8 @@ public protocol RoomPlacement: Sendable {
     func owner(of room: RoomID) async throws(RoomError) -> String?
     /// Drops an empty room from the directory; `false` when someone joined meanwhile.
     func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool
+    /// Drops a room its owner closed, with every seat in it.
+    func remove(_ room: RoomID, kind: RoomKind) async throws(RoomError)
 }
 
 /// The right to tick a room: a lease taken when this node creates a room,

@@ -47,8 +47,10 @@ enum RelayMessage: Equatable, Sendable {
     case rejoin(room: RoomID, secret: String, sequence: UInt64?, socket: String, identity: MemberID?, from: String)
     /// `socket` is nil when nobody waits for the answer (a seat freed by a disconnect).
     case leave(room: RoomID, member: MemberID, socket: String?, from: String)
-    /// Deliveries for sessions of the receiving node, in order.
-    case deliveries([AddressedDelivery])
+    /// Deliveries for sessions of the receiving node, in order; `sentAt` is
+    /// the sender's monotonic clock (`NIODeadline.uptimeNanoseconds`), for the
+    /// relay's latency (meaningful between nodes of one machine only).
+    case deliveries([AddressedDelivery], sentAt: UInt64)
 
     /// One delivery for one session.
     struct AddressedDelivery: Equatable, Sendable {
@@ -106,8 +108,9 @@ enum RelayMessage: Equatable, Sendable {
             writer.writeString(member.rawValue)
             writer.writeOptionalString(socket)
             writer.writeString(from)
-        case .deliveries(let items):
+        case .deliveries(let items, let sentAt):
             writer.writeUInt8(7)
+            writer.writeVarint(sentAt)
             writer.writeVarint(UInt64(items.count))
             for item in items {
                 writer.writeString(item.socket)
@@ -151,6 +154,7 @@ enum RelayMessage: Equatable, Sendable {
                 socket: try reader.readOptionalName(), from: try reader.readName()
             )
         case 7:
+            let sentAt = try reader.readVarint()
             let count = try reader.readCount(atMost: Self.maxDeliveries, "relayed deliveries")
             var items: [AddressedDelivery] = []
             items.reserveCapacity(min(count, 1024))
@@ -158,7 +162,7 @@ enum RelayMessage: Equatable, Sendable {
                 let socket = try reader.readName()
                 items.append(AddressedDelivery(socket: socket, delivery: try RelayedDelivery(reading: &reader)))
             }
-            self = .deliveries(items)
+            self = .deliveries(items, sentAt: sentAt)
         default:
             throw .malformed("unknown relay message tag \(tag)")
         }

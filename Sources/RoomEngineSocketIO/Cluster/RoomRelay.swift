@@ -41,6 +41,13 @@ final class RoomRelay: Sendable {
     private let sessions = Mutex<[String: Registration]>([:])
     private let remoteRooms = Mutex<[RoomID: RemoteRoom]>([:])
     private let localRooms = Mutex<[RoomID: any RoomEndpoint]>([:])
+    /// How long relayed deliveries took from the owner's flush to this node
+    /// (one sample per message; ``RoomServiceStats/relayLatency``).
+    private let latencies = Mutex(LatenessHistogram())
+
+    /// The relay latencies measured so far.
+    var relayLatency: LatenessHistogram { latencies.withLock { $0 } }
+
     /// Members of other nodes seated in rooms of this node: node → socket → seat.
     private let remoteMembers = Mutex<[String: [String: (member: MemberID, room: RoomID)]]>([:])
 
@@ -222,7 +229,9 @@ final class RoomRelay: Sendable {
             return
         }
         switch message {
-        case .deliveries(let items):
+        case .deliveries(let items, let sentAt):
+            let latency = Int64(bitPattern: NIODeadline.now().uptimeNanoseconds &- sentAt)
+            latencies.withLock { $0.record(.nanoseconds(latency)) }
             deliver(items)
         case .input(let room, let member, let bytes, let token, let tick):
             localRoom(room)?.enqueue(bytes, from: member, token: token, acknowledging: tick)
