@@ -36,6 +36,7 @@ let package = Package(
         ),
         .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
         .executableTarget(name: "fuzz-engineio-session", dependencies: target("EngineIO")),
+        .executableTarget(name: "fuzz-relay", dependencies: target("RoomEngineSocketIO")),
     ],
     swiftLanguageModes: [.v6]
 )

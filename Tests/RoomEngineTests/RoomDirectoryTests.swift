@@ -108,4 +108,46 @@ struct RoomDirectoryTests {
         // The next join creates a fresh room.
         #expect(try await directory.joinOrCreate(kind: .whiteboard, member: "a").id == "whiteboard-3")
     }
+
+    @Test("a room made elsewhere is adopted: joined by name, refused when full or unknown, disposed of after its grace")
+    func adoptedRooms() async throws {
+        let (directory, loop, sink) = makeDirectory()
+        let runner = RoomRunner(room: Room(id: "whiteboard-77", logic: WhiteboardLogic(), seed: 1), loop: loop, sink: sink)
+        runner.start()
+        try await directory.adopt(runner, capacity: 2)
+        await #expect(throws: RoomError.duplicateElement("room whiteboard-77")) { try await directory.adopt(runner, capacity: 2) }
+        #expect(await directory.rooms().map(\.id) == ["whiteboard-77"])
+
+        #expect(try await directory.join("a", to: "whiteboard-77").members == 1)
+        #expect(try await directory.join("b", to: "whiteboard-77").members == 2)
+        await #expect(throws: RoomError.roomFull(capacity: 2)) { try await directory.join("c", to: "whiteboard-77") }
+        await #expect(throws: RoomError.alreadyAMember("a")) { try await directory.join("a", to: "whiteboard-77") }
+        await #expect(throws: RoomError.unknownRoom("whiteboard-78")) { try await directory.join("c", to: "whiteboard-78") }
+        // join-or-create does not pick an adopted room's name for a new one, and fills it like any other.
+        try await directory.leave("b", from: "whiteboard-77")
+        #expect(try await directory.joinOrCreate(kind: .whiteboard, member: "c").id == "whiteboard-77")
+
+        // Disposal asks first; a room kept starts a new grace period.
+        try await directory.leave("a", from: "whiteboard-77")
+        try await directory.leave("c", from: "whiteboard-77")
+        loop.advance(by: .seconds(31))
+        #expect(await directory.disposeIdleRooms { _, _ in false }.isEmpty)
+        #expect(await directory.room("whiteboard-77") != nil)
+        loop.advance(by: .seconds(29))
+        #expect(await directory.disposeIdleRooms { _, _ in true }.isEmpty)   // its new grace is not over
+        loop.advance(by: .seconds(2))
+        #expect(await directory.disposeIdleRooms { id, kind in id == "whiteboard-77" && kind == .whiteboard } == ["whiteboard-77"])
+        #expect(await directory.room("whiteboard-77") == nil)
+    }
+
+    @Test("an evicted room is forgotten without being closed")
+    func eviction() async throws {
+        let (directory, loop, sink) = makeDirectory()
+        _ = try await directory.joinOrCreate(kind: .whiteboard, member: "a")
+        await directory.evict("whiteboard-1")
+        #expect(await directory.rooms().isEmpty)
+        loop.advance(by: .milliseconds(100))
+        #expect(sink.stops.isEmpty)          // it was not stopped
+        #expect(sink.outputs.count >= 2)     // and still ticks on its loop until its owner stops it
+    }
 }

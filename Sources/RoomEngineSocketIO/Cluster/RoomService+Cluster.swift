@@ -187,12 +187,17 @@ extension RoomService {
         }
     }
 
-    /// Rooms whose lease ended: they no longer tick here (fenced); forget them.
+    /// Rooms whose lease ended: they no longer tick here (fenced; their
+    /// members were told `room-closed`). Until failover resumes rooms
+    /// elsewhere, a fenced room is over: it leaves the directory with its
+    /// seats when Redis can be asked (when it cannot, its listing stays).
     func serveLostRooms(_ cluster: ClusterNode) async {
         for await id in core.lostRooms {
             cluster.relay.disowns(id)
+            let kind = await directory.room(id)?.kind
             await directory.evict(id)
             core.logger.warning("room lease lost; the room is fenced here", metadata: ["room": "\(id)"])
+            if let kind { try? await cluster.placement.remove(id, kind: kind) }
         }
     }
 }
