@@ -78,7 +78,9 @@ public final class RoomService: Sendable {
             ) { id in factory.start(entry, id: id) }
         })
         if let cluster = configuration.cluster {
-            let relay = RoomRelay(transport: cluster.transport, logger: logger) { message, relay in
+            let relay = RoomRelay(
+                transport: cluster.transport, flushLoop: group.next(), flushDelay: configuration.relayFlushDelay, logger: logger
+            ) { message, relay in
                 RoomService.admitRelayed(message, relay: relay, core: core)
             }
             self.cluster = ClusterNode(clustering: cluster, relay: relay)

@@ -107,6 +107,11 @@ public struct RoomServiceConfiguration: Sendable {
     /// rooms still listen (their members keep their seats for the grace
     /// period when one does not).
     public var memberNodeCheckInterval: TimeAmount = .seconds(1)
+    /// How long a cluster node gathers its messages to another node before
+    /// it sends them as one (inputs, acknowledgements, deltas, operations):
+    /// what a relayed delta waits at most, for fewer Redis publishes.
+    /// `.zero` sends at the relay loop's next turn.
+    public var relayFlushDelay: TimeAmount = .milliseconds(1)
 
     /// The defaults above.
     public init() {}

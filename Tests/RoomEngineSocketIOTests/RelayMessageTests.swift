@@ -20,6 +20,12 @@ struct RelayMessageTests {
         .leave(room: "whiteboard-1", member: "bob", socket: nil, from: "node-b"),
         .leave(room: "whiteboard-1", member: "bob", socket: "s2", from: "node-b"),
         .deliveries([], sentAt: 0),
+        .batch([]),
+        .batch([
+            .input(room: "whiteboard-1", member: "alice", bytes: [1], token: nil, acknowledging: 3),
+            .acknowledge(room: "whiteboard-1", member: "bob", tick: 9),
+            .deliveries([.init(socket: "s1", delivery: .left("whiteboard-1"))], sentAt: 5),
+        ]),
         .deliveries([
             .init(socket: "s1", delivery: .joined(
                 room: info, member: "alice", seat: "seat.whiteboard-1", graceNanoseconds: 30_000_000_000, tick: 5, snapshot: true,
@@ -65,6 +71,12 @@ struct RelayMessageTests {
         var otherTag = bytes
         otherTag[1] = 99
         #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: otherTag)) }
+    }
+
+    @Test("a batch inside a batch is refused")
+    func nestedBatch() {
+        let nested = RelayMessage.batch([.batch([])]).encoded()
+        #expect(throws: RoomError.self) { try RelayMessage(decoding: nested) }
     }
 
     @Test("lengths past what is left, oversized names and counts are refused without allocating them")

@@ -36,8 +36,9 @@ enum RelayedDelivery: Equatable, Sendable {
 ///
 /// Encoded with the room engine's ``BinaryWriter``: a version byte, a tag,
 /// then the fields in order (strings and byte strings length-prefixed,
-/// optionals behind a presence byte). Decoding checks every length against
-/// what is left and refuses trailing bytes.
+/// optionals behind a presence byte); a batch is its count followed by its
+/// messages' tags and fields. Decoding checks every length against what is
+/// left and refuses trailing bytes.
 enum RelayMessage: Equatable, Sendable {
     /// A member of node `from` (socket `socket`) was placed in `room`, owned here.
     case join(room: RoomID, member: MemberID, socket: String, identity: MemberID?, from: String)
@@ -47,6 +48,9 @@ enum RelayMessage: Equatable, Sendable {
     case rejoin(room: RoomID, secret: String, sequence: UInt64?, socket: String, identity: MemberID?, from: String)
     /// `socket` is nil when nobody waits for the answer (a seat freed by a disconnect).
     case leave(room: RoomID, member: MemberID, socket: String?, from: String)
+    /// Several messages to one node, in order: what one event-loop turn of
+    /// the sender had for that node (never nested).
+    case batch([RelayMessage])
     /// Deliveries for sessions of the receiving node, in order; `sentAt` is
     /// the sender's monotonic clock (`NIODeadline.uptimeNanoseconds`), for the
     /// relay's latency (meaningful between nodes of one machine only).
@@ -61,7 +65,7 @@ enum RelayMessage: Equatable, Sendable {
     static let version: UInt8 = 1
     /// The longest string field accepted (names, ids, seats, events, error texts).
     static let maxStringBytes = 4096
-    /// The most deliveries one message may carry.
+    /// The most deliveries one message may carry, and the most messages one batch may.
     static let maxDeliveries = 1 << 16
 
     // MARK: Encoding
@@ -69,7 +73,16 @@ enum RelayMessage: Equatable, Sendable {
     func encoded() -> ByteBuffer {
         var writer = BinaryWriter(reservingCapacity: 64)
         writer.writeUInt8(Self.version)
+        write(into: &writer)
+        return ByteBuffer(bytes: writer.bytes)
+    }
+
+    private func write(into writer: inout BinaryWriter) {
         switch self {
+        case .batch(let messages):
+            writer.writeUInt8(8)
+            writer.writeVarint(UInt64(messages.count))
+            for message in messages { message.write(into: &writer) }
         case .join(let room, let member, let socket, let identity, let from):
             writer.writeUInt8(1)
             writer.writeString(room.rawValue)
@@ -117,7 +130,6 @@ enum RelayMessage: Equatable, Sendable {
                 item.delivery.write(into: &writer)
             }
         }
-        return ByteBuffer(bytes: writer.bytes)
     }
 
     // MARK: Decoding
@@ -125,8 +137,19 @@ enum RelayMessage: Equatable, Sendable {
     init(decoding buffer: ByteBuffer) throws(RoomError) {
         var reader = BinaryReader(Array(buffer.readableBytesView))
         guard try reader.readUInt8() == Self.version else { throw .malformed("relay message of an unknown version") }
+        try self.init(reading: &reader, inBatch: false)
+        try reader.expectEnd()
+    }
+
+    private init(reading reader: inout BinaryReader, inBatch: Bool) throws(RoomError) {
         let tag = try reader.readUInt8()
         switch tag {
+        case 8 where !inBatch:
+            let count = try reader.readCount(atMost: Self.maxDeliveries, "batched relay messages")
+            var messages: [RelayMessage] = []
+            messages.reserveCapacity(min(count, 1024))
+            for _ in 0..<count { messages.append(try RelayMessage(reading: &reader, inBatch: true)) }
+            self = .batch(messages)
         case 1:
             self = .join(
                 room: RoomID(try reader.readName()), member: MemberID(try reader.readName()), socket: try reader.readName(),
@@ -166,7 +189,6 @@ enum RelayMessage: Equatable, Sendable {
         default:
             throw .malformed("unknown relay message tag \(tag)")
         }
-        try reader.expectEnd()
     }
 }
 

@@ -19,6 +19,14 @@ import Synchronization
 /// failed join, or when the session goes away or leaves; a remote member's
 /// when it is sent `left`, `closed` or `detached`, or goes away.
 ///
+/// Sending: every message to a node waits in that node's queue for
+/// `flushDelay` (``RoomServiceConfiguration/relayFlushDelay``, 1 ms) from the
+/// first one queued, then the queue goes as one message (a `batch` when it
+/// holds several): the inputs of many members and the deltas of many rooms
+/// cost one publish per node per millisecond, not one each (measured in
+/// docs/room-cluster.md: Redis's CPU falls by more than half). The queues hold at most ``maxQueuedMessages`` in all; a
+/// message past that is dropped, counted and logged (the loop is stalled).
+///
 /// Transport: at most once, in order per sender (``RoomRelayTransport``).
 /// A message that does not decode is dropped and logged; one for a socket
 /// or room this node does not know is dropped (the session or room went
@@ -51,12 +59,34 @@ final class RoomRelay: Sendable {
     /// Members of other nodes seated in rooms of this node: node → socket → seat.
     private let remoteMembers = Mutex<[String: [String: (member: MemberID, room: RoomID)]]>([:])
 
-    init(transport: any RoomRelayTransport, logger: Logger, admissions: @escaping @Sendable (RelayMessage, RoomRelay) -> Void) {
+    /// Messages waiting for the next flush, by node.
+    private struct Queued {
+        var messages: [String: [RelayMessage]] = [:]
+        var count = 0
+        var flushScheduled = false
+        var dropped = 0
+    }
+
+    /// The most messages waiting to be sent, all nodes together.
+    static let maxQueuedMessages = 1 << 16
+    private let queued = Mutex(Queued())
+    private let flushLoop: any EventLoop
+    private let flushDelay: TimeAmount
+
+    init(
+        transport: any RoomRelayTransport, flushLoop: any EventLoop, flushDelay: TimeAmount, logger: Logger,
+        admissions: @escaping @Sendable (RelayMessage, RoomRelay) -> Void
+    ) {
         self.node = transport.node
         self.transport = transport
+        self.flushLoop = flushLoop
+        self.flushDelay = flushDelay
         self.logger = logger
         self.admissions = admissions
     }
+
+    /// Messages dropped because the queues were full.
+    var droppedMessages: Int { queued.withLock { $0.dropped } }
 
     private let started = Mutex(false)
 
@@ -146,8 +176,37 @@ final class RoomRelay: Sendable {
 
     // MARK: Sending
 
+    /// Queues `message` for `node`; it goes with the next flush.
     func send(_ message: RelayMessage, to node: String) {
-        transport.send(message.encoded(), to: node)
+        let (schedule, dropped) = queued.withLock { queued -> (Bool, Bool) in
+            guard queued.count < Self.maxQueuedMessages else {
+                queued.dropped += 1
+                return (false, true)
+            }
+            queued.messages[node, default: []].append(message)
+            queued.count += 1
+            defer { queued.flushScheduled = true }
+            return (!queued.flushScheduled, false)
+        }
+        if dropped {
+            logger.warning("relay queue full: a message was dropped", metadata: ["to": "\(node)"])
+        } else if schedule {
+            if flushDelay > .zero {
+                flushLoop.scheduleTask(in: flushDelay) { self.flush() }
+            } else {
+                flushLoop.execute { self.flush() }
+            }
+        }
+    }
+
+    private func flush() {
+        let messages = queued.withLock { queued -> [String: [RelayMessage]] in
+            defer { queued.messages = [:]; queued.count = 0; queued.flushScheduled = false }
+            return queued.messages
+        }
+        for (node, batch) in messages {
+            transport.send(batch.count == 1 ? batch[0].encoded() : RelayMessage.batch(batch).encoded(), to: node)
+        }
     }
 
     /// `delivery` for the session on `socket` of `node` (which keeps the
@@ -228,7 +287,13 @@ final class RoomRelay: Sendable {
             logger.warning("dropped a relay message that does not decode", metadata: ["error": "\(error)", "bytes": "\(bytes.readableBytes)"])
             return
         }
+        handle(message)
+    }
+
+    private func handle(_ message: RelayMessage) {
         switch message {
+        case .batch(let messages):
+            for message in messages { handle(message) }
         case .deliveries(let items, let sentAt):
             let latency = Int64(bitPattern: NIODeadline.now().uptimeNanoseconds &- sentAt)
             latencies.withLock { $0.record(.nanoseconds(latency)) }

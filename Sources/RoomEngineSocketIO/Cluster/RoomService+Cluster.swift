@@ -35,7 +35,7 @@ extension RoomService {
         case .leave(let room, let member, let socket, let from):
             let endpoint = socket.map { MemberEndpoint(relayedTo: from, through: relay, socketID: $0, provenIdentity: nil) }
             core.depart(member, from: room, endpoint: endpoint)
-        case .input, .acknowledge, .away, .deliveries:
+        case .input, .acknowledge, .away, .deliveries, .batch:
             break
         }
     }
