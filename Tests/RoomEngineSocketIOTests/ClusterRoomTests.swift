@@ -145,4 +145,40 @@ struct ClusterRoomTests {
             try await alice.waitUntil("bob's seat freed") { $0.whiteboard?.members.contains { $0.slot == bobSlot } == false }
         }
     }
+
+    @Test("garbage published on a node's relay channel is dropped; the node goes on")
+    func garbageOnTheRelayChannel() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let a = try clustering(node: "node-a", redis: redis)
+        let b = try clustering(node: "node-b", redis: redis)
+        let stranger = RedisConnection(configuration: try RedisConfiguration(url: redis.url), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        try await TestServer.with(configure: { $0.cluster = a }) { nodeA in
+            try await TestServer.with(configure: { $0.cluster = b }) { nodeB in
+                let alice = try await nodeA.member(of: "whiteboard")
+                let bob = try await nodeB.member(of: "whiteboard")
+                let garbage: [[UInt8]] = [
+                    [], [0xFF], [1], [1, 99], [1, 7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+                    [1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20], Array(repeating: 0x41, count: 100_000),
+                    Array(RelayMessageTests.messages[0].encoded().readableBytesView) + [0],
+                ]
+                for bytes in garbage {
+                    for node in ["node-a", "node-b"] {
+                        _ = try await stranger.publish(channel: "huddle:relay:\(node)", message: ByteBuffer(bytes: bytes))
+                    }
+                }
+                // A well-formed message for a socket or room nobody has is dropped too.
+                let unknown = RelayMessage.deliveries([.init(socket: "nobody", delivery: .closed("whiteboard-9"))], sentAt: 0)
+                _ = try await stranger.publish(channel: "huddle:relay:node-b", message: unknown.encoded())
+                let input = RelayMessage.input(room: "whiteboard-9", member: "ghost", bytes: [1], token: nil, acknowledging: nil)
+                _ = try await stranger.publish(channel: "huddle:relay:node-a", message: input.encoded())
+
+                bob.input(Board.cursor(42, 43))
+                let bobSlot = try #require(bob.view.slot)
+                try await alice.waitUntil("bob's cursor after the garbage") { $0.point(of: bobSlot) == CanvasPoint(x: 42, y: 43) }
+                #expect(alice.view.errors.isEmpty && bob.view.errors.isEmpty)
+            }
+        }
+        await stranger.close()
+    }
 }
