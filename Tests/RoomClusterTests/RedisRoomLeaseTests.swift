@@ -34,27 +34,36 @@ final class CountingSink: RoomOutputSink {
 
 @Suite("Room leases in Redis", .needsRedisServer)
 struct RedisRoomLeaseTests {
+    /// Short: for the test where the lease must run out.
     let timing = LeaseTiming(duration: .milliseconds(600))
+    /// Long, renewed often: for the tests where it must not run out, however
+    /// loaded the machine is (the renewals are watched in Redis instead).
+    let steady = LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(50))
 
     @Test("one node holds a room's lease; another is refused until it is released, then gets a larger fence")
     func exclusive() async throws {
         let server = try await RedisTestServer.start()
         defer { server.kill() }
         let a = try connect(server), b = try connect(server)
-        let leaseA = RedisRoomLease(room: "whiteboard-1", node: "node-a", connection: a, timing: timing)
-        let leaseB = RedisRoomLease(room: "whiteboard-1", node: "node-b", connection: b, timing: timing)
+        let leaseA = RedisRoomLease(room: "whiteboard-1", node: "node-a", connection: a, timing: steady)
+        let leaseB = RedisRoomLease(room: "whiteboard-1", node: "node-b", connection: b, timing: steady)
         let fenceA = try #require(try? await leaseA.acquire().get())
         #expect(await leaseA.acquire() == .success(fenceA))   // asking again changes nothing
         #expect(await leaseB.acquire() == .failure(.heldElsewhere("node-a/\(fenceA)")))
         #expect(leaseA.grant.holds(at: .now()))
         #expect(!leaseB.grant.holds(at: .now()))
 
-        // Held across several durations by renewals.
-        let until = NIODeadline.now() + .milliseconds(1500)
-        while NIODeadline.now() < until {
-            #expect(leaseA.grant.holds(at: .now()))
-            try await Task.sleep(for: .milliseconds(50))
+        // Renewals push the key's expiry back: three times over, once 150 ms
+        // have passed (without renewals, 30 s less those 150 ms would remain),
+        // Redis says nearly the whole duration remains.
+        for _ in 0..<3 {
+            let since = NIODeadline.now()
+            try await eventually("a renewal") {
+                let remaining = try await b.send("PTTL", ["huddle:room:whiteboard-1:lease"]).int ?? 0
+                return NIODeadline.now() - since >= .milliseconds(150) && remaining > 29_900
+            }
         }
+        #expect(leaseA.grant.holds(at: .now()))
         #expect(await leaseB.acquire() == .failure(.heldElsewhere("node-a/\(fenceA)")))
 
         await leaseA.release()
@@ -73,7 +82,7 @@ struct RedisRoomLeaseTests {
         defer { server.kill() }
         let a = try connect(server), b = try connect(server)
         let losses = Losses()
-        let leaseA = RedisRoomLease(room: "whiteboard-1", node: "node-a", connection: a, timing: timing) { losses.append($0) }
+        let leaseA = RedisRoomLease(room: "whiteboard-1", node: "node-a", connection: a, timing: steady) { losses.append($0) }
         _ = try #require(try? await leaseA.acquire().get())
         let sink = CountingSink()
         let room = RoomRunner(
@@ -85,7 +94,7 @@ struct RedisRoomLeaseTests {
 
         // As if the key had expired and node B had taken the room.
         _ = try await b.send("DEL", ["huddle:room:whiteboard-1:lease"])
-        let leaseB = RedisRoomLease(room: "whiteboard-1", node: "node-b", connection: b, timing: timing)
+        let leaseB = RedisRoomLease(room: "whiteboard-1", node: "node-b", connection: b, timing: steady)
         _ = try #require(try? await leaseB.acquire().get())
 
         try await eventually("node A is revoked") { losses.all == [.takenOver] }

@@ -46,7 +46,42 @@ final class RoomRelay: Sendable {
         let room: RoomID
     }
 
-    private let sessions = Mutex<[String: Registration]>([:])
+    /// The local sessions in rooms of other nodes, and how many refer to
+    /// each room (a room no session refers to loses its proxy).
+    private struct Sessions {
+        private(set) var bySocket: [String: Registration] = [:]
+        private var perRoom: [RoomID: Int] = [:]
+
+        /// Sets `socket`'s registration; returns a room no longer referred to.
+        mutating func set(_ socket: String, _ registration: Registration) -> RoomID? {
+            let previous = bySocket.updateValue(registration, forKey: socket)
+            perRoom[registration.room, default: 0] += 1
+            return previous.flatMap { release($0.room) }
+        }
+
+        /// Removes `socket`'s registration; returns a room no longer referred to.
+        mutating func remove(_ socket: String) -> RoomID? {
+            bySocket.removeValue(forKey: socket).flatMap { release($0.room) }
+        }
+
+        /// Removes the registrations of `member` in `room`.
+        mutating func remove(member: MemberID, in room: RoomID) -> RoomID? {
+            let sockets = bySocket.filter { $0.value.member == member && $0.value.room == room }.map(\.key)
+            return sockets.compactMap { remove($0) }.first
+        }
+
+        private mutating func release(_ room: RoomID) -> RoomID? {
+            let left = (perRoom[room] ?? 1) - 1
+            guard left <= 0 else {
+                perRoom[room] = left
+                return nil
+            }
+            perRoom[room] = nil
+            return room
+        }
+    }
+
+    private let sessions = Mutex(Sessions())
     private let remoteRooms = Mutex<[RoomID: RemoteRoom]>([:])
     private let localRooms = Mutex<[RoomID: any RoomEndpoint]>([:])
     /// How long relayed deliveries took from the owner's flush to this node
@@ -161,17 +196,22 @@ final class RoomRelay: Sendable {
 
     /// Forgets the session on `socket` (it went away).
     func forget(socket: String) {
-        _ = sessions.withLock { $0.removeValue(forKey: socket) }
+        dropProxy(of: sessions.withLock { $0.remove(socket) })
     }
 
     private func forget(member: MemberID, in room: RoomID) {
-        sessions.withLock { sessions in
-            sessions = sessions.filter { $0.value.member != member || $0.value.room != room }
-        }
+        dropProxy(of: sessions.withLock { $0.remove(member: member, in: room) })
     }
 
     private func register(_ endpoint: MemberEndpoint, member: MemberID, room: RoomID) {
-        sessions.withLock { $0[endpoint.socketID] = Registration(endpoint: endpoint, member: member, room: room) }
+        dropProxy(of: sessions.withLock { $0.set(endpoint.socketID, Registration(endpoint: endpoint, member: member, room: room)) })
+    }
+
+    /// A room no local session refers to any more loses its proxy (a session
+    /// still holding it keeps it alive; a later join makes a new one).
+    private func dropProxy(of room: RoomID?) {
+        guard let room else { return }
+        _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
     }
 
     // MARK: Sending
@@ -315,7 +355,7 @@ final class RoomRelay: Sendable {
     private func deliver(_ items: [RelayMessage.AddressedDelivery]) {
         var outbox = Outbox()
         for item in items {
-            guard let registration = sessions.withLock({ $0[item.socket] }) else { continue }
+            guard let registration = sessions.withLock({ $0.bySocket[item.socket] }) else { continue }
             let delivery: Delivery
             switch item.delivery {
             case .joined(let info, let member, let seat, let grace, let tick, let isSnapshot, let start, let isRejoin):
@@ -323,7 +363,7 @@ final class RoomRelay: Sendable {
                     room: remoteRoom(info), member: member, seat: seat, grace: .nanoseconds(grace), tick: tick,
                     start: isSnapshot ? .snapshot(start) : .operations(start), isRejoin: isRejoin
                 ))
-                sessions.withLock { $0[item.socket] = Registration(endpoint: registration.endpoint, member: member, room: info.id) }
+                register(registration.endpoint, member: member, room: info.id)
             case .joinFailed(let error, let admittedTo):
                 delivery = .joinFailed(error, admittedTo: admittedTo)
                 forget(socket: item.socket)
