@@ -16,7 +16,7 @@ func clustering(node: String, redis: RedisTestServer) throws -> RoomClustering {
     let connection = RedisConnection(configuration: configuration, eventLoop: group.next())
     return RoomClustering(
         placement: RedisRoomDirectory(node: node, connection: connection),
-        leasing: RedisRoomLeases(node: node, connection: connection, timing: LeaseTiming(duration: .seconds(2))),
+        leasing: RedisRoomLeases(node: node, connection: connection, timing: LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500))),
         transport: RedisRoomRelayTransport(node: node, configuration: configuration, publisher: connection, eventLoop: group.next())
     )
 }
