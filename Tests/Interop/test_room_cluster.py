@@ -4,6 +4,7 @@ test gets its own Redis and nodes, so rooms start empty."""
 import asyncio
 
 import pytest
+import requests
 
 import rooms_wire as wire
 from conftest import start_huddle
@@ -113,6 +114,7 @@ def test_a_node_that_loses_redis_stops_ticking_its_rooms(redis):
     nodes = start_nodes(redis, 2, "--lease-milliseconds", "600")
     try:
         async def scenario(pool):
+            assert requests.get(f"{nodes[0].url}/readyz", timeout=5).status_code == 200
             owner_member = await member(pool, nodes[0])
             other_member = await member(pool, nodes[1])
             assert owner_member.answer["room"] == other_member.answer["room"] == "whiteboard-1"
@@ -126,6 +128,8 @@ def test_a_node_that_loses_redis_stops_ticking_its_rooms(redis):
             await owner_member.wait_until("room-closed", lambda c: c.closed, timeout=10)
             answer = await owner_member.send_acked(wire.cursor(5, 5))
             assert answer.get("error", {}).get("code") == "notInRoom", answer
+            ready = requests.get(f"{nodes[0].url}/readyz", timeout=5)
+            assert ready.status_code == 503 and ready.text.strip() == "not ready: redis", ready.text
         run(scenario)
     finally:
         stop_nodes(nodes)

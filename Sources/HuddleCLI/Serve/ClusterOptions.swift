@@ -5,6 +5,7 @@ import NIOCore
 import RedisClient
 import RoomCluster
 import RoomEngine
+import Synchronization
 
 /// `--redis URL`: makes `huddle serve` one node of a room cluster
 /// (docs/room-cluster.md): the room directory, the rooms' leases and the
@@ -39,15 +40,19 @@ struct ClusterOptions: ParsableArguments {
         node ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     }
 
-    /// The cluster seams on Redis, when `--redis` is given.
-    func clustering(group: any EventLoopGroup, logger: Logger) throws -> RoomClustering? {
+    /// The cluster seams on Redis, when `--redis` is given, and the
+    /// readiness check of its connection (`redis` in `/readyz`).
+    func clustering(group: any EventLoopGroup, logger: Logger) throws -> (RoomClustering, ReadinessCheck)? {
         guard let redis else { return nil }
         let configuration = try Self.configuration(redis)
         let keys = ClusterKeys(prefix: redisKey)
         let name = nodeName
-        let connection = RedisConnection(configuration: configuration, eventLoop: group.next(), logger: logger)
+        let connected = Atomic<Bool>(false)
+        let connection = RedisConnection(configuration: configuration, eventLoop: group.next(), logger: logger) { state in
+            if case .connected = state { connected.store(true, ordering: .relaxed) } else { connected.store(false, ordering: .relaxed) }
+        }
         logger.info("joining the room cluster", metadata: ["node": "\(name)", "redis": "\(configuration.host):\(configuration.port)"])
-        return RoomClustering(
+        let clustering = RoomClustering(
             placement: RedisRoomDirectory(node: name, connection: connection, keys: keys),
             leasing: RedisRoomLeases(
                 node: name, connection: connection, keys: keys, timing: LeaseTiming(duration: .milliseconds(Int64(leaseMilliseconds))),
@@ -57,6 +62,7 @@ struct ClusterOptions: ParsableArguments {
                 node: name, configuration: configuration, publisher: connection, eventLoop: group.next(), keys: keys, logger: logger
             )
         )
+        return (clustering, ReadinessCheck(name: "redis") { connected.load(ordering: .relaxed) })
     }
 
     private static func configuration(_ url: String) throws -> RedisConfiguration {

@@ -80,14 +80,15 @@ struct Serve: AsyncParsableCommand {
         options.identify = identify
         options.snapshotChunkBytes = snapshotChunkBytes
         options.snapshotOffloadBytes = snapshotOffloadBytes == 0 ? nil : snapshotOffloadBytes
-        options.cluster = try cluster.clustering(group: group, logger: logger)
+        let clustering = try cluster.clustering(group: group, logger: logger)
+        options.cluster = clustering?.0
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )
         // A cluster node listens to the other nodes before it accepts members.
         try await rooms.startClusterRelay()
 
-        let readiness = ServeReadiness(checks: readinessChecks(recorder: recorder))
+        let readiness = ServeReadiness(checks: readinessChecks(recorder: recorder) + (clustering.map { [$0.1] } ?? []))
         let metrics = ServeMetrics(rooms: rooms, io: io, recorder: recorder, kinds: context.kinds.kinds.map(\.name))
         let http = try await ServeHTTPServer.start(
             host: host, port: port, io: io, assets: assets, rooms: rooms, readiness: readiness, metrics: metrics,
@@ -111,8 +112,8 @@ struct Serve: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    /// What `/readyz` asks besides listening: the store, when recording. (A
-    /// Redis adapter, when serve gets one, adds its cluster's `isConnected`.)
+    /// What `/readyz` asks besides listening: the store, when recording (and
+    /// the room cluster's Redis, with `--redis`: added by the caller).
     private func readinessChecks(recorder: (any SessionRecorder)?) -> [ReadinessCheck] {
         guard let recorder else { return [] }
         return [ReadinessCheck(name: "store") { recorder.isOpen }]
