@@ -181,4 +181,23 @@ struct ClusterRoomTests {
         }
         await stranger.close()
     }
+
+    @Test("a joiner's large snapshot crosses the relay whole and is streamed in chunks by the joiner's own node")
+    func remoteJoinerSnapshotStreams() async throws {
+        try await withTwoNodes(configure: SnapshotStreamTests.smallChunks) { nodeA, nodeB in
+            let alice = try await nodeA.member(of: "whiteboard")
+            try await SnapshotStreamTests.draw(6, by: alice)
+            let bob = try await nodeB.client()
+            let answer = try await bob.join("whiteboard")
+            #expect(answer["room"]?.stringValue == "whiteboard-1" && answer["snapshot"] == nil)
+            let chunks = try #require(answer["snapshotStream"]?["chunks"]?.int64Value)
+            #expect(chunks > 6)
+            let live = BoardDocument(try WhiteboardState.decodeState(try await nodeA.snapshot(of: "whiteboard-1").state))
+            let view = try await bob.waitUntil("the streamed snapshot adopted") { $0.streamingAnswer == nil && $0.document == live }
+            #expect(view.snapshotChunks == Int(chunks) && view.operationFaults.isEmpty)
+            // Node B streamed it; node A sent no chunk.
+            #expect(try await SnapshotStreamTests.stats(of: nodeB, "B's chunks") { $0.snapshotChunks == UInt64(chunks) }.snapshotChunks == UInt64(chunks))
+            #expect(await nodeA.rooms.stats().snapshotChunks == 0)
+        }
+    }
 }
