@@ -130,6 +130,13 @@ final class MemberSession {
             guard currentRoom?.id == room else { return }
             state = .idle
             socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: RoomWire.ClosedReason.seatMoved))
+        case .resync(let room):
+            guard let current = currentRoom, current.id == room else { return }
+            // The seat stays held (as after a dropped connection); the client's
+            // reconnection and `rejoin` bring it back in sequence.
+            current.away(member, socket: socket.id)
+            state = .idle
+            socket.engine.close()
         }
     }
 

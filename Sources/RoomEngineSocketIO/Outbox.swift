@@ -77,6 +77,10 @@ enum Delivery: Sendable {
     case closed(RoomID)
     /// The member's seat in `room` moved to another socket (a `rejoin`).
     case detached(RoomID)
+    /// What the member was sent through the cluster's relay may be lost:
+    /// its seat in `room` is held, its transport closes, and its client
+    /// reconnects and rejoins (the owner replays what it missed).
+    case resync(RoomID)
 }
 
 /// What a session learns when its join or rejoin completes.

@@ -160,7 +160,7 @@ struct ClusterRoomTests {
                 let garbage: [[UInt8]] = [
                     [], [0xFF], [1], [1, 99], [1, 7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
                     [1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20], Array(repeating: 0x41, count: 100_000),
-                    Array(RelayMessageTests.messages[0].encoded().readableBytesView) + [0],
+                    RelayMessageTests.wire(RelayMessageTests.messages[0]) + [0],
                 ]
                 for bytes in garbage {
                     for node in ["node-a", "node-b"] {
@@ -169,9 +169,9 @@ struct ClusterRoomTests {
                 }
                 // A well-formed message for a socket or room nobody has is dropped too.
                 let unknown = RelayMessage.deliveries([.init(socket: "nobody", delivery: .closed("whiteboard-9"))], sentAt: 0)
-                _ = try await stranger.publish(channel: "huddle:relay:node-b", message: unknown.encoded())
+                _ = try await stranger.publish(channel: "huddle:relay:node-b", message: RelayEnvelope(from: "stranger", sequence: 1, message: unknown).encoded())
                 let input = RelayMessage.input(room: "whiteboard-9", member: "ghost", bytes: [1], token: nil, acknowledging: nil)
-                _ = try await stranger.publish(channel: "huddle:relay:node-a", message: input.encoded())
+                _ = try await stranger.publish(channel: "huddle:relay:node-a", message: RelayEnvelope(from: "stranger", sequence: 1, message: input).encoded())
 
                 bob.input(Board.cursor(42, 43))
                 let bobSlot = try #require(bob.view.slot)
@@ -198,6 +198,49 @@ struct ClusterRoomTests {
             // Node B streamed it; node A sent no chunk.
             #expect(try await SnapshotStreamTests.stats(of: nodeB, "B's chunks") { $0.snapshotChunks == UInt64(chunks) }.snapshotChunks == UInt64(chunks))
             #expect(await nodeA.rooms.stats().snapshotChunks == 0)
+        }
+    }
+
+    /// Publishes, as `from`, an envelope numbered far past anything sent: the
+    /// receiving node must take the messages in between as lost.
+    func gap(from: String, to: String, redis: RedisTestServer) async throws {
+        let stranger = RedisConnection(configuration: try RedisConfiguration(url: redis.url), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let envelope = RelayEnvelope(from: from, sequence: 1 << 40, message: .batch([]))
+        _ = try await stranger.publish(channel: "huddle:relay:\(to)", message: envelope.encoded())
+        await stranger.close()
+    }
+
+    @Test("relay messages lost on the way (either way) resync the members: seats held, transports closed, rejoin in sequence")
+    func lostMessagesResync() async throws {
+        for direction in [("node-a", "node-b"), ("node-b", "node-a")] {
+            let redis = try await RedisTestServer.start()
+            defer { redis.kill() }
+            let a = try clustering(node: "node-a", redis: redis)
+            let b = try clustering(node: "node-b", redis: redis)
+            try await TestServer.with(configure: { $0.cluster = a }) { nodeA in
+                try await TestServer.with(configure: { $0.cluster = b }) { nodeB in
+                    let alice = try await nodeA.member(of: "whiteboard")
+                    let bob = try await nodeB.member(of: "whiteboard")
+                    _ = try await bob.inputWithAck(Board.begin(1))
+                    let before = try await bob.waitUntil("bob's open stroke") { $0.whiteboard?.openStrokes.count == 1 }
+
+                    try await gap(from: direction.0, to: direction.1, redis: redis)
+                    try await bob.waitUntil("bob's transport closed") { $0.transportClosed }
+                    _ = try await alice.inputWithAck(Board.addShape(3, from: (1, 1), to: (8, 8)))
+
+                    // Bob's client reconnects and takes its seat back; the owner replays what it missed.
+                    let back = try await nodeB.client()
+                    let answer = try await back.rejoin(as: before)
+                    #expect(answer.errorCode == nil, "\(answer)")
+                    #expect(answer["member"]?.stringValue == before.member)
+                    try await back.waitUntil("alice's shape") { $0.whiteboard?.shapes.count == 1 }
+                    #expect(try await back.inputWithAck(Board.end(1)).errorCode == nil)
+                    try await alice.waitUntil("bob's stroke") { $0.whiteboard?.strokes.count == 1 }
+                    #expect(alice.view.operationFaults.isEmpty && back.view.operationFaults.isEmpty)
+                    let lost = (direction.1 == "node-b" ? nodeB : nodeA).rooms.cluster?.relay.lostMessages ?? 0
+                    #expect(lost > 0)
+                }
+            }
         }
     }
 }

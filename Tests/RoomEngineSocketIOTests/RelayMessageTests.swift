@@ -42,64 +42,92 @@ struct RelayMessageTests {
             .init(socket: "s2", delivery: .operations("whiteboard-1", ByteBuffer(bytes: Array(repeating: 1, count: 300)))),
             .init(socket: "s2", delivery: .closed("whiteboard-1")),
             .init(socket: "s2", delivery: .detached("whiteboard-1")),
+            .init(socket: "s2", delivery: .resync("whiteboard-1")),
         ], sentAt: 123_456_789_012),
     ]
 
-    @Test("every message survives its encoding", arguments: messages)
-    func roundTrip(_ message: RelayMessage) throws {
-        #expect(try RelayMessage(decoding: message.encoded()) == message)
+    /// The bytes published for `message`: an envelope from node `n`, number 5.
+    static func wire(_ message: RelayMessage) -> [UInt8] {
+        Array(RelayEnvelope(from: "n", sequence: 5, message: message).encoded().readableBytesView)
     }
 
-    @Test("the encoding is exact: version, tag, fields in order")
+    static func decode(_ bytes: [UInt8]) throws(RoomError) -> RelayMessage {
+        let envelope = try RelayEnvelope(decoding: ByteBuffer(bytes: bytes))
+        return envelope.message
+    }
+
+    @Test("every message survives its encoding", arguments: messages)
+    func roundTrip(_ message: RelayMessage) throws {
+        let envelope = RelayEnvelope(from: "node-a", sequence: 1 << 40, message: message)
+        #expect(try RelayEnvelope(decoding: envelope.encoded()) == envelope)
+    }
+
+    @Test("the encoding is exact: version, sender, sequence, tag, fields in order")
     func bytes() {
-        let encoded = RelayMessage.acknowledge(room: "r", member: "m", tick: 300).encoded()
-        #expect(Array(encoded.readableBytesView) == [1, 3, 1, 0x72, 1, 0x6D, 0xAC, 0x02])
-        let leave = RelayMessage.leave(room: "r", member: "m", socket: nil, from: "n").encoded()
-        #expect(Array(leave.readableBytesView) == [1, 6, 1, 0x72, 1, 0x6D, 0, 1, 0x6E])
+        #expect(Self.wire(.acknowledge(room: "r", member: "m", tick: 300)) == [2, 1, 0x6E, 5, 3, 1, 0x72, 1, 0x6D, 0xAC, 0x02])
+        #expect(Self.wire(.leave(room: "r", member: "m", socket: nil, from: "n")) == [2, 1, 0x6E, 5, 6, 1, 0x72, 1, 0x6D, 0, 1, 0x6E])
     }
 
     @Test("every truncation, an unknown version or tag, and trailing bytes are refused", arguments: messages)
     func malformed(_ message: RelayMessage) {
-        let bytes = Array(message.encoded().readableBytesView)
+        let bytes = Self.wire(message)
         for length in 0..<bytes.count {
-            #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: bytes.prefix(length))) }
+            #expect(throws: RoomError.self) { try Self.decode(Array(bytes.prefix(length))) }
         }
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: bytes + [0])) }
+        #expect(throws: RoomError.self) { try Self.decode(bytes + [0]) }
         var otherVersion = bytes
-        otherVersion[0] = 2
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: otherVersion)) }
+        otherVersion[0] = 1
+        #expect(throws: RoomError.self) { try Self.decode(otherVersion) }
         var otherTag = bytes
-        otherTag[1] = 99
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: otherTag)) }
+        otherTag[4] = 99
+        #expect(throws: RoomError.self) { try Self.decode(otherTag) }
     }
 
     @Test("a batch inside a batch is refused")
     func nestedBatch() {
-        let nested = RelayMessage.batch([.batch([])]).encoded()
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: nested) }
+        #expect(throws: RoomError.self) { try Self.decode(Self.wire(.batch([.batch([])]))) }
+    }
+
+    @Test("sequence numbers: in order, lost messages counted, a restarted sender taken from where it starts")
+    func sequences() {
+        var tracker = RelaySequenceTracker()
+        #expect(tracker.received(7, from: "a") == .inOrder)       // the first from a node: whatever it is
+        #expect(tracker.received(8, from: "a") == .inOrder)
+        #expect(tracker.received(1, from: "b") == .inOrder)       // nodes are counted apart
+        #expect(tracker.received(12, from: "a") == .lost(count: 3))
+        #expect(tracker.received(13, from: "a") == .inOrder)
+        #expect(tracker.received(1, from: "a") == .restarted)
+        #expect(tracker.received(2, from: "a") == .inOrder)
+        #expect(tracker.received(2, from: "b") == .inOrder)
     }
 
     @Test("lengths past what is left, oversized names and counts are refused without allocating them")
     func bounds() {
+        let header: [UInt8] = [2, 1, 0x6E, 1]
         // A join whose room name claims 2^40 bytes.
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: [1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])) }
+        #expect(throws: RoomError.self) { try Self.decode(header + [1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]) }
         // Deliveries claiming more items than allowed.
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: [1, 7, 0x80, 0x80, 0x80, 0x01])) }
-        // A name over the limit.
+        #expect(throws: RoomError.self) { try Self.decode(header + [7, 0, 0x80, 0x80, 0x80, 0x01]) }
+        // A sender's name over the limit, and a room's.
         var long = BinaryWriter()
-        long.writeUInt8(1)
-        long.writeUInt8(3)
+        long.writeUInt8(2)
         long.writeString(String(repeating: "x", count: RelayMessage.maxStringBytes + 1))
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: long.bytes)) }
+        #expect(throws: RoomError.self) { try Self.decode(long.bytes) }
+        var longRoom = BinaryWriter()
+        header.forEach { longRoom.writeUInt8($0) }
+        longRoom.writeUInt8(3)
+        longRoom.writeString(String(repeating: "x", count: RelayMessage.maxStringBytes + 1))
+        #expect(throws: RoomError.self) { try Self.decode(longRoom.bytes) }
         // A reply whose JSON does not parse.
         var reply = BinaryWriter()
-        reply.writeUInt8(1)
+        header.forEach { reply.writeUInt8($0) }
         reply.writeUInt8(7)
+        reply.writeVarint(0)
         reply.writeVarint(1)
         reply.writeString("s")
         reply.writeUInt8(5)
         reply.writeUInt32(1)
         reply.writeLengthPrefixed(Array("{nope".utf8))
-        #expect(throws: RoomError.self) { try RelayMessage(decoding: ByteBuffer(bytes: reply.bytes)) }
+        #expect(throws: RoomError.self) { try Self.decode(reply.bytes) }
     }
 }

@@ -1,7 +1,8 @@
 import NIOCore
 public import RoomEngine
 
-/// The relay message decoder as the fuzz target `fuzz-relay` sees it
+/// The relay's decoder (``RelayEnvelope`` and the ``RelayMessage`` in it)
+/// as the fuzz target `fuzz-relay` sees it
 /// (Fuzz/, through `@_spi(Fuzzing) import RoomEngineSocketIO`): relay
 /// messages are bytes from Redis, which any client of that Redis can
 /// publish on a node's channel.
@@ -21,21 +22,20 @@ public enum RelayMessageFuzzing {
         case mismatch(String)
     }
 
-    /// Decodes `bytes`; when that works, checks that the message's encoding
-    /// decodes to the same message.
+    /// Decodes `bytes` as what a node's relay channel carries; when that
+    /// works, checks that its encoding decodes to the same envelope.
     public static func check(_ bytes: [UInt8]) -> Outcome {
-        let message: RelayMessage
-        do {
-            message = try RelayMessage(decoding: ByteBuffer(bytes: bytes))
+        let envelope: RelayEnvelope
+        do throws(RoomError) {
+            envelope = try RelayEnvelope(decoding: ByteBuffer(bytes: bytes))
         } catch {
             return .refused(error)
         }
-        let encoded = message.encoded()
-        do {
-            let again = try RelayMessage(decoding: encoded)
-            return again == message ? .roundTripped : .mismatch("decode(encode(m)) != m for \(message)")
+        do throws(RoomError) {
+            let again = try RelayEnvelope(decoding: envelope.encoded())
+            return again == envelope ? .roundTripped : .mismatch("decode(encode(m)) != m for \(envelope)")
         } catch {
-            return .mismatch("the encoding of \(message) does not decode: \(error)")
+            return .mismatch("the encoding of \(envelope) does not decode: \(error)")
         }
     }
 }

@@ -27,6 +27,7 @@ enum RelayedDelivery: Equatable, Sendable {
     case operations(RoomID, ByteBuffer)
     case closed(RoomID)
     case detached(RoomID)
+    case resync(RoomID)
 }
 
 /// One message between the nodes of a cluster (``RoomRelayTransport``): a
@@ -34,11 +35,12 @@ enum RelayedDelivery: Equatable, Sendable {
 /// deliveries on their way back to the members' sessions (one message per
 /// node per tick, for all of that node's members).
 ///
-/// Encoded with the room engine's ``BinaryWriter``: a version byte, a tag,
-/// then the fields in order (strings and byte strings length-prefixed,
-/// optionals behind a presence byte); a batch is its count followed by its
-/// messages' tags and fields. Decoding checks every length against what is
-/// left and refuses trailing bytes.
+/// Encoded with the room engine's ``BinaryWriter``, inside a
+/// ``RelayEnvelope`` (version, sender, sequence): a tag, then the fields in
+/// order (strings and byte strings length-prefixed, optionals behind a
+/// presence byte); a batch is its count followed by its messages' tags and
+/// fields. Decoding checks every length against what is left; the envelope
+/// refuses trailing bytes.
 enum RelayMessage: Equatable, Sendable {
     /// A member of node `from` (socket `socket`) was placed in `room`, owned here.
     case join(room: RoomID, member: MemberID, socket: String, identity: MemberID?, from: String)
@@ -62,22 +64,15 @@ enum RelayMessage: Equatable, Sendable {
         let delivery: RelayedDelivery
     }
 
-    static let version: UInt8 = 1
     /// The longest string field accepted (names, ids, seats, events, error texts).
     static let maxStringBytes = 4096
     /// The most deliveries one message may carry, and the most messages one batch may.
     static let maxDeliveries = 1 << 16
 
-    // MARK: Encoding
+    // MARK: Encoding (inside a ``RelayEnvelope``)
 
-    func encoded() -> ByteBuffer {
-        var writer = BinaryWriter(reservingCapacity: 64)
-        writer.writeUInt8(Self.version)
-        write(into: &writer)
-        return ByteBuffer(bytes: writer.bytes)
-    }
-
-    private func write(into writer: inout BinaryWriter) {
+    /// Writes the message's tag and fields.
+    func write(into writer: inout BinaryWriter) {
         switch self {
         case .batch(let messages):
             writer.writeUInt8(8)
@@ -134,11 +129,9 @@ enum RelayMessage: Equatable, Sendable {
 
     // MARK: Decoding
 
-    init(decoding buffer: ByteBuffer) throws(RoomError) {
-        var reader = BinaryReader(Array(buffer.readableBytesView))
-        guard try reader.readUInt8() == Self.version else { throw .malformed("relay message of an unknown version") }
+    /// Reads one message (tag and fields), as a ``RelayEnvelope`` carries it.
+    init(reading reader: inout BinaryReader) throws(RoomError) {
         try self.init(reading: &reader, inBatch: false)
-        try reader.expectEnd()
     }
 
     private init(reading reader: inout BinaryReader, inBatch: Bool) throws(RoomError) {
@@ -246,6 +239,9 @@ extension RelayedDelivery {
         case .detached(let room):
             writer.writeUInt8(10)
             writer.writeString(room.rawValue)
+        case .resync(let room):
+            writer.writeUInt8(11)
+            writer.writeString(room.rawValue)
         }
     }
 
@@ -288,6 +284,8 @@ extension RelayedDelivery {
             self = .closed(RoomID(try reader.readName()))
         case 10:
             self = .detached(RoomID(try reader.readName()))
+        case 11:
+            self = .resync(RoomID(try reader.readName()))
         default:
             throw .malformed("unknown relayed delivery tag \(tag)")
         }

@@ -100,7 +100,17 @@ final class RoomRelay: Sendable {
         var count = 0
         var flushScheduled = false
         var dropped = 0
+        /// The last sequence number sent to each node.
+        var sequences: [String: UInt64] = [:]
     }
+
+    /// What arrived from each node, and how much was lost on the way.
+    private struct Arrivals {
+        var tracker = RelaySequenceTracker()
+        var lost: UInt64 = 0
+    }
+
+    private let arrivals = Mutex(Arrivals())
 
     /// The most messages waiting to be sent, all nodes together.
     static let maxQueuedMessages = 1 << 16
@@ -239,13 +249,19 @@ final class RoomRelay: Sendable {
         }
     }
 
+    /// Sends what waits, one envelope per node, numbered per node. Runs on
+    /// the flush loop only, so envelopes leave in the order of their numbers.
     private func flush() {
-        let messages = queued.withLock { queued -> [String: [RelayMessage]] in
+        let envelopes = queued.withLock { queued -> [(String, RelayEnvelope)] in
             defer { queued.messages = [:]; queued.count = 0; queued.flushScheduled = false }
-            return queued.messages
+            return queued.messages.map { node, batch in
+                let sequence = (queued.sequences[node] ?? 0) + 1
+                queued.sequences[node] = sequence
+                return (node, RelayEnvelope(from: self.node, sequence: sequence, message: batch.count == 1 ? batch[0] : .batch(batch)))
+            }
         }
-        for (node, batch) in messages {
-            transport.send(batch.count == 1 ? batch[0].encoded() : RelayMessage.batch(batch).encoded(), to: node)
+        for (node, envelope) in envelopes {
+            transport.send(envelope.encoded(), to: node)
         }
     }
 
@@ -255,7 +271,7 @@ final class RoomRelay: Sendable {
         switch delivery {
         case .joined(let accepted):
             remoteMembers.withLock { $0[node, default: [:]][socket] = (accepted.member, accepted.room.id) }
-        case .left, .closed, .detached:
+        case .left, .closed, .detached, .resync:
             remoteMembers.withLock { $0[node]?[socket] = nil }
         default:
             break
@@ -314,20 +330,60 @@ final class RoomRelay: Sendable {
         case .operations(let room, let bytes): return .operations(room, bytes)
         case .closed(let room): return .closed(room)
         case .detached(let room): return .detached(room)
+        case .resync(let room): return .resync(room)
         }
     }
 
     // MARK: Receiving
 
     private func receive(_ bytes: ByteBuffer) {
-        let message: RelayMessage
+        let envelope: RelayEnvelope
         do {
-            message = try RelayMessage(decoding: bytes)
+            envelope = try RelayEnvelope(decoding: bytes)
         } catch {
             logger.warning("dropped a relay message that does not decode", metadata: ["error": "\(error)", "bytes": "\(bytes.readableBytes)"])
             return
         }
-        handle(message)
+        let verdict = arrivals.withLock { arrivals -> RelaySequenceTracker.Verdict in
+            let verdict = arrivals.tracker.received(envelope.sequence, from: envelope.from)
+            if case .lost(let count) = verdict { arrivals.lost += count }
+            return verdict
+        }
+        if case .lost(let count) = verdict {
+            logger.warning("relay messages from a node were lost on the way: resyncing what this node shares with it", metadata: [
+                "from": "\(envelope.from)", "lost": "\(count)",
+            ])
+            resync(with: envelope.from)
+        }
+        handle(envelope.message)
+    }
+
+    /// Relay messages from other nodes known to be lost (sequence gaps).
+    var lostMessages: UInt64 { arrivals.withLock { $0.lost } }
+
+    /// Messages from `node` were lost: whatever they carried (operations,
+    /// answers, inputs, leaves) is unknown, so every member this node shares
+    /// with `node` starts again from its seat. Members of this node in
+    /// `node`'s rooms are told to resync (their transport closes, their
+    /// clients reconnect and `rejoin`: the owner replays what they missed);
+    /// members of `node` in this node's rooms go away (seat held) and are
+    /// told the same through `node`.
+    func resync(with node: String) {
+        let ownedThere = Set(remoteRooms.withLock { $0.values.filter { $0.info.owner == node }.map(\.id) })
+        let mine = sessions.withLock { $0.bySocket.filter { ownedThere.contains($0.value.room) } }
+        var outbox = Outbox()
+        for (socket, registration) in mine {
+            forget(socket: socket)
+            outbox.add(.resync(registration.room), to: registration.endpoint)
+        }
+        outbox.flush()
+        guard let theirs = remoteMembers.withLock({ $0.removeValue(forKey: node) }), !theirs.isEmpty else { return }
+        var told: [RelayMessage.AddressedDelivery] = []
+        for (socket, seat) in theirs {
+            localRoom(seat.room)?.away(seat.member, socket: socket)
+            told.append(RelayMessage.AddressedDelivery(socket: socket, delivery: .resync(seat.room)))
+        }
+        send(.deliveries(told, sentAt: NIODeadline.now().uptimeNanoseconds), to: node)
     }
 
     private func handle(_ message: RelayMessage) {
@@ -385,6 +441,9 @@ final class RoomRelay: Sendable {
                 forget(socket: item.socket)
             case .detached(let room):
                 delivery = .detached(room)
+                forget(socket: item.socket)
+            case .resync(let room):
+                delivery = .resync(room)
                 forget(socket: item.socket)
             }
             outbox.add(delivery, to: registration.endpoint)
