@@ -161,7 +161,10 @@ public final class RoomService: Sendable {
             var stats = values.reduce(into: RoomServiceStats()) { $0.merge($1) }
             stats.snapshotStreams = core.snapshotStreams.load(ordering: .relaxed)
             stats.snapshotChunks = core.snapshotChunks.load(ordering: .relaxed)
-            if let relay { stats.relayLatency = relay.relayLatency }
+            if let relay {
+                stats.relayLatency = relay.relayLatency
+                stats.relayLostMessages = relay.lostMessages
+            }
             return stats
         }
     }

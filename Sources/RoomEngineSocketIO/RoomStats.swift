@@ -45,6 +45,9 @@ public struct RoomServiceStats: Equatable, Sendable {
     /// arrival here, one sample per relay message (between nodes of one
     /// machine only: the nodes' monotonic clocks are compared).
     public var relayLatency = LatenessHistogram()
+    /// Relay messages from other nodes known to be lost on the way (gaps in
+    /// their sequence numbers; each gap resyncs the members concerned).
+    public var relayLostMessages: UInt64 = 0
 
     /// Creates empty statistics.
     public init() {}
@@ -91,6 +94,7 @@ public struct RoomServiceStats: Equatable, Sendable {
             "snapshotStreams": .int(Int64(snapshotStreams)),
             "snapshotChunks": .int(Int64(clamping: snapshotChunks)),
             "relayMessages": .int(Int64(clamping: relayLatency.count)),
+            "relayLostMessages": .int(Int64(clamping: relayLostMessages)),
             "relayLatencyMicroseconds": .object([
                 "p50": .int(relayLatency.percentile(50).nanoseconds / 1000),
                 "p99": .int(relayLatency.percentile(99).nanoseconds / 1000),

@@ -237,7 +237,7 @@ struct ClusterRoomTests {
                     #expect(try await back.inputWithAck(Board.end(1)).errorCode == nil)
                     try await alice.waitUntil("bob's stroke") { $0.whiteboard?.strokes.count == 1 }
                     #expect(alice.view.operationFaults.isEmpty && back.view.operationFaults.isEmpty)
-                    let lost = (direction.1 == "node-b" ? nodeB : nodeA).rooms.cluster?.relay.lostMessages ?? 0
+                    let lost = await (direction.1 == "node-b" ? nodeB : nodeA).rooms.stats().relayLostMessages
                     #expect(lost > 0)
                 }
             }
