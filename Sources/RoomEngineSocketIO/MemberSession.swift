@@ -130,6 +130,10 @@ final class MemberSession {
             guard currentRoom?.id == room else { return }
             state = .idle
             socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: RoomWire.ClosedReason.seatMoved))
+        case .ownerLost(let room):
+            guard currentRoom?.id == room else { return }
+            state = .idle
+            socket.emit(RoomWire.Event.closed, RoomWire.closed(room: room, reason: RoomWire.ClosedReason.ownerLost))
         case .resync(let room):
             guard let current = currentRoom, current.id == room else { return }
             // The seat stays held (as after a dropped connection); the client's

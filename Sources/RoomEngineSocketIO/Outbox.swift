@@ -81,6 +81,9 @@ enum Delivery: Sendable {
     /// its seat in `room` is held, its transport closes, and its client
     /// reconnects and rejoins (the owner replays what it missed).
     case resync(RoomID)
+    /// `room`'s owner (another node of the cluster) died and nobody took
+    /// the room: it is over (`room-closed`, reason `ownerLost`).
+    case ownerLost(RoomID)
 }
 
 /// What a session learns when its join or rejoin completes.

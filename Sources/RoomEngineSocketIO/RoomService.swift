@@ -113,7 +113,7 @@ public final class RoomService: Sendable {
             tasks.addTask { await self.disposeIdleRooms() }
             if let cluster {
                 tasks.addTask { await self.serveLostRooms(cluster) }
-                tasks.addTask { await self.watchMemberNodes(cluster, every: self.core.configuration.memberNodeCheckInterval) }
+                tasks.addTask { await self.watchNodes(cluster, every: self.core.configuration.memberNodeCheckInterval) }
             }
             await tasks.next()
             tasks.cancelAll()

@@ -51,6 +51,9 @@ public enum RoomWire {
         public static let shutdown = "shutdown"
         /// A `rejoin` from another socket took this socket's seat.
         public static let seatMoved = "seatMoved"
+        /// The room's owner, another node of a cluster, died and nobody
+        /// took the room: it is over (join again).
+        public static let ownerLost = "ownerLost"
     }
 
     /// The join answer: `{room, kind, member, tickRate, seat, grace, snapshot}`.

@@ -133,3 +133,20 @@ def test_a_node_that_loses_redis_stops_ticking_its_rooms(redis):
         run(scenario)
     finally:
         stop_nodes(nodes)
+
+
+def test_members_of_a_room_whose_owner_is_killed_are_told_and_join_again(redis):
+    nodes = start_nodes(redis, 2, "--lease-milliseconds", "600")
+    try:
+        async def scenario(pool):
+            await member(pool, nodes[0])                       # creates whiteboard-1 on node 0
+            bob = await member(pool, nodes[1])
+            assert bob.answer["room"] == "whiteboard-1"
+            nodes[0].proc.kill()                               # kill -9: no goodbye
+            nodes[0].proc.wait()
+            await bob.wait_until("room-closed ownerLost", lambda c: any(p.get("reason") == "ownerLost" for p in c.closed))
+            again = await bob.join("whiteboard")
+            assert "error" not in again and again["room"] == "whiteboard-2", again
+        run(scenario)
+    finally:
+        stop_nodes(nodes[1:])

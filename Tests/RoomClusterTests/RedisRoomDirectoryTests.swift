@@ -30,8 +30,8 @@ struct RedisRoomDirectoryTests {
         #expect(arena.listing.id == "arena-1")
 
         #expect(try await nodeB.roomsWithOwners(of: "whiteboard") == [
-            ClusterRoomListing(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a"),
-            ClusterRoomListing(listing: RoomListing(id: "whiteboard-2", kind: "whiteboard", members: 1, capacity: 2), owner: "node-b"),
+            PlacedRoom(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a"),
+            PlacedRoom(listing: RoomListing(id: "whiteboard-2", kind: "whiteboard", members: 1, capacity: 2), owner: "node-b"),
         ])
 
         // A seat freed in the older room is taken before the newer room's.

@@ -8,17 +8,25 @@ import RoomEngine
 import Testing
 import WhiteboardRoom
 
-/// One node's cluster seams on a shared redis-server.
-func clustering(node: String, redis: RedisTestServer) throws -> RoomClustering {
+/// One node's cluster seams on a shared redis-server (30 s leases: long
+/// enough for a loaded machine, unless a test needs them to run out).
+func clustering(node: String, redis: RedisTestServer, lease: LeaseTiming? = nil) throws -> RoomClustering {
+    try clusteringAndConnection(node: node, redis: redis, lease: lease).0
+}
+
+/// ``clustering(node:redis:lease:)`` and its Redis connection (closed to
+/// play a node that dies).
+func clusteringAndConnection(node: String, redis: RedisTestServer, lease: LeaseTiming? = nil) throws -> (RoomClustering, RedisConnection) {
     var configuration = try RedisConfiguration(url: redis.url)
     configuration.backoff = RedisBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))
     let group = MultiThreadedEventLoopGroup.singleton
     let connection = RedisConnection(configuration: configuration, eventLoop: group.next())
-    return RoomClustering(
+    let clustering = RoomClustering(
         placement: RedisRoomDirectory(node: node, connection: connection),
-        leasing: RedisRoomLeases(node: node, connection: connection, timing: LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500))),
+        leasing: RedisRoomLeases(node: node, connection: connection, timing: lease ?? LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500))),
         transport: RedisRoomRelayTransport(node: node, configuration: configuration, publisher: connection, eventLoop: group.next())
     )
+    return (clustering, connection)
 }
 
 /// Two rooms servers in this process, each its own node of one cluster on
@@ -240,6 +248,30 @@ struct ClusterRoomTests {
                     let lost = await (direction.1 == "node-b" ? nodeB : nodeA).rooms.stats().relayLostMessages
                     #expect(lost > 0)
                 }
+            }
+        }
+    }
+
+    @Test("when a room's owner dies and its lease runs out, its members elsewhere are told ownerLost and may join again")
+    func ownerDies() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let (a, connectionA) = try clusteringAndConnection(node: "node-a", redis: redis, lease: LeaseTiming(duration: .milliseconds(900)))
+        let b = try clustering(node: "node-b", redis: redis)
+        let watchFast: (inout RoomServiceConfiguration) -> Void = { $0.memberNodeCheckInterval = .milliseconds(50) }
+        try await TestServer.with(configure: { watchFast(&$0); $0.cluster = a }) { nodeA in
+            try await TestServer.with(configure: { watchFast(&$0); $0.cluster = b }) { nodeB in
+                _ = try await nodeA.member(of: "whiteboard")
+                let bob = try await nodeB.member(of: "whiteboard")
+                #expect(bob.view.room == "whiteboard-1")
+                // Node A dies: it stops listening, and its lease is no longer renewed.
+                await nodeA.rooms.cluster?.relay.stop()
+                await connectionA.close()
+                try await bob.waitUntil("room-closed ownerLost") { $0.closedReasons == ["ownerLost"] }
+                // Bob's seat went with the room: he joins a new room, owned by his node.
+                let again = try await bob.join("whiteboard")
+                #expect(again.errorCode == nil, "\(again)")
+                #expect(again["room"]?.stringValue == "whiteboard-2")
             }
         }
     }

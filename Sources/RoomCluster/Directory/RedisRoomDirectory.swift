@@ -2,20 +2,6 @@ public import NIOCore
 public import RedisClient
 public import RoomEngine
 
-/// One room as the cluster lists it.
-public struct ClusterRoomListing: Sendable, Equatable {
-    /// The room as ``RoomDirectory`` would list it.
-    public var listing: RoomListing
-    /// The node named as its owner.
-    public var owner: String
-
-    /// A listing with its owner.
-    public init(listing: RoomListing, owner: String) {
-        self.listing = listing
-        self.owner = owner
-    }
-}
-
 /// The rooms of every node, in Redis: join-or-create by kind with a
 /// capacity that holds when joins race on several nodes (each request is
 /// one Lua script, atomic in Redis), listing, leaving, and the removal of
@@ -101,14 +87,14 @@ public final class RedisRoomDirectory: RoomPlacement {
     }
 
     /// The rooms of `kind` (of every kind when nil), oldest first (by kind), with their owners.
-    public func roomsWithOwners(of kind: RoomKind?) async throws(RoomError) -> [ClusterRoomListing] {
+    public func roomsWithOwners(of kind: RoomKind?) async throws(RoomError) -> [PlacedRoom] {
         let reply = try await run(RoomDirectoryScripts.list, [keys.prefix, kind?.name ?? ""])
         guard let values = reply.array, values.count % 5 == 0 else { throw Self.unexpected("list", reply) }
-        var listings: [ClusterRoomListing] = []
+        var listings: [PlacedRoom] = []
         for index in stride(from: 0, to: values.count, by: 5) {
             guard let kind = values[index].string, let id = values[index + 1].string, let members = values[index + 2].int,
                   let capacity = values[index + 3].int, let owner = values[index + 4].string else { throw Self.unexpected("list", reply) }
-            listings.append(ClusterRoomListing(
+            listings.append(PlacedRoom(
                 listing: RoomListing(id: RoomID(id), kind: RoomKind(kind), members: members, capacity: capacity), owner: owner
             ))
         }
@@ -151,25 +137,10 @@ public final class RedisRoomDirectory: RoomPlacement {
     }
 
     private func send(_ command: String, _ arguments: [RedisArgument]) async throws(RoomError) -> RedisValue {
-        let loop = connection.eventLoop
-        let answer = loop.makePromise(of: RedisValue.self)
-        let timeout = loop.scheduleTask(in: requestTimeout) {
-            answer.fail(Unreachable(reason: "no answer within \(self.requestTimeout)"))
-        }
-        connection.send(command, arguments).whenComplete { result in
-            timeout.cancel()
-            answer.completeWith(result)
-        }
         do {
-            return try await answer.futureResult.get()
-        } catch let error as Unreachable {
-            throw .joinRefused("the room directory (Redis) is unreachable: \(error.reason)")
+            return try await connection.send(command, arguments, timeout: requestTimeout)
         } catch {
             throw .joinRefused("the room directory (Redis) is unreachable: \(error)")
         }
-    }
-
-    private struct Unreachable: Error {
-        let reason: String
     }
 }

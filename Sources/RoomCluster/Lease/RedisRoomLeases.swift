@@ -57,6 +57,16 @@ public final class RedisRoomLeases: RoomLeasing {
         await lease.release()
     }
 
+    /// Whether any node holds `room`'s lease (`EXISTS` on its key; `true`
+    /// when Redis cannot be asked).
+    public func isHeld(_ room: RoomID) async -> Bool {
+        do {
+            return try await connection.send("EXISTS", [RedisArgument(keys.lease(of: room))], timeout: .seconds(2)).int != 0
+        } catch {
+            return true
+        }
+    }
+
     /// The rooms whose leases this node holds now.
     public var heldRooms: [RoomID] {
         leases.withLock { Array($0.keys) }

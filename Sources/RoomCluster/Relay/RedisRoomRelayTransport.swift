@@ -71,10 +71,12 @@ public final class RedisRoomRelayTransport: RoomRelayTransport {
 
     /// Whether `node`'s channel has a subscriber (`PUBSUB NUMSUB`): a node
     /// killed outright loses its subscription as soon as Redis sees its
-    /// connection close. `true` when Redis cannot be asked.
+    /// connection close. `true` when Redis cannot be asked (within 2 s).
     public func isListening(_ node: String) async -> Bool {
         do {
-            return try await publisher.pubsubNumsub(keys.relay(to: node)) > 0
+            let reply = try await publisher.send("PUBSUB", ["NUMSUB", RedisArgument(keys.relay(to: node))], timeout: .seconds(2))
+            guard let parts = reply.array, parts.count == 2, let count = parts[1].int else { return true }
+            return count > 0
         } catch {
             return true
         }

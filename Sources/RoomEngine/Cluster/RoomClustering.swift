@@ -17,6 +17,20 @@ public struct RoomPlacementResult: Sendable, Equatable {
     }
 }
 
+/// One room as the cluster's directory lists it, with its owner.
+public struct PlacedRoom: Sendable, Equatable {
+    /// The room as ``RoomDirectory`` would list it.
+    public var listing: RoomListing
+    /// The node named as its owner.
+    public var owner: String
+
+    /// A listing with its owner.
+    public init(listing: RoomListing, owner: String) {
+        self.listing = listing
+        self.owner = owner
+    }
+}
+
 /// The rooms of every node: which room a member joins, who owns it, and
 /// what is listed. One implementation keeps it in Redis
 /// (`RoomCluster.RedisRoomDirectory`); the seam lets the Socket.IO binding
@@ -38,6 +52,8 @@ public protocol RoomPlacement: Sendable {
     func leave(_ member: MemberID, kind: RoomKind, from room: RoomID) async throws(RoomError)
     /// The rooms of `kind` (every kind when nil), oldest first.
     func rooms(of kind: RoomKind?) async throws(RoomError) -> [RoomListing]
+    /// The same, with each room's owner.
+    func roomsWithOwners(of kind: RoomKind?) async throws(RoomError) -> [PlacedRoom]
     /// The node that owns `room`, if the room is listed.
     func owner(of room: RoomID) async throws(RoomError) -> String?
     /// Drops an empty room from the directory; `false` when someone joined meanwhile.
@@ -60,6 +76,9 @@ public protocol RoomLeasing: Sendable {
     func acquire(_ room: RoomID, onLost: @escaping @Sendable () -> Void) async -> (any RoomOwnership)?
     /// Gives `room`'s lease up.
     func release(_ room: RoomID) async
+    /// Whether some node holds `room`'s lease now (`true` when that cannot
+    /// be asked: no room is given up for a doubt).
+    func isHeld(_ room: RoomID) async -> Bool
 }
 
 /// Messages between the nodes of a cluster: each node receives what is sent

@@ -300,6 +300,30 @@ final class RoomRelay: Sendable {
         }
     }
 
+    /// The owners of the rooms of other nodes this node's members are in.
+    var ownersOfRoomsWithMembersHere: [String] {
+        Array(Set(remoteRooms.withLock { $0.values.map(\.info.owner) }))
+    }
+
+    /// The rooms of `owner` this node's members are in.
+    func roomsOwned(by owner: String) -> [RemoteRoomInfo] {
+        remoteRooms.withLock { $0.values.filter { $0.info.owner == owner }.map(\.info) }
+    }
+
+    /// `room`'s owner died and nobody holds its lease: the room no longer
+    /// ticks anywhere. This node's members in it are told `room-closed`
+    /// (`ownerLost`) and may join again.
+    func ownerLost(_ room: RoomID) {
+        let mine = sessions.withLock { $0.bySocket.filter { $0.value.room == room } }
+        var outbox = Outbox()
+        for (socket, registration) in mine {
+            forget(socket: socket)
+            outbox.add(.ownerLost(room), to: registration.endpoint)
+        }
+        outbox.flush()
+        _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
+    }
+
     /// Whether `node` still listens for relay messages.
     func isListening(_ node: String) async -> Bool {
         await transport.isListening(node)
@@ -331,6 +355,8 @@ final class RoomRelay: Sendable {
         case .closed(let room): return .closed(room)
         case .detached(let room): return .detached(room)
         case .resync(let room): return .resync(room)
+        // Only ever made on the member's own node; never relayed.
+        case .ownerLost(let room): return .closed(room)
         }
     }
 

@@ -171,19 +171,58 @@ extension RoomService {
         return disposed
     }
 
-    /// Every `interval`, asks whether the nodes with members seated in this
-    /// node's rooms still listen; the members of one that does not are
-    /// treated as gone away (``RoomRelay/nodeWentSilent(_:)``).
-    func watchMemberNodes(_ cluster: ClusterNode, every interval: TimeAmount) async {
+    /// Every `interval`, looks for nodes that died (their relay channel
+    /// has no subscriber at two checks in a row: one miss may be a
+    /// subscriber reconnecting):
+    ///
+    /// - members of such a node seated in this node's rooms go away (seats
+    ///   held for the grace period; ``RoomRelay/nodeWentSilent(_:)``);
+    /// - this node's members in rooms of such a node whose lease is gone
+    ///   are told `room-closed` (`ownerLost`): the room no longer ticks;
+    /// - every `janitorEvery` checks, rooms anywhere in the directory whose
+    ///   owner died and whose lease is gone are removed with their seats, so
+    ///   their members may join again (failover, when it exists, will resume
+    ///   them instead).
+    func watchNodes(_ cluster: ClusterNode, every interval: TimeAmount, janitorEvery: Int = 5) async {
+        var silent: Set<String> = []
+        var round = 0
         while !Task.isCancelled {
             do {
                 try await Task.sleep(nanoseconds: UInt64(max(interval.nanoseconds, 1_000_000)))
             } catch {
                 return
             }
-            for node in cluster.relay.nodesWithMembersHere where node != cluster.node {
-                if !(await cluster.relay.isListening(node)) { cluster.relay.nodeWentSilent(node) }
+            round += 1
+            var cache: [String: Bool] = [:]
+            func listening(_ node: String) async -> Bool {
+                if let known = cache[node] { return known }
+                let answer = await cluster.relay.isListening(node)
+                cache[node] = answer
+                return answer
             }
+            var nowSilent: Set<String> = []
+            var candidates = Set(cluster.relay.nodesWithMembersHere).union(cluster.relay.ownersOfRoomsWithMembersHere)
+            if round % janitorEvery == 0, let placed = try? await cluster.placement.roomsWithOwners(of: nil) {
+                candidates.formUnion(placed.map(\.owner))
+                for room in placed where room.owner != cluster.node && silent.contains(room.owner) {
+                    if !(await listening(room.owner)), !(await cluster.clustering.leasing.isHeld(room.listing.id)) {
+                        try? await cluster.placement.remove(room.listing.id, kind: room.listing.kind)
+                        core.logger.warning("removed a room whose owner died", metadata: ["room": "\(room.listing.id)", "owner": "\(room.owner)"])
+                    }
+                }
+            }
+            for node in candidates where node != cluster.node {
+                if !(await listening(node)) { nowSilent.insert(node) }
+            }
+            for node in nowSilent.intersection(silent) {
+                cluster.relay.nodeWentSilent(node)
+                for room in cluster.relay.roomsOwned(by: node) where !(await cluster.clustering.leasing.isHeld(room.id)) {
+                    cluster.relay.ownerLost(room.id)
+                    // Its seats go with it, so its members may join again.
+                    try? await cluster.placement.remove(room.id, kind: room.kind)
+                }
+            }
+            silent = nowSilent
         }
     }
 
