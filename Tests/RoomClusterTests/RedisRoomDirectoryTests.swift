@@ -112,7 +112,8 @@ struct RedisRoomDirectoryTests {
         let server = try await RedisTestServer.start()
         let a = try connect(server)
         let node = RedisRoomDirectory(node: "node-a", connection: a, requestTimeout: .milliseconds(300))
-        _ = try await node.rooms(of: "whiteboard")
+        // Connected first (without the short timeout, which a loaded machine may miss).
+        _ = try await RedisRoomDirectory(node: "node-a", connection: a, requestTimeout: .seconds(30)).rooms(of: "whiteboard")
         server.kill()   // the connection keeps trying to reconnect: requests wait in its queue (or fail when in flight)
         do {
             _ = try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice")
