@@ -22,7 +22,7 @@ func clusteringAndConnection(node: String, redis: RedisTestServer, lease: LeaseT
     let group = MultiThreadedEventLoopGroup.singleton
     let connection = RedisConnection(configuration: configuration, eventLoop: group.next())
     let clustering = RoomClustering(
-        placement: RedisRoomDirectory(node: node, connection: connection),
+        placement: RedisRoomDirectory(node: node, connection: connection, requestTimeout: .seconds(30)),
         leasing: RedisRoomLeases(node: node, connection: connection, timing: lease ?? LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500))),
         transport: RedisRoomRelayTransport(node: node, configuration: configuration, publisher: connection, eventLoop: group.next())
     )
