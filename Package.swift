@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "RoomCluster", targets: ["RoomCluster"]),
         .library(name: "SnapshotStore", targets: ["SnapshotStore"]),
         .library(name: "SQLiteSnapshotStore", targets: ["SQLiteSnapshotStore"]),
+        .library(name: "PostgresSnapshotStore", targets: ["PostgresSnapshotStore"]),
         .library(name: "HuddleCLI", targets: ["HuddleCLI"]),
         .executable(name: "conformance-server", targets: ["conformance-server"]),
         .executable(name: "huddle", targets: ["huddle"]),
@@ -44,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The PostgreSQL backend of the snapshot store (`--store postgres://…`).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // TLS for the client (https/wss) and for huddle serve; certificates made at test time.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
@@ -214,14 +217,27 @@ let package = Package(
         ),
         .target(
             name: "SnapshotStore",
-            dependencies: ["RoomEngine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RoomEngine", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
             name: "SQLiteSnapshotStore",
             dependencies: [
-                "SnapshotStore", "RoomEngine", "CZlib",
+                "SnapshotStore", "RoomEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The snapshot store on a PostgreSQL server (postgres-nio), the same
+        // schema concepts as SQLite's; several recorders may share a database.
+        .target(
+            name: "PostgresSnapshotStore",
+            dependencies: [
+                "SnapshotStore", "RoomEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -229,7 +245,7 @@ let package = Package(
         .target(
             name: "HuddleCLI",
             dependencies: [
-                "RoomEngine", "RoomEngineSocketIO", "RoomCluster", "RedisClient", "SnapshotStore", "SQLiteSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
+                "RoomEngine", "RoomEngineSocketIO", "RoomCluster", "RedisClient", "SnapshotStore", "SQLiteSnapshotStore", "PostgresSnapshotStore", "SocketIO", "SocketIOCore", "EngineIO",
                 "SocketIOAdminUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -271,6 +287,9 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: strict
         ),
+        // A PostgreSQL server of the tests' own (initdb in a temporary
+        // directory, a Unix socket only), for the Postgres store's tests.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strict),
         // The custom room kind of docs/room-kinds.md: defined outside the
         // engine, used by the tests to prove a kind registered once works in
         // every layer.
@@ -442,7 +461,8 @@ let package = Package(
         .testTarget(
             name: "SnapshotStoreTests",
             dependencies: [
-                "SnapshotStore", "SQLiteSnapshotStore", "RoomEngine", "WhiteboardRoom", "HuddleRooms",
+                "SnapshotStore", "SQLiteSnapshotStore", "PostgresSnapshotStore", "PostgresTestSupport",
+                "RoomEngine", "WhiteboardRoom", "HuddleRooms",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -451,7 +471,7 @@ let package = Package(
             name: "HuddleCLITests",
             dependencies: [
                 "HuddleCLI", "HuddleRooms", "CounterRoom", "RoomEngine", "RoomEngineSocketIO", "SnapshotStore",
-                "SQLiteSnapshotStore", "SocketIO",
+                "SQLiteSnapshotStore", "PostgresSnapshotStore", "PostgresTestSupport", "SocketIO",
                 // the built-in renderers tested without I/O; PNGs decoded (zlib) to check pixels
                 "WhiteboardRoom", "ArenaRoom", "ZlibCompression",
                 .product(name: "NIOCore", package: "swift-nio"),

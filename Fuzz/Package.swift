@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "fuzz-redis-adapter", dependencies: target("SocketIORedisAdapter")),
         .executableTarget(name: "fuzz-engineio-session", dependencies: target("EngineIO")),
         .executableTarget(name: "fuzz-relay", dependencies: target("RoomEngineSocketIO")),
-        .executableTarget(name: "fuzz-store-rows", dependencies: target("SQLiteSnapshotStore")),
+        .executableTarget(name: "fuzz-store-rows", dependencies: target("SnapshotStore")),
     ],
     swiftLanguageModes: [.v6]
 )

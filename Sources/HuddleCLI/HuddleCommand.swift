@@ -28,7 +28,7 @@ public enum HuddleCommand {
     ///
     /// - Parameters:
     ///   - kinds: the room kinds every command serves, replays and decodes.
-    ///   - storage: where `--db` points (SQLite files by default).
+    ///   - storage: where `--db PATH` (and `--store PATH`) points (SQLite files by default); `--store postgres://…` always opens PostgreSQL.
     ///   - assets: the page directory `serve` (and `replay --serve`) serves
     ///     when `--assets` is not given; when nil or missing, `./Assets`,
     ///     else `Assets` in the package the executable was built in.

@@ -79,11 +79,7 @@ public final class SQLiteSessionRecorder: SessionRecorder {
         self.path = path
         self.lock = lock
         self.clock = options.clock
-        let interval = options.commitInterval.components
-        self.queue = RecorderQueue(limits: .init(
-            events: options.queueCapacity, bytes: options.queueByteCapacity, batchEvents: options.batchEvents,
-            commitIntervalMicroseconds: interval.seconds * 1_000_000 + interval.attoseconds / 1_000_000_000_000
-        ))
+        self.queue = RecorderQueue(limits: RecorderQueue.Limits(options))
         self.writer = RecorderWriter(database: database, queue: queue, retention: retention, logger: options.logger)
         let writer = self.writer
         let stopped = self.stopped

@@ -28,7 +28,9 @@ public struct RecorderOptions: Sendable {
     /// How often retention runs after startup.
     public var retentionInterval: Duration = .seconds(600)
     /// `true`: every commit is synced to disk; `false`: commits survive a
-    /// process crash but not a power loss.
+    /// process crash but not a power loss (SQLite `synchronous = NORMAL`;
+    /// PostgreSQL `synchronous_commit = off`, which a server crash may cost
+    /// the last commits).
     public var fsyncEveryCommit = true
     /// Where the recorder logs.
     public var logger = Logger(label: "huddle.snapshot-store")

@@ -15,7 +15,8 @@ public import RoomEngine
 /// }
 /// ```
 public enum SnapshotStoreError: Error, Equatable, Sendable {
-    /// There is no file at this path (readers never create one).
+    /// There is no file at this path, or no such database on the server
+    /// (readers never create one).
     case storeMissing(path: String)
     /// The file is not a Huddle session store: not SQLite at all, or an
     /// SQLite database written by something else. The text says which.
@@ -39,7 +40,9 @@ public enum SnapshotStoreError: Error, Equatable, Sendable {
     /// The recording could not be re-run at `tick` (an input or join the
     /// logic refuses, a missing tick): it is not a faithful recording.
     case replayFailed(session: RecordedSessionID, tick: UInt64, error: RoomError)
-    /// Any other SQLite or file-system failure.
+    /// Any other failure: SQLite or the file system, a PostgreSQL URL that
+    /// does not parse, a server that cannot be reached or went away. The
+    /// text names the location (a URL without its password).
     case io(String)
 }
 

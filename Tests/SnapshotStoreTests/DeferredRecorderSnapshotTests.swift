@@ -1,7 +1,6 @@
 import Foundation
 import HuddleRooms
 import RoomEngine
-import SQLiteSnapshotStore
 import SnapshotStore
 import Synchronization
 import Testing
@@ -37,9 +36,9 @@ struct DeferredRecorderSnapshotTests {
         }
     }
 
-    private func record(offloadBytes: Int?) async throws -> (store: TemporaryStore, counts: (direct: Int, deferred: Int), live: UInt64) {
-        let store = TemporaryStore()
-        let sqlite = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    private func record(_ backend: Backend, offloadBytes: Int?) async throws -> (store: TestStore, counts: (direct: Int, deferred: Int), live: UInt64) {
+        let store = try TestStore(backend)
+        let sqlite = try store.openRecorder(TemporaryStore.options())
         let recorder = CountingRecorder(sqlite)
         var room = ScriptedWhiteboard(recorder: recorder, snapshotInterval: 50, snapshotOffloadBytes: offloadBytes)
         try await room.run(ticks: 200)
@@ -49,15 +48,15 @@ struct DeferredRecorderSnapshotTests {
         return (store, recorder.counts.withLock { $0 }, live)
     }
 
-    @Test("past the offload size the recorder gets the state to encode, and stores the same snapshots; below it, encoded snapshots as before")
-    func largeStatesAreEncodedByTheRecorder() async throws {
-        let deferred = try await record(offloadBytes: 1)
+    @Test("past the offload size the recorder gets the state to encode, and stores the same snapshots; below it, encoded snapshots as before", arguments: Backend.all)
+    func largeStatesAreEncodedByTheRecorder(backend: Backend) async throws {
+        let deferred = try await record(backend, offloadBytes: 1)
         #expect(deferred.counts.deferred == 4 && deferred.counts.direct == 0)
-        let direct = try await record(offloadBytes: nil)
+        let direct = try await record(backend, offloadBytes: nil)
         #expect(direct.counts.direct == 4 && direct.counts.deferred == 0)
 
         for recording in [deferred, direct] {
-            let reader = try SQLiteSessionStore.open(path: recording.store.path)
+            let reader = try recording.store.openStore()
             let session = try #require(try reader.sessions().first)
             let snapshots = try reader.snapshots(of: session.id)
             #expect(snapshots.map(\.tick) == [50, 100, 150, 200])

@@ -11,10 +11,10 @@ import WhiteboardRoom
 /// recording still verifies (the gap changes no state).
 @Suite("Recording members away and back")
 struct PresenceRecordingTests {
-    @Test("away and back are stored in order, read back, and ignored by verification")
-    func presenceRoundTrip() async throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("away and back are stored in order, read back, and ignored by verification", arguments: Backend.all)
+    func presenceRoundTrip(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options())
         let loop = ManualRoomLoop()
         let runner = RoomRunner(room: Room(id: "seats", logic: WhiteboardLogic(), seed: 3), loop: loop,
                                 sink: ClosureRoomOutputSink { _ in }, recorder: recorder)
@@ -35,7 +35,7 @@ struct PresenceRecordingTests {
         await runner.close()
         recorder.close()
 
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         let summary = try #require(try reader.sessions().first)
         let membership = try reader.membership(of: summary.id)
         #expect(membership.map { "\($0.change) \($0.member) \($0.afterTick)" } == [

@@ -6,7 +6,7 @@ import SnapshotStore
 import Testing
 import WhiteboardRoom
 
-@Suite("Recorder policies: overflow, crashes, retention, one writer, concurrent readers")
+@Suite("Recorder policies (SQLite, PostgreSQL): overflow, crashes, retention, one writer, concurrent readers")
 struct RecorderPolicyTests {
     /// A room advanced by hand, reporting to `recorder` like a runner does.
     private struct HandRoom {
@@ -35,10 +35,10 @@ struct RecorderPolicyTests {
         }
     }
 
-    @Test("a full queue never blocks: a lost tick marks the session with a gap that verify reports")
-    func overflowMarksGap() throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 20 })
+    @Test("a full queue never blocks: a lost tick marks the session with a gap that verify reports", arguments: Backend.all)
+    func overflowMarksGap(backend: Backend) throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options { $0.queueCapacity = 20 })
         recorder.pauseWriterForTesting(true)
         var hand = HandRoom(recorder)   // started + joined: 2 events
         hand.tick(50)                   // ticks 1…18 fit, 19 overflows, 20…50 are dropped
@@ -48,7 +48,7 @@ struct RecorderPolicyTests {
         recorder.pauseWriterForTesting(false)
         recorder.close()
 
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == 19 && summary.lastTick == 18 && summary.droppedEvents == 32)
         #expect(summary.status == .ended && summary.final?.tick == 50)
@@ -56,10 +56,10 @@ struct RecorderPolicyTests {
         #expect(report.lastTick == 18 && report.verifiedTicks == 18 && !report.isComplete && !report.finalHashChecked)
     }
 
-    @Test("commits are timed for /metrics")
-    func commitsAreTimed() throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { _ in })
+    @Test("commits are timed for /metrics", arguments: Backend.all)
+    func commitsAreTimed(backend: Backend) throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options { _ in })
         #expect(recorder.statistics.commitDurations?.count == 0)
         var hand = HandRoom(recorder)
         hand.tick(5)
@@ -69,10 +69,10 @@ struct RecorderPolicyTests {
         #expect(commits.count >= 1 && commits.buckets.reduce(0, +) == commits.count)
     }
 
-    @Test("a snapshot that does not fit is dropped and counted without a gap")
-    func overflowDropsSnapshot() throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.queueCapacity = 4 })
+    @Test("a snapshot that does not fit is dropped and counted without a gap", arguments: Backend.all)
+    func overflowDropsSnapshot(backend: Backend) throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options { $0.queueCapacity = 4 })
         recorder.pauseWriterForTesting(true)
         var hand = HandRoom(recorder)
         hand.tick(2)
@@ -86,17 +86,17 @@ struct RecorderPolicyTests {
         let droppedBefore = recorder.statistics.dropped
         recorder.tickCompleted(RecordedTick(roomID: "hand", tick: 6, inputs: [], stateHash: 0))   // after close: counted
         #expect(recorder.statistics.dropped == droppedBefore + 1)
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         let summary = try reader.onlySession()
         #expect(summary.gapFromTick == nil && summary.lastTick == 5 && summary.droppedEvents == 0)
         #expect(try reader.snapshots(of: summary.id).isEmpty)
         #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id).isComplete)
     }
 
-    @Test("a recorder that dies mid-session leaves a session that is incomplete and verifiable to its last commit")
-    func crashLeavesIncompleteSession() async throws {
-        let store = TemporaryStore()
-        let first = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("a recorder that dies mid-session leaves a session that is incomplete and verifiable to its last commit", arguments: Backend.all)
+    func crashLeavesIncompleteSession(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let first = try store.openRecorder(TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: first, snapshotInterval: 100)
         try await room.run(ticks: 250)
         first.flush()
@@ -105,13 +105,13 @@ struct RecorderPolicyTests {
         try await room.run(ticks: 30)       // queued, never committed
         first.abandonForTesting()           // the process "dies" here
 
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         var summary = try reader.onlySession()
         #expect(summary.status == .incomplete && summary.endedAt == nil && summary.lastTick == 250)
         #expect(!reader.hasLiveRecorder)
 
         // The next recorder marks it for good.
-        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options()).close()
+        try store.openRecorder(TemporaryStore.options()).close()
         summary = try reader.onlySession()
         #expect(summary.status == .incomplete && summary.endedAt == summary.lastTickAt && summary.final == nil)
 
@@ -121,47 +121,47 @@ struct RecorderPolicyTests {
         #expect(try catchUp.restore(logic: WhiteboardLogic()).stateHash(.fingerprint) == committedHash)
     }
 
-    @Test("retention keeps the last N days and the last N sessions, at startup")
-    func retention() throws {
-        let store = TemporaryStore()
+    @Test("retention keeps the last N days and the last N sessions, at startup", arguments: Backend.all)
+    func retention(backend: Backend) throws {
+        let store = try TestStore(backend)
         let day: Int64 = 86_400_000_000
         let now = WallClock.now()
-        let old = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options { $0.clock = { now - 20 * day } })
+        let old = try store.openRecorder(TemporaryStore.options { $0.clock = { now - 20 * day } })
         for index in 0..<2 {
             var hand = HandRoom(old, id: RoomID("old-\(index)"))
             hand.tick(30)
             hand.end()
         }
         old.close()
-        let recent = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recent = try store.openRecorder(TemporaryStore.options())
         for index in 0..<3 {
             var hand = HandRoom(recent, id: RoomID("new-\(index)"))
             hand.tick(30)
             hand.end()
         }
         recent.close()
-        #expect(try SQLiteSessionStore.open(path: store.path).info().sessions == 5)
+        #expect(try store.counts().sessions == 5)
 
-        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
+        try store.openRecorder(TemporaryStore.options {
             $0.retention = RetentionPolicy(maxAgeDays: 14)
         }).close()
-        var reader = try SQLiteSessionStore.open(path: store.path)
+        var reader = try store.openStore()
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["new-2", "new-1", "new-0"])
-        #expect(try reader.info().ticks == 90)
+        #expect(try store.counts().ticks == 90)
 
-        try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
+        try store.openRecorder(TemporaryStore.options {
             $0.retention = RetentionPolicy(maxSessions: 2)
         }).close()
-        reader = try SQLiteSessionStore.open(path: store.path)
+        reader = try store.openStore()
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["new-2", "new-1"])
-        #expect(try reader.info().ticks == 60)
+        #expect(try store.counts().ticks == 60)
         #expect(try SessionReplayer(store: reader, kinds: .builtIn).verify(reader.sessions()[0].id).isComplete)
     }
 
-    @Test("retention also runs periodically while the recorder writes, removing ticks in steps")
-    func periodicRetention() async throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options {
+    @Test("retention also runs periodically while the recorder writes, removing ticks in steps", arguments: Backend.all)
+    func periodicRetention(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options {
             $0.retention = RetentionPolicy(maxSessions: 2)
             $0.retentionInterval = .seconds(1)
         })
@@ -171,11 +171,11 @@ struct RecorderPolicyTests {
             hand.end()
         }
         recorder.flush()
-        let reader = try SQLiteSessionStore.open(path: store.path)
-        var info = try reader.info()
+        let reader = try store.openStore()
+        var info = try store.counts()
         for _ in 0..<50 where info.sessions != 2 || info.ticks != 20 {
             try await Task.sleep(for: .milliseconds(100))
-            info = try reader.info()
+            info = try store.counts()
         }
         #expect(try reader.sessions().map(\.roomID.rawValue) == ["room-3", "room-2"])
         #expect(info.ticks == 20)
@@ -194,18 +194,17 @@ struct RecorderPolicyTests {
         #expect(try !SQLiteSessionStore.open(path: store.path).hasLiveRecorder)
     }
 
-    @Test("readers list, verify and catch up while the recorder writes (WAL)")
-    func concurrentReaders() async throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("readers list, verify and catch up while the recorder writes (WAL)", arguments: Backend.all)
+    func concurrentReaders(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: recorder, snapshotInterval: 50)
         try await room.run(ticks: 20)
         recorder.flush()
-        let path = store.path
         let reading = Task.detached { () throws -> [UInt64] in
             var seen: [UInt64] = []
             for _ in 0..<25 {
-                let reader = try SQLiteSessionStore.open(path: path)
+                let reader = try store.openStore()
                 let summary = try reader.onlySession()
                 #expect(summary.status == .live)
                 let report = try SessionReplayer(store: reader, kinds: .builtIn).verify(summary.id)
@@ -224,6 +223,6 @@ struct RecorderPolicyTests {
         #expect(seen == seen.sorted() && seen.first ?? 0 >= 20)
         await room.stop()
         recorder.close()
-        #expect(try SessionReplayer(store: SQLiteSessionStore.open(path: store.path), kinds: .builtIn).verify(1).isComplete)
+        #expect(try SessionReplayer(store: store.openStore(), kinds: .builtIn).verify(1).isComplete)
     }
 }

@@ -7,13 +7,13 @@ import Synchronization
 import Testing
 import WhiteboardRoom
 
-@Suite("Recording a room into SQLite and reading it back")
+@Suite("Recording a room into a store (SQLite, PostgreSQL) and reading it back")
 struct RecordingRoundTripTests {
     /// Records a scripted whiteboard for `ticks` ticks and returns the memory copy.
     private func record(
-        _ store: TemporaryStore, ticks: Int, snapshotInterval: UInt64 = 100, stop: Bool = true
+        _ store: TestStore, ticks: Int, snapshotInterval: UInt64 = 100, stop: Bool = true
     ) async throws -> (tee: TeeRecorder, hash: UInt64) {
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+        let recorder = try store.openRecorder(TemporaryStore.options())
         let tee = TeeRecorder(recorder)
         var room = ScriptedWhiteboard(recorder: tee, snapshotInterval: snapshotInterval)
         try await room.run(ticks: ticks)
@@ -33,11 +33,11 @@ struct RecordingRoundTripTests {
         #expect(info.sessions == 0)
     }
 
-    @Test("the store gives back exactly the events, hashes and snapshots the room reported")
-    func roundTrip() async throws {
-        let store = TemporaryStore()
+    @Test("the store gives back exactly the events, hashes and snapshots the room reported", arguments: Backend.all)
+    func roundTrip(backend: Backend) async throws {
+        let store = try TestStore(backend)
         let (tee, hash) = try await record(store, ticks: 450)
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         let summary = try reader.onlySession()
         #expect(summary.status == .ended)
         #expect(summary.kind == .whiteboard && summary.logicVersion == 1 && summary.seed == 7)
@@ -60,11 +60,11 @@ struct RecordingRoundTripTests {
         #expect(try reader.snapshot(of: summary.id, atOrBefore: 250)?.tick == 200)
     }
 
-    @Test("verify re-simulates every tick, snapshot and the final hash")
-    func verifies() async throws {
-        let store = TemporaryStore()
+    @Test("verify re-simulates every tick, snapshot and the final hash", arguments: Backend.all)
+    func verifies(backend: Backend) async throws {
+        let store = try TestStore(backend)
         _ = try await record(store, ticks: 700, snapshotInterval: 150)
-        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 97)
+        let replayer = SessionReplayer(store: try store.openStore(), kinds: .builtIn, chunkTicks: 97)
         let calls = Mutex<[UInt64]>([])
         let report = try replayer.verify(1) { done, total in
             #expect(total == 700)
@@ -77,17 +77,17 @@ struct RecordingRoundTripTests {
         #expect(progress.first == 0 && progress.last == 700 && progress == progress.sorted())
     }
 
-    @Test("a session ending on a snapshot tick, with leaves after its last tick, verifies including its final hash")
-    func endsOnSnapshotTick() async throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("a session ending on a snapshot tick, with leaves after its last tick, verifies including its final hash", arguments: Backend.all)
+    func endsOnSnapshotTick(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options())
         let tee = TeeRecorder(recorder)
         var room = ScriptedWhiteboard(recorder: tee, snapshotInterval: 100)
         try await room.run(ticks: 300)
         try await room.leaveEveryone()
         await room.stop()
         recorder.close()
-        let reader = try SQLiteSessionStore.open(path: store.path)
+        let reader = try store.openStore()
         let summary = try reader.onlySession()
         #expect(try reader.snapshots(of: summary.id).last?.tick == 300)
         #expect(try reader.events(of: summary.id, after: 0, through: 300, includeTrailing: true) == tee.events)
@@ -96,11 +96,11 @@ struct RecordingRoundTripTests {
         #expect(report.finalHashChecked && report.snapshotsChecked == 3 && report.lastTick == 300)
     }
 
-    @Test("replay starts at the nearest snapshot and visits exactly the asked range in order")
-    func replayRange() async throws {
-        let store = TemporaryStore()
+    @Test("replay starts at the nearest snapshot and visits exactly the asked range in order", arguments: Backend.all)
+    func replayRange(backend: Backend) async throws {
+        let store = try TestStore(backend)
         let (tee, _) = try await record(store, ticks: 420)
-        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn)
+        let replayer = SessionReplayer(store: try store.openStore(), kinds: .builtIn)
         var visited: [RecordedEvent] = []
         let report = try replayer.replay(1, from: 230, through: 260, visitChunkTicks: 7) { step in
             visited.append(step.entry.recordedEvent)
@@ -123,17 +123,17 @@ struct RecordingRoundTripTests {
         }())
     }
 
-    @Test("a late joiner is served from the store: latest snapshot plus the input tail")
-    func lateJoinerCatchUp() async throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("a late joiner is served from the store: latest snapshot plus the input tail", arguments: Backend.all)
+    func lateJoinerCatchUp(backend: Backend) async throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder(TemporaryStore.options())
         var room = ScriptedWhiteboard(recorder: recorder, roomID: "shared-board", snapshotInterval: 100)
         try await room.run(ticks: 345)
         recorder.flush()
         let liveHash = await room.stateHash()
 
         // Another process (the store) rebuilds the live room while it still runs.
-        let catchUp = try SQLiteSessionStore.open(path: store.path).catchUp(room: "shared-board")
+        let catchUp = try store.openStore().catchUp(room: "shared-board")
         #expect(catchUp.session.status == .live)
         #expect(catchUp.snapshot?.tick == 300)
         #expect(catchUp.tick == 345)

@@ -8,9 +8,9 @@ import Testing
 @Suite("Bad files and bad recordings: clear errors, never a crash")
 struct StoreErrorTests {
     /// A store holding one ended, scripted whiteboard session of `ticks` ticks.
-    private func recordedStore(ticks: Int = 300) async throws -> TemporaryStore {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    private func recordedStore(_ backend: Backend, ticks: Int = 300) async throws -> TestStore {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder()
         var room = ScriptedWhiteboard(recorder: recorder, snapshotInterval: 100)
         try await room.run(ticks: ticks)
         await room.stop()
@@ -64,7 +64,7 @@ struct StoreErrorTests {
 
     @Test("a store from a newer Huddle is refused with the unknown migration named")
     func newerSchema() async throws {
-        let store = try await recordedStore(ticks: 10)
+        let store = try await recordedStore(.sqlite, ticks: 10)
         try StoreDatabase.executeForTesting(path: store.path, sql: "INSERT INTO grdb_migrations VALUES ('v9-future')")
         #expect(throws: SnapshotStoreError.incompatibleSchema(path: store.path, reason: "written by a newer Huddle (migrations v9-future)")) {
             try SQLiteSessionStore.open(path: store.path)
@@ -73,7 +73,7 @@ struct StoreErrorTests {
 
     @Test("a damaged file gives a store error, whichever read meets the damage first")
     func damagedFile() async throws {
-        let store = try await recordedStore()
+        let store = try await recordedStore(.sqlite)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store.path)))
         for index in stride(from: 4096, to: bytes.count, by: 1) { bytes[index] = UInt8(truncatingIfNeeded: index &* 31) }
         write(bytes, to: store.path)
@@ -91,24 +91,24 @@ struct StoreErrorTests {
         }
     }
 
-    @Test("an unknown session id is reported by every reader")
-    func unknownSession() async throws {
-        let store = try await recordedStore(ticks: 5)
-        let reader = try SQLiteSessionStore.open(path: store.path)
+    @Test("an unknown session id is reported by every reader", arguments: Backend.all)
+    func unknownSession(backend: Backend) async throws {
+        let store = try await recordedStore(backend, ticks: 5)
+        let reader = try store.openStore()
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.summary(of: 99) }
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try SessionReplayer(store: reader, kinds: .builtIn).verify(99) }
         #expect(throws: SnapshotStoreError.unknownSession(99)) { try reader.catchUp(session: 99) }
     }
 
-    @Test("a logic version or kind this build lacks is refused before replaying")
-    func unsupportedLogic() throws {
-        let store = TemporaryStore()
-        let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
+    @Test("a logic version or kind this build lacks is refused before replaying", arguments: Backend.all)
+    func unsupportedLogic(backend: Backend) throws {
+        let store = try TestStore(backend)
+        let recorder = try store.openRecorder()
         recorder.sessionStarted(RecordedSession(roomID: "future", kind: .whiteboard, logicVersion: 99, seed: 1, config: RoomConfig()))
         recorder.tickCompleted(RecordedTick(roomID: "future", tick: 1, inputs: [], stateHash: 1))
         recorder.sessionStarted(RecordedSession(roomID: "chess", kind: "chess", logicVersion: 1, seed: 1, config: RoomConfig()))
         recorder.close()
-        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn)
+        let replayer = SessionReplayer(store: try store.openStore(), kinds: .builtIn)
         #expect(throws: SnapshotStoreError.unsupportedLogic(kind: .whiteboard, version: 99, available: [1])) {
             try replayer.verify(1)
         }
@@ -117,11 +117,11 @@ struct StoreErrorTests {
         }
     }
 
-    @Test("a tampered hash is named as the first diverging tick; replay shows the ticks before it")
-    func divergence() async throws {
-        let store = try await recordedStore()
-        try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET state_hash = state_hash + 1 WHERE tick IN (123, 200)")
-        let replayer = SessionReplayer(store: try SQLiteSessionStore.open(path: store.path), kinds: .builtIn, chunkTicks: 50)
+    @Test("a tampered hash is named as the first diverging tick; replay shows the ticks before it", arguments: Backend.all)
+    func divergence(backend: Backend) async throws {
+        let store = try await recordedStore(backend)
+        try store.execute("UPDATE tick SET state_hash = state_hash + 1 WHERE tick IN (123, 200)")
+        let replayer = SessionReplayer(store: try store.openStore(), kinds: .builtIn, chunkTicks: 50)
         #expect {
             try replayer.verify(1)
         } throws: { error in
@@ -137,13 +137,13 @@ struct StoreErrorTests {
         #expect(visited == Array(110...122))
     }
 
-    @Test("a missing tick or an undecodable input is a bad recording, not a crash")
-    func damagedRows() async throws {
-        let store = try await recordedStore()
-        try StoreDatabase.executeForTesting(path: store.path, sql: "DELETE FROM tick WHERE tick = 150")
-        let reader = try SQLiteSessionStore.open(path: store.path)
+    @Test("a missing tick or an undecodable input is a bad recording, not a crash", arguments: Backend.all)
+    func damagedRows(backend: Backend) async throws {
+        let store = try await recordedStore(backend)
+        try store.execute("DELETE FROM tick WHERE tick = 150")
+        let reader = try store.openStore()
         #expect(throws: SnapshotStoreError.self) { try SessionReplayer(store: reader, kinds: .builtIn).verify(1) }
-        try StoreDatabase.executeForTesting(path: store.path, sql: "UPDATE tick SET inputs = x'05' WHERE tick = 20")
+        try store.execute(backend == .sqlite ? "UPDATE tick SET inputs = x'05' WHERE tick = 20" : "UPDATE tick SET inputs = '\\x05'::bytea WHERE tick = 20")
         #expect(throws: SnapshotStoreError.corruptRecord(session: 1, detail: "tick row: truncated")) {
             try reader.ticks(of: 1, in: 1...30)
         }

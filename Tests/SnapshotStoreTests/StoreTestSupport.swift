@@ -1,10 +1,101 @@
 import Foundation
 import NIOCore
+@testable import PostgresSnapshotStore
+import PostgresTestSupport
 import RoomEngine
 @testable import SQLiteSnapshotStore
 import SnapshotStore
 import Testing
 import WhiteboardRoom
+
+/// The store backends the behaviour tests run against: SQLite always,
+/// PostgreSQL when installed (or required by HUDDLE_REQUIRE_POSTGRES=1,
+/// which turns a missing server into failures instead of fewer cases).
+enum Backend: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static var all: [Backend] { PostgresTestServer.shouldRun ? [.sqlite, .postgres] : [.sqlite] }
+
+    var testDescription: String { rawValue }
+}
+
+/// A recorder with the test hooks both backends have.
+protocol TestRecorder: SessionRecorder {
+    func pauseWriterForTesting(_ paused: Bool)
+    func abandonForTesting()
+}
+
+extension SQLiteSessionRecorder: TestRecorder {}
+extension PostgresSessionRecorder: TestRecorder {}
+
+/// A fresh, empty store of one backend: a temporary SQLite file, or a new
+/// database on the tests' PostgreSQL server.
+final class TestStore: Sendable {
+    let backend: Backend
+    /// The path or URL.
+    let location: String
+    /// The path (SQLite-only tests).
+    var path: String { location }
+    private let file: TemporaryStore?
+    let server: PostgresTestServer?
+
+    init(_ backend: Backend, server: PostgresTestServer? = nil) throws {
+        self.backend = backend
+        switch backend {
+        case .sqlite:
+            let file = TemporaryStore()
+            self.file = file
+            self.server = nil
+            location = file.path
+        case .postgres:
+            let server = try server ?? PostgresTestServer.shared()
+            self.server = server
+            self.file = nil
+            location = try server.createDatabase()
+        }
+    }
+
+    var storage: any SessionStorage {
+        switch backend {
+        case .sqlite: SQLiteSessionStorage()
+        case .postgres: PostgresSessionStorage()
+        }
+    }
+
+    /// Opens a recorder (quick commits, no retention unless configured).
+    func openRecorder(_ options: RecorderOptions = TemporaryStore.options()) throws -> any TestRecorder {
+        switch backend {
+        case .sqlite: try SQLiteSessionRecorder.open(path: location, options: options)
+        case .postgres: try PostgresSessionRecorder.open(url: location, options: options)
+        }
+    }
+
+    /// Opens a reader.
+    func openStore() throws -> any SessionStore {
+        try storage.openStore(at: location)
+    }
+
+    /// Row counts.
+    func counts() throws -> (sessions: Int, ticks: Int, snapshots: Int) {
+        switch backend {
+        case .sqlite:
+            let info = try SQLiteSessionStore.open(path: location).info()
+            return (info.sessions, info.ticks, info.snapshots)
+        case .postgres:
+            let info = try PostgresSessionStore.open(url: location).info()
+            return (info.sessions, info.ticks, info.snapshots)
+        }
+    }
+
+    /// Runs SQL on the store (to tamper with recordings).
+    func execute(_ sql: String) throws {
+        switch backend {
+        case .sqlite: try StoreDatabase.executeForTesting(path: location, sql: sql)
+        case .postgres: try server?.execute(sql, database: location)
+        }
+    }
+}
 
 /// A store path in a fresh temporary directory, removed with its side files.
 final class TemporaryStore: Sendable {

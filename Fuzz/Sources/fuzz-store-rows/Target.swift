@@ -1,5 +1,5 @@
 import FuzzSupport
-@_spi(Fuzzing) import SQLiteSnapshotStore
+@_spi(Fuzzing) import SnapshotStore
 
 /// The rows the CLI reads back from a store file (anyone may hand it one):
 /// a tick's input batch, a membership row's metadata, a snapshot row's zlib

@@ -5,8 +5,16 @@ import SnapshotStore
 /// The recording flags of `huddle serve`: where sessions are recorded, or
 /// not, and how long they are kept.
 struct RecordingOptions: ParsableArguments {
-    @Option(help: "The session recording database.")
-    var db = "huddle.sqlite"
+    @Option(name: .customLong("db"), help: ArgumentHelp("The session recording file (SQLite; default: huddle.sqlite).", valueName: "path"))
+    var dbPath: String?
+
+    @Option(help: ArgumentHelp(
+        "Where sessions are recorded: postgres://user[:password]@host[:port]/db, postgres://user@/db?host=/socket/dir (PostgreSQL; several servers may record into one database), or a file path (SQLite). Not with --db.",
+        valueName: "url"))
+    var store: String?
+
+    /// The location recorded into (`--store`, `--db`, or huddle.sqlite).
+    var db: String { StoreSelection.location(db: dbPath, store: store) }
 
     @Flag(help: "Do not record sessions.")
     var noRecord = false
@@ -24,6 +32,7 @@ struct RecordingOptions: ParsableArguments {
 
     func validate() throws {
         if keepDays < 0 || keepSessions < 0 { throw ValidationError("--keep-days and --keep-sessions must not be negative") }
+        try StoreSelection.validate(db: dbPath, store: store)
     }
 
     /// Opens the recorder `huddle serve` hands every room (with the default
@@ -43,8 +52,8 @@ struct RecordingOptions: ParsableArguments {
         var options = RecorderOptions()
         options.retention = retention
         var recorderLogger = logger
-        recorderLogger[metadataKey: "db"] = "\(db)"
+        recorderLogger[metadataKey: "db"] = "\(StoreSelection.display(db))"
         options.logger = recorderLogger
-        return try CLIContext.current.storage.openRecorder(at: db, options: options)
+        return try StoreSelection.storage(db: dbPath, store: store).openRecorder(at: db, options: options)
     }
 }

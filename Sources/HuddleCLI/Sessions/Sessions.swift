@@ -8,7 +8,7 @@ struct Sessions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List recorded sessions (newest first).",
         usage: """
-            huddle sessions [--db <path>] [--kind <kind>] [--room <room>] [--since <date>] [--until <date>] \
+            huddle sessions [--db <path> | --store <url>] [--kind <kind>] [--room <room>] [--since <date>] [--until <date>] \
             [--status <status>] [--limit <limit>] [--json]
             """,
         discussion: """
@@ -19,6 +19,7 @@ struct Sessions: AsyncParsableCommand {
             Dates: 2025-01-31, 2025-01-31T14:05, 2025-01-31T14:05:09Z, or an age: 30m, 2h, 7d.
 
             Example: huddle sessions --since 1d --status ended --db huddle.sqlite
+            Example: huddle sessions --store "postgres://huddle@/huddle?host=/run/postgresql"
             """,
         subcommands: [StoreSynthesize.self]
     )
@@ -65,7 +66,7 @@ struct Sessions: AsyncParsableCommand {
             output.result(try CLIJSON.string(sessions.map { SessionJSON($0) }))
             return
         }
-        if sessions.isEmpty { return output.result("no sessions in \(store.db)") }
+        if sessions.isEmpty { return output.result("no sessions in \(store.displayLocation)") }
         let rows: [[String]] = sessions.map { session in
             [session.id.description, session.kind.name, session.roomID.rawValue,
              CLITime.timestamp(session.startedAt),

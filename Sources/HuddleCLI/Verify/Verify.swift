@@ -50,7 +50,7 @@ struct Verify: AsyncParsableCommand {
             let store = try self.store.open()
             let replayer = SessionReplayer(store: store, kinds: CLIContext.current.kinds)
             let ids: [RecordedSessionID] = all ? Array(try store.sessions().map(\.id).reversed()) : [RecordedSessionID(id ?? 0)]
-            if all, ids.isEmpty { return output.result("no sessions in \(self.store.db)") }
+            if all, ids.isEmpty { return output.result("no sessions in \(self.store.displayLocation)") }
             var worst: Int32 = 0
             for (index, id) in ids.enumerated() {
                 // With --all, each session's bar says which of how many it is.

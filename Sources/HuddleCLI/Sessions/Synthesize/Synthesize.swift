@@ -22,7 +22,7 @@ struct StoreSynthesize: AsyncParsableCommand {
         shouldDisplay: false
     )
 
-    /// `--db` belongs to `sessions`, the parent command.
+    /// `--db` and `--store` belong to `sessions`, the parent command.
     @ParentCommand var sessions: Sessions
 
     var db: String { sessions.store.db }
@@ -89,7 +89,7 @@ struct StoreSynthesize: AsyncParsableCommand {
             var logger = Logger(label: "huddle.synthesize")
             logger.logLevel = .warning
             options.logger = logger
-            let recorder = try CLIContext.current.storage.openRecorder(at: db, options: options)
+            let recorder = try sessions.store.storage.openRecorder(at: db, options: options)
             if live {
                 try await runLive(entry, recorder)
             } else {

@@ -19,7 +19,7 @@ extension StoreSynthesize {
             ))
         }
         recorder.flush()   // the sessions are in the store when the line below appears
-        output.result("recording \(rooms) rooms into \(db) (pid \(getpid()))")
+        output.result("recording \(rooms) rooms into \(StoreSelection.display(db)) (pid \(getpid()))")
         try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000)))
         var ticks: UInt64 = 0
         var worst = TimeAmount.zero

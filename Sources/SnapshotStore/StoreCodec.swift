@@ -1,6 +1,5 @@
 import CZlib
-import RoomEngine
-import SnapshotStore
+package import RoomEngine
 
 /// The byte layouts of the store's blobs.
 ///
@@ -11,10 +10,11 @@ import SnapshotStore
 /// ```
 ///
 /// Member slots index the session's `member` table, so a 20-character
-/// Socket.IO id costs one byte per input instead of 21.
-enum StoreCodec {
+/// Socket.IO id costs one byte per input instead of 21. Every backend
+/// (SQLite, PostgreSQL) stores these same bytes.
+package enum StoreCodec {
     /// Encodes a tick's batch, naming members by slot.
-    static func encodeInputs(_ inputs: [RecordedInput], slot: (MemberID) -> Int) -> [UInt8] {
+    package static func encodeInputs(_ inputs: [RecordedInput], slot: (MemberID) -> Int) -> [UInt8] {
         var writer = BinaryWriter(reservingCapacity: 8 + inputs.count * 12)
         writer.writeVarint(UInt64(inputs.count))
         for input in inputs {
@@ -26,7 +26,7 @@ enum StoreCodec {
     }
 
     /// Decodes what ``encodeInputs(_:slot:)`` wrote, with the session's members.
-    static func decodeInputs(_ bytes: [UInt8], members: [Int: MemberID]) throws(RoomError) -> [RecordedInput] {
+    package static func decodeInputs(_ bytes: [UInt8], members: [Int: MemberID]) throws(RoomError) -> [RecordedInput] {
         var reader = BinaryReader(bytes)
         let count = try reader.readCount(atMost: 1 << 20, "input count")
         var inputs: [RecordedInput] = []
@@ -43,7 +43,7 @@ enum StoreCodec {
     }
 
     /// Encodes join metadata, sorted by key so equal maps give equal bytes.
-    static func encodeMetadata(_ metadata: [String: String]) -> [UInt8] {
+    package static func encodeMetadata(_ metadata: [String: String]) -> [UInt8] {
         var writer = BinaryWriter()
         writer.writeVarint(UInt64(metadata.count))
         for key in metadata.keys.sorted() {
@@ -54,7 +54,7 @@ enum StoreCodec {
     }
 
     /// Decodes what ``encodeMetadata(_:)`` wrote.
-    static func decodeMetadata(_ bytes: [UInt8]) throws(RoomError) -> [String: String] {
+    package static func decodeMetadata(_ bytes: [UInt8]) throws(RoomError) -> [String: String] {
         var reader = BinaryReader(bytes)
         let count = try reader.readCount(atMost: 4096, "metadata count")
         var metadata: [String: String] = [:]
@@ -68,9 +68,9 @@ enum StoreCodec {
 }
 
 /// zlib (RFC 1950) through the system library, for snapshots.
-enum Zlib {
+package enum Zlib {
     /// Compresses `bytes` at `level` (1 fastest … 9 smallest).
-    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+    package static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
         var bound = compressBound(uLong(bytes.count))
         var output = [UInt8](repeating: 0, count: Int(bound))
         let status = bytes.withUnsafeBufferPointer { input in
@@ -84,7 +84,7 @@ enum Zlib {
     }
 
     /// Inflates `bytes`, which must expand to exactly `expectedSize` bytes.
-    static func decompress(_ bytes: [UInt8], expectedSize: Int) throws(RoomError) -> [UInt8] {
+    package static func decompress(_ bytes: [UInt8], expectedSize: Int) throws(RoomError) -> [UInt8] {
         guard expectedSize >= 0, expectedSize <= 1 << 30 else { throw .malformed("snapshot size \(expectedSize)") }
         var output = [UInt8](repeating: 0, count: max(expectedSize, 1))
         var length = uLong(expectedSize)

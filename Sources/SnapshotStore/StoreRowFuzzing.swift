@@ -1,7 +1,7 @@
 public import RoomEngine
 
 /// The store's row decoders as the fuzz target `fuzz-store-rows` sees them
-/// (Fuzz/, through `@_spi(Fuzzing) import SQLiteSnapshotStore`): the CLI
+/// (Fuzz/, through `@_spi(Fuzzing) import SnapshotStore`): the CLI
 /// reads these bytes back from a file anyone may hand it (`huddle show
 /// --db theirs.sqlite`).
 ///

@@ -1,9 +1,8 @@
 import Foundation
-import RoomEngine
-import SnapshotStore
+package import RoomEngine
 
 /// One thing the recorder was told, stamped with the wall-clock time (µs).
-enum RecorderEvent: Sendable {
+package enum RecorderEvent: Sendable {
     case started(RecordedSession, at: Int64)
     case joined(RoomID, MemberID, metadata: [String: String], afterTick: UInt64, at: Int64)
     case left(RoomID, MemberID, afterTick: UInt64, at: Int64)
@@ -19,7 +18,7 @@ enum RecorderEvent: Sendable {
     case gap(RoomID, fromTick: UInt64)
 
     /// A rough memory cost, for the byte bound.
-    var approximateBytes: Int {
+    package var approximateBytes: Int {
         switch self {
         case .tick(let tick, _): 64 + tick.inputs.reduce(0) { $0 + 32 + $1.bytes.count }
         case .snapshot(let snapshot, _): 128 + snapshot.state.count
@@ -46,24 +45,38 @@ enum RecorderEvent: Sendable {
 ///   room), and every later event of that room except its `ended` is
 ///   dropped and counted. The store marks the session `gap_from_tick`, and
 ///   `verify` reports it: the recording is trustworthy up to that tick only.
-final class RecorderQueue: @unchecked Sendable {
-    struct Limits: Sendable {
-        var events: Int
-        var bytes: Int
-        var batchEvents: Int
-        var commitIntervalMicroseconds: Int64
+package final class RecorderQueue: @unchecked Sendable {
+    package struct Limits: Sendable {
+        package var events: Int
+        package var bytes: Int
+        package var batchEvents: Int
+        package var commitIntervalMicroseconds: Int64
+
+        package init(events: Int, bytes: Int, batchEvents: Int, commitIntervalMicroseconds: Int64) {
+            self.events = events
+            self.bytes = bytes
+            self.batchEvents = batchEvents
+            self.commitIntervalMicroseconds = commitIntervalMicroseconds
+        }
+
+        /// The limits ``RecorderOptions`` describe (every backend's recorder uses them).
+        package init(_ options: RecorderOptions) {
+            let interval = options.commitInterval.components
+            self.init(events: options.queueCapacity, bytes: options.queueByteCapacity, batchEvents: options.batchEvents,
+                      commitIntervalMicroseconds: interval.seconds * 1_000_000 + interval.attoseconds / 1_000_000_000_000)
+        }
     }
 
     /// What the producers did, for ``SnapshotRecorder/statistics``.
-    struct Counters: Sendable {
-        var accepted = 0
-        var dropped = 0
-        var droppedSnapshots = 0
-        var gaps = 0
-        var maxDepth = 0
+    package struct Counters: Sendable {
+        package var accepted = 0
+        package var dropped = 0
+        package var droppedSnapshots = 0
+        package var gaps = 0
+        package var maxDepth = 0
     }
 
-    let limits: Limits
+    package let limits: Limits
     private let condition = NSCondition()
     private var pending: [RecorderEvent] = []
     private var pendingBytes = 0
@@ -77,7 +90,7 @@ final class RecorderQueue: @unchecked Sendable {
     private var completedFlushes = 0
     private var writerDone = false
 
-    init(limits: Limits) {
+    package init(limits: Limits) {
         self.limits = limits
     }
 
@@ -85,7 +98,7 @@ final class RecorderQueue: @unchecked Sendable {
 
     /// Offers one event; returns whether it was queued.
     @discardableResult
-    func offer(_ event: RecorderEvent, room: RoomID) -> Bool {
+    package func offer(_ event: RecorderEvent, room: RoomID) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard accepting else {
@@ -143,7 +156,7 @@ final class RecorderQueue: @unchecked Sendable {
         if pending.count == 1 || pending.count >= limits.batchEvents { condition.broadcast() }
     }
 
-    var statistics: Counters {
+    package var statistics: Counters {
         condition.lock()
         defer { condition.unlock() }
         return counters
@@ -152,7 +165,7 @@ final class RecorderQueue: @unchecked Sendable {
     // MARK: Control (any thread but the writer)
 
     /// Blocks until every event offered before the call is committed.
-    func flush() {
+    package func flush() {
         condition.lock()
         flushRequests += 1
         let ticket = flushRequests
@@ -162,7 +175,7 @@ final class RecorderQueue: @unchecked Sendable {
     }
 
     /// Refuses new events; the writer drains what is queued and stops.
-    func close() {
+    package func close() {
         condition.lock()
         accepting = false
         closing = true
@@ -173,7 +186,7 @@ final class RecorderQueue: @unchecked Sendable {
 
     /// Refuses new events and drops what is queued: the writer stops without
     /// committing more, as if the process had died (tests only).
-    func abandon() {
+    package func abandon() {
         condition.lock()
         accepting = false
         closing = true
@@ -185,7 +198,7 @@ final class RecorderQueue: @unchecked Sendable {
     }
 
     /// Holds the writer between batches (tests only: makes overflow deterministic).
-    func setPaused(_ value: Bool) {
+    package func setPaused(_ value: Bool) {
         condition.lock()
         paused = value
         condition.broadcast()
@@ -198,7 +211,7 @@ final class RecorderQueue: @unchecked Sendable {
     /// interval old, the batch is full, a flush is requested or the queue
     /// closes; `nil` when closed and drained. `maintenanceDue` bounds idle
     /// waits so retention can run; the batch is then empty.
-    func nextBatch(maintenanceDue: Int64?) -> (events: [RecorderEvent], depth: Int, flushTicket: Int)? {
+    package func nextBatch(maintenanceDue: Int64?) -> (events: [RecorderEvent], depth: Int, flushTicket: Int)? {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -235,7 +248,7 @@ final class RecorderQueue: @unchecked Sendable {
     }
 
     /// The writer committed everything up to `ticket`'s flush requests.
-    func committed(flushTicket ticket: Int) {
+    package func committed(flushTicket ticket: Int) {
         condition.lock()
         if ticket > completedFlushes {
             completedFlushes = ticket
@@ -245,7 +258,7 @@ final class RecorderQueue: @unchecked Sendable {
     }
 
     /// The writer stopped: releases every waiting flush.
-    func writerStopped() {
+    package func writerStopped() {
         condition.lock()
         closing = true
         accepting = false
