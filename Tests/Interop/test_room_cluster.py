@@ -2,12 +2,15 @@
 nodes on one redis-server, python-socketio members spread over them. Each
 test gets its own Redis and nodes, so rooms start empty."""
 import asyncio
+import json
+import subprocess
 
 import pytest
 import requests
 
 import rooms_wire as wire
-from conftest import start_huddle
+from conftest import BIN_DIR, RunningServer, start_huddle
+from postgres_server import PostgresServer
 from redis_server import RedisServer
 from rooms_client import Clients
 
@@ -150,3 +153,39 @@ def test_members_of_a_room_whose_owner_is_killed_are_told_and_join_again(redis):
         run(scenario)
     finally:
         stop_nodes(nodes[1:])
+
+
+def test_nodes_record_their_rooms_into_one_postgres_store(redis):
+    """Two nodes, one PostgreSQL store: each records the rooms it owns; the
+    CLI lists, shows and verifies both nodes' sessions from the one store."""
+    postgres = PostgresServer()
+    nodes = []
+    try:
+        nodes = [RunningServer(["--store", postgres.url, "--redis", f"redis://127.0.0.1:{redis.port}", "--node", f"node-{i}",
+                                "--room-capacity", "2"], binary="huddle", subcommand=("serve",)) for i in range(2)]
+
+        async def scenario(pool):
+            # Two rooms: whiteboard-1 owned by node 0, whiteboard-2 by node 1, each with a member of the other node.
+            a = await member(pool, nodes[0])
+            b = await member(pool, nodes[1])
+            c = await member(pool, nodes[1])
+            d = await member(pool, nodes[0])
+            assert [x.answer["room"] for x in (a, b, c, d)] == ["whiteboard-1", "whiteboard-1", "whiteboard-2", "whiteboard-2"]
+            for x in (a, b, c, d):
+                assert "receipt" in await x.send_acked(wire.cursor(10, 20))
+        run(scenario)
+        for node in nodes:
+            assert node.stop() == 0
+        nodes = []
+        listed = subprocess.run([str(BIN_DIR / "huddle"), "sessions", "--store", postgres.url, "--json"],
+                                capture_output=True, text=True, timeout=60)
+        assert listed.returncode == 0, listed.stderr
+        sessions = json.loads(listed.stdout)
+        rooms = sorted(s["room"] for s in sessions)
+        assert rooms == ["whiteboard-1", "whiteboard-2"], sessions
+        verified = subprocess.run([str(BIN_DIR / "huddle"), "verify", "--all", "--store", postgres.url],
+                                  capture_output=True, text=True, timeout=120)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        stop_nodes(nodes)
+        postgres.stop()
