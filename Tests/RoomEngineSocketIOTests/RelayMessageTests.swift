@@ -83,6 +83,46 @@ struct RelayMessageTests {
         #expect(throws: RoomError.self) { try Self.decode(otherTag) }
     }
 
+    @Test("replies keep every JSON value exactly: -0, non-finite numbers, big integers, binary, nesting, key order (fuzz-relay finding)",
+          arguments: [
+              JSONValue.double(-0.0), .double(.infinity), .double(.nan), .double(1e300), .int(.min), .int(.max),
+              .binary(ByteBuffer(bytes: [0, 1, 255])), .string("é\u{0}\n"), .null, .bool(false),
+              .array([.int(1), .array([.object(["b": .null, "a": .double(0.5)])])]),
+          ])
+    func repliesAreExact(_ value: JSONValue) throws {
+        let message = RelayMessage.deliveries([.init(socket: "s", delivery: .reply(token: 1, value))], sentAt: 0)
+        let decoded = try Self.decode(Self.wire(message))
+        guard case .deliveries(let items, _) = decoded, case .reply(_, let back) = items.first?.delivery else {
+            Issue.record("not a reply: \(decoded)")
+            return
+        }
+        if case .double(let original) = value, original.isNaN {
+            guard case .double(let again) = back, again.isNaN else {
+                Issue.record("NaN became \(back)")
+                return
+            }
+        } else {
+            #expect(back == value)
+            if case .double(let original) = value, case .double(let again) = back { #expect(original.sign == again.sign) }
+        }
+    }
+
+    @Test("the fuzz-relay finding: a reply of -0 (JSON text made it 0, an int)")
+    func negativeZeroReply() throws {
+        let bytes: [UInt8] = [
+            0x02, 0x06, 0x6E, 0x6F, 0x64, 0x65, 0x55, 0x61, 0x05, 0x07, 0xB9, 0x60, 0x02, 0x02, 0x73, 0x33,
+            0x05, 0x01, 0x00, 0x00, 0x00, 0x08, 0x7B, 0x22, 0x6F, 0x6B, 0x22, 0x3A, 0x31, 0x7D, 0x02, 0x73,
+            0x33, 0x05, 0x0C, 0x77, 0x68, 0x04, 0x02, 0x2D, 0x30,
+        ]
+        // The bytes were written for the JSON-text encoding of replies; whatever
+        // they decode to now must survive its own encoding.
+        if let envelope = try? RelayEnvelope(decoding: ByteBuffer(bytes: bytes)) {
+            #expect(try RelayEnvelope(decoding: envelope.encoded()) == envelope)
+        }
+        let envelope = RelayEnvelope(from: "n", sequence: 1, message: .deliveries([.init(socket: "s", delivery: .reply(token: 2, .double(-0.0)))], sentAt: 0))
+        #expect(try RelayEnvelope(decoding: envelope.encoded()) == envelope)
+    }
+
     @Test("a batch inside a batch is refused")
     func nestedBatch() {
         #expect(throws: RoomError.self) { try Self.decode(Self.wire(.batch([.batch([])]))) }

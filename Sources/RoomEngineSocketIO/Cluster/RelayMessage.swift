@@ -216,9 +216,7 @@ extension RelayedDelivery {
         case .reply(let token, let value):
             writer.writeUInt8(5)
             writer.writeUInt32(token)
-            var json = ByteBuffer()
-            JSONSerializer.writeJSON(value, into: &json)
-            writer.writeBuffer(json)
+            writer.writeJSONValue(value)
         case .error(let error, let event, let receipt):
             writer.writeUInt8(6)
             writer.writeError(error)
@@ -267,13 +265,7 @@ extension RelayedDelivery {
         case 4:
             self = .leaveFailed(try reader.readError())
         case 5:
-            let token = try reader.readUInt32()
-            let json = try reader.readBuffer()
-            do {
-                self = .reply(token: token, try JSONValue(parsing: json))
-            } catch {
-                throw .malformed("relayed reply is not JSON: \(error)")
-            }
+            self = .reply(token: try reader.readUInt32(), try reader.readJSONValue(depth: 0))
         case 6:
             self = .error(try reader.readError(), event: try reader.readName(), receipt: try reader.readOptional())
         case 7:
@@ -314,7 +306,78 @@ extension BinaryWriter {
     }
 }
 
+/// A reply's JSON value, exactly (not as JSON text, which would turn `-0`
+/// into `0`, non-finite numbers into `null` and lose binary attachments):
+/// a tag, then 0 null, 1 false, 2 true, 3 int (zigzag varint), 4 double
+/// (its 8 bytes, little-endian), 5 string, 6 array (count, items),
+/// 7 object (count, key and value pairs in order), 8 binary (length, bytes).
+/// Nesting is bounded at ``maxJSONDepth``; counts by the bytes left.
+extension BinaryWriter {
+    fileprivate mutating func writeJSONValue(_ value: JSONValue) {
+        switch value {
+        case .null: writeUInt8(0)
+        case .bool(let flag): writeUInt8(flag ? 2 : 1)
+        case .int(let integer):
+            writeUInt8(3)
+            writeZigZag(integer)
+        case .double(let double):
+            writeUInt8(4)
+            writeUInt64(double.bitPattern)
+        case .string(let text):
+            writeUInt8(5)
+            writeString(text)
+        case .array(let items):
+            writeUInt8(6)
+            writeVarint(UInt64(items.count))
+            for item in items { writeJSONValue(item) }
+        case .object(let object):
+            writeUInt8(7)
+            writeVarint(UInt64(object.count))
+            for (key, item) in object {
+                writeString(key)
+                writeJSONValue(item)
+            }
+        case .binary(let bytes):
+            writeUInt8(8)
+            writeBuffer(bytes)
+        }
+    }
+}
+
+/// How deeply a relayed reply's JSON value may nest.
+let maxJSONDepth = 64
+
 extension BinaryReader {
+    fileprivate mutating func readJSONValue(depth: Int) throws(RoomError) -> JSONValue {
+        guard depth < maxJSONDepth else { throw .malformed("relayed JSON nested deeper than \(maxJSONDepth)") }
+        let tag = try readUInt8()
+        switch tag {
+        case 0: return .null
+        case 1: return .bool(false)
+        case 2: return .bool(true)
+        case 3: return .int(try readZigZag())
+        case 4: return .double(Double(bitPattern: try readUInt64()))
+        case 5: return .string(try readString(maxBytes: remaining))
+        case 6:
+            let count = try readCount(atMost: remaining, "relayed JSON array")
+            var items: [JSONValue] = []
+            items.reserveCapacity(min(count, 1024))
+            for _ in 0..<count { items.append(try readJSONValue(depth: depth + 1)) }
+            return .array(items)
+        case 7:
+            let count = try readCount(atMost: remaining, "relayed JSON object")
+            var entries: [(String, JSONValue)] = []
+            entries.reserveCapacity(min(count, 1024))
+            for _ in 0..<count {
+                let key = try readString(maxBytes: remaining)
+                entries.append((key, try readJSONValue(depth: depth + 1)))
+            }
+            return .object(JSONObject(entries))
+        case 8: return .binary(try readBuffer())
+        default: throw .malformed("unknown relayed JSON tag \(tag)")
+        }
+    }
+
     fileprivate mutating func readName() throws(RoomError) -> String {
         try readString(maxBytes: RelayMessage.maxStringBytes)
     }
