@@ -102,17 +102,19 @@ extension RoomService {
 
     /// A rejoin of a room that is not here: sent to its owner.
     func clusterRejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
-        let owner: String?
-        if let known = cluster.relay.knownRemoteRoom(seat.room) {
-            owner = known.info.owner
-        } else {
-            owner = try? await cluster.placement.owner(of: seat.room)
-        }
+        let owner = await owner(of: seat.room, cluster)
         guard let owner, owner != cluster.node, case .local = endpoint.route else {
             endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
             return
         }
         cluster.relay.requestRejoin(room: seat.room, owner: owner, secret: seat.secret, sequence: sequence, endpoint: endpoint)
+    }
+
+    /// The node that owns `room`: as the proxy of a room this node's members
+    /// are in knows it, else as the directory says (nil: not listed).
+    private func owner(of room: RoomID, _ cluster: ClusterNode) async -> String? {
+        if let known = cluster.relay.knownRemoteRoom(room) { return known.info.owner }
+        return try? await cluster.placement.owner(of: room)
     }
 
     /// The rooms of every node.
@@ -143,12 +145,7 @@ extension RoomService {
             if let failure { departure.endpoint?.deliver(.leaveFailed(RoomWireError(failure))) }
             return
         }
-        let owner: String?
-        if let known = cluster.relay.knownRemoteRoom(departure.room) {
-            owner = known.info.owner
-        } else {
-            owner = try? await cluster.placement.owner(of: departure.room)
-        }
+        let owner = await owner(of: departure.room, cluster)
         guard let owner, owner != cluster.node, departure.endpoint.map({ if case .local = $0.route { true } else { false } }) ?? true else {
             departure.endpoint?.deliver(.leaveFailed(RoomWireError(.unknownRoom(departure.room))))
             return
