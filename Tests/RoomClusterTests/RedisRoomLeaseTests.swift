@@ -35,8 +35,9 @@ final class CountingSink: RoomOutputSink {
 @Suite("Room leases in Redis", .needsRedisServer)
 struct RedisRoomLeaseTests {
     /// Short enough for the test where the lease must run out, long enough
-    /// for a loaded machine not to let it lapse before.
-    let timing = LeaseTiming(duration: .seconds(3), renewalInterval: .milliseconds(100))
+    /// for a loaded machine not to let it lapse before (a CI run was seen
+    /// to starve the test process for more than 10 s).
+    let timing = LeaseTiming(duration: .seconds(10), renewalInterval: .milliseconds(100))
     /// Long, renewed often: for the tests where it must not run out, however
     /// loaded the machine is (the renewals are watched in Redis instead).
     let steady = LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(50))

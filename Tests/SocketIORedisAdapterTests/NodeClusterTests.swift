@@ -38,7 +38,7 @@ struct NodeClusterTests {
         remote.emit("direct-from-huddle")
         #expect(try await onNode.next().name == "direct-from-huddle")
         #expect(try await huddle.io.sockets.serverSideEmitWithAck("ping") == ["pong-node"])
-        let answers = try await huddle.io.sockets.timeout(.seconds(5)).emitWithAck("question")
+        let answers = try await huddle.io.sockets.timeout(.seconds(30)).emitWithAck("question")
         #expect(Set(answers.compactMap { $0.first?.stringValue }) == ["ack-from-huddle-client", "ack-from-node-client"])
         for client in [onHuddle, onNode] { #expect(try await client.next().name == "question") }
 

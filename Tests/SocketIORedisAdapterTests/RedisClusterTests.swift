@@ -62,7 +62,7 @@ struct RedisClusterTests {
         let cluster = try await Cluster.start()
         let onA = try await ClusterClient(cluster.a.url, answer: "from-a")
         let onB = try await ClusterClient(cluster.b.url, answer: "from-b")
-        let answers = try await cluster.a.io.sockets.timeout(.seconds(5)).emitWithAck("question")
+        let answers = try await cluster.a.io.sockets.timeout(.seconds(30)).emitWithAck("question")
         #expect(Set(answers.compactMap { $0.first?.stringValue }) == ["from-a", "from-b"])
         // A remote client that never answers: the timeout with what came.
         let silent = try await ClusterClient(cluster.b.url)
@@ -146,7 +146,7 @@ struct RedisClusterTests {
         let cluster = try await Cluster.start(options: RedisAdapterOptions(publishOnSpecificResponseChannel: true))
         let onB = try await ClusterClient(cluster.b.url, answer: "yes")
         #expect(try await cluster.a.io.sockets.fetchSockets().map(\.id) == [onB.id])
-        #expect(try await cluster.a.io.sockets.timeout(.seconds(5)).emitWithAck("q").compactMap { $0.first } == ["yes"])
+        #expect(try await cluster.a.io.sockets.timeout(.seconds(30)).emitWithAck("q").compactMap { $0.first } == ["yes"])
         onB.close()
         await cluster.stop()
     }
@@ -241,7 +241,7 @@ struct RedisClusterTests {
     }
 
     private func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
             guard ContinuousClock.now < deadline else { throw ClusterTestError.timedOut("a condition") }
             try await Task.sleep(for: .milliseconds(10))

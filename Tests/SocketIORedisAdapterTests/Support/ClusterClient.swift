@@ -29,18 +29,18 @@ final class ClusterClient: Sendable {
         let (reasons, reasonContinuation) = AsyncStream.makeStream(of: String.self)
         disconnections = IteratorBox(reasons.makeAsyncIterator())
         socket.onDisconnect { reason in reasonContinuation.yield(reason.rawValue) }
-        try await socket.connect(timeout: .seconds(10))
+        try await socket.connect(timeout: .seconds(30))
     }
 
     var id: String { socket.id ?? "" }
 
     /// The next event, or a failure after `timeout`.
-    func next(timeout: Duration = .seconds(10)) async throws -> ReceivedEvent {
+    func next(timeout: Duration = .seconds(30)) async throws -> ReceivedEvent {
         try await Self.first(of: iterator, within: timeout, waitingFor: "an event")
     }
 
     /// The reason of the next disconnection, or a failure after `timeout`.
-    func disconnected(timeout: Duration = .seconds(10)) async throws -> String {
+    func disconnected(timeout: Duration = .seconds(30)) async throws -> String {
         try await Self.first(of: disconnections, within: timeout, waitingFor: "a disconnection")
     }
 

@@ -44,7 +44,7 @@ final class ClusterNode: Sendable {
 
     /// Waits (bounded) until Redis counts `count` servers on the main namespace.
     func waitForServerCount(_ count: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while (try? await io.sockets.serverCount()) != count {
             guard ContinuousClock.now < deadline else { throw ClusterTestError.timedOut("server count \(count)") }
             try await Task.sleep(for: .milliseconds(20))

@@ -43,7 +43,7 @@ final class RedisProcess: @unchecked Sendable {
     private func waitUntilReady() async throws {
         let connection = RedisConnection(configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         defer { _ = connection.close() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             if case .simpleString("PONG")? = try? await connection.send("PING") { return }
             guard ContinuousClock.now < deadline, process.isRunning else { throw RedisProcessError.notReady }
