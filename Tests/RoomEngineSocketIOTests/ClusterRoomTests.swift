@@ -21,10 +21,9 @@ func clusteringAndConnection(node: String, redis: RedisTestServer, lease: LeaseT
     configuration.backoff = RedisBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))
     let group = MultiThreadedEventLoopGroup.singleton
     let connection = RedisConnection(configuration: configuration, eventLoop: group.next())
-    let clustering = RoomClustering(
-        placement: RedisRoomDirectory(node: node, connection: connection, requestTimeout: .seconds(30)),
-        leasing: RedisRoomLeases(node: node, connection: connection, timing: lease ?? LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500))),
-        transport: RedisRoomRelayTransport(node: node, configuration: configuration, publisher: connection, eventLoop: group.next())
+    let clustering = RoomClustering.redis(
+        node: node, configuration: configuration, connection: connection, subscriberLoop: group.next(),
+        lease: lease ?? LeaseTiming(duration: .seconds(30), renewalInterval: .milliseconds(500)), requestTimeout: .seconds(30)
     )
     return (clustering, connection)
 }

@@ -52,15 +52,9 @@ struct ClusterOptions: ParsableArguments {
             if case .connected = state { connected.store(true, ordering: .relaxed) } else { connected.store(false, ordering: .relaxed) }
         }
         logger.info("joining the room cluster", metadata: ["node": "\(name)", "redis": "\(configuration.host):\(configuration.port)"])
-        let clustering = RoomClustering(
-            placement: RedisRoomDirectory(node: name, connection: connection, keys: keys),
-            leasing: RedisRoomLeases(
-                node: name, connection: connection, keys: keys, timing: LeaseTiming(duration: .milliseconds(Int64(leaseMilliseconds))),
-                logger: logger
-            ),
-            transport: RedisRoomRelayTransport(
-                node: name, configuration: configuration, publisher: connection, eventLoop: group.next(), keys: keys, logger: logger
-            )
+        let clustering = RoomClustering.redis(
+            node: name, configuration: configuration, connection: connection, subscriberLoop: group.next(), keys: keys,
+            lease: LeaseTiming(duration: .milliseconds(Int64(leaseMilliseconds))), logger: logger
         )
         return (clustering, ReadinessCheck(name: "redis") { connected.load(ordering: .relaxed) })
     }

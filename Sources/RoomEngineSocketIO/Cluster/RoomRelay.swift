@@ -436,8 +436,10 @@ final class RoomRelay: Sendable {
 
     private func deliver(_ items: [RelayMessage.AddressedDelivery]) {
         var outbox = Outbox()
-        for item in items {
-            guard let registration = sessions.withLock({ $0.bySocket[item.socket] }) else { continue }
+        // One look-up of the message's sessions, not a lock per delivery.
+        let registrations = sessions.withLock { sessions in items.map { sessions.bySocket[$0.socket] } }
+        for (item, registration) in zip(items, registrations) {
+            guard let registration else { continue }
             let delivery: Delivery
             switch item.delivery {
             case .joined(let info, let member, let seat, let grace, let tick, let isSnapshot, let start, let isRejoin):
