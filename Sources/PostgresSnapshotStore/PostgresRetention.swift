@@ -14,55 +14,49 @@ import SnapshotStore
 /// Ownership: used only by the writer thread (and by `open` before it starts).
 final class PostgresRetention: @unchecked Sendable {
     private let policy: RetentionPolicy
-    private let intervalMicroseconds: Int64
     private let chunk: Int64
     private let logger: Logger
     private let clock: @Sendable () -> Int64
-    private var nextSelection: Int64
-    private var deletionPending = true
+    private var schedule: RetentionSchedule
     /// Keeps the commit log to its last hour.
     private let commitLogHorizon: Int64 = 3_600_000_000
 
     init(policy: RetentionPolicy, intervalSeconds: Int64, chunk: Int64 = 5_000, logger: Logger,
          clock: @escaping @Sendable () -> Int64) {
         self.policy = policy
-        self.intervalMicroseconds = intervalSeconds * 1_000_000
         self.chunk = chunk
         self.logger = logger
         self.clock = clock
-        self.nextSelection = clock() + intervalMicroseconds
+        self.schedule = RetentionSchedule(intervalSeconds: intervalSeconds, clock: clock)
     }
 
     /// When the writer should wake up for retention work even if idle.
-    func nextDue() -> Int64? { deletionPending ? clock() : nextSelection }
+    func nextDue() -> Int64? { schedule.nextDue() }
 
     /// Runs a selection when due, then deletes one chunk of ticks.
     func step(_ connection: StoreConnection, openSessions: () -> Set<Int64>) {
-        do {
-            if clock() >= nextSelection {
-                nextSelection = clock() + intervalMicroseconds
+        schedule.step(
+            logger: logger,
+            select: {
                 let open = openSessions()
                 try connection.transaction { () throws(SnapshotStoreError) in try select(connection, openSessions: open) }
-            }
-            if deletionPending {
-                deletionPending = try deleteChunk(connection)
-            }
-        } catch {
-            deletionPending = false
-            logger.error("retention failed; will retry", metadata: ["error": "\(error)"])
-        }
+            },
+            deleteChunk: { try deleteChunk(connection) }
+        )
     }
 
     /// Startup: select and delete everything due, synchronously.
     func runToCompletion(_ connection: StoreConnection) throws(SnapshotStoreError) {
-        try connection.transaction { () throws(SnapshotStoreError) in try select(connection, openSessions: []) }
-        while try deleteChunk(connection) {}
-        deletionPending = false
+        try schedule.runToCompletion(
+            select: { () throws(SnapshotStoreError) in
+                try connection.transaction { () throws(SnapshotStoreError) in try select(connection, openSessions: []) }
+            },
+            deleteChunk: { () throws(SnapshotStoreError) in try deleteChunk(connection) }
+        )
     }
 
     private func select(_ connection: StoreConnection, openSessions: Set<Int64>) throws(SnapshotStoreError) {
         let now = clock()
-        deletionPending = true
         try connection.query("DELETE FROM commit_log WHERE began_at < \(now - commitLogHorizon)")
         var conditions: [String] = []
         var binds = PostgresBindings()

@@ -12,56 +12,44 @@ import SnapshotStore
 /// Ownership: used only by the writer thread (and by `open` before it starts).
 final class Retention: @unchecked Sendable {
     private let policy: RetentionPolicy
-    private let intervalMicroseconds: Int64
     private let chunk: Int
     private let logger: Logger
     private let clock: @Sendable () -> Int64
-    private var nextSelection: Int64
-    private var deletionPending = true
+    private var schedule: RetentionSchedule
     /// Keeps the commit log to its last hour.
     private let commitLogHorizon: Int64 = 3_600_000_000
 
     init(policy: RetentionPolicy, intervalSeconds: Int64, chunk: Int = 5_000, logger: Logger,
          clock: @escaping @Sendable () -> Int64) {
         self.policy = policy
-        self.intervalMicroseconds = intervalSeconds * 1_000_000
         self.chunk = chunk
         self.logger = logger
         self.clock = clock
-        self.nextSelection = clock() + intervalMicroseconds
+        self.schedule = RetentionSchedule(intervalSeconds: intervalSeconds, clock: clock)
     }
 
     /// When the writer should wake up for retention work even if idle.
-    func nextDue() -> Int64? { deletionPending ? clock() : nextSelection }
+    func nextDue() -> Int64? { schedule.nextDue() }
 
     /// Runs a selection when due, then deletes one chunk of ticks.
     func step(_ database: DatabaseQueue, openSessions: () -> Set<Int64>) {
-        do {
-            if clock() >= nextSelection {
-                nextSelection = clock() + intervalMicroseconds
-                let open = openSessions()
-                try database.write { db in try select(db, openSessions: open) }
-            }
-            if deletionPending {
-                deletionPending = try database.write { db in try deleteChunk(db) }
-            }
-        } catch {
-            // Retry with the next selection instead of spinning on a failing store.
-            deletionPending = false
-            logger.error("retention failed; will retry", metadata: ["error": "\(error)"])
-        }
+        schedule.step(
+            logger: logger,
+            select: { let open = openSessions(); try database.write { db in try select(db, openSessions: open) } },
+            deleteChunk: { try database.write { db in try deleteChunk(db) } }
+        )
     }
 
     /// Startup: select and delete everything due, synchronously.
     func runToCompletion(_ database: DatabaseQueue) throws {
-        try database.write { db in try select(db, openSessions: []) }
-        while try database.write({ db in try deleteChunk(db) }) {}
-        deletionPending = false
+        try schedule.runToCompletion(
+            select: { () throws(any Error) in try database.write { db in try select(db, openSessions: []) } },
+            deleteChunk: { () throws(any Error) in try database.write { db in try deleteChunk(db) } }
+        )
     }
 
     private func select(_ db: Database, openSessions: Set<Int64>) throws {
         let now = clock()
-        deletionPending = true   // also resumes deletions a failure interrupted
         try db.execute(sql: "DELETE FROM commit_log WHERE began_at < ?", arguments: [now - commitLogHorizon])
         var conditions: [String] = []
         var arguments: StatementArguments = []
