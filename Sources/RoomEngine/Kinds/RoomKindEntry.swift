@@ -32,6 +32,7 @@ public struct RoomKindEntry: Sendable {
     public var renderer: (@Sendable (RoomSnapshot) throws(RoomError) -> SVGDocument)? { drawing }
     @usableFromInline var drawing: (@Sendable (RoomSnapshot) throws(RoomError) -> SVGDocument)?
     @usableFromInline let starter: @Sendable (RoomStart) -> any RunningRoom
+    @usableFromInline let resumer: @Sendable (RoomResumePoint, RoomStart) throws(RoomError) -> any RunningRoom
 
     /// Registers `logic`: rooms of its kind are created with `config`, and
     /// `syntheticMembers`, when given, drive recorded sessions of it in
@@ -54,6 +55,23 @@ public struct RoomKindEntry: Sendable {
                 room: room,
                 loop: start.loop, sink: start.sink, recorder: start.recorder,
                 snapshotInterval: start.snapshotInterval, ownership: start.ownership, logger: start.logger
+            )
+            runner.start()
+            return runner
+        }
+        self.resumer = { point, start throws(RoomError) in
+            var room: Room<Logic>
+            if let snapshot = point.snapshot {
+                room = try RoomReplay.replay(point.tail, from: snapshot, logic: logic, hashing: point.session.stateHashing)
+            } else {
+                room = try RoomReplay.replay(point.tail, session: point.session, logic: logic)
+            }
+            room.snapshotOffloadBytes = start.snapshotOffloadBytes
+            let runner = RoomRunner(
+                room: room,
+                loop: start.loop, sink: start.sink, recorder: start.recorder,
+                snapshotInterval: start.snapshotInterval, ownership: start.ownership,
+                resumedFrom: SessionLink(session: point.previousSession, tick: room.tick), logger: start.logger
             )
             runner.start()
             return runner
@@ -123,6 +141,38 @@ public struct RoomKindEntry: Sendable {
     ) -> any RunningRoom {
         starter(RoomStart(
             id: id, seed: seed, loop: loop, sink: sink, recorder: recorder,
+            snapshotInterval: snapshotInterval, snapshotOffloadBytes: snapshotOffloadBytes,
+            ownership: ownership, logger: logger
+        ))
+    }
+
+    /// Rebuilds a room of this kind from its durable history and starts
+    /// ticking it, as ``startRoom(id:seed:loop:sink:recorder:snapshotInterval:snapshotOffloadBytes:ownership:logger:)``
+    /// does a new one: the failover of a cluster, where another node's room
+    /// goes on here. The tail is re-simulated from the snapshot (or the
+    /// seed), every recorded state hash checked; the room's members are
+    /// those of that tick (none of them connected yet: the caller holds
+    /// their seats). The recorder gets a new session starting at that tick,
+    /// linked to the old one (``RecordedSession/resumedFrom``).
+    ///
+    /// Throws when the recording is of another kind or logic version, or
+    /// does not reproduce its recorded hashes.
+    ///
+    /// ```swift
+    /// let room = try entry.resumeRoom(from: point, loop: EventLoopRoomLoop(loop), sink: sink, recorder: recorder)
+    /// ```
+    public func resumeRoom(
+        from point: RoomResumePoint,
+        loop: any RoomLoop,
+        sink: any RoomOutputSink,
+        recorder: (any RoomRecorder)? = nil,
+        snapshotInterval: UInt64 = 600,
+        snapshotOffloadBytes: Int? = nil,
+        ownership: (any RoomOwnership)? = nil,
+        logger: Logger = Logger(label: "huddle.room-runner")
+    ) throws(RoomError) -> any RunningRoom {
+        try resumer(point, RoomStart(
+            id: point.session.roomID, seed: point.session.seed, loop: loop, sink: sink, recorder: recorder,
             snapshotInterval: snapshotInterval, snapshotOffloadBytes: snapshotOffloadBytes,
             ownership: ownership, logger: logger
         ))

@@ -71,11 +71,15 @@ public struct RecordedSession: Equatable, Sendable {
     /// Which hash of the state the recorded ticks hold (the runner records
     /// ``StateHashing/fingerprint``; older recordings hold canonical bytes).
     public var stateHashing: StateHashing
+    /// The earlier session this one continues, when the room was resumed
+    /// on another node after its owner died (``RoomResumePoint``); nil for
+    /// a room that started here.
+    public var resumedFrom: SessionLink?
 
     /// Creates a session description.
     public init(
         roomID: RoomID, kind: RoomKind, logicVersion: UInt32, seed: UInt64, config: RoomConfig,
-        stateHashing: StateHashing = .fingerprint
+        stateHashing: StateHashing = .fingerprint, resumedFrom: SessionLink? = nil
     ) {
         self.roomID = roomID
         self.kind = kind
@@ -83,6 +87,7 @@ public struct RecordedSession: Equatable, Sendable {
         self.seed = seed
         self.config = config
         self.stateHashing = stateHashing
+        self.resumedFrom = resumedFrom
     }
 }
 

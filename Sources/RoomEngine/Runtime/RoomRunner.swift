@@ -58,6 +58,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     @usableFromInline let logger: Logger
     @usableFromInline let inbox: RoomInbox
     @usableFromInline let ownership: (any RoomOwnership)?
+    @usableFromInline let resumedFrom: SessionLink?
 
     /// `fenced`: the ownership stopped holding; like `stopped` for every
     /// request, but the session was not ended.
@@ -75,6 +76,8 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
     ///   - snapshotInterval: ticks between snapshots handed to the recorder.
     ///   - ownership: asked before every tick; the room is fenced at its
     ///     first `false` (``RoomOwnership``). Without one, the room always ticks.
+    ///   - resumedFrom: the recording this room's state continues (a room
+    ///     resumed from a store, ``RoomResumePoint``): its new session names it.
     ///   - logger: where starts, stops and skipped ticks are logged.
     public init(
         room: Room<Logic>,
@@ -83,6 +86,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         recorder: (any RoomRecorder)? = nil,
         snapshotInterval: UInt64 = 600,
         ownership: (any RoomOwnership)? = nil,
+        resumedFrom: SessionLink? = nil,
         logger: Logger = Logger(label: "huddle.room-runner")
     ) {
         precondition(snapshotInterval > 0)
@@ -95,6 +99,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         self.recorder = recorder
         self.snapshotInterval = snapshotInterval
         self.ownership = ownership
+        self.resumedFrom = resumedFrom
         var logger = logger
         logger[metadataKey: "room"] = "\(room.id)"
         self.logger = logger
@@ -116,7 +121,8 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
             if let recorder = self.recorder {
                 recorder.sessionStarted(RecordedSession(
                     roomID: self.id, kind: self.kind, logicVersion: self.room.logic.logicVersion,
-                    seed: self.room.seed, config: self.room.config, stateHashing: .fingerprint
+                    seed: self.room.seed, config: self.room.config, stateHashing: .fingerprint,
+                    resumedFrom: self.resumedFrom
                 ))
                 if self.room.tick > 0 { recorder.snapshotTaken(self.room.snapshot()) }
             }
