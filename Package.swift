@@ -209,6 +209,7 @@ let package = Package(
             name: "RoomEngineSocketIO",
             dependencies: [
                 "RoomEngine", "SocketIO", "SocketIOCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -451,8 +452,8 @@ let package = Package(
             name: "RoomEngineSocketIOTests",
             dependencies: [
                 "RoomEngineSocketIO", "RoomEngine", "WhiteboardRoom", "ArenaRoom", "HuddleRooms", "SocketIO", "SocketIOCore", "EngineIO",
-                // rooms across two in-process nodes on a real redis-server
-                "RoomCluster", "RedisClient", "HuddleTestSupport",
+                // rooms across two in-process nodes on a real redis-server, resumed from a shared store
+                "RoomCluster", "RedisClient", "HuddleTestSupport", "SnapshotStore", "SQLiteSnapshotStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

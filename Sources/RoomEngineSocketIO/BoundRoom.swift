@@ -61,17 +61,7 @@ final class BoundRoom: RoomEndpoint {
         self.tickRate = entry.rules.ticksPerSecond
         self.maxInputBytes = entry.rules.maxInputBytes
         self.hasMemberViews = entry.logic.hasMemberViews
-        let seats = SeatPolicy(
-            grace: creation.configuration.seatGracePeriod ?? TimeAmount(entry.rules.seatGracePeriod),
-            replayLimits: .init(
-                batches: creation.configuration.rejoinOperationBatches, bytes: creation.configuration.rejoinOperationBytes
-            ),
-            expired: creation.seatExpired
-        )
-        self.fanout = RoomFanout(
-            room: creation.id, kind: entry.kind.name, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger,
-            worker: creation.snapshotWorker
-        )
+        self.fanout = Self.fanout(of: entry, creation)
         self.room = entry.startRoom(
             id: creation.id, seed: creation.seed,
             loop: MeasuringRoomLoop(eventLoop: creation.eventLoop, stats: creation.stats),
@@ -81,6 +71,62 @@ final class BoundRoom: RoomEndpoint {
             ownership: creation.ownership,
             logger: creation.logger
         )
+    }
+
+    /// Rebuilds a room of `entry`'s kind from its durable history and
+    /// starts it (``RoomKindEntry/resumeRoom(from:loop:sink:recorder:snapshotInterval:snapshotOffloadBytes:ownership:logger:)``):
+    /// a cluster's failover. Its members hold no session yet; ``holdRestoredSeats()``
+    /// holds their seats. Throws when the history does not replay.
+    init(resuming point: RoomResumePoint, _ entry: RoomKindEntry, creation: RoomCreation) throws(RoomError) {
+        self.id = creation.id
+        self.kind = entry.kind
+        self.tickRate = entry.rules.ticksPerSecond
+        self.maxInputBytes = entry.rules.maxInputBytes
+        self.hasMemberViews = entry.logic.hasMemberViews
+        let fanout = Self.fanout(of: entry, creation)
+        self.fanout = fanout
+        do {
+            self.room = try entry.resumeRoom(
+                from: point,
+                loop: MeasuringRoomLoop(eventLoop: creation.eventLoop, stats: creation.stats),
+                sink: fanout, recorder: creation.recorder,
+                snapshotInterval: creation.configuration.snapshotInterval,
+                snapshotOffloadBytes: creation.snapshotWorker == nil ? nil : creation.configuration.snapshotOffloadBytes,
+                ownership: creation.ownership,
+                logger: creation.logger
+            )
+        } catch {
+            // The fan-out counted a room that never started.
+            fanout.roomDidStop(creation.id, finalOperations: [])
+            throw error
+        }
+    }
+
+    private static func fanout(of entry: RoomKindEntry, _ creation: RoomCreation) -> RoomFanout {
+        let seats = SeatPolicy(
+            grace: creation.configuration.seatGracePeriod ?? TimeAmount(entry.rules.seatGracePeriod),
+            replayLimits: .init(
+                batches: creation.configuration.rejoinOperationBatches, bytes: creation.configuration.rejoinOperationBytes
+            ),
+            key: creation.seatKey,
+            expired: creation.seatExpired
+        )
+        return RoomFanout(
+            room: creation.id, kind: entry.kind.name, seats: seats, eventLoop: creation.eventLoop, stats: creation.stats, logger: creation.logger,
+            worker: creation.snapshotWorker
+        )
+    }
+
+    /// Holds a resumed room's members' seats (away, for the grace period)
+    /// and returns them: they come back with `rejoin`.
+    func holdRestoredSeats() async -> [MemberID] {
+        let fanout = fanout
+        return await withCheckedContinuation { continuation in
+            room.inspectSnapshot { snapshot, _ in
+                fanout.restoreSeats(from: snapshot, room: self)
+                continuation.resume(returning: snapshot.members)
+            }
+        }
     }
 
     func join(_ member: MemberID, metadata: [String: String]) async throws(RoomError) {
@@ -167,4 +213,7 @@ struct RoomCreation {
     let seatExpired: @Sendable (MemberID) -> Void
     /// Who may tick it (a cluster's lease); nil: always this process.
     var ownership: (any RoomOwnership)? = nil
+    /// The seat key of a cluster room that may be resumed elsewhere
+    /// (``SeatPolicy/key``); nil: random seats.
+    var seatKey: SeatKey? = nil
 }

@@ -81,6 +81,37 @@ extension FanoutState {
         ])
     }
 
+    /// The room was resumed here from its recording (failover): its members
+    /// hold seats (derived from the seat key, so the tokens they hold are
+    /// valid here) but no session yet. Each is away, for the grace period,
+    /// as after a dropped connection; a `rejoin` brings it back with a
+    /// snapshot, or with nothing missed when it saw exactly the operations
+    /// up to `operationSequence`.
+    func restoreSeats(of restored: [MemberID], tick: UInt64, operationSequence: UInt64, room handle: any RoomEndpoint) {
+        lastTick = tick
+        for member in restored where members[member] == nil {
+            stats.value.members += 1
+            members[member] = FanoutMember(
+                stage: .away(grace: nil), seat: seats.newSeat(for: member),
+                replay: OperationReplay(limits: seats.replayLimits, newest: operationSequence)
+            )
+            do {
+                try handle.memberAwayOnLoop(member)
+            } catch {
+                continue  // the room stopped meanwhile
+            }
+            guard seats.grace > .zero else {
+                members[member]?.stage = .expired
+                seats.expired(member)
+                continue
+            }
+            let state = NIOLoopBound(self, eventLoop: eventLoop)
+            let timer = eventLoop.scheduleTask(in: seats.grace) { state.value.graceEnded(member) }
+            members[member]?.stage = .away(grace: timer)
+        }
+        logger.debug("room resumed; seats held", metadata: ["members": "\(restored.count)", "tick": "\(tick)"])
+    }
+
     /// The grace timer of `member` fired: unless it came back, it leaves.
     func graceEnded(_ member: MemberID) {
         guard case .away = members[member]?.stage else { return }

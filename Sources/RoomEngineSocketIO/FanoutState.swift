@@ -21,7 +21,7 @@ final class FanoutState {
     let kind: String
     let seats: SeatPolicy
     let eventLoop: any EventLoop
-    private let stats: LoopStatsBox
+    let stats: LoopStatsBox
     let logger: Logger
     var members: [MemberID: FanoutMember] = [:]
     /// Input answers waiting over all members (the tick skips them at zero).
@@ -45,7 +45,7 @@ final class FanoutState {
 
     func admitted(_ member: MemberID) {
         stats.value.members += 1
-        members[member] = FanoutMember(replay: OperationReplay(limits: seats.replayLimits))
+        members[member] = FanoutMember(seat: seats.newSeat(for: member), replay: OperationReplay(limits: seats.replayLimits))
     }
 
     func departed(_ member: MemberID) {
@@ -173,12 +173,32 @@ final class FanoutState {
     }
 
     func stop(finalOperations: [SequencedOperation], memberOperations: [RecipientOperations]) {
-        stats.value.rooms -= 1
-        if let count = stats.value.roomsByKind[kind] { stats.value.roomsByKind[kind] = count > 1 ? count - 1 : nil }
-        stats.value.members -= members.count
         var outbox = Outbox()
         if !finalOperations.isEmpty { deliverOperations(finalOperations, skipping: [], outbox: &outbox) }
         if !memberOperations.isEmpty { deliverMemberOperations(memberOperations, outbox: &outbox) }
+        release(outbox: &outbox) { _ in .closed(room) }
+        outbox.flush()
+    }
+
+    /// The room's lease ended (it is fenced) and its seats outlive this
+    /// owner (``SeatPolicy/key``): another node resumes it. Joined members
+    /// are told to resync (their clients reconnect and `rejoin` the seat
+    /// they hold, wherever the room went); members still joining are
+    /// refused (`roomClosed`).
+    func ownershipLost() {
+        var outbox = Outbox()
+        release(outbox: &outbox) { member in
+            if case .joined = member.stage { .resync(room) } else { .joinFailed(RoomWireError(.roomClosed), admittedTo: nil) }
+        }
+        outbox.flush()
+    }
+
+    /// Ends every member's part here: answers owed are refused, each member
+    /// with a session gets `farewell`'s delivery, timers and encodings stop.
+    private func release(outbox: inout Outbox, farewell: (FanoutMember) -> Delivery) {
+        stats.value.rooms -= 1
+        if let count = stats.value.roomsByKind[kind] { stats.value.roomsByKind[kind] = count > 1 ? count - 1 : nil }
+        stats.value.members -= members.count
         for job in encodings.values { job.cancel() }
         encodings = [:]
         for member in members.values {
@@ -191,11 +211,10 @@ final class FanoutState {
             for (receipt, token) in member.awaitingAnswers {
                 outbox.add(.reply(token: token, RoomWireError(.roomClosed).json(receipt: receipt)), to: endpoint)
             }
-            outbox.add(.closed(room), to: endpoint)
+            outbox.add(farewell(member), to: endpoint)
         }
         members = [:]
         awaitingAnswers = 0
-        outbox.flush()
     }
 
     /// The snapshot of `deferred` is encoded (on a worker, or on this loop

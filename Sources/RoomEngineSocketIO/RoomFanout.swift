@@ -63,6 +63,17 @@ final class RoomFanout: RoomOutputSink {
         state.value.stop(finalOperations: finalOperations, memberOperations: memberOperations)
     }
 
+    /// With seats that outlive this owner (``SeatPolicy/key``), members are
+    /// told to resync (``FanoutState/ownershipLost()``); without, that the
+    /// room closed, as when it stops.
+    func roomDidLoseOwnership(_ room: RoomID) {
+        if state.value.seats.key != nil {
+            state.value.ownershipLost()
+        } else {
+            state.value.stop(finalOperations: [], memberOperations: [])
+        }
+    }
+
     /// Reads the fan-out's state (on the room's loop; tests).
     func inspectForTesting<Value>(_ body: (FanoutState) -> Value) -> Value {
         body(state.value)
@@ -87,6 +98,14 @@ final class RoomFanout: RoomOutputSink {
     }
 
     // MARK: From the service (any thread)
+
+    /// Holds the seats of a resumed room's members (``FanoutState/restoreSeats(of:tick:operationSequence:room:)``),
+    /// on the room's loop.
+    func restoreSeats(from snapshot: RoomSnapshot, room: any RoomEndpoint) {
+        let state = state
+        let members = snapshot.members, tick = snapshot.tick, sequence = snapshot.operationSequence
+        eventLoop.execute { state.value.restoreSeats(of: members, tick: tick, operationSequence: sequence, room: room) }
+    }
 
     func attach(_ member: MemberID, endpoint: MemberEndpoint, room: any RoomEndpoint) {
         let state = state

@@ -113,6 +113,7 @@ public final class RoomService: Sendable {
             tasks.addTask { await self.disposeIdleRooms() }
             if let cluster {
                 tasks.addTask { await self.serveLostRooms(cluster) }
+                if cluster.resumesRooms { tasks.addTask { await self.serveOrphans(cluster) } }
                 tasks.addTask { await self.watchNodes(cluster, every: self.core.configuration.memberNodeCheckInterval) }
             }
             await tasks.next()

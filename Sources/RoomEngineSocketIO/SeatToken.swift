@@ -47,11 +47,16 @@ struct SeatToken: Equatable, Sendable {
     /// 128 bits from the system's secure generator, base64url without padding.
     static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(secretLength)
         // 22 characters of 6 bits: 132 bits drawn, 128 of them needed.
-        for _ in 0..<secretLength { bytes.append(alphabet[Int(generator.next() & 63)]) }
-        return String(decoding: bytes, as: UTF8.self)
+        return secret(from: (0..<secretLength).map { _ in UInt8(truncatingIfNeeded: generator.next() as UInt64) })
+    }
+
+    /// A secret spelled from the low 6 bits of each of the first 22 bytes
+    /// of `bits` (at least 22: random bytes, or a keyed hash, ``SeatKey``).
+    static func secret(from bits: some Sequence<UInt8>) -> String {
+        let characters = bits.prefix(secretLength).map { alphabet[Int($0 & 63)] }
+        precondition(characters.count == secretLength, "a seat secret needs \(secretLength) bytes")
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Whether `candidate` is `secret`, in time that does not depend on

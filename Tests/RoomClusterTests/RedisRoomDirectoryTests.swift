@@ -16,7 +16,8 @@ struct RedisRoomDirectoryTests {
         let nodeB = RedisRoomDirectory(node: "node-b", connection: b)
 
         let alice = try await nodeA.joinOrCreate(kind: "whiteboard", capacity: 2, member: "alice")
-        #expect(alice == RoomPlacementResult(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 1, capacity: 2), owner: "node-a", created: true))
+        #expect(alice == RoomPlacementResult(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 1, capacity: 2), owner: "node-a", created: true, seatKey: alice.seatKey))
+        #expect(alice.seatKey != nil)
         let bob = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "bob")
         #expect(bob == RoomPlacementResult(listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 2), owner: "node-a", created: false))
         let carol = try await nodeB.joinOrCreate(kind: "whiteboard", capacity: 2, member: "carol")
@@ -82,6 +83,37 @@ struct RedisRoomDirectoryTests {
         for connection in connections { await connection.close() }
     }
 
+    @Test("a claim names the new owner and hands over the seat key the room was created with; a removal by the old owner then does nothing")
+    func claimKeepsTheSeatKey() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.kill() }
+        let a = RedisRoomDirectory(node: "node-a", connection: try connect(server))
+        let b = RedisRoomDirectory(node: "node-b", connection: try connect(server))
+        let created = try await a.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice")
+        let key = try #require(created.seatKey)
+        #expect(key.count == 32 && key.allSatisfy(\.isHexDigit))
+        let joined = try await b.joinOrCreate(kind: "whiteboard", capacity: 8, member: "bob")
+        #expect(joined.seatKey == nil && joined.owner == "node-a")
+        // Another room gets another key.
+        let other = try await a.joinOrCreate(kind: "arena", capacity: 8, member: "carol")
+        #expect(other.seatKey != nil && other.seatKey != key)
+
+        let claimed = try #require(try await b.claim("whiteboard-1"))
+        #expect(claimed == ClaimedRoom(
+            listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 8), seatKey: key, previousOwner: "node-a",
+            members: ["alice", "bob"]
+        ))
+        #expect(try await a.owner(of: "whiteboard-1") == "node-b")
+        #expect(try await b.claim("whiteboard-9") == nil)
+        // The old owner cannot remove what node-b resumed; node-b can.
+        #expect(try await a.removeOwned("whiteboard-1", kind: "whiteboard") == false)
+        #expect(try await a.rooms(of: "whiteboard").count == 1)
+        #expect(try await b.removeOwned("whiteboard-1", kind: "whiteboard"))
+        #expect(try await a.rooms(of: "whiteboard").isEmpty)
+        // Its seats went with it.
+        #expect(try await b.joinOrCreate(kind: "whiteboard", capacity: 8, member: "bob").created)
+    }
+
     @Test("an empty room is removed from the directory, a room someone joined meanwhile is not")
     func removal() async throws {
         let server = try await RedisTestServer.start()
@@ -95,8 +127,6 @@ struct RedisRoomDirectoryTests {
         #expect(try await node.rooms(of: "whiteboard").isEmpty)
         // The next join creates a new room with a new name.
         #expect(try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "alice").listing.id == "whiteboard-2")
-        #expect(try await node.claimOwnership(of: "whiteboard-2"))
-        #expect(try await node.claimOwnership(of: "whiteboard-1") == false)
 
         // A closed room goes with its seats: its members may join again.
         _ = try await node.joinOrCreate(kind: "whiteboard", capacity: 8, member: "bob")

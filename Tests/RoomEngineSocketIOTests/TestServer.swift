@@ -17,6 +17,7 @@ struct TestServer {
     static func with(
         kinds: RoomKindCatalog = .builtIn,
         configure: (inout RoomServiceConfiguration) -> Void = { _ in },
+        recorder: (any RoomRecorder)? = nil,
         _ body: (TestServer) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -28,7 +29,7 @@ struct TestServer {
         options.disposalInterval = .milliseconds(100)
         configure(&options)
         let io = SocketIOServer(configuration: engine, group: group)
-        let rooms = RoomService(server: io, group: group, kinds: kinds, configuration: options)
+        let rooms = RoomService(server: io, group: group, kinds: kinds, configuration: options, recorder: recorder)
         try await rooms.startClusterRelay()
         let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [io.engine], group: group)
         let server = TestServer(port: try #require(http.localAddress?.port), rooms: rooms, group: group)

@@ -49,8 +49,9 @@ public final class RedisRoomDirectory: RoomPlacement {
     /// in a room of that kind.
     public func joinOrCreate(kind: RoomKind, capacity: Int, member: MemberID) async throws(RoomError) -> RoomPlacementResult {
         precondition(capacity > 0)
-        let reply = try await run(RoomDirectoryScripts.joinOrCreate, [keys.prefix, kind.name, member.rawValue, "\(capacity)", node])
-        guard let parts = reply.array, parts.count == 5, let status = parts[0].string, let id = parts[1].string,
+        let seatKey = Self.newSeatKey()
+        let reply = try await run(RoomDirectoryScripts.joinOrCreate, [keys.prefix, kind.name, member.rawValue, "\(capacity)", node, seatKey])
+        guard let parts = reply.array, parts.count == 6, let status = parts[0].string, let id = parts[1].string,
               let owner = parts[2].string, let members = parts[3].int, let roomCapacity = parts[4].int else {
             throw Self.unexpected("join-or-create", reply)
         }
@@ -60,7 +61,7 @@ public final class RedisRoomDirectory: RoomPlacement {
         case "joined", "created":
             return RoomPlacementResult(
                 listing: RoomListing(id: RoomID(id), kind: kind, members: members, capacity: roomCapacity),
-                owner: owner, created: status == "created"
+                owner: owner, created: status == "created", seatKey: status == "created" ? seatKey : nil
             )
         default:
             throw Self.unexpected("join-or-create", reply)
@@ -110,22 +111,47 @@ public final class RedisRoomDirectory: RoomPlacement {
     /// Removes `room` from the directory if it is empty; `false` when a
     /// member joined meanwhile (the room must then go on).
     public func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool {
-        let reply = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, ""])
+        let reply = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, "", ""])
         return reply.int == 1
     }
 
     /// Removes `room` from the directory with every seat in it (its owner
     /// closed it: the members are told `room-closed` and may join again).
     public func remove(_ room: RoomID, kind: RoomKind) async throws(RoomError) {
-        _ = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, "force"])
+        _ = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, "force", ""])
     }
 
-    /// Names this node the owner of `room` (after it took the room's lease,
-    /// e.g. when resuming the room of a node that died); `false` when the
-    /// room is not in the directory.
-    public func claimOwnership(of room: RoomID) async throws(RoomError) -> Bool {
-        let reply = try await run(RoomDirectoryScripts.setOwner, [keys.prefix, room.rawValue, node])
+    /// Removes `room` with its seats while this node is named its owner;
+    /// `false` when another node owns it now.
+    public func removeOwned(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool {
+        let reply = try await run(RoomDirectoryScripts.remove, [keys.prefix, kind.name, room.rawValue, "force", node])
         return reply.int == 1
+    }
+
+    /// Names this node the owner of `room` (after it took the room's lease:
+    /// it resumes the room of a node that died); nil when the room is not
+    /// in the directory.
+    public func claim(_ room: RoomID) async throws(RoomError) -> ClaimedRoom? {
+        let reply = try await run(RoomDirectoryScripts.claim, [keys.prefix, room.rawValue, node])
+        if reply.int == 0 { return nil }
+        guard let parts = reply.array, parts.count == 6, let kind = parts[0].string, let members = parts[1].int,
+              let capacity = parts[2].int, let seatKey = parts[3].string, let previous = parts[4].string,
+              let seated = parts[5].array?.compactMap(\.string) else {
+            throw Self.unexpected("claim", reply)
+        }
+        return ClaimedRoom(
+            listing: RoomListing(id: room, kind: RoomKind(kind), members: members, capacity: capacity),
+            seatKey: seatKey, previousOwner: previous, members: seated.map { MemberID($0) }
+        )
+    }
+
+    /// 128 random bits in hex: a new room's seat key.
+    private static func newSeatKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let word = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - word.count) + word
+        }.joined()
     }
 
     private static func unexpected(_ request: String, _ reply: RedisValue) -> RoomError {

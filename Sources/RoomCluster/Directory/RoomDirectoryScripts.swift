@@ -3,15 +3,16 @@
 /// overfill a room. Keys are built inside the scripts from the prefix
 /// (``ClusterKeys``): one Redis, not Redis Cluster's hash slots.
 enum RoomDirectoryScripts {
-    /// ARGV: prefix, kind, member, capacity, node.
-    /// Returns `{status, room, owner, members, capacity}` with status
-    /// `joined` (a seat in the oldest open room), `created` (a new room owned
-    /// by `node`) or `member` (already in `room` of that kind).
+    /// ARGV: prefix, kind, member, capacity, node, seat key.
+    /// Returns `{status, room, owner, members, capacity, seat key}` with status
+    /// `joined` (a seat in the oldest open room; no seat key), `created` (a
+    /// new room owned by `node`, keeping the seat key given) or `member`
+    /// (already in `room` of that kind).
     static let joinOrCreate = """
-        local prefix, kind, member, capacity, node = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local prefix, kind, member, capacity, node, seatKey = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
         local memberKey = prefix .. ':member:' .. kind .. ':' .. member
         local current = redis.call('GET', memberKey)
-        if current then return {'member', current, '', 0, 0} end
+        if current then return {'member', current, '', 0, 0, ''} end
         local openKey = prefix .. ':open:' .. kind
         while true do
           local first = redis.call('ZRANGE', openKey, 0, 0)
@@ -27,18 +28,18 @@ enum RoomDirectoryScripts {
             if members >= roomCapacity then redis.call('ZREM', openKey, id) end
             redis.call('SET', memberKey, id)
             redis.call('SADD', roomKey .. ':members', member)
-            return {'joined', id, fields[3], members, roomCapacity}
+            return {'joined', id, fields[3], members, roomCapacity, ''}
           end
         end
         redis.call('SADD', prefix .. ':kinds', kind)
         local order = redis.call('INCR', prefix .. ':created:' .. kind)
         local id = kind .. '-' .. order
-        redis.call('HSET', prefix .. ':room:' .. id, 'kind', kind, 'capacity', capacity, 'members', 1, 'owner', node, 'order', order)
+        redis.call('HSET', prefix .. ':room:' .. id, 'kind', kind, 'capacity', capacity, 'members', 1, 'owner', node, 'order', order, 'seatkey', seatKey)
         redis.call('ZADD', prefix .. ':rooms:' .. kind, order, id)
         if capacity > 1 then redis.call('ZADD', openKey, order, id) end
         redis.call('SET', memberKey, id)
         redis.call('SADD', prefix .. ':room:' .. id .. ':members', member)
-        return {'created', id, node, 1, capacity}
+        return {'created', id, node, 1, capacity, seatKey}
         """
 
     /// ARGV: prefix, kind, member, room. Frees the member's seat when it is
@@ -58,13 +59,17 @@ enum RoomDirectoryScripts {
         return members
         """
 
-    /// ARGV: prefix, kind, room, and `force` to remove the room even with
-    /// members (their seats go with it). Removes the room from the directory;
-    /// returns 1 when removed, 0 when not forced and a member joined meanwhile
+    /// ARGV: prefix, kind, room, `force` to remove the room even with
+    /// members (their seats go with it), and a node (or empty): when given,
+    /// the room is removed only while that node owns it (a node that lost a
+    /// room's lease must not remove it from under the node that resumed it).
+    /// Removes the room from the directory; returns 1 when removed, 0 when
+    /// not forced and a member joined meanwhile, or owned by another node
     /// (it stays).
     static let remove = """
-        local prefix, kind, id, force = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local prefix, kind, id, force, onlyOwner = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
         local roomKey = prefix .. ':room:' .. id
+        if onlyOwner ~= '' and redis.call('HGET', roomKey, 'owner') ~= onlyOwner then return 0 end
         local members = redis.call('HGET', roomKey, 'members')
         if force ~= 'force' and members and tonumber(members) > 0 then return 0 end
         for _, member in ipairs(redis.call('SMEMBERS', roomKey .. ':members')) do
@@ -104,11 +109,16 @@ enum RoomDirectoryScripts {
         """
 
     /// ARGV: prefix, room, node. Makes `node` the room's owner in the
-    /// directory (after it took the lease); returns 0 when the room is gone.
-    static let setOwner = """
+    /// directory (after it took the lease); returns
+    /// `{kind, members, capacity, seat key, previous owner, {seated member, ...}}`,
+    /// or 0 when the room is gone.
+    static let claim = """
         local roomKey = ARGV[1] .. ':room:' .. ARGV[2]
-        if redis.call('EXISTS', roomKey) == 0 then return 0 end
+        local fields = redis.call('HMGET', roomKey, 'kind', 'members', 'capacity', 'seatkey', 'owner')
+        if not fields[1] then return 0 end
         redis.call('HSET', roomKey, 'owner', ARGV[3])
-        return 1
+        local seated = redis.call('SMEMBERS', roomKey .. ':members')
+        table.sort(seated)
+        return {fields[1], tonumber(fields[2]), tonumber(fields[3]), fields[4] or '', fields[5] or '', seated}
         """
 }

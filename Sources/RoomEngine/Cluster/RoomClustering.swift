@@ -8,12 +8,39 @@ public struct RoomPlacementResult: Sendable, Equatable {
     public var owner: String
     /// Whether the request created the room (then the owner is this node).
     public var created: Bool
+    /// The new room's seat key (``ClaimedRoom/seatKey``), when the request
+    /// created it; nil otherwise.
+    public var seatKey: String?
 
     /// A placement.
-    public init(listing: RoomListing, owner: String, created: Bool) {
+    public init(listing: RoomListing, owner: String, created: Bool, seatKey: String? = nil) {
         self.listing = listing
         self.owner = owner
         self.created = created
+        self.seatKey = seatKey
+    }
+}
+
+/// A room this node took over in the directory (``RoomPlacement/claim(_:)``),
+/// after taking its lease: what resuming it needs besides its recording.
+public struct ClaimedRoom: Sendable, Equatable {
+    /// The room as listed, with the seats the directory holds.
+    public var listing: RoomListing
+    /// The room's seat key: the secret its seats are derived from, kept in
+    /// the directory from the room's creation on, so that the seats members
+    /// hold stay valid on whichever node owns the room.
+    public var seatKey: String
+    /// The node that owned it before.
+    public var previousOwner: String
+    /// The members the directory seats in it, in order.
+    public var members: [MemberID]
+
+    /// A claimed room.
+    public init(listing: RoomListing, seatKey: String, previousOwner: String, members: [MemberID]) {
+        self.listing = listing
+        self.seatKey = seatKey
+        self.previousOwner = previousOwner
+        self.members = members
     }
 }
 
@@ -60,6 +87,13 @@ public protocol RoomPlacement: Sendable {
     func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool
     /// Drops a room its owner closed, with every seat in it.
     func remove(_ room: RoomID, kind: RoomKind) async throws(RoomError)
+    /// ``remove(_:kind:)``, only while this node is named the room's owner;
+    /// `false` when another node owns it now (it resumed the room).
+    func removeOwned(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool
+    /// Names this node the owner of `room` (once it holds the room's lease:
+    /// the failover of a room whose owner died); nil when the room is no
+    /// longer listed.
+    func claim(_ room: RoomID) async throws(RoomError) -> ClaimedRoom?
 }
 
 /// The right to tick a room: a lease taken when this node creates a room,
@@ -121,11 +155,20 @@ public struct RoomClustering: Sendable {
     public var leasing: any RoomLeasing
     /// Messages to and from the other nodes.
     public var transport: any RoomRelayTransport
+    /// Where rooms' durable state is read to resume the rooms of a node
+    /// that died (a store every node shares). Nil: no failover; a room
+    /// whose owner died is closed (`room-closed`, `ownerLost`).
+    public var states: (any RoomStateSource)?
 
-    /// A cluster membership.
-    public init(placement: any RoomPlacement, leasing: any RoomLeasing, transport: any RoomRelayTransport) {
+    /// A cluster membership; with `states`, rooms of a node that dies are
+    /// resumed on the others (docs/room-cluster.md, "Failover").
+    public init(
+        placement: any RoomPlacement, leasing: any RoomLeasing, transport: any RoomRelayTransport,
+        states: (any RoomStateSource)? = nil
+    ) {
         self.placement = placement
         self.leasing = leasing
         self.transport = transport
+        self.states = states
     }
 }

@@ -132,11 +132,14 @@ public actor RoomDirectory {
     /// Takes in a room made and started elsewhere (a cluster node makes the
     /// rooms it owns itself, after taking their leases): it is then joined,
     /// left, listed and disposed of like the rooms this directory makes.
-    /// Its kind must be registered (for the grace period).
-    public func adopt(_ handle: any RoomHandle, capacity: Int) throws(RoomError) {
+    /// Its kind must be registered (for the grace period). `members` are
+    /// already in it (a room resumed from its recording after its owner
+    /// died): they leave like members who joined here.
+    public func adopt(_ handle: any RoomHandle, capacity: Int, members: [MemberID] = []) throws(RoomError) {
         guard registrations[handle.kind] != nil else { throw .unknownRoomKind(handle.kind.name) }
         guard entries[handle.id] == nil else { throw .duplicateElement("room \(handle.id)") }
-        entries[handle.id] = Entry(handle: handle, kind: handle.kind, capacity: capacity, emptySince: clock.now())
+        entries[handle.id] = Entry(handle: handle, kind: handle.kind, capacity: capacity, emptySince: members.isEmpty ? clock.now() : nil)
+        entries[handle.id]?.members = Set(members)
         creationOrder.append(handle.id)
     }
 

@@ -324,6 +324,22 @@ final class RoomRelay: Sendable {
         _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
     }
 
+    /// `room` has a new owner (its old one died and the room was resumed,
+    /// here or elsewhere): this node's members in it, seated through the
+    /// old owner, are told to resync (their transport closes, their clients
+    /// reconnect and `rejoin` the seats they hold, which the new owner
+    /// honours), and its proxy goes.
+    func ownerMoved(_ room: RoomID) {
+        let mine = sessions.withLock { $0.bySocket.filter { $0.value.room == room } }
+        var outbox = Outbox()
+        for (socket, registration) in mine {
+            forget(socket: socket)
+            outbox.add(.resync(room), to: registration.endpoint)
+        }
+        outbox.flush()
+        _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
+    }
+
     /// Whether `node` still listens for relay messages.
     func isListening(_ node: String) async -> Bool {
         await transport.isListening(node)

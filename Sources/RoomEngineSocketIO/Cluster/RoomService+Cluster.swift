@@ -2,13 +2,19 @@ import Logging
 import NIOCore
 import RoomEngine
 
-/// This node's part of a cluster: the seams it was given and its relay.
+/// This node's part of a cluster: the seams it was given, its relay, and
+/// the rooms it suspects are orphaned (failover).
 struct ClusterNode: Sendable {
     let clustering: RoomClustering
     let relay: RoomRelay
+    /// Rooms whose owner looks dead and the rejoins waiting for them
+    /// (used when ``resumesRooms``).
+    let orphans = OrphanedRooms(parkingTime: .seconds(10), suspicionTime: .seconds(30))
 
     var node: String { relay.node }
     var placement: any RoomPlacement { clustering.placement }
+    /// Whether rooms of a node that died are resumed (failover: a shared store).
+    var resumesRooms: Bool { clustering.states != nil }
 }
 
 /// The service's requests when it is one node of a cluster
@@ -55,7 +61,9 @@ extension RoomService {
             return
         }
         if placed.owner == cluster.node {
-            await joinOwnedRoom(placed.listing.id, kind: kind, member: member, endpoint: endpoint, cluster)
+            // The seat key matters only to a room another node may resume.
+            let seatKey = cluster.resumesRooms ? placed.seatKey.flatMap { SeatKey(hex: $0) } : nil
+            await joinOwnedRoom(placed.listing.id, kind: kind, seatKey: seatKey, member: member, endpoint: endpoint, cluster)
         } else {
             cluster.relay.requestJoin(room: placed.listing.id, owner: placed.owner, member: member, endpoint: endpoint)
         }
@@ -63,8 +71,11 @@ extension RoomService {
 
     /// Admits `member` (of this node or another) to room `id`, which this
     /// node owns; starts the room, under its lease, when `kind` is given
-    /// and it is not here yet (this node's own placement created it).
-    func joinOwnedRoom(_ id: RoomID, kind: RoomKind?, member: MemberID, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
+    /// and it is not here yet (this node's own placement created it), with
+    /// its seats derived from `seatKey` when given.
+    func joinOwnedRoom(
+        _ id: RoomID, kind: RoomKind?, seatKey: SeatKey? = nil, member: MemberID, endpoint: MemberEndpoint, _ cluster: ClusterNode
+    ) async {
         if await directory.room(id) == nil {
             guard let kind, let entry = entries[kind] else {
                 endpoint.deliver(.joinFailed(RoomWireError(.unknownRoom(id)), admittedTo: id))
@@ -76,7 +87,7 @@ extension RoomService {
                 endpoint.deliver(.joinFailed(.serverBusy, admittedTo: id))
                 return
             }
-            let room = factory.start(entry, id: id, ownership: ownership)
+            let room = factory.start(entry, id: id, ownership: ownership, seatKey: seatKey)
             do throws(RoomError) {
                 try await directory.adopt(room, capacity: factory.capacity(of: entry))
             } catch {
@@ -100,10 +111,30 @@ extension RoomService {
         room.attach(member, endpoint: endpoint)
     }
 
-    /// A rejoin of a room that is not here: sent to its owner.
+    /// A rejoin of a room that is not here: sent to its owner. With
+    /// failover, a rejoin of a room whose owner is silent (or is this node,
+    /// which lost it) waits until the room is resumed
+    /// (``OrphanedRooms``): the member's node died, it reconnected here
+    /// before the room had a new owner.
     func clusterRejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
         let owner = await owner(of: seat.room, cluster)
-        guard let owner, owner != cluster.node, case .local = endpoint.route else {
+        guard let owner, case .local = endpoint.route else {
+            endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
+            return
+        }
+        let orphaned: Bool
+        if owner == cluster.node {
+            orphaned = cluster.resumesRooms
+        } else {
+            orphaned = cluster.resumesRooms ? !(await cluster.relay.isListening(owner)) : false
+        }
+        if orphaned {
+            if !cluster.orphans.park(seat: seat, sequence: sequence, endpoint: endpoint) {
+                endpoint.deliver(.joinFailed(.serverBusy, admittedTo: nil))
+            }
+            return
+        }
+        guard owner != cluster.node else {
             endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
             return
         }
@@ -178,8 +209,12 @@ extension RoomService {
     ///   are told `room-closed` (`ownerLost`): the room no longer ticks;
     /// - every `janitorEvery` checks, rooms anywhere in the directory whose
     ///   owner died and whose lease is gone are removed with their seats, so
-    ///   their members may join again (failover, when it exists, will resume
-    ///   them instead).
+    ///   their members may join again.
+    ///
+    /// With failover (``ClusterNode/resumesRooms``), rooms of a node silent
+    /// at one check are suspected instead (``OrphanedRooms``): their lease
+    /// decides, so one check is enough, and the room is resumed rather than
+    /// closed (``serveOrphans(_:every:)``).
     func watchNodes(_ cluster: ClusterNode, every interval: TimeAmount, janitorEvery: Int = 5) async {
         var silent: Set<String> = []
         var round = 0
@@ -201,7 +236,11 @@ extension RoomService {
             var candidates = Set(cluster.relay.nodesWithMembersHere).union(cluster.relay.ownersOfRoomsWithMembersHere)
             if round % janitorEvery == 0, let placed = try? await cluster.placement.roomsWithOwners(of: nil) {
                 candidates.formUnion(placed.map(\.owner))
-                for room in placed where room.owner != cluster.node && silent.contains(room.owner) {
+                for room in placed where room.owner != cluster.node && (cluster.resumesRooms || silent.contains(room.owner)) {
+                    if cluster.resumesRooms {
+                        if !(await listening(room.owner)) { cluster.orphans.suspect(room.listing.id) }
+                        continue
+                    }
                     if !(await listening(room.owner)), !(await cluster.clustering.leasing.isHeld(room.listing.id)) {
                         try? await cluster.placement.remove(room.listing.id, kind: room.listing.kind)
                         core.logger.warning("removed a room whose owner died", metadata: ["room": "\(room.listing.id)", "owner": "\(room.owner)"])
@@ -211,8 +250,14 @@ extension RoomService {
             for node in candidates where node != cluster.node {
                 if !(await listening(node)) { nowSilent.insert(node) }
             }
+            if cluster.resumesRooms {
+                for node in nowSilent {
+                    for room in cluster.relay.roomsOwned(by: node) { cluster.orphans.suspect(room.id) }
+                }
+            }
             for node in nowSilent.intersection(silent) {
                 cluster.relay.nodeWentSilent(node)
+                if cluster.resumesRooms { continue }
                 for room in cluster.relay.roomsOwned(by: node) where !(await cluster.clustering.leasing.isHeld(room.id)) {
                     cluster.relay.ownerLost(room.id)
                     // Its seats go with it, so its members may join again.
@@ -223,17 +268,24 @@ extension RoomService {
         }
     }
 
-    /// Rooms whose lease ended: they no longer tick here (fenced; their
-    /// members were told `room-closed`). Until failover resumes rooms
-    /// elsewhere, a fenced room is over: it leaves the directory with its
-    /// seats when Redis can be asked (when it cannot, its listing stays).
+    /// Rooms whose lease ended: they no longer tick here (fenced). Without
+    /// failover a fenced room is over (its members were told
+    /// `room-closed`): it leaves the directory with its seats when Redis can
+    /// be asked, unless another node owns it by then. With failover its
+    /// members were told to resync, and the room stays listed: it is
+    /// suspected here too, so whichever node takes the lease resumes it
+    /// (this one, once it reaches Redis again).
     func serveLostRooms(_ cluster: ClusterNode) async {
         for await id in core.lostRooms {
             cluster.relay.disowns(id)
             let kind = await directory.room(id)?.kind
             await directory.evict(id)
             core.logger.warning("room lease lost; the room is fenced here", metadata: ["room": "\(id)"])
-            if let kind { try? await cluster.placement.remove(id, kind: kind) }
+            if cluster.resumesRooms {
+                cluster.orphans.suspect(id)
+            } else if let kind {
+                _ = try? await cluster.placement.removeOwned(id, kind: kind)
+            }
         }
     }
 }

@@ -1,0 +1,146 @@
+import Foundation
+import HuddleTestSupport
+import NIOCore
+import NIOPosix
+import RedisClient
+import RoomCluster
+import RoomEngine
+@testable import RoomEngineSocketIO
+import SQLiteSnapshotStore
+import SnapshotStore
+import Synchronization
+import Testing
+import WhiteboardRoom
+
+/// Leases that end at once when the test says so: the death of their node
+/// (its rooms stop at their next tick, as a killed process's would).
+final class KillableLeasing: RoomLeasing {
+    private let inner: any RoomLeasing
+    private let killed = Atomic<Bool>(false)
+
+    init(_ inner: any RoomLeasing) { self.inner = inner }
+
+    func kill() { killed.store(true, ordering: .relaxed) }
+
+    func acquire(_ room: RoomID, onLost: @escaping @Sendable () -> Void) async -> (any RoomOwnership)? {
+        guard !killed.load(ordering: .relaxed), let ownership = await inner.acquire(room, onLost: onLost) else { return nil }
+        return KillableOwnership(inner: ownership, leasing: self)
+    }
+
+    func release(_ room: RoomID) async { await inner.release(room) }
+    func isHeld(_ room: RoomID) async -> Bool { await inner.isHeld(room) }
+
+    struct KillableOwnership: RoomOwnership {
+        let inner: any RoomOwnership
+        let leasing: KillableLeasing
+        func holds(at now: NIODeadline) -> Bool { !leasing.killed.load(ordering: .relaxed) && inner.holds(at: now) }
+    }
+}
+
+/// The rooms' durable state read from one SQLite file (every in-process node
+/// shares it, as real nodes share PostgreSQL).
+struct SQLiteRoomStates: RoomStateSource {
+    let path: String
+
+    func resumePoint(of room: RoomID) async throws(RoomError) -> RoomResumePoint? {
+        do {
+            let store = try SQLiteSessionStore.open(path: path)
+            guard try store.latestSession(of: room) != nil else { return nil }
+            let catchUp = try store.catchUp(room: room)
+            return RoomResumePoint(
+                session: catchUp.session.recordedSession, snapshot: catchUp.snapshot, tail: catchUp.tail, tick: catchUp.tick,
+                previousSession: catchUp.session.id.rawValue
+            )
+        } catch {
+            throw .joinRefused("the store: \(error)")
+        }
+    }
+}
+
+@Suite("Failover: a room resumed on another node after its owner died", .needsRedisServer)
+struct ClusterFailoverTests {
+    /// Waits until the store holds `room`'s tick `tick` (committed).
+    func waitUntilCommitted(_ room: RoomID, tick: UInt64, in path: String) async throws {
+        try await eventually("tick \(tick) of \(room) committed") {
+            guard let store = try? SQLiteSessionStore.open(path: path), let summary = try? store.latestSession(of: room) else { return false }
+            return summary.lastTick >= tick
+        }
+    }
+
+    @Test("the owner dies: its room is resumed on the other node from the store; members of both nodes rejoin their seats and go on, and the recording links the two sessions")
+    func ownerDiesAndTheRoomGoesOn() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("failover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rooms.sqlite").path
+        let recorder = try SQLiteSessionRecorder.open(path: path)
+        defer { recorder.close() }
+        let states = SQLiteRoomStates(path: path)
+
+        let (seamsA, connectionA) = try clusteringAndConnection(node: "node-a", redis: redis)
+        let leasesA = KillableLeasing(seamsA.leasing)
+        let a = RoomClustering(placement: seamsA.placement, leasing: leasesA, transport: seamsA.transport, states: states)
+        var b = try clustering(node: "node-b", redis: redis)
+        b.states = states
+        let fast: (inout RoomServiceConfiguration) -> Void = {
+            $0.memberNodeCheckInterval = .milliseconds(50)
+            $0.seatGracePeriod = .seconds(60)
+        }
+        try await TestServer.with(configure: { fast(&$0); $0.cluster = a }, recorder: recorder) { nodeA in
+            try await TestServer.with(configure: { fast(&$0); $0.cluster = b }, recorder: recorder) { nodeB in
+                let alice = try await nodeA.member(of: "whiteboard")
+                let bob = try await nodeB.member(of: "whiteboard")
+                #expect(alice.view.room == "whiteboard-1" && bob.view.room == "whiteboard-1")
+                let shape = try await alice.inputWithAck(Board.addShape(1, from: (1, 1), to: (9, 9)))
+                let committed = try #require(shape["tick"]?.int64Value.map { UInt64($0) })
+                try await bob.waitUntil("alice's shape") { $0.whiteboard?.shapes.count == 1 }
+                try await waitUntilCommitted("whiteboard-1", tick: committed, in: path)
+                let aliceBefore = alice.view, bobBefore = bob.view
+
+                // Node A dies: its room stops ticking, it stops listening and
+                // loses Redis; its lease runs out (played by deleting the key).
+                leasesA.kill()
+                await nodeA.rooms.cluster?.relay.stop()
+                await connectionA.close()
+                await alice.cut()
+                let admin = RedisConnection(configuration: try RedisConfiguration(url: redis.url), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+                _ = try await admin.send("DEL", ["huddle:room:whiteboard-1:lease"])
+
+                // Bob's node resumes the room and tells him to resync; alice's
+                // client reconnects through node B. Both rejoin their seats.
+                try await bob.waitUntil("bob's transport closed by the resync") { $0.transportClosed }
+                #expect(try await admin.send("HGET", ["huddle:room:whiteboard-1", "owner"]).string == "node-b")
+                await admin.close()
+                let bobBack = try await nodeB.client()
+                let bobAnswer = try await bobBack.rejoin(as: bobBefore)
+                #expect(bobAnswer.errorCode == nil, "\(bobAnswer)")
+                #expect(bobAnswer["member"]?.stringValue == bobBefore.member && bobAnswer["seat"]?.stringValue == bobBefore.seat)
+                let aliceBack = try await nodeB.client()
+                let aliceAnswer = try await aliceBack.rejoin(as: aliceBefore)
+                #expect(aliceAnswer.errorCode == nil, "\(aliceAnswer)")
+                try await aliceBack.waitUntil("the resumed room's shape") { $0.whiteboard?.shapes.count == 1 }
+                try await bobBack.waitUntil("the resumed room's shape") { $0.whiteboard?.shapes.count == 1 }
+
+                // The room ticks on: a stroke of each is seen by the other.
+                #expect(try await bobBack.inputWithAck(Board.addShape(2, from: (2, 2), to: (5, 5))).errorCode == nil)
+                try await aliceBack.waitUntil("bob's new shape") { $0.whiteboard?.shapes.count == 2 }
+                #expect(aliceBack.view.operationFaults.isEmpty && bobBack.view.operationFaults.isEmpty)
+
+                // The recording: the resumed session starts where the committed one ends, linked to it.
+                let store = try SQLiteSessionStore.open(path: path)
+                let sessions = try store.sessions(matching: SessionFilter(roomID: "whiteboard-1"))
+                #expect(sessions.count == 2)
+                let resumed = try #require(try store.latestSession(of: "whiteboard-1"))
+                let first = try #require(sessions.first { $0.id != resumed.id })
+                #expect(resumed.startTick >= committed && resumed.startTick <= first.lastTick)
+                // A stranger's seat token names nobody.
+                let stranger = try await nodeB.client()
+                var forged = bobBefore
+                forged.seat = "AAAAAAAAAAAAAAAAAAAAAA.whiteboard-1"
+                #expect(try await stranger.rejoin(as: forged).errorCode == "unknownSeat")
+            }
+        }
+    }
+}
