@@ -143,4 +143,53 @@ struct ClusterFailoverTests {
             }
         }
     }
+
+    @Test("a member of the dead node reconnects before its room is resumed: its rejoin waits, then takes its seat in the resumed room")
+    func rejoinWaitsForTheResume() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("failover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rooms.sqlite").path
+        let recorder = try SQLiteSessionRecorder.open(path: path)
+        defer { recorder.close() }
+        let states = SQLiteRoomStates(path: path)
+        let (seamsA, connectionA) = try clusteringAndConnection(node: "node-a", redis: redis)
+        let leasesA = KillableLeasing(seamsA.leasing)
+        let a = RoomClustering(placement: seamsA.placement, leasing: leasesA, transport: seamsA.transport, states: states)
+        var b = try clustering(node: "node-b", redis: redis)
+        b.states = states
+        let configure: (inout RoomServiceConfiguration) -> Void = { $0.seatGracePeriod = .seconds(60) }
+        try await TestServer.with(configure: { configure(&$0); $0.cluster = a }, recorder: recorder) { nodeA in
+            try await TestServer.with(configure: { configure(&$0); $0.cluster = b }, recorder: recorder) { nodeB in
+                let alice = try await nodeA.member(of: "whiteboard")
+                let shape = try await alice.inputWithAck(Board.addShape(1, from: (1, 1), to: (9, 9)))
+                try await waitUntilCommitted("whiteboard-1", tick: try #require(shape["tick"]?.int64Value.map { UInt64($0) }), in: path)
+                let before = alice.view
+
+                leasesA.kill()
+                await nodeA.rooms.cluster?.relay.stop()
+                await connectionA.close()
+                await alice.cut()
+                // Alice's client reconnects through node B while node A's lease
+                // is still in Redis: her rejoin waits.
+                let back = try await nodeB.client()
+                async let answer = back.rejoin(as: before)
+                let orphans = try #require(nodeB.rooms.cluster?.orphans)
+                try await eventually("alice's rejoin parked") { orphans.parkedCount == 1 }
+                // The lease runs out (played by deleting the key): node B resumes the room.
+                let admin = RedisConnection(configuration: try RedisConfiguration(url: redis.url), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+                _ = try await admin.send("DEL", ["huddle:room:whiteboard-1:lease"])
+                await admin.close()
+                let rejoined = try await answer
+                #expect(rejoined.errorCode == nil, "\(rejoined)")
+                #expect(rejoined["member"]?.stringValue == before.member && rejoined["seat"]?.stringValue == before.seat)
+                try await back.waitUntil("the resumed room's shape") { $0.whiteboard?.shapes.count == 1 }
+                #expect(try await back.inputWithAck(Board.addShape(2, from: (2, 2), to: (5, 5))).errorCode == nil)
+                #expect(orphans.parkedCount == 0)
+                #expect(await nodeB.rooms.directory.room("whiteboard-1") != nil)
+            }
+        }
+    }
 }

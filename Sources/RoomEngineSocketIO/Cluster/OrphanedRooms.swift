@@ -15,12 +15,10 @@ import Synchronization
 /// most ``parkingTime``, a room is suspected at most ``suspicionTime``
 /// (then it is refused `unknownSeat`, and the room dropped from the list:
 /// the directory's sweep finds it again if it is still orphaned).
-final class OrphanedRooms: Sendable {
+final class OrphanedRooms<Rejoin: Sendable>: Sendable {
     /// A `rejoin` waiting for its room's new owner.
     struct Parked: Sendable {
-        let seat: SeatToken
-        let sequence: UInt64?
-        let endpoint: MemberEndpoint
+        let rejoin: Rejoin
         let deadline: NIODeadline
     }
 
@@ -29,8 +27,8 @@ final class OrphanedRooms: Sendable {
         let since: NIODeadline
     }
 
-    /// The most rejoins waiting, all rooms together.
-    static let maxParked = 4096
+    /// The most rejoins waiting, all rooms together (4,096 by default).
+    let maxParked: Int
     /// How long one rejoin waits.
     let parkingTime: TimeAmount
     /// How long a room stays on the list without being settled.
@@ -42,7 +40,8 @@ final class OrphanedRooms: Sendable {
     private let wake: AsyncStream<Void>.Continuation
 
     /// An empty list; rejoins wait at most `parkingTime`, rooms stay at most `suspicionTime`.
-    init(parkingTime: TimeAmount, suspicionTime: TimeAmount) {
+    init(parkingTime: TimeAmount, suspicionTime: TimeAmount, maxParked: Int = 4096) {
+        self.maxParked = maxParked
         self.parkingTime = parkingTime
         self.suspicionTime = suspicionTime
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -58,35 +57,38 @@ final class OrphanedRooms: Sendable {
         if added { wake.yield() }
     }
 
-    /// Parks a rejoin of `seat`'s room (suspecting the room); `false` when
+    /// Parks a rejoin of `room` (suspecting the room); `false` when
     /// ``maxParked`` rejoins wait already.
-    func park(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint, now: NIODeadline = .now()) -> Bool {
-        let parked = Parked(seat: seat, sequence: sequence, endpoint: endpoint, deadline: now + parkingTime)
+    func park(_ rejoin: Rejoin, of room: RoomID, now: NIODeadline = .now()) -> Bool {
+        let parked = Parked(rejoin: rejoin, deadline: now + parkingTime)
         let accepted = table.withLock { table in
-            guard table.values.reduce(0, { $0 + $1.parked.count }) < Self.maxParked else { return false }
-            table[seat.room, default: Suspect(since: now)].parked.append(parked)
+            guard table.values.reduce(0, { $0 + $1.parked.count }) < maxParked else { return false }
+            table[room, default: Suspect(since: now)].parked.append(parked)
             return true
         }
         if accepted { wake.yield() }
         return accepted
     }
 
+    /// The rejoins waiting, all rooms together.
+    var parkedCount: Int { table.withLock { $0.values.reduce(0) { $0 + $1.parked.count } } }
+
     /// The rooms on the list.
     var rooms: [RoomID] { table.withLock { Array($0.keys) } }
 
     /// Takes `room` off the list; returns the rejoins that waited for it.
-    func settle(_ room: RoomID) -> [Parked] {
-        table.withLock { $0.removeValue(forKey: room)?.parked ?? [] }
+    func settle(_ room: RoomID) -> [Rejoin] {
+        table.withLock { $0.removeValue(forKey: room)?.parked.map(\.rejoin) ?? [] }
     }
 
     /// Takes off the rejoins past their deadline, and the rooms suspected
     /// too long (with theirs); returns them.
-    func expire(now: NIODeadline = .now()) -> [Parked] {
+    func expire(now: NIODeadline = .now()) -> [Rejoin] {
         table.withLock { table in
-            var expired: [Parked] = []
+            var expired: [Rejoin] = []
             for (room, suspect) in table {
                 if now - suspect.since > suspicionTime {
-                    expired += suspect.parked
+                    expired += suspect.parked.map(\.rejoin)
                     table[room] = nil
                     continue
                 }
@@ -94,11 +96,18 @@ final class OrphanedRooms: Sendable {
                     if parked.deadline <= now { split.0.append(parked) } else { split.1.append(parked) }
                 }
                 if !late.isEmpty {
-                    expired += late
+                    expired += late.map(\.rejoin)
                     table[room]?.parked = waiting
                 }
             }
             return expired
         }
     }
+}
+
+/// A `rejoin` parked in ``OrphanedRooms``: what resubmitting it needs.
+struct ParkedRejoin: Sendable {
+    let seat: SeatToken
+    let sequence: UInt64?
+    let endpoint: MemberEndpoint
 }

@@ -9,7 +9,7 @@ struct ClusterNode: Sendable {
     let relay: RoomRelay
     /// Rooms whose owner looks dead and the rejoins waiting for them
     /// (used when ``resumesRooms``).
-    let orphans = OrphanedRooms(parkingTime: .seconds(10), suspicionTime: .seconds(30))
+    let orphans = OrphanedRooms<ParkedRejoin>(parkingTime: .seconds(10), suspicionTime: .seconds(30))
 
     var node: String { relay.node }
     var placement: any RoomPlacement { clustering.placement }
@@ -129,7 +129,7 @@ extension RoomService {
             orphaned = cluster.resumesRooms ? !(await cluster.relay.isListening(owner)) : false
         }
         if orphaned {
-            if !cluster.orphans.park(seat: seat, sequence: sequence, endpoint: endpoint) {
+            if !cluster.orphans.park(ParkedRejoin(seat: seat, sequence: sequence, endpoint: endpoint), of: seat.room) {
                 endpoint.deliver(.joinFailed(.serverBusy, admittedTo: nil))
             }
             return
