@@ -96,8 +96,9 @@ final class BoundRoom: RoomEndpoint {
                 logger: creation.logger
             )
         } catch {
-            // The fan-out counted a room that never started.
-            fanout.roomDidStop(creation.id, finalOperations: [])
+            // The fan-out counted a room that never started (on its loop).
+            let id = creation.id
+            creation.eventLoop.execute { fanout.roomDidStop(id, finalOperations: []) }
             throw error
         }
     }

@@ -85,15 +85,15 @@ extension FanoutState {
     /// hold seats (derived from the seat key, so the tokens they hold are
     /// valid here) but no session yet. Each is away, for the grace period,
     /// as after a dropped connection; a `rejoin` brings it back with a
-    /// snapshot, or with nothing missed when it saw exactly the operations
-    /// up to `operationSequence`.
+    /// snapshot (whatever sequence it names: its client may hold operations
+    /// of ticks the dead owner never committed).
     func restoreSeats(of restored: [MemberID], tick: UInt64, operationSequence: UInt64, room handle: any RoomEndpoint) {
         lastTick = tick
         for member in restored where members[member] == nil {
             stats.value.members += 1
             members[member] = FanoutMember(
                 stage: .away(grace: nil), seat: seats.newSeat(for: member),
-                replay: OperationReplay(limits: seats.replayLimits, newest: operationSequence)
+                replay: OperationReplay(limits: seats.replayLimits, newest: operationSequence, owesSnapshot: true)
             )
             do {
                 try handle.memberAwayOnLoop(member)

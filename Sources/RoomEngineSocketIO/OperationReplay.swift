@@ -35,11 +35,17 @@ struct OperationReplay {
     /// The newest operation the member holds or is owed: its snapshot's
     /// `operationSequence`, then the last operation of each batch.
     private(set) var newest: UInt64
+    /// Whether nothing the member holds can be trusted until it gets a
+    /// snapshot: a member of a room resumed on another node after its
+    /// owner died, whose client may hold operations the resumed room never
+    /// produced (``operations(after:)`` is nil until ``restarted(at:)``).
+    private(set) var owesSnapshot = false
 
     /// A replay for a member whose document is at `newest` (its snapshot's sequence).
-    init(limits: Limits, newest: UInt64 = 0) {
+    init(limits: Limits, newest: UInt64 = 0, owesSnapshot: Bool = false) {
         self.limits = limits
         self.newest = newest
+        self.owesSnapshot = owesSnapshot
     }
 
     /// Keeps one batch whose operations run from `first` to `last`.
@@ -55,14 +61,16 @@ struct OperationReplay {
     /// The member was sent a snapshot at `sequence`: it holds everything up to it.
     mutating func restarted(at sequence: UInt64) {
         newest = max(newest, sequence)
+        owesSnapshot = false
     }
 
     /// Every operation after `sequence`, in the `ops` layout (the first
     /// batch may repeat operations up to `sequence`; clients skip them);
     /// empty when nothing was missed. Nil when they are no longer all kept,
-    /// or `sequence` is newer than anything the member was sent: then only a
-    /// snapshot will do.
+    /// or `sequence` is newer than anything the member was sent, or the
+    /// member ``owesSnapshot``: then only a snapshot will do.
     func operations(after sequence: UInt64) -> ByteBuffer? {
+        if owesSnapshot { return nil }
         if sequence == newest { return ByteBuffer() }
         guard sequence < newest, let start = kept.firstIndex(where: { $0.last > sequence }),
               kept[start].first <= sequence + 1 else { return nil }

@@ -61,4 +61,16 @@ struct FailoverPartsTests {
         #expect(orphans.expire(now: start + .seconds(31)) == ["bob"])
         #expect(orphans.rooms.isEmpty)
     }
+
+    @Test("a resumed room's member owes a snapshot: no sequence it names is answered with operations until it got one")
+    func resumedMembersGetASnapshot() {
+        var replay = OperationReplay(limits: .init(batches: 8, bytes: 1 << 20), newest: 40, owesSnapshot: true)
+        #expect(replay.operations(after: 40) == nil)
+        #expect(replay.operations(after: 39) == nil)
+        #expect(replay.operations(after: 41) == nil)
+        replay.restarted(at: 42)
+        #expect(replay.operations(after: 42) == ByteBuffer())
+        replay.append(ByteBuffer(bytes: [1, 2]), first: 43, last: 43)
+        #expect(replay.operations(after: 42) == ByteBuffer(bytes: [1, 2]))
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import PostgresSnapshotStore
 import SnapshotStore
 
 /// The recording flags of `huddle serve`: where sessions are recorded, or
@@ -55,5 +56,18 @@ struct RecordingOptions: ParsableArguments {
         recorderLogger[metadataKey: "db"] = "\(StoreSelection.display(db))"
         options.logger = recorderLogger
         return try StoreSelection.storage(db: dbPath, store: store).openRecorder(at: db, options: options)
+    }
+
+    /// Where this node reads rooms' durable state to resume the rooms of a
+    /// node that died (failover, with `--redis`): the recording store, when
+    /// every node can read it (PostgreSQL, `--store postgres://…`); nil for
+    /// a file (each node has its own) or without recording.
+    ///
+    /// ```swift
+    /// options.cluster?.states = try recording.sharedRoomStates()
+    /// ```
+    func sharedRoomStates() throws(SnapshotStoreError) -> StoredRoomStates? {
+        guard !noRecord, let store, PostgresLocation.isPostgresURL(store) else { return nil }
+        return StoredRoomStates(store: try StoreSelection.storage(db: dbPath, store: store).openStore(at: db))
     }
 }

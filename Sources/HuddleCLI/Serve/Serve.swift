@@ -82,6 +82,13 @@ struct Serve: AsyncParsableCommand {
         options.snapshotOffloadBytes = snapshotOffloadBytes == 0 ? nil : snapshotOffloadBytes
         let clustering = try cluster.clustering(group: group, logger: logger)
         options.cluster = clustering?.0
+        if options.cluster != nil {
+            // With a store every node reads, rooms of a node that dies are resumed (failover).
+            options.cluster?.states = try recording.sharedRoomStates()
+            if options.cluster?.states == nil {
+                logger.notice("no shared store (--store postgres://…): a room whose node dies is closed, not resumed")
+            }
+        }
         let rooms = RoomService(
             server: io, group: group, kinds: context.kinds, configuration: options, recorder: recorder, logger: logger
         )

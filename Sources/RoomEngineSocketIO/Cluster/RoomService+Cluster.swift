@@ -118,23 +118,25 @@ extension RoomService {
     /// before the room had a new owner.
     func clusterRejoin(seat: SeatToken, sequence: UInt64?, endpoint: MemberEndpoint, _ cluster: ClusterNode) async {
         let owner = await owner(of: seat.room, cluster)
-        guard let owner, case .local = endpoint.route else {
+        let isLocal = if case .local = endpoint.route { true } else { false }
+        guard let owner else {
             endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
             return
         }
-        let orphaned: Bool
-        if owner == cluster.node {
-            orphaned = cluster.resumesRooms
-        } else {
-            orphaned = cluster.resumesRooms ? !(await cluster.relay.isListening(owner)) : false
-        }
-        if orphaned {
-            if !cluster.orphans.park(ParkedRejoin(seat: seat, sequence: sequence, endpoint: endpoint), of: seat.room) {
-                endpoint.deliver(.joinFailed(.serverBusy, admittedTo: nil))
+        if cluster.resumesRooms {
+            // Named the owner without the room: it is being resumed here (a
+            // rejoin relayed by another node too), or this node lost it.
+            var orphaned = owner == cluster.node
+            if !orphaned, isLocal { orphaned = !(await cluster.relay.isListening(owner)) }
+            if orphaned {
+                if !cluster.orphans.park(ParkedRejoin(seat: seat, sequence: sequence, endpoint: endpoint), of: seat.room) {
+                    endpoint.deliver(.joinFailed(.serverBusy, admittedTo: nil))
+                }
+                return
             }
-            return
         }
-        guard owner != cluster.node else {
+        // A relayed rejoin is never relayed again.
+        guard owner != cluster.node, isLocal else {
             endpoint.deliver(.joinFailed(.unknownSeat, admittedTo: nil))
             return
         }
