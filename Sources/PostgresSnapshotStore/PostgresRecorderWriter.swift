@@ -225,10 +225,12 @@ final class PostgresRecorderWriter: @unchecked Sendable {
                     """)
             }
             let inserted = try connection.query("""
-                INSERT INTO session (room_id, kind, logic_version, seed, config, started_at, state_hashing, recorder_id)
+                INSERT INTO session (room_id, kind, logic_version, seed, config, started_at, state_hashing, recorder_id,
+                                     resumed_from_session, resumed_from_tick)
                 VALUES (\(session.roomID.rawValue), \(session.kind.name), \(Int64(session.logicVersion)),
                         \(Int64(bitPattern: session.seed)), \(ByteBuffer(bytes: session.config.encodedBytes())), \(at),
-                        \(Int16(session.stateHashing.rawValue)), \(recorderID))
+                        \(Int16(session.stateHashing.rawValue)), \(recorderID), \(session.resumedFrom?.session),
+                        \(session.resumedFrom.map { Int64(bitPattern: $0.tick) }))
                 RETURNING id
                 """)
             sessions[session.roomID] = OpenSession(id: try PostgresSchema.decode(inserted.rows.first, as: Int64.self, location: location))

@@ -4,7 +4,8 @@ import SnapshotStore
 
 /// The store's schema on PostgreSQL: the same tables and columns as the
 /// SQLite store's (session, member, membership, presence, tick, snapshot,
-/// commit_log, pending_deletion; state_hashing on session), in PostgreSQL
+/// commit_log, pending_deletion; state_hashing and resumed_from_session,
+/// resumed_from_tick on session), in PostgreSQL
 /// types, as an ordered list of migrations.
 ///
 /// Rules, as for SQLite: a released migration is never edited; a change is
@@ -41,6 +42,7 @@ enum PostgresSchema {
         ("v1-sessions", version1),
         ("v2-presence", version2),
         ("v3-state-hashing", version3),
+        ("v4-resumed-from", version4),
     ]
 
     /// Identifiers of the migrations this build knows, oldest first.
@@ -151,6 +153,14 @@ enum PostgresSchema {
 
     private static let version3 = [
         "ALTER TABLE session ADD COLUMN state_hashing SMALLINT NOT NULL DEFAULT 0",
+    ]
+
+    /// The session a resumed room's recording continues and the tick both
+    /// share (``SessionLink``); NULL for a room that started where it was
+    /// recorded.
+    private static let version4 = [
+        "ALTER TABLE session ADD COLUMN resumed_from_session BIGINT",
+        "ALTER TABLE session ADD COLUMN resumed_from_tick BIGINT",
     ]
 
     // MARK: Opening

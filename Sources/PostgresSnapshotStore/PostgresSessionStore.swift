@@ -227,7 +227,7 @@ public final class PostgresSessionStore: SessionStore {
     private static let summaryColumns = """
         id, room_id, kind, logic_version, seed, config, started_at, ended_at, status, start_tick, last_tick, \
         last_tick_at, final_tick, final_hash, tick_count, input_count, member_count, gap_from_tick, dropped_events, \
-        state_hashing::bigint, recorder_id
+        state_hashing::bigint, recorder_id, resumed_from_session, resumed_from_tick
         """
 
     private func summary(_ row: PostgresRow, liveRecorders: Set<Int64>) throws(SnapshotStoreError) -> SessionSummary {
@@ -250,6 +250,8 @@ public final class PostgresSessionStore: SessionStore {
         }
         let finalTick = try cells.optionalInt(12)
         let finalHash = try cells.optionalInt(13)
+        let linkSession = try cells.optionalInt(21)
+        let linkTick = try cells.optionalInt(22)
         return SessionSummary(
             id: id, roomID: RoomID(try cells.text(1)), kind: RoomKind(try cells.text(2)),
             logicVersion: UInt32(clamping: try cells.int(3)), seed: try cells.unsigned(4), config: config,
@@ -258,7 +260,10 @@ public final class PostgresSessionStore: SessionStore {
             final: finalTick.flatMap { tick in finalHash.map { (UInt64(bitPattern: tick), UInt64(bitPattern: $0)) } },
             tickCount: Int(try cells.int(14)), inputCount: Int(try cells.int(15)), memberCount: Int(try cells.int(16)),
             gapFromTick: try cells.optionalInt(17).map { UInt64(bitPattern: $0) }, droppedEvents: Int(try cells.int(18)),
-            stateHashing: hashing)
+            stateHashing: hashing,
+            resumedFrom: linkSession.flatMap { session in
+                linkTick.map { SessionLink(session: session, tick: UInt64(bitPattern: $0)) }
+            })
     }
 }
 

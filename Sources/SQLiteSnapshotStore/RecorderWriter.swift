@@ -129,11 +129,13 @@ final class RecorderWriter: @unchecked Sendable {
                                arguments: [previous.lastTickAt, previous.id])
             }
             try db.execute(sql: """
-                INSERT INTO session (room_id, kind, logic_version, seed, config, started_at, state_hashing)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO session (room_id, kind, logic_version, seed, config, started_at, state_hashing,
+                                     resumed_from_session, resumed_from_tick)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [session.roomID.rawValue, session.kind.name, Int64(session.logicVersion),
                                  Int64(bitPattern: session.seed), Data(session.config.encodedBytes()), at,
-                                 Int64(session.stateHashing.rawValue)])
+                                 Int64(session.stateHashing.rawValue), session.resumedFrom?.session,
+                                 session.resumedFrom.map { Int64(bitPattern: $0.tick) }])
             sessions[session.roomID] = OpenSession(id: db.lastInsertedRowID)
         case .joined(let room, let member, let metadata, let afterTick, let at):
             try membership(room, member, joined: true, metadata: metadata, afterTick: afterTick, at: at, db)

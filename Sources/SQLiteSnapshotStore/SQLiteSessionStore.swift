@@ -174,7 +174,7 @@ public final class SQLiteSessionStore: SessionStore {
     private static let summaryColumns = """
         id, room_id, kind, logic_version, seed, config, started_at, ended_at, status, start_tick, last_tick,
         last_tick_at, final_tick, final_hash, tick_count, input_count, member_count, gap_from_tick, dropped_events,
-        state_hashing
+        state_hashing, resumed_from_session, resumed_from_tick
         """
 
     private static func summary(_ row: Row, recorderAlive: Bool) throws -> SessionSummary {
@@ -189,6 +189,8 @@ public final class SQLiteSessionStore: SessionStore {
         let finalHash: Int64? = try row.decode(atIndex: 13)
         let gap: Int64? = try row.decode(atIndex: 17)
         let version: Int64 = try row.decode(atIndex: 3)
+        let linkSession: Int64? = try row.decode(atIndex: 20)
+        let linkTick: Int64? = try row.decode(atIndex: 21)
         return SessionSummary(
             id: id, roomID: RoomID(try row.decode(atIndex: 1)), kind: RoomKind(try row.decode(atIndex: 2)),
             logicVersion: UInt32(clamping: version), seed: try unsigned(row, 4),
@@ -198,7 +200,10 @@ public final class SQLiteSessionStore: SessionStore {
             final: finalTick.flatMap { tick in finalHash.map { (UInt64(bitPattern: tick), UInt64(bitPattern: $0)) } },
             tickCount: try row.decode(atIndex: 14), inputCount: try row.decode(atIndex: 15),
             memberCount: try row.decode(atIndex: 16), gapFromTick: gap.map { UInt64(bitPattern: $0) },
-            droppedEvents: try row.decode(atIndex: 18), stateHashing: try stateHashing(row, 19, session: id))
+            droppedEvents: try row.decode(atIndex: 18), stateHashing: try stateHashing(row, 19, session: id),
+            resumedFrom: linkSession.flatMap { session in
+                linkTick.map { SessionLink(session: session, tick: UInt64(bitPattern: $0)) }
+            })
     }
 
     private static func stateHashing(_ row: Row, _ index: Int, session: RecordedSessionID) throws -> StateHashing {

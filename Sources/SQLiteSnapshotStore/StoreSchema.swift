@@ -15,7 +15,7 @@ enum StoreSchema {
     static let applicationID: Int32 = 0x4864_6C53
 
     /// Identifiers of the migrations this build knows, oldest first.
-    static var migrationIdentifiers: [String] { ["v1-sessions", "v2-presence", "v3-state-hashing"] }
+    static var migrationIdentifiers: [String] { ["v1-sessions", "v2-presence", "v3-state-hashing", "v4-resumed-from"] }
 
     /// The migrator that brings a store to the current schema.
     static var migrator: DatabaseMigrator {
@@ -29,6 +29,9 @@ enum StoreSchema {
         }
         migrator.registerMigration("v3-state-hashing") { db in
             try db.execute(sql: version3)
+        }
+        migrator.registerMigration("v4-resumed-from") { db in
+            try db.execute(sql: version4)
         }
         return migrator
     }
@@ -140,5 +143,14 @@ enum StoreSchema {
     /// Snapshot rows always hash their state bytes.
     private static let version3 = """
         ALTER TABLE session ADD COLUMN state_hashing INTEGER NOT NULL DEFAULT 0;
+        """
+
+    /// The session a resumed room's recording continues (its owner died and
+    /// another node rebuilt it: ``SessionLink``): the earlier session's id
+    /// and the tick both share. NULL for a room that started where it was
+    /// recorded (every session recorded before this migration).
+    private static let version4 = """
+        ALTER TABLE session ADD COLUMN resumed_from_session INTEGER;
+        ALTER TABLE session ADD COLUMN resumed_from_tick INTEGER;
         """
 }

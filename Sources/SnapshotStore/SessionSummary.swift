@@ -55,13 +55,18 @@ public struct SessionSummary: Equatable, Sendable {
     /// Which hash of the state the recorded ticks hold (recordings made
     /// before fingerprints hold ``StateHashing/canonicalBytes``).
     public var stateHashing: StateHashing
+    /// The earlier session this one continues, when the room was resumed on
+    /// another node after its owner died; nil for a room that started here
+    /// (and every session recorded before the link was stored).
+    public var resumedFrom: SessionLink?
 
     /// Creates a summary (a store builds it from its rows).
     public init(
         id: RecordedSessionID, roomID: RoomID, kind: RoomKind, logicVersion: UInt32, seed: UInt64, config: RoomConfig,
         startedAt: Int64, endedAt: Int64?, status: SessionStatus, startTick: UInt64, lastTick: UInt64,
         lastTickAt: Int64?, final: (tick: UInt64, stateHash: UInt64)?, tickCount: Int, inputCount: Int,
-        memberCount: Int, gapFromTick: UInt64?, droppedEvents: Int, stateHashing: StateHashing = .fingerprint
+        memberCount: Int, gapFromTick: UInt64?, droppedEvents: Int, stateHashing: StateHashing = .fingerprint,
+        resumedFrom: SessionLink? = nil
     ) {
         self.id = id
         self.roomID = roomID
@@ -82,6 +87,7 @@ public struct SessionSummary: Equatable, Sendable {
         self.gapFromTick = gapFromTick
         self.droppedEvents = droppedEvents
         self.stateHashing = stateHashing
+        self.resumedFrom = resumedFrom
     }
 
     /// Wall-clock length in microseconds: start to end, or to the last tick.
@@ -99,12 +105,14 @@ public struct SessionSummary: Equatable, Sendable {
             && lhs.tickCount == rhs.tickCount && lhs.inputCount == rhs.inputCount
             && lhs.memberCount == rhs.memberCount && lhs.gapFromTick == rhs.gapFromTick
             && lhs.droppedEvents == rhs.droppedEvents && lhs.stateHashing == rhs.stateHashing
+            && lhs.resumedFrom == rhs.resumedFrom
     }
 
     /// The session description a replay starts from.
     public var recordedSession: RecordedSession {
         RecordedSession(
-            roomID: roomID, kind: kind, logicVersion: logicVersion, seed: seed, config: config, stateHashing: stateHashing
+            roomID: roomID, kind: kind, logicVersion: logicVersion, seed: seed, config: config, stateHashing: stateHashing,
+            resumedFrom: resumedFrom
         )
     }
 }

@@ -80,7 +80,7 @@ struct PostgresStoreTests {
         let info = try PostgresSessionStore.open(url: url).info()
         #expect(info.migrations == PostgresSchema.migrationIdentifiers)
         #expect(info.sessions == 0 && info.ticks == 0)
-        #expect(try server.execute("SELECT count(*) FROM huddle_migrations", database: url) == "3")
+        #expect(try server.execute("SELECT count(*) FROM huddle_migrations", database: url) == "4")
     }
 
     @Test("re-opening is idempotent, and recorders opening one empty database at once migrate it once", .enabled(if: PostgresTestServer.shouldRun))
@@ -99,7 +99,7 @@ struct PostgresStoreTests {
         for recorder in recorders { recorder.close() }
         try PostgresSessionRecorder.open(url: url, options: TemporaryStore.options()).close()
         #expect(try PostgresSessionStore.open(url: url).info().migrations == PostgresSchema.migrationIdentifiers)
-        #expect(try server.execute("SELECT count(*) FROM huddle_migrations", database: url) == "3")
+        #expect(try server.execute("SELECT count(*) FROM huddle_migrations", database: url) == "4")
     }
 
     @Test("a database with a migration this build does not know is refused by readers and recorders", .enabled(if: PostgresTestServer.shouldRun))

@@ -83,10 +83,13 @@ struct StateHashingStoreTests {
         let recorder = try SQLiteSessionRecorder.open(path: store.path, options: TemporaryStore.options())
         try record(recorder, room: "before", hashing: .canonicalBytes)
         recorder.close()
-        // What a store written before the v3 migration looks like.
+        // What a store written before the v3 migration looks like (and so
+        // before the later ones).
         try StoreDatabase.executeForTesting(path: store.path, sql: """
             ALTER TABLE session DROP COLUMN state_hashing;
-            DELETE FROM grdb_migrations WHERE identifier = 'v3-state-hashing';
+            ALTER TABLE session DROP COLUMN resumed_from_session;
+            ALTER TABLE session DROP COLUMN resumed_from_tick;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v3-state-hashing', 'v4-resumed-from');
             """)
         #expect(throws: SnapshotStoreError.incompatibleSchema(path: store.path, reason: "older schema: open it once with `huddle serve --db` to migrate")) {
             try SQLiteSessionStore.open(path: store.path)

@@ -26,6 +26,9 @@ struct SessionJSON: Encodable {
     var droppedEvents: Int
     /// Which hash the ticks' `hash` values are: `fingerprint` or `canonicalBytes`.
     var stateHashing: String
+    /// The session a resumed room's recording continues, and the tick both share.
+    var resumedFromSession: Int64?
+    var resumedFromTick: UInt64?
 
     init(_ session: SessionSummary) {
         id = session.id.rawValue
@@ -50,6 +53,8 @@ struct SessionJSON: Encodable {
         gapFromTick = session.gapFromTick
         droppedEvents = session.droppedEvents
         stateHashing = session.stateHashing.name
+        resumedFromSession = session.resumedFrom?.session
+        resumedFromTick = session.resumedFrom?.tick
     }
 }
 

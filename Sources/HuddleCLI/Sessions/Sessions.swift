@@ -14,7 +14,8 @@ struct Sessions: AsyncParsableCommand {
         discussion: """
             Columns: id, kind, room, start (UTC), duration (wall clock), ticks, members, status. \
             Status is live (being recorded), ended, or incomplete (the recorder died: the recording \
-            is valid up to its last committed tick); "+gap" marks a recording with a gap.
+            is valid up to its last committed tick); "+gap" marks a recording with a gap, and \
+            "(resumes N)" a room resumed on another node from session N after its owner died.
 
             Dates: 2025-01-31, 2025-01-31T14:05, 2025-01-31T14:05:09Z, or an age: 30m, 2h, 7d.
 
@@ -71,7 +72,8 @@ struct Sessions: AsyncParsableCommand {
             [session.id.description, session.kind.name, session.roomID.rawValue,
              CLITime.timestamp(session.startedAt),
              CLITime.duration(microseconds: session.durationMicroseconds),
-             String(session.tickCount), String(session.memberCount), session.statusText]
+             String(session.tickCount), String(session.memberCount),
+             session.statusText + (session.resumedFrom.map { " (resumes \($0.session))" } ?? "")]
         }
         output.result(CLITable.render(["ID", "KIND", "ROOM", "START", "DURATION", "TICKS", "MEMBERS", "STATUS"], rows))
     }

@@ -67,6 +67,9 @@ struct Show: AsyncParsableCommand {
             ("inputs", String(summary.inputCount)),
             ("tick hashes", summary.stateHashing == .fingerprint ? "the kind's fingerprint" : "FNV-1a-64 of the canonical state bytes"),
         ]
+        if let link = summary.resumedFrom {
+            lines.append(("link", "resumed from session \(link.session) at tick \(link.tick)"))
+        }
         if let final = summary.final { lines.append(("final", "tick \(final.tick), hash \(Hex.hash(final.stateHash))")) }
         if let gap = summary.gapFromTick {
             lines.append(("gap", "recording lost from tick \(gap) on (\(summary.droppedEvents) events dropped)"))

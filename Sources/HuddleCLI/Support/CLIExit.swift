@@ -6,7 +6,7 @@ import SnapshotStore
 /// | code | meaning |
 /// | --- | --- |
 /// | 0 | success |
-/// | 1 | verification failed: a tick diverges, or the recording does not replay |
+/// | 1 | verification failed: a tick diverges, the recording does not replay, or a resumed session's link does not hold |
 /// | 2 | the recording has a gap (the queue overflowed); verified up to it |
 /// | 3 | no such session |
 /// | 4 | the store cannot be used: missing, not a store, damaged, newer schema, in use |

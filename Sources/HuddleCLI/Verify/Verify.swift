@@ -14,7 +14,11 @@ struct Verify: AsyncParsableCommand {
             next snapshot exactly) and compares the hash of every tick, every stored snapshot \
             and the final hash. \
             An incomplete session (its recorder died) is verified up to its last committed \
-            tick; a session with a recording gap up to the tick before the gap.
+            tick; a session with a recording gap up to the tick before the gap. \
+            A session resumed on another node (its room's owner died) also has its link \
+            checked: the session it continues exists, records the link's tick, and recorded \
+            there the state the resumed session starts from; a broken link fails like a \
+            diverging tick.
 
             Exit codes: 0 verified, 1 a tick diverges (the message names it), 2 a recording gap, \
             3 no such session, 4 unusable store, 5 logic not in this build, 6 I/O error. \
@@ -92,7 +96,7 @@ struct Verify: AsyncParsableCommand {
         if let gap = summary.gapFromTick {
             line += "; GAP: the recording lost tick \(gap) and later (\(summary.droppedEvents) events dropped)"
             output.result(line)
-            return CLIExit.gap
+            return max(CLIExit.gap, try verifyLink(of: summary, replayer, output))
         }
         switch summary.status {
         case .ended: line += "; complete"
@@ -100,6 +104,21 @@ struct Verify: AsyncParsableCommand {
         case .live: line += "; live: verified up to the last committed tick"
         }
         output.result(line)
-        return 0
+        return try verifyLink(of: summary, replayer, output)
+    }
+
+    /// Checks a resumed session's link to the session it continues and
+    /// prints its line; returns the exit code it earns (0 without a link).
+    private func verifyLink(
+        of summary: SessionSummary, _ replayer: SessionReplayer, _ output: CommandOutput
+    ) throws(SnapshotStoreError) -> Int32 {
+        guard let report = try replayer.verifyLink(of: summary) else { return 0 }
+        let name = "session \(summary.id): link to session \(report.link.session) at tick \(report.link.tick)"
+        guard let problem = report.problem else {
+            output.result(name + ": ok")
+            return 0
+        }
+        output.result(name + ": BROKEN: " + problem)
+        return CLIExit.diverged
     }
 }
