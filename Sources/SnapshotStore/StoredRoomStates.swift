@@ -11,9 +11,10 @@ public import RoomEngine
 /// at once cannot starve the pool's few threads or wait on a thread it
 /// occupies. Store errors become ``RoomError``s, so callers see one error
 /// type: a recording that does not replay (it diverges, its logic version is
-/// missing) keeps the replay's error; anything else (the store cannot be
-/// read, a record is damaged) is ``RoomError/joinRefused(_:)`` with the
-/// store's message.
+/// missing) keeps the replay's error; a damaged record is
+/// ``RoomError/malformed(_:)``; anything else (the store cannot be read now)
+/// is ``RoomError/joinRefused(_:)`` with the store's message, which a
+/// caller may retry.
 ///
 /// ```swift
 /// let states = StoredRoomStates(store: try PostgresSessionStore.open(url: url))
@@ -58,7 +59,8 @@ public struct StoredRoomStates: RoomStateSource {
         case .unsupportedLogic(let kind, let version, _):
             .unsupportedLogicVersion(kind: kind, version: version)
         case .corruptRecord:
-            .joinRefused("room \(room) cannot be resumed: its recording is damaged (\(error))")
+            // Reading it again will not mend it: not a `joinRefused`, which callers retry.
+            .malformed("room \(room) cannot be resumed: its recording is damaged (\(error))")
         default:
             .joinRefused("room \(room) cannot be resumed: reading its recording from \(location) failed (\(error))")
         }

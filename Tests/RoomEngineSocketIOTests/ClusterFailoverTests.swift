@@ -1,4 +1,5 @@
 import Foundation
+import HuddleRooms
 import HuddleTestSupport
 import NIOCore
 import NIOPosix
@@ -37,26 +38,6 @@ final class KillableLeasing: RoomLeasing {
     }
 }
 
-/// The rooms' durable state read from one SQLite file (every in-process node
-/// shares it, as real nodes share PostgreSQL).
-struct SQLiteRoomStates: RoomStateSource {
-    let path: String
-
-    func resumePoint(of room: RoomID) async throws(RoomError) -> RoomResumePoint? {
-        do {
-            let store = try SQLiteSessionStore.open(path: path)
-            guard try store.latestSession(of: room) != nil else { return nil }
-            let catchUp = try store.catchUp(room: room)
-            return RoomResumePoint(
-                session: catchUp.session.recordedSession, snapshot: catchUp.snapshot, tail: catchUp.tail, tick: catchUp.tick,
-                previousSession: catchUp.session.id.rawValue
-            )
-        } catch {
-            throw .joinRefused("the store: \(error)")
-        }
-    }
-}
-
 @Suite("Failover: a room resumed on another node after its owner died", .needsRedisServer)
 struct ClusterFailoverTests {
     /// Waits until the store holds `room`'s tick `tick` (committed).
@@ -77,7 +58,7 @@ struct ClusterFailoverTests {
         let path = directory.appendingPathComponent("rooms.sqlite").path
         let recorder = try SQLiteSessionRecorder.open(path: path)
         defer { recorder.close() }
-        let states = SQLiteRoomStates(path: path)
+        let states = StoredRoomStates(store: try SQLiteSessionStore.open(path: path))
 
         let (seamsA, connectionA) = try clusteringAndConnection(node: "node-a", redis: redis)
         let leasesA = KillableLeasing(seamsA.leasing)
@@ -135,6 +116,9 @@ struct ClusterFailoverTests {
                 let resumed = try #require(try store.latestSession(of: "whiteboard-1"))
                 let first = try #require(sessions.first { $0.id != resumed.id })
                 #expect(resumed.startTick >= committed && resumed.startTick <= first.lastTick)
+                #expect(resumed.resumedFrom == SessionLink(session: first.id.rawValue, tick: resumed.startTick))
+                let replayer = SessionReplayer(store: store, kinds: .builtIn)
+                #expect(try replayer.verifyLink(of: resumed)?.holds == true)
                 // A stranger's seat token names nobody.
                 let stranger = try await nodeB.client()
                 var forged = bobBefore
@@ -154,7 +138,7 @@ struct ClusterFailoverTests {
         let path = directory.appendingPathComponent("rooms.sqlite").path
         let recorder = try SQLiteSessionRecorder.open(path: path)
         defer { recorder.close() }
-        let states = SQLiteRoomStates(path: path)
+        let states = StoredRoomStates(store: try SQLiteSessionStore.open(path: path))
         let (seamsA, connectionA) = try clusteringAndConnection(node: "node-a", redis: redis)
         let leasesA = KillableLeasing(seamsA.leasing)
         let a = RoomClustering(placement: seamsA.placement, leasing: leasesA, transport: seamsA.transport, states: states)

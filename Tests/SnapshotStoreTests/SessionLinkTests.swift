@@ -155,7 +155,7 @@ struct SessionLinkTests {
         await #expect {
             _ = try await states.resumePoint(of: Self.room)
         } throws: { error in
-            guard case RoomError.joinRefused(let message) = error else { return false }
+            guard case RoomError.malformed(let message) = error else { return false }
             return message.contains("room board cannot be resumed: its recording is damaged")
                 && message.contains("starts at tick 60 without a snapshot")
         }
