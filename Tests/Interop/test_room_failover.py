@@ -68,7 +68,7 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
             # A shape from each member, then a steady stream of acked cursor
             # inputs from the member on node 1: (tick, when acked) of each.
             for i, client in enumerate(members):
-                answer = await client.send_acked(wire.add_shape(i + 1, 0, 10 * i, 10, 10 * i + 5, 20))
+                answer = await client.send_acked(wire.add_shape(i + 1, 1, 10 * i, 10, 10 * i + 5, 20))
                 assert "receipt" in answer, answer
             for client in members:
                 await client.wait_until("four shapes", lambda c: len(c.doc["shapes"]) == 4)
@@ -125,7 +125,7 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
 
             # Everyone is in the same resumed room and sees the others' new shapes.
             for i, client in enumerate(resumed):
-                answer = await client.send_acked(wire.add_shape(10 + i, 1, 100 + 10 * i, 100, 105 + 10 * i, 120))
+                answer = await client.send_acked(wire.add_shape(10 + i, 2, 100 + 10 * i, 100, 105 + 10 * i, 120))
                 assert "receipt" in answer, answer
             for client in resumed:
                 await client.wait_until("eight shapes", lambda c: len(c.doc["shapes"]) == 8, timeout=30)
@@ -134,7 +134,17 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
             assert len(set(docs)) == 1
             return acked, killed_at
 
-        acked, killed_at = asyncio.run(asyncio.wait_for(scenario(), 120))
+        async def main():
+            try:
+                return await asyncio.wait_for(scenario(), 120)
+            finally:
+                for client in clients:
+                    try:
+                        await client.close()
+                    except BaseException:
+                        pass
+
+        acked, killed_at = asyncio.run(main())
         # Stop the survivors cleanly: the resumed session ends.
         for node in nodes[1:]:
             assert node.stop() == 0
@@ -167,12 +177,5 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
             with open(os.environ["HUDDLE_FAILOVER_REPORT"], "w") as out:
                 json.dump(report, out)
     finally:
-        async def close_all():
-            for client in clients:
-                try:
-                    await client.close()
-                except Exception:
-                    pass
-        asyncio.run(close_all())
         for node in nodes:
             node.stop()
