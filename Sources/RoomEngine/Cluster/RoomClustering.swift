@@ -147,6 +147,8 @@ public protocol RoomRelayTransport: Sendable {
 /// ```swift
 /// var configuration = RoomServiceConfiguration()
 /// configuration.cluster = RoomClustering(placement: directory, leasing: leases, transport: relay)
+/// // With a store every node reads, a dead node's rooms are resumed elsewhere:
+/// configuration.cluster?.states = StoredRoomStates(store: sharedStore)
 /// ```
 public struct RoomClustering: Sendable {
     /// The cluster's room directory.

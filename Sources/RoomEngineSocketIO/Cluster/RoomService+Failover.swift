@@ -38,8 +38,7 @@ extension RoomService {
                 guard await wakeups.next() != nil else { return }
                 continue
             }
-            for room in rooms {
-                let settlement = await settle(room, cluster)
+            for (room, settlement) in await settleAll(rooms, cluster) {
                 switch settlement {
                 case .waiting:
                     continue
@@ -68,6 +67,24 @@ extension RoomService {
             } catch {
                 return
             }
+        }
+    }
+
+    /// ``settle(_:_:)`` of every room, `concurrency` at a time: a node that
+    /// died leaves many rooms, and each takeover waits on Redis and the store.
+    private func settleAll(_ rooms: [RoomID], _ cluster: ClusterNode, concurrency: Int = 8) async -> [(RoomID, Settlement)] {
+        await withTaskGroup(of: (RoomID, Settlement).self) { group in
+            var pending = rooms.makeIterator()
+            for _ in 0..<concurrency {
+                guard let room = pending.next() else { break }
+                group.addTask { (room, await self.settle(room, cluster)) }
+            }
+            var settled: [(RoomID, Settlement)] = []
+            while let result = await group.next() {
+                settled.append(result)
+                if let room = pending.next() { group.addTask { (room, await self.settle(room, cluster)) } }
+            }
+            return settled
         }
     }
 
