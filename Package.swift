@@ -436,6 +436,8 @@ let package = Package(
                 // the server's vocabulary, to check the client spells it the same;
                 // the Socket.IO server under a stand-in for a server with seats
                 "RoomEngineSocketIO", "SocketIO", "SocketIOCore", "EngineIO",
+                // failover: two in-process nodes on a real redis-server, resuming from a shared store
+                "RoomCluster", "RedisClient", "HuddleTestSupport", "SnapshotStore", "SQLiteSnapshotStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 // a TCP relay that cuts connections (reconnection tests)
                 .product(name: "NIOPosix", package: "swift-nio"),

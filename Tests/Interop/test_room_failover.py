@@ -187,6 +187,9 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
         shown = huddle("show", str(second["id"]), "--store", postgres.url)
         assert shown.returncode == 0, shown.stderr
         assert f"resumed from session {first['id']} at tick {resumed_tick}" in shown.stdout, shown.stdout
+        shown = huddle("show", str(first["id"]), "--store", postgres.url)
+        assert shown.returncode == 0, shown.stderr
+        assert f"as session {second['id']} from tick {resumed_tick} on another node" in shown.stdout, shown.stdout
         verified = huddle("verify", "--all", "--store", postgres.url)
         assert verified.returncode == 0, verified.stdout + verified.stderr
         print("failover report:", json.dumps(report))

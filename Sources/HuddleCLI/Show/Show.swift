@@ -37,7 +37,10 @@ struct Show: AsyncParsableCommand {
             let context = CLIContext.current
             let store = try self.store.open()
             let summary = try store.summary(of: session.session)
-            printSummary(summary, kinds: context.kinds, to: context.output)
+            // The session that resumed this one elsewhere (failover), if any.
+            let continuation = try store.sessions(matching: SessionFilter(roomID: summary.roomID))
+                .first { $0.resumedFrom?.session == summary.id.rawValue }
+            printSummary(summary, continuedBy: continuation, kinds: context.kinds, to: context.output)
             // A kind this program lacks is still shown, with a nominal rate.
             let rate = context.kinds.entry(for: summary.kind)?.rules.ticksPerSecond ?? 20
             let rates = try InputRates.measure(store, summary, ticksPerSecond: rate)
@@ -49,7 +52,7 @@ struct Show: AsyncParsableCommand {
         }
     }
 
-    private func printSummary(_ summary: SessionSummary, kinds: RoomKindCatalog, to output: CommandOutput) {
+    private func printSummary(_ summary: SessionSummary, continuedBy continuation: SessionSummary?, kinds: RoomKindCatalog, to output: CommandOutput) {
         let versions = kinds.versions(of: summary.kind)
         let support = versions.contains(summary.logicVersion) ? "replayable" : "NOT in this build (has \(versions))"
         var lines: [(String, String)] = [
@@ -76,6 +79,10 @@ struct Show: AsyncParsableCommand {
         }
         if summary.status == .incomplete {
             lines.append(("note", "the recorder stopped without an end; the recording is valid up to tick \(summary.lastTick)"))
+        }
+        if let continuation, let link = continuation.resumedFrom {
+            let lost = summary.lastTick > link.tick ? " (ticks \(link.tick + 1)…\(summary.lastTick) recorded here are not in it)" : ""
+            lines.append(("resumed", "as session \(continuation.id) from tick \(link.tick) on another node\(lost)"))
         }
         for (key, value) in lines { output.result(key.padding(toLength: 10, withPad: " ", startingAt: 0) + value) }
     }
