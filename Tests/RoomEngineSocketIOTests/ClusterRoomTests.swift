@@ -279,4 +279,26 @@ struct ClusterRoomTests {
             }
         }
     }
+
+    @Test("a seat the directory holds for nobody in the room (a join that timed out and ran in Redis later) is freed by the owner's sweep")
+    func straySeatsAreFreed() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let a = try clustering(node: "node-a", redis: redis)
+        try await TestServer.with(configure: { $0.memberNodeCheckInterval = .milliseconds(50); $0.cluster = a }) { nodeA in
+            let alice = try await nodeA.member(of: "whiteboard")
+            let member = try #require(alice.view.member)
+            // A join placed in the directory whose member never reached the room.
+            let (seams, connection) = try clusteringAndConnection(node: "node-b", redis: redis)
+            let ghost = try await seams.placement.joinOrCreate(kind: "whiteboard", capacity: 8, member: "ghost")
+            #expect(ghost.listing.id == "whiteboard-1" && ghost.listing.members == 2)
+            try await eventually("the ghost's seat freed") {
+                (try await seams.placement.seatedMembers(of: "whiteboard-1")) == [MemberID(member)]
+            }
+            #expect(try await seams.placement.rooms(of: "whiteboard").map(\.members) == [1])
+            // Alice, in the room, kept hers; the ghost may join again.
+            #expect(try await seams.placement.joinOrCreate(kind: "whiteboard", capacity: 8, member: "ghost").listing.members == 2)
+            await connection.close()
+        }
+    }
 }

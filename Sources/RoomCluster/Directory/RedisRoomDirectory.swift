@@ -145,6 +145,13 @@ public final class RedisRoomDirectory: RoomPlacement {
         )
     }
 
+    /// The members the directory seats in `room`, sorted (none when it is not listed).
+    public func seatedMembers(of room: RoomID) async throws(RoomError) -> [MemberID] {
+        let reply = try await send("SMEMBERS", [RedisArgument(keys.room(room) + ":members")])
+        guard let members = reply.array?.compactMap(\.string) else { throw Self.unexpected("seated members", reply) }
+        return members.sorted().map { MemberID($0) }
+    }
+
     /// 128 random bits in hex: a new room's seat key.
     private static func newSeatKey() -> String {
         var generator = SystemRandomNumberGenerator()

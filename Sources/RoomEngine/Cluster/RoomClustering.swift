@@ -94,6 +94,8 @@ public protocol RoomPlacement: Sendable {
     /// the failover of a room whose owner died); nil when the room is no
     /// longer listed.
     func claim(_ room: RoomID) async throws(RoomError) -> ClaimedRoom?
+    /// The members the directory seats in `room` (none when it is not listed).
+    func seatedMembers(of room: RoomID) async throws(RoomError) -> [MemberID]
 }
 
 /// The right to tick a room: a lease taken when this node creates a room,

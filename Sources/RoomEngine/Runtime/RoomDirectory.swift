@@ -177,6 +177,12 @@ public actor RoomDirectory {
         }
     }
 
+    /// The members of room `id`, those being admitted included; nil when
+    /// the room is not here.
+    public func occupants(of id: RoomID) -> Set<MemberID>? {
+        entries[id].map { $0.members.union($0.admitting) }
+    }
+
     /// The handle of room `id`, to route inputs and acknowledgements to it.
     public func room(_ id: RoomID) -> (any RoomHandle)? {
         entries[id]?.handle

@@ -211,7 +211,9 @@ extension RoomService {
     ///   are told `room-closed` (`ownerLost`): the room no longer ticks;
     /// - every `janitorEvery` checks, rooms anywhere in the directory whose
     ///   owner died and whose lease is gone are removed with their seats, so
-    ///   their members may join again.
+    ///   their members may join again; and the seats the directory holds in
+    ///   this node's rooms for members not in them are freed
+    ///   (``reconcileSeats(_:previous:)``).
     ///
     /// With failover (``ClusterNode/resumesRooms``), rooms of a node silent
     /// at one check are suspected instead (``OrphanedRooms``): their lease
@@ -219,6 +221,7 @@ extension RoomService {
     /// closed (``serveOrphans(_:every:)``).
     func watchNodes(_ cluster: ClusterNode, every interval: TimeAmount, janitorEvery: Int = 5) async {
         var silent: Set<String> = []
+        var strays: [RoomID: Set<MemberID>] = [:]
         var round = 0
         while !Task.isCancelled {
             do {
@@ -236,6 +239,7 @@ extension RoomService {
             }
             var nowSilent: Set<String> = []
             var candidates = Set(cluster.relay.nodesWithMembersHere).union(cluster.relay.ownersOfRoomsWithMembersHere)
+            if round % janitorEvery == 0 { strays = await reconcileSeats(cluster, previous: strays) }
             if round % janitorEvery == 0, let placed = try? await cluster.placement.roomsWithOwners(of: nil) {
                 candidates.formUnion(placed.map(\.owner))
                 for room in placed where room.owner != cluster.node && (cluster.resumesRooms || silent.contains(room.owner)) {
