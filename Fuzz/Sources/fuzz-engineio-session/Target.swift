@@ -431,6 +431,9 @@ final class Harness {
                 close(reason)
             }
         }
+        // As EngineIOSocket's: refusals that waited for the probe's answer.
+        let due = machine.refusalsDue()
+        if !due.isEmpty { perform(due) }
     }
 
     func describe(_ answer: Machine.PollAnswer) -> String {

@@ -24,10 +24,41 @@ extension EngineIOSessionStateMachine {
     mutating func probeOpened(_ socket: WebSocket) -> [Action] {
         guard case .polling(let queue) = state else {
             // Upgrading already, upgraded or closed: the reference closes such a WebSocket.
-            return [.closeWebSocket(socket, code: 1008)]
+            return duplicateProbe(socket)
         }
         state = .upgrading(queue, probe: Probe(socket: socket))
         return [.startUpgradeTimer]
+    }
+
+    /// The most WebSockets whose refusal waits (``duplicateProbe(_:)``); one
+    /// more is refused at once.
+    static var maxDeferredRefusals: Int { 4 }
+
+    /// Another WebSocket with this session's id opened while the session is
+    /// upgrading, upgraded or closed: it is refused (closed, 1008), as the
+    /// reference does. While the probe's `2probe` is not answered yet, the
+    /// refusal waits until it is, or until the upgrade ends
+    /// (``refusalsDue()``): the reference reads the probe's `2probe` before
+    /// it even sees a later WebSocket, so its `3probe` goes out first (the
+    /// official suite's "ignores WebSocket connection with same sid after
+    /// upgrade" counts on it), whereas here the probe's frames are read on
+    /// its own connection's loop and may still be unread.
+    mutating func duplicateProbe(_ socket: WebSocket) -> [Action] {
+        if case .upgrading(_, let probe) = state, !probe.answered, deferredRefusals.count < Self.maxDeferredRefusals {
+            deferredRefusals.append(socket)
+            return []
+        }
+        return [.closeWebSocket(socket, code: 1008)]
+    }
+
+    /// The refusals of ``duplicateProbe(_:)`` that need not wait any more
+    /// (the probe was answered, or the upgrade ended one way or another).
+    /// The session's driver asks after every batch of actions it performed.
+    mutating func refusalsDue() -> [Action] {
+        guard !deferredRefusals.isEmpty else { return [] }
+        if case .upgrading(_, let probe) = state, !probe.answered { return [] }
+        defer { deferredRefusals.removeAll() }
+        return deferredRefusals.map { .closeWebSocket($0, code: 1008) }
     }
 
     /// A packet on the probing WebSocket.

@@ -164,6 +164,9 @@ struct EngineIOSessionStateMachine<WebSocket: EngineIOSessionTransport, Poll: En
     }
 
     /// Where the session is; the extensions move it.
+    /// WebSockets with this session's id whose refusal waits for the
+    /// probe's answer (``duplicateProbe(_:)``; at most ``maxDeferredRefusals``).
+    var deferredRefusals: [WebSocket] = []
     var state: State
     /// The bound of the polling backlog (see ``EngineIOConfiguration/effectiveMaxBufferedBytes``).
     let maxBufferedBytes: Int

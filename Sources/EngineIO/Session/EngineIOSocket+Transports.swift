@@ -61,10 +61,12 @@ extension EngineIOSocket {
         let bound = output.boundToSession(on: eventLoop)
         // A probe must speak the session's revision: its frames are read
         // and written by it.
-        guard canStartUpgrade, output.version == state.version else {
+        guard configuration.allowUpgrades, configuration.transports.contains(.websocket), output.version == state.version else {
             perform([.closeWebSocket(bound, code: 1008)])
             return
         }
+        // Upgrading, upgraded or closed: refused, maybe after the probe's answer.
+        guard state.canStartUpgrade else { return perform(state.duplicateProbe(bound)) }
         bound.attach(NIOLoopBound(self, eventLoop: eventLoop), isActiveTransport: false)
         perform(state.probeOpened(bound))
     }
@@ -160,6 +162,9 @@ extension EngineIOSocket {
                 close(reason: reason)
             }
         }
+        // WebSockets refused after the probe's answer, once it went out (or the upgrade ended).
+        let due = state.refusalsDue()
+        if !due.isEmpty { perform(due) }
     }
 
     private func response(to answer: EngineIOSessionStateMachine<WebSocketOutput, PollReply>.PollAnswer, for poll: PollReply) -> HTTPResponse {

@@ -15,9 +15,44 @@ import Testing
         #expect(machine.isOpen)
         #expect(machine.webSocket == nil, "still polling")
 
-        // A second WebSocket while upgrading: closed, the probe stays.
-        #expect(describe(machine.probeOpened(FakeWebSocket("second"))) == ["close second 1008"])
+        // A second WebSocket while the probe is unanswered: refused once the
+        // probe's `3probe` went out (the reference answers it first); the probe stays.
+        #expect(machine.probeOpened(FakeWebSocket("second")).isEmpty)
+        #expect(machine.refusalsDue().isEmpty)
         #expect(describe(machine) == "upgrading queue [] bytes 0 held none probe probe answered false")
+        _ = machine.received(packet(.ping, "probe"), from: .webSocket(probe.connection))
+        #expect(describe(machine.refusalsDue()) == ["close second 1008"])
+        #expect(machine.refusalsDue().isEmpty)
+        // Once the probe is answered, another is refused at once.
+        #expect(describe(machine.probeOpened(FakeWebSocket("third"))) == ["close third 1008"])
+        #expect(describe(machine) == "upgrading queue [] bytes 0 held none probe probe answered true")
+    }
+
+    @Test func aWaitingRefusalGoesWhenTheUpgradeEndsAnyWay() {
+        // Completed by `5` before `2probe` was seen answered.
+        let probe = FakeWebSocket("probe")
+        var upgraded = upgradingMachine(probe: probe)
+        _ = upgraded.probeOpened(FakeWebSocket("second"))
+        #expect(describe(upgraded.received(EngineIOPacket(type: .upgrade), from: .webSocket(probe.connection))) == "upgrade [\"cancel upgrade timer\", \"became websocket probe\"]")
+        #expect(describe(upgraded.refusalsDue()) == ["close second 1008"])
+        // Aborted by the upgrade timer.
+        var timedOut = upgradingMachine(probe: FakeWebSocket("probe"))
+        _ = timedOut.probeOpened(FakeWebSocket("second"))
+        _ = timedOut.upgradeTimedOut()
+        #expect(describe(timedOut.refusalsDue()) == ["close second 1008"])
+        // The session closed.
+        var closed = upgradingMachine(probe: FakeWebSocket("probe"))
+        _ = closed.probeOpened(FakeWebSocket("second"))
+        _ = closed.close(.pingTimeout)
+        #expect(describe(closed.refusalsDue()) == ["close second 1008"])
+    }
+
+    @Test func atMostFourRefusalsWait() {
+        var machine = upgradingMachine(probe: FakeWebSocket("probe"))
+        for index in 1...4 { #expect(machine.probeOpened(FakeWebSocket("w\(index)")).isEmpty) }
+        #expect(describe(machine.probeOpened(FakeWebSocket("w5"))) == ["close w5 1008"])
+        _ = machine.upgradeTimedOut()
+        #expect(describe(machine.refusalsDue()) == ["close w1 1008", "close w2 1008", "close w3 1008", "close w4 1008"])
     }
 
     @Test func aProbeForAnUpgradedDrainingOrClosedSessionIsClosed() {
