@@ -104,7 +104,13 @@ struct RedisRoomDirectoryTests {
             members: ["alice", "bob"]
         ))
         #expect(try await a.owner(of: "whiteboard-1") == "node-b")
+        #expect(try await a.placedRoom("whiteboard-1") == PlacedRoom(
+            listing: RoomListing(id: "whiteboard-1", kind: "whiteboard", members: 2, capacity: 8), owner: "node-b"
+        ))
+        #expect(try await a.seatedMembers(of: "whiteboard-1") == ["alice", "bob"])
         #expect(try await b.claim("whiteboard-9") == nil)
+        #expect(try await b.placedRoom("whiteboard-9") == nil)
+        #expect(try await b.seatedMembers(of: "whiteboard-9") == [])
         // The old owner cannot remove what node-b resumed; node-b can.
         #expect(try await a.removeOwned("whiteboard-1", kind: "whiteboard") == false)
         #expect(try await a.rooms(of: "whiteboard").count == 1)

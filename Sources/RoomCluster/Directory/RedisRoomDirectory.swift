@@ -108,6 +108,16 @@ public final class RedisRoomDirectory: RoomPlacement {
         return reply.string
     }
 
+    /// `room` as listed, with its owner; nil when it is not listed.
+    public func placedRoom(_ room: RoomID) async throws(RoomError) -> PlacedRoom? {
+        let reply = try await send("HMGET", [RedisArgument(keys.room(room)), "kind", "members", "capacity", "owner"])
+        guard let fields = reply.array, fields.count == 4 else { throw Self.unexpected("room", reply) }
+        guard let kind = fields[0].string else { return nil }
+        guard let members = fields[1].string.flatMap({ Int($0) }), let capacity = fields[2].string.flatMap({ Int($0) }),
+              let owner = fields[3].string else { throw Self.unexpected("room", reply) }
+        return PlacedRoom(listing: RoomListing(id: room, kind: RoomKind(kind), members: members, capacity: capacity), owner: owner)
+    }
+
     /// Removes `room` from the directory if it is empty; `false` when a
     /// member joined meanwhile (the room must then go on).
     public func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool {

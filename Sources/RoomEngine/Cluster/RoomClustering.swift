@@ -83,6 +83,8 @@ public protocol RoomPlacement: Sendable {
     func roomsWithOwners(of kind: RoomKind?) async throws(RoomError) -> [PlacedRoom]
     /// The node that owns `room`, if the room is listed.
     func owner(of room: RoomID) async throws(RoomError) -> String?
+    /// `room` as listed, with its owner; nil when it is not listed.
+    func placedRoom(_ room: RoomID) async throws(RoomError) -> PlacedRoom?
     /// Drops an empty room from the directory; `false` when someone joined meanwhile.
     func removeIfEmpty(_ room: RoomID, kind: RoomKind) async throws(RoomError) -> Bool
     /// Drops a room its owner closed, with every seat in it.

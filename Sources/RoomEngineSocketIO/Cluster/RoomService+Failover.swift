@@ -91,19 +91,22 @@ extension RoomService {
     /// Whether `room` has a live owner, is gone, or must be waited for;
     /// takes it over when its owner is silent and its lease free.
     func settle(_ room: RoomID, _ cluster: ClusterNode) async -> Settlement {
-        let owner: String?
+        let placed: PlacedRoom?
         do {
-            owner = try await cluster.placement.owner(of: room)
+            placed = try await cluster.placement.placedRoom(room)
         } catch {
             return .waiting
         }
-        guard let owner else { return .gone }
+        guard let placed else { return .gone }
+        let owner = placed.owner
         if owner == cluster.node {
             if await directory.room(room) != nil { return .routed(owner: owner) }
         } else if await cluster.relay.isListening(owner) {
             return .routed(owner: owner)
         }
-        // Its owner is silent, or is this node without the room (it lost the lease).
+        // Its owner is silent, or is this node without the room (it lost the
+        // lease). A kind this node does not serve is left to a node that does.
+        guard entries[placed.listing.kind] != nil else { return .waiting }
         if await cluster.clustering.leasing.isHeld(room) { return .waiting }
         return await takeOver(room, cluster)
     }
@@ -138,6 +141,7 @@ extension RoomService {
             await leasing.release(room)
             return .gone
         }
+        // (`settle` checked this node serves the kind: a room's name carries its kind.)
         guard let entry = entries[kind] else { return await abandon("this node does not serve kind \(kind)") }
         let point: RoomResumePoint?
         do throws(RoomError) {
