@@ -20,6 +20,9 @@ struct RecordingOptions: ParsableArguments {
     @Flag(help: "Do not record sessions.")
     var noRecord = false
 
+    @Option(help: "Milliseconds a recorded event waits at most before its batch commits (default: 50; 20 for a cluster node with a PostgreSQL store, whose rooms another node resumes after a crash from what was committed).")
+    var commitMilliseconds: Int?
+
     @Option(help: "Keep recorded sessions this many days (0: no age limit).")
     var keepDays = 14
 
@@ -33,12 +36,18 @@ struct RecordingOptions: ParsableArguments {
 
     func validate() throws {
         if keepDays < 0 || keepSessions < 0 { throw ValidationError("--keep-days and --keep-sessions must not be negative") }
+        if let commitMilliseconds, !(1...10_000).contains(commitMilliseconds) {
+            throw ValidationError("--commit-milliseconds must be between 1 and 10000")
+        }
         try StoreSelection.validate(db: dbPath, store: store)
     }
 
-    /// Opens the recorder `huddle serve` hands every room (with the default
-    /// 50 ms commits and fsync on every commit), logging through `logger`
-    /// (so `--log-level` reaches it); `nil` with `--no-record`.
+    /// Opens the recorder `huddle serve` hands every room (commits every
+    /// 50 ms, fsync on every commit), logging through `logger` (so
+    /// `--log-level` reaches it); `nil` with `--no-record`. With `failover`
+    /// (a cluster node, `--redis`), a PostgreSQL store commits every 20 ms:
+    /// a node that dies loses what it applied after its last commit, and
+    /// the node resuming its rooms starts from there (docs/room-cluster.md).
     ///
     /// - Throws: ``SnapshotStoreError`` (another recorder holds the store,
     ///   it is not a Huddle store, …); `serve` reports it and exits.
@@ -48,10 +57,15 @@ struct RecordingOptions: ParsableArguments {
     /// // on shutdown, after the rooms stopped (their ends are then recorded):
     /// recorder?.close()
     /// ```
-    func open(logger: Logger) throws(SnapshotStoreError) -> (any SessionRecorder)? {
+    func open(logger: Logger, failover: Bool = false) throws(SnapshotStoreError) -> (any SessionRecorder)? {
         if noRecord { return nil }
         var options = RecorderOptions()
         options.retention = retention
+        if let commitMilliseconds {
+            options.commitInterval = .milliseconds(commitMilliseconds)
+        } else if failover, let store, PostgresLocation.isPostgresURL(store) {
+            options.commitInterval = .milliseconds(20)
+        }
         var recorderLogger = logger
         recorderLogger[metadataKey: "db"] = "\(StoreSelection.display(db))"
         options.logger = recorderLogger

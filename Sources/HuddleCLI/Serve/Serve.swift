@@ -137,7 +137,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func openRecorder(logger: Logger) throws -> (any SessionRecorder)? {
-        guard let recorder = try recording.open(logger: logger) else { return nil }
+        guard let recorder = try recording.open(logger: logger, failover: cluster.redis != nil) else { return nil }
         logger.info("recording sessions", metadata: ["db": "\(recorder.location)"])
         return recorder
     }
