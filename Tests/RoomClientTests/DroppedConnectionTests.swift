@@ -1,3 +1,4 @@
+import HuddleTestSupport
 import RoomClient
 import RoomEngine
 import Testing

@@ -176,4 +176,72 @@ struct ClusterFailoverTests {
             }
         }
     }
+
+    @Test("an owner cut from Redis fences its room and tells its members to resync; the other node resumes the room; back on Redis, the old owner leaves it alone")
+    func ownerCutFromRedis() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.kill() }
+        let proxy = try await DroppingProxy.start(forwardingTo: redis.port)
+        defer { proxy.close() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("failover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rooms.sqlite").path
+        let recorder = try SQLiteSessionRecorder.open(path: path)
+        defer { recorder.close() }
+        let states = StoredRoomStates(store: try SQLiteSessionStore.open(path: path))
+
+        // Node A reaches Redis through the proxy, with a 5 s lease: it runs
+        // out once the proxy cuts (a bound on the wait, not a timing check).
+        var configurationA = try RedisConfiguration(url: "redis://127.0.0.1:\(proxy.port)")
+        configurationA.backoff = RedisBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+        let group = MultiThreadedEventLoopGroup.singleton
+        var a = RoomClustering.redis(
+            node: "node-a", configuration: configurationA, connection: RedisConnection(configuration: configurationA, eventLoop: group.next()),
+            subscriberLoop: group.next(), lease: LeaseTiming(duration: .seconds(5), renewalInterval: .milliseconds(500)),
+            requestTimeout: .seconds(2)
+        )
+        a.states = states
+        var b = try clustering(node: "node-b", redis: redis)
+        b.states = states
+        let configure: (inout RoomServiceConfiguration) -> Void = {
+            $0.memberNodeCheckInterval = .milliseconds(50)
+            $0.seatGracePeriod = .seconds(60)
+        }
+        try await TestServer.with(configure: { configure(&$0); $0.cluster = a }, recorder: recorder) { nodeA in
+            try await TestServer.with(configure: { configure(&$0); $0.cluster = b }, recorder: recorder) { nodeB in
+                let alice = try await nodeA.member(of: "whiteboard")
+                let bob = try await nodeB.member(of: "whiteboard")
+                #expect(alice.view.room == "whiteboard-1" && bob.view.room == "whiteboard-1")
+                let shape = try await bob.inputWithAck(Board.addShape(1, from: (1, 1), to: (9, 9)))
+                try await waitUntilCommitted("whiteboard-1", tick: try #require(shape["tick"]?.int64Value.map { UInt64($0) }), in: path)
+                try await alice.waitUntil("bob's shape") { $0.whiteboard?.shapes.count == 1 }
+                let aliceBefore = alice.view, bobBefore = bob.view
+
+                proxy.dropAll(refusingNew: true)
+                // A's lease runs out: it stops ticking and closes alice's transport
+                // (resync); B resumes the room and resyncs bob.
+                try await alice.waitUntil("alice's transport closed by the fence") { $0.transportClosed }
+                try await bob.waitUntil("bob's transport closed by the move") { $0.transportClosed }
+                let aliceBack = try await nodeB.client()
+                #expect(try await aliceBack.rejoin(as: aliceBefore).errorCode == nil)
+                let bobBack = try await nodeB.client()
+                #expect(try await bobBack.rejoin(as: bobBefore).errorCode == nil)
+                try await aliceBack.waitUntil("the resumed room's shape") { $0.whiteboard?.shapes.count == 1 }
+                #expect(await nodeB.rooms.directory.room("whiteboard-1") != nil)
+                #expect(await nodeA.rooms.directory.room("whiteboard-1") == nil)
+
+                // A is back on Redis: its suspicion of the room settles on B; nothing moves.
+                proxy.resume()
+                let orphans = try #require(nodeA.rooms.cluster?.orphans)
+                try await eventually("node A settled the room on node B") { orphans.rooms.isEmpty }
+                let admin = RedisConnection(configuration: try RedisConfiguration(url: redis.url), eventLoop: group.next())
+                #expect(try await admin.send("HGET", ["huddle:room:whiteboard-1", "owner"]).string == "node-b")
+                await admin.close()
+                #expect(try await aliceBack.inputWithAck(Board.addShape(2, from: (2, 2), to: (5, 5))).errorCode == nil)
+                try await bobBack.waitUntil("alice's new shape") { $0.whiteboard?.shapes.count == 2 }
+                #expect(aliceBack.view.operationFaults.isEmpty && bobBack.view.operationFaults.isEmpty)
+            }
+        }
+    }
 }

@@ -5,13 +5,14 @@ import Synchronization
 /// A TCP relay on 127.0.0.1 in front of a server, that can cut every
 /// connection through it at once — both sides see the connection close, as
 /// when a network path dies — and refuse new ones until resumed. The room
-/// client's reconnection tests put it between a client and `huddle serve`.
-final class DroppingProxy: Sendable {
-    let port: Int
+/// client's reconnection tests put it between a client and `huddle serve`;
+/// the cluster's tests between one node and Redis.
+package final class DroppingProxy: Sendable {
+    package let port: Int
     private let listener: any Channel
     private let state: ProxyState
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    package var url: String { "http://127.0.0.1:\(port)" }
 
     private init(port: Int, listener: any Channel, state: ProxyState) {
         self.port = port
@@ -20,7 +21,7 @@ final class DroppingProxy: Sendable {
     }
 
     /// Listens on a free port and relays each connection to `target`.
-    static func start(forwardingTo target: Int) async throws -> DroppingProxy {
+    package static func start(forwardingTo target: Int) async throws -> DroppingProxy {
         let state = ProxyState()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,17 +47,17 @@ final class DroppingProxy: Sendable {
 
     /// Closes every relayed connection (both sides); with `refusingNew`,
     /// new connections are closed on arrival until ``resume()``.
-    func dropAll(refusingNew: Bool = false) {
+    package func dropAll(refusingNew: Bool = false) {
         for channel in state.drop(refusingNew: refusingNew) { channel.close(promise: nil) }
     }
 
     /// Relays new connections again.
-    func resume() {
+    package func resume() {
         state.resume()
     }
 
     /// Stops listening and closes every connection.
-    func close() {
+    package func close() {
         dropAll(refusingNew: true)
         listener.close(promise: nil)
     }
