@@ -156,6 +156,15 @@ final class BoundRoom: RoomEndpoint {
         await room.close()
     }
 
+    /// Stops ticking without ending the session (``RunningRoom/handOver(completion:)``):
+    /// its members are told to resync (seats that outlive this node,
+    /// ``SeatPolicy/key``) and another node resumes it. Returns once fenced.
+    func handOver() async {
+        await withCheckedContinuation { continuation in
+            room.handOver { continuation.resume() }
+        }
+    }
+
     func attach(_ member: MemberID, endpoint: MemberEndpoint) {
         fanout.attach(member, endpoint: endpoint, room: self)
     }

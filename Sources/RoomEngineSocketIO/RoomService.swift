@@ -120,7 +120,14 @@ public final class RoomService: Sendable {
             tasks.cancelAll()
         }
         core.finish()
+        var handedOver: [RoomID] = []
         for listing in await directory.rooms() {
+            if let cluster, cluster.resumesRooms, listing.members > 0, let room = await directory.room(listing.id) as? BoundRoom {
+                // Its members go on where another node resumes it.
+                await room.handOver()
+                handedOver.append(listing.id)
+                continue
+            }
             await directory.room(listing.id)?.close()
             if let cluster {
                 // Closed for good: its seats go, so its members may join elsewhere.
@@ -128,7 +135,10 @@ public final class RoomService: Sendable {
                 await cluster.clustering.leasing.release(listing.id)
             }
         }
-        if let cluster { await cluster.relay.stop() }
+        if let cluster {
+            if !handedOver.isEmpty { await handOver(handedOver, cluster) }
+            await cluster.relay.stop()
+        }
         core.logger.debug("room service stopped")
     }
 

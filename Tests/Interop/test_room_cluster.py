@@ -173,6 +173,11 @@ def test_nodes_record_their_rooms_into_one_postgres_store(redis):
             assert [x.answer["room"] for x in (a, b, c, d)] == ["whiteboard-1", "whiteboard-1", "whiteboard-2", "whiteboard-2"]
             for x in (a, b, c, d):
                 assert "receipt" in await x.send_acked(wire.cursor(10, 20))
+            # Everyone leaves: each node, stopping, closes its empty room
+            # (a room with members would be handed over to the other node).
+            for x in (a, b, c, d):
+                left = await x.call("leave")
+                assert left.get("ok") is True, left
         run(scenario)
         for node in nodes:
             assert node.stop() == 0

@@ -33,17 +33,21 @@ struct TestServer {
         try await rooms.startClusterRelay()
         let http = try await HTTPServer.start(host: "127.0.0.1", port: 0, endpoints: [io.engine], group: group)
         let server = TestServer(port: try #require(http.localAddress?.port), rooms: rooms, group: group)
+        // Torn down as `huddle serve` is: the rooms stop (or are handed over)
+        // while the connections are open, then the listener and connections go.
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await rooms.run() }
             do {
                 try await body(server)
             } catch {
-                try? await http.shutdown()
                 tasks.cancelAll()
+                try? await tasks.waitForAll()
+                try? await http.shutdown()
                 throw error
             }
-            try await http.shutdown()
             tasks.cancelAll()
+            try await tasks.waitForAll()
+            try await http.shutdown()
         }
     }
 

@@ -155,6 +155,13 @@ public final class RedisRoomDirectory: RoomPlacement {
         )
     }
 
+    /// Names no owner for `room` while this node owns it (it hands the room
+    /// over as it stops: the next node to take the lease claims it); `false`
+    /// when another node owns it, or it is not listed.
+    public func disown(_ room: RoomID) async throws(RoomError) -> Bool {
+        try await run(RoomDirectoryScripts.disown, [keys.prefix, room.rawValue, node]).int == 1
+    }
+
     /// The members the directory seats in `room`, sorted (none when it is not listed).
     public func seatedMembers(of room: RoomID) async throws(RoomError) -> [MemberID] {
         let reply = try await send("SMEMBERS", [RedisArgument(keys.room(room) + ":members")])

@@ -108,6 +108,16 @@ enum RoomDirectoryScripts {
         return result
         """
 
+    /// ARGV: prefix, room, node. Names no owner for the room while `node`
+    /// owns it (a node handing its rooms over as it stops); returns 1 when
+    /// done, 0 when the room is gone or owned by another node.
+    static let disown = """
+        local roomKey = ARGV[1] .. ':room:' .. ARGV[2]
+        if redis.call('HGET', roomKey, 'owner') ~= ARGV[3] then return 0 end
+        redis.call('HSET', roomKey, 'owner', '')
+        return 1
+        """
+
     /// ARGV: prefix, room, node. Makes `node` the room's owner in the
     /// directory (after it took the lease); returns
     /// `{kind, members, capacity, seat key, previous owner, {seated member, ...}}`,

@@ -98,6 +98,10 @@ public protocol RoomPlacement: Sendable {
     func claim(_ room: RoomID) async throws(RoomError) -> ClaimedRoom?
     /// The members the directory seats in `room` (none when it is not listed).
     func seatedMembers(of room: RoomID) async throws(RoomError) -> [MemberID]
+    /// Names no owner for `room` while this node owns it: it hands the room
+    /// over as it stops, and the next node to take its lease claims it.
+    /// `false` when another node owns it, or it is not listed.
+    func disown(_ room: RoomID) async throws(RoomError) -> Bool
 }
 
 /// The right to tick a room: a lease taken when this node creates a room,

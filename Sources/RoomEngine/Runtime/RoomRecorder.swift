@@ -42,9 +42,18 @@ public protocol RoomRecorder: Sendable {
     func snapshotTaken(encoding snapshot: DeferredSnapshot)
     /// The room stopped at `finalTick` with this state hash.
     func sessionEnded(room: RoomID, finalTick: UInt64, finalStateHash: UInt64)
+    /// Blocks until everything handed over before the call is durable;
+    /// never call it on a room loop. A cluster node calls it when it hands
+    /// its rooms over as it stops: the node resuming them reads what was
+    /// made durable. The default returns at once (a recorder that keeps
+    /// nothing, or writes as it is called).
+    func flush()
 }
 
 extension RoomRecorder {
+    /// Nothing waits (see the requirement).
+    public func flush() {}
+
     /// Encodes it here (see the requirement).
     public func snapshotTaken(encoding snapshot: DeferredSnapshot) {
         snapshotTaken(snapshot.encode())

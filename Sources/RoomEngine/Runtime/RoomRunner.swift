@@ -151,6 +151,17 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         }
     }
 
+    /// Stops ticking without ending the session: fenced, as when the
+    /// ownership stops holding (see ``RunningRoom/handOver(completion:)``).
+    /// A stopped or fenced room only runs the completion.
+    public func handOver(completion: (@Sendable () -> Void)? = nil) {
+        loop.execute {
+            defer { completion?() }
+            guard self.phase == .running || self.phase == .idle else { return }
+            self.fence()
+        }
+    }
+
     // MARK: Requests from any thread
 
     /// Admits a member; the result arrives on the loop.
@@ -316,7 +327,7 @@ public final class RoomRunner<Logic: RoomLogic>: RunningRoom, @unchecked Sendabl
         let waiting = inbox.close()
         for input in waiting.inputs { input.completion(.failure(.roomClosed)) }
         for acknowledgement in waiting.acknowledgements.values { acknowledgement.completion(.failure(.roomClosed)) }
-        logger.warning("room fenced: this process no longer holds it", metadata: ["tick": "\(room.tick)"])
+        logger.notice("room fenced: this process no longer runs it", metadata: ["tick": "\(room.tick)"])
         sink.roomDidLoseOwnership(id)
     }
 

@@ -32,6 +32,12 @@ public protocol RunningRoom: RoomHandle {
     func inspectSnapshot(completion: @escaping @Sendable (RoomSnapshot, TickJitter) -> Void)
     /// Stops the room for good; `completion` runs once it stopped.
     func stop(completion: (@Sendable () -> Void)?)
+    /// Stops ticking as if its ownership had ended (``RoomOwnership``): the
+    /// room is fenced, the sink gets ``RoomOutputSink/roomDidLoseOwnership(_:)``,
+    /// the session is not ended, so another process resumes it from its
+    /// recording (a cluster node handing its rooms over as it stops).
+    /// `completion` runs on the loop once it stopped ticking.
+    func handOver(completion: (@Sendable () -> Void)?)
 
     // MARK: On the room's loop only
 

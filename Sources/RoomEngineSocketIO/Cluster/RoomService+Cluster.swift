@@ -126,7 +126,8 @@ extension RoomService {
         if cluster.resumesRooms {
             // Named the owner without the room: it is being resumed here (a
             // rejoin relayed by another node too), or this node lost it.
-            var orphaned = owner == cluster.node
+            // (An empty owner: its node handed it over as it stopped.)
+            var orphaned = owner == cluster.node || owner.isEmpty
             if !orphaned, isLocal { orphaned = !(await cluster.relay.isListening(owner)) }
             if orphaned {
                 if !cluster.orphans.park(ParkedRejoin(seat: seat, sequence: sequence, endpoint: endpoint), of: seat.room) {
@@ -232,6 +233,7 @@ extension RoomService {
             round += 1
             var cache: [String: Bool] = [:]
             func listening(_ node: String) async -> Bool {
+                if node.isEmpty { return false }  // a room handed over: no owner
                 if let known = cache[node] { return known }
                 let answer = await cluster.relay.isListening(node)
                 cache[node] = answer
@@ -253,7 +255,7 @@ extension RoomService {
                     }
                 }
             }
-            for node in candidates where node != cluster.node {
+            for node in candidates where node != cluster.node && !node.isEmpty {
                 if !(await listening(node)) { nowSilent.insert(node) }
             }
             if cluster.resumesRooms {

@@ -1,6 +1,8 @@
+import Dispatch
 import Logging
 import NIOCore
 import RoomEngine
+import Synchronization
 
 /// Failover (``RoomClustering/states`` set): a room whose owner died is
 /// resumed by another node from the shared store. Any node may do it; the
@@ -70,6 +72,45 @@ extension RoomService {
         }
     }
 
+    /// Hands `rooms` (fenced already: they no longer tick, their members
+    /// were told to resync) to the other nodes as this node stops: what the
+    /// recorder holds is made durable (at most `flushWait`), then each room
+    /// is named ownerless in the directory and its lease given up, so the
+    /// first node a member rejoins through resumes it from the store,
+    /// nothing lost. With no other node left, the rooms wait in the
+    /// directory for the next node to start (its sweep resumes them).
+    func handOver(_ rooms: [RoomID], _ cluster: ClusterNode, flushWait: TimeAmount = .seconds(5)) async {
+        if let recorder = factory.recorder {
+            let durable = await Self.flush(recorder, waitingAtMost: flushWait, on: factory.group.next())
+            if !durable { core.logger.warning("the recorder did not flush in time: the rooms handed over may lose their last ticks") }
+        }
+        for id in rooms {
+            // Ownerless first, then the lease: no node routes to this one meanwhile.
+            _ = try? await cluster.placement.disown(id)
+            await cluster.clustering.leasing.release(id)
+            await directory.evict(id)
+            cluster.relay.disowns(id)
+        }
+        core.logger.notice("rooms handed over to the other nodes", metadata: ["rooms": "\(rooms.count)"])
+    }
+
+    /// Runs `recorder.flush()` (which blocks) off the concurrency pool;
+    /// `false` when it did not return within `limit`.
+    private static func flush(_ recorder: any RoomRecorder, waitingAtMost limit: TimeAmount, on loop: any EventLoop) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let answered = AnsweredOnce()
+            let answer: @Sendable (Bool) -> Void = { durable in
+                if answered.first() { continuation.resume(returning: durable) }
+            }
+            let timeout = loop.scheduleTask(in: limit) { answer(false) }
+            DispatchQueue.global().async {
+                recorder.flush()
+                timeout.cancel()
+                answer(true)
+            }
+        }
+    }
+
     /// ``settle(_:_:)`` of every room, `concurrency` at a time: a node that
     /// died leaves many rooms, and each takeover waits on Redis and the store.
     private func settleAll(_ rooms: [RoomID], _ cluster: ClusterNode, concurrency: Int = 8) async -> [(RoomID, Settlement)] {
@@ -101,11 +142,12 @@ extension RoomService {
         let owner = placed.owner
         if owner == cluster.node {
             if await directory.room(room) != nil { return .routed(owner: owner) }
-        } else if await cluster.relay.isListening(owner) {
+        } else if !owner.isEmpty, await cluster.relay.isListening(owner) {
             return .routed(owner: owner)
         }
-        // Its owner is silent, or is this node without the room (it lost the
-        // lease). A kind this node does not serve is left to a node that does.
+        // Its owner is silent, or handed it over (no owner), or is this node
+        // without the room (it lost the lease). A kind this node does not
+        // serve is left to a node that does.
         guard entries[placed.listing.kind] != nil else { return .waiting }
         if await cluster.clustering.leasing.isHeld(room) { return .waiting }
         return await takeOver(room, cluster)
@@ -171,7 +213,8 @@ extension RoomService {
             return .waiting
         }
         cluster.relay.ownsRoom(bound)
-        logger.notice("resumed a room whose owner died", metadata: [
+        let why = claimed.previousOwner.isEmpty ? "resumed a room handed over by a node that stopped" : "resumed a room whose owner died"
+        logger.notice("\(why)", metadata: [
             "previousOwner": "\(claimed.previousOwner)", "tick": "\(point.tick)",
             "fromSession": "\(point.previousSession)", "members": "\(members.count)",
         ])
@@ -181,5 +224,15 @@ extension RoomService {
             try? await cluster.placement.leave(member, kind: kind, from: room)
         }
         return .routed(owner: cluster.node)
+    }
+}
+
+/// Whichever of two answers comes first (the flush, or its time limit).
+private final class AnsweredOnce: Sendable {
+    private let answered = Atomic<Bool>(false)
+
+    /// `true` for the first caller only.
+    func first() -> Bool {
+        answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }

@@ -15,6 +15,10 @@ import SnapshotStore
 ///    the metrics stop being fed between scrapes (``MetricsRefreshService``);
 /// 2. every room closes and tells its members `room-closed` (reason
 ///    `shutdown`) while their connections are still open (``RoomsService``);
+///    a cluster node with a shared store hands its rooms with members over
+///    instead (they stop ticking, their members are told to resync, the
+///    recorder flushes, the rooms are left ownerless for another node to
+///    resume: docs/room-cluster.md);
 /// 3. the listener stops and every connection closes, behind those packets
 ///    (``HTTPService``);
 /// 4. the recorder commits what it holds, the rooms' ends included, and
