@@ -146,7 +146,10 @@ final class RoomRelay: Sendable {
         }
     }
 
+    /// Sends what still waits for its flush (the resyncs of rooms handed
+    /// over, say), then stops receiving.
     func stop() async {
+        try? await flushLoop.submit { self.flush() }.get()
         await transport.stop()
     }
 
