@@ -9,7 +9,8 @@ The test measures, and reports (to stdout, and to the JSON file named by
 HUDDLE_FAILOVER_REPORT when set; Tools/bench-failover collects them), how
 long after the kill each member was back in a ticking room, and how much of
 the inputs before the kill the resumed room lost. It asserts what happened,
-never how fast."""
+never how fast. HUDDLE_FAILOVER_LOGS=PREFIX keeps each node's log in
+PREFIX-nodeN.log."""
 import asyncio
 import json
 import os
@@ -104,7 +105,6 @@ def test_a_room_survives_the_kill_of_its_owner(redis, postgres):
             # figures below would otherwise be locked to the ack just read).
             await asyncio.sleep(random.uniform(0, 0.1))
             killed_at = time.monotonic()
-            print("killed at", time.time())
             nodes[0].proc.send_signal(signal.SIGKILL)
             nodes[0].proc.wait()
             streaming = False
