@@ -102,7 +102,7 @@ public struct RoomServiceConfiguration: Sendable {
     /// Makes the service one node of a cluster (rooms across nodes: the
     /// directory, leases and relay of ``RoomClustering``; docs/room-cluster.md).
     /// With its `states` (a store every node reads), rooms of a node that
-    /// dies are resumed on the others, and ``run()`` hands this node's rooms
+    /// dies are resumed on the others, and ``RoomService/run()`` hands this node's rooms
     /// with members over as it stops instead of closing them.
     /// Nil (the default): every room lives in this process.
     public var cluster: RoomClustering?
