@@ -49,32 +49,15 @@ public struct RoomKindEntry: Sendable {
         // Built here, where `Logic` is the caller's concrete type: the
         // runner and everything it calls per tick are specialized for it.
         self.starter = { start in
-            var room = Room(id: start.id, logic: logic, config: config, seed: start.seed)
-            room.snapshotOffloadBytes = start.snapshotOffloadBytes
-            let runner = RoomRunner(
-                room: room,
-                loop: start.loop, sink: start.sink, recorder: start.recorder,
-                snapshotInterval: start.snapshotInterval, ownership: start.ownership, logger: start.logger
-            )
-            runner.start()
-            return runner
+            Self.run(Room(id: start.id, logic: logic, config: config, seed: start.seed), start, resumedFrom: nil)
         }
         self.resumer = { point, start throws(RoomError) in
-            var room: Room<Logic>
-            if let snapshot = point.snapshot {
-                room = try RoomReplay.replay(point.tail, from: snapshot, logic: logic, hashing: point.session.stateHashing)
+            let room = if let snapshot = point.snapshot {
+                try RoomReplay.replay(point.tail, from: snapshot, logic: logic, hashing: point.session.stateHashing)
             } else {
-                room = try RoomReplay.replay(point.tail, session: point.session, logic: logic)
+                try RoomReplay.replay(point.tail, session: point.session, logic: logic)
             }
-            room.snapshotOffloadBytes = start.snapshotOffloadBytes
-            let runner = RoomRunner(
-                room: room,
-                loop: start.loop, sink: start.sink, recorder: start.recorder,
-                snapshotInterval: start.snapshotInterval, ownership: start.ownership,
-                resumedFrom: SessionLink(session: point.previousSession, tick: room.tick), logger: start.logger
-            )
-            runner.start()
-            return runner
+            return Self.run(room, start, resumedFrom: SessionLink(session: point.previousSession, tick: room.tick))
         }
     }
 
@@ -107,6 +90,22 @@ public struct RoomKindEntry: Sendable {
     public func render(_ snapshot: RoomSnapshot) throws(RoomError) -> SVGDocument? {
         guard let renderer else { return nil }
         return try renderer(snapshot)
+    }
+
+    /// Starts a runner on `room` as `start` says (new or resumed). Inlinable,
+    /// so the runner is specialized for the kind's logic where the entry is built.
+    @inlinable
+    static func run<Logic: RoomLogic>(_ room: Room<Logic>, _ start: RoomStart, resumedFrom: SessionLink?) -> any RunningRoom {
+        var room = room
+        room.snapshotOffloadBytes = start.snapshotOffloadBytes
+        let runner = RoomRunner(
+            room: room,
+            loop: start.loop, sink: start.sink, recorder: start.recorder,
+            snapshotInterval: start.snapshotInterval, ownership: start.ownership,
+            resumedFrom: resumedFrom, logger: start.logger
+        )
+        runner.start()
+        return runner
     }
 
     /// The kind's name.

@@ -317,14 +317,10 @@ final class RoomRelay: Sendable {
     /// ticks anywhere. This node's members in it are told `room-closed`
     /// (`ownerLost`) and may join again.
     func ownerLost(_ room: RoomID) {
-        let mine = sessions.withLock { $0.bySocket.filter { $0.value.room == room } }
+        let sessions = dropProxy(room)
         var outbox = Outbox()
-        for (socket, registration) in mine {
-            forget(socket: socket)
-            outbox.add(.ownerLost(room), to: registration.endpoint)
-        }
+        for endpoint in sessions { outbox.add(.ownerLost(room), to: endpoint) }
         outbox.flush()
-        _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
     }
 
     /// `room` has a new owner (its old one died and the room was resumed,
@@ -333,14 +329,18 @@ final class RoomRelay: Sendable {
     /// reconnect and `rejoin` the seats they hold, which the new owner
     /// honours), and its proxy goes.
     func ownerMoved(_ room: RoomID) {
-        let mine = sessions.withLock { $0.bySocket.filter { $0.value.room == room } }
+        let sessions = dropProxy(room)
         var outbox = Outbox()
-        for (socket, registration) in mine {
-            forget(socket: socket)
-            outbox.add(.resync(room), to: registration.endpoint)
-        }
+        for endpoint in sessions { outbox.add(.resync(room), to: endpoint) }
         outbox.flush()
+    }
+
+    /// Forgets `room`'s proxy and this node's sessions in it; returns them.
+    private func dropProxy(_ room: RoomID) -> [MemberEndpoint] {
+        let mine = sessions.withLock { $0.bySocket.filter { $0.value.room == room } }
+        for socket in mine.keys { forget(socket: socket) }
         _ = remoteRooms.withLock { $0.removeValue(forKey: room) }
+        return mine.values.map(\.endpoint)
     }
 
     /// Whether `node` still listens for relay messages.
